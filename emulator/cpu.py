@@ -1,0 +1,132 @@
+"""The ARM Cortex-A9 core: a Unicorn instance with fast register access and mode handling.
+
+Python binding calls dominate the cost of every switch between guest and host (DESIGN.md
+section 5), so registers are read and written through ctypes with preallocated buffers, and
+fixed register sets (syscall entry, guest-call entry) go through one batch call each.
+"""
+
+import ctypes
+
+from unicorn import Uc, UcError, UC_ARCH_ARM, UC_MODE_ARM, UC_HOOK_INTR
+from unicorn import arm_const as A
+from unicorn.unicorn_const import UC_CTL_TLB_FLUSH, UC_CTL_IO_WRITE, UC_PROT_ALL
+from unicorn.unicorn_py3.unicorn import uclib
+
+# CPSR mode field values (ARM ARM B1.3.1).
+USR_MODE = 0x10
+SVC_MODE = 0x13
+MODE_MASK = 0x1F
+CPSR_I = 1 << 7
+CPSR_F = 1 << 6
+CPSR_T = 1 << 5
+
+#: Exception numbers Unicorn reports through UC_HOOK_INTR (QEMU's EXCP_*).
+EXCP_UDEF = 1
+EXCP_SWI = 2
+EXCP_PREFETCH_ABORT = 3
+EXCP_DATA_ABORT = 4
+EXCP_BKPT = 7
+
+REG = {f"r{i}": getattr(A, f"UC_ARM_REG_R{i}") for i in range(13)}
+REG.update(sp=A.UC_ARM_REG_SP, lr=A.UC_ARM_REG_LR, pc=A.UC_ARM_REG_PC, cpsr=A.UC_ARM_REG_CPSR)
+
+R0, R1, R2, R3, R7, R12 = (REG[n] for n in ("r0", "r1", "r2", "r3", "r7", "r12"))
+SP, LR, PC, CPSR = A.UC_ARM_REG_SP, A.UC_ARM_REG_LR, A.UC_ARM_REG_PC, A.UC_ARM_REG_CPSR
+
+
+class RegBatch:
+    """A fixed list of registers read or written with one uc_reg_{read,write}_batch call."""
+
+    def __init__(self, handle, regids):
+        n = len(regids)
+        self._h = handle
+        self._n = n
+        self._ids = (ctypes.c_int * n)(*regids)
+        self._vals = (ctypes.c_uint64 * n)()
+        self._ptrs = (ctypes.c_void_p * n)(
+            *[ctypes.addressof(self._vals) + 8 * i for i in range(n)])
+
+    def read(self):
+        uclib.uc_reg_read_batch(self._h, self._ids, self._ptrs, self._n)
+        return [v & 0xFFFFFFFF for v in self._vals]
+
+    def write(self, values):
+        vals = self._vals
+        for i, v in enumerate(values):
+            vals[i] = v & 0xFFFFFFFF
+        uclib.uc_reg_write_batch(self._h, self._ids, self._ptrs, self._n)
+
+
+class Cpu:
+    """One Cortex-A9 core with VFP on; physical memory is mapped by the memory subsystem."""
+
+    def __init__(self):
+        from unicorn.arm_const import UC_CPU_ARM_CORTEX_A9
+        uc = Uc(UC_ARCH_ARM, UC_MODE_ARM)
+        uc.ctl_set_cpu_model(UC_CPU_ARM_CORTEX_A9)
+        self.uc = uc
+        self._h = uc._uch
+        self._buf = ctypes.c_uint64()
+        self._pbuf = ctypes.byref(self._buf)
+        self._enable_vfp()
+
+    # -- registers ------------------------------------------------------------------------
+    def reg(self, regid):
+        uclib.uc_reg_read(self._h, regid, self._pbuf)
+        return self._buf.value & 0xFFFFFFFF
+
+    def set_reg(self, regid, value):
+        self._buf.value = value & 0xFFFFFFFF
+        uclib.uc_reg_write(self._h, regid, self._pbuf)
+
+    def batch(self, names):
+        return RegBatch(self._h, [REG[n] if isinstance(n, str) else n for n in names])
+
+    def regs(self):
+        """All core registers by name (for oops reports and debuggers)."""
+        return {name: self.reg(rid) for name, rid in REG.items()}
+
+    def set_cp15(self, crn, crm, opc1, opc2, value):
+        self.uc.reg_write(A.UC_ARM_REG_CP_REG, (15, 0, 0, crn, crm, opc1, opc2, value))
+
+    def cp15(self, crn, crm, opc1, opc2):
+        return self.uc.reg_read(A.UC_ARM_REG_CP_REG, (15, 0, 0, crn, crm, opc1, opc2))
+
+    def set_tls(self, value):
+        """TPIDRURO (c13, c0, 3): the user read-only thread ID that ARM Linux's set_tls sets."""
+        self.set_reg(A.UC_ARM_REG_C13_C0_3, value)
+
+    def _enable_vfp(self):
+        # CPACR: full access to cp10/cp11; FPEXC.EN. Without it glibc's setjmp dies (DESIGN 5).
+        self.set_reg(A.UC_ARM_REG_C1_C0_2, self.reg(A.UC_ARM_REG_C1_C0_2) | (0xF << 20))
+        self.set_reg(A.UC_ARM_REG_FPEXC, 0x40000000)
+
+    # -- memory ---------------------------------------------------------------------------
+    def map_ram(self, base, size):
+        self.uc.mem_map(base, size, UC_PROT_ALL)
+
+    def map_mmio(self, base, size, read, write):
+        self.uc.mmio_map(base, size, read, None, write, None)
+
+    def flush_tlb(self):
+        self.uc.ctl(UC_CTL_TLB_FLUSH, UC_CTL_IO_WRITE)
+
+    def forget_code(self, begin, end):
+        """Drop translated blocks of [begin, end) after code there was replaced."""
+        self.uc.ctl_remove_cache(begin, end)
+
+    # -- execution ------------------------------------------------------------------------
+    def hook_interrupts(self, callback):
+        self.uc.hook_add(UC_HOOK_INTR, callback)
+
+    def start(self, begin, until, timeout_us):
+        """Run from begin until PC == until, emu_stop, or the timeout; UcError propagates."""
+        self.uc.emu_start(begin, until, timeout=timeout_us)
+
+    def stop(self):
+        self.uc.emu_stop()
+
+
+__all__ = ["Cpu", "RegBatch", "UcError", "USR_MODE", "SVC_MODE", "MODE_MASK", "CPSR_I",
+           "CPSR_F", "CPSR_T", "EXCP_SWI", "EXCP_UDEF", "EXCP_PREFETCH_ABORT",
+           "EXCP_DATA_ABORT", "EXCP_BKPT"]

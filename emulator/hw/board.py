@@ -1,0 +1,260 @@
+"""Board descriptions (TOML) and the hardware built from them.
+
+A board file (``boards/fs4412.toml``) names its SoC file (``soc = "exynos4412"``, looked up
+beside the board file, then in the bundled ``boards/``), its DRAM and its wiring: LEDs and keys
+on GPIO pins. :func:`load_board` reads and checks both files into a :class:`BoardSpec`;
+:func:`build_hardware` makes the devices. Any problem with a file raises
+:class:`~emulator.errors.BoardError` with a one-line message naming the file and the key.
+"""
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import BoardError
+from ..trace import Tracer
+from .gpio_exynos import BankSpec, GpioBlockSpec, GpioController, GpioSpec
+from .key import Key
+from .led import Led
+
+BOARDS_DIR = Path(__file__).resolve().parents[2] / "boards"
+_REQUIRED = object()
+
+
+@dataclass(frozen=True)
+class LedSpec:
+    name: str
+    pin: str
+    active_high: bool = True
+
+
+@dataclass(frozen=True)
+class KeySpec:
+    name: str
+    pin: str
+    active_low: bool = True
+
+
+@dataclass(frozen=True)
+class SocSpec:
+    name: str
+    description: str
+    path: Path
+    gpio: GpioSpec
+
+
+@dataclass(frozen=True)
+class BoardSpec:
+    name: str
+    description: str
+    path: Path
+    soc: SocSpec
+    dram_base: int
+    dram_size: int
+    leds: tuple
+    keys: tuple
+
+    @property
+    def gpio_blocks(self):
+        """The SoC's GPIO blocks (GpioBlockSpec: name, base, size, banks)."""
+        return self.soc.gpio.blocks
+
+
+@dataclass
+class Hardware:
+    """The board's devices: what the core maps (``mmio_regions``) and what users watch."""
+
+    spec: BoardSpec
+    gpio: GpioController
+    leds: dict
+    keys: dict
+    mmio_regions: list
+
+    def set_pc_provider(self, pc_provider):
+        """Give every region a callable returning the guest PC, for mmio_* trace events."""
+        for region in self.mmio_regions:
+            region.pc_provider = pc_provider
+
+
+# -- reading TOML with one-line errors ------------------------------------------------------
+
+_KINDS = {int: "an integer", str: "a string", bool: "true or false", dict: "a table",
+          list: "an array"}
+
+
+class _Table:
+    """A TOML table being read: typed lookups, unknown keys rejected, errors name the key."""
+
+    def __init__(self, data, where, path):
+        self.data, self.where, self.path = data, where, path
+        self.seen = set()
+
+    def error(self, key, problem):
+        where = f"{self.where}.{key}" if self.where else key
+        return BoardError(f"{self.path}: {where}: {problem}")
+
+    def get(self, key, kind, default=_REQUIRED):
+        self.seen.add(key)
+        if key not in self.data:
+            if default is _REQUIRED:
+                raise self.error(key, f"missing (expected {_KINDS[kind]})")
+            return default
+        value = self.data[key]
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise self.error(key, f"expected {_KINDS[kind]}, got {value!r}")
+        return value
+
+    def table(self, key, default=_REQUIRED):
+        value = self.get(key, dict, default)
+        return None if value is None else _Table(value, self._sub(key), self.path)
+
+    def tables(self, key):
+        items = self.get(key, list, [])
+        for i, item in enumerate(items):
+            if not isinstance(item, dict):
+                raise self.error(f"{key}[{i}]", f"expected a table, got {item!r}")
+        return [_Table(item, self._sub(f"{key}[{i}]"), self.path) for i, item in enumerate(items)]
+
+    def ints(self):
+        """The whole table as key -> integer (a table of offsets or reset values)."""
+        return {key: self.get(key, int) for key in self.data}
+
+    def done(self):
+        unknown = sorted(set(self.data) - self.seen)
+        if unknown:
+            raise self.error(unknown[0], "unknown key")
+        return self
+
+    def _sub(self, key):
+        return f"{self.where}.{key}" if self.where else key
+
+
+def _read_toml(path):
+    try:
+        with open(path, "rb") as f:
+            return _Table(tomllib.load(f), "", path)
+    except FileNotFoundError:
+        raise BoardError(f"{path}: no such board file") from None
+    except OSError as e:
+        raise BoardError(f"{path}: cannot read: {e.strerror}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        message = " ".join(str(e).split())
+        raise BoardError(f"{path}: invalid TOML: {message}") from None
+
+
+# -- SoC and board files --------------------------------------------------------------------
+
+def _bank(t):
+    bank = BankSpec(name=t.get("name", str), pins=t.get("pins", int), offset=t.get("offset", int),
+                    has_pdn=t.get("has_pdn", bool, True), eint=t.get("eint", int, None),
+                    eint_offset=t.get("eint_offset", int, 0), wakeup=t.get("wakeup", bool, False))
+    t.done()
+    if not 1 <= bank.pins <= 8:
+        raise t.error("pins", f"{bank.pins} pins: a bank has 1 to 8")
+    return bank
+
+
+def _load_soc(path):
+    top = _read_toml(path)
+    name, description = top.get("name", str), top.get("description", str, "")
+    gpio = top.table("gpio")
+    blocks = []
+    for t in gpio.tables("blocks"):
+        banks = tuple(_bank(b) for b in t.tables("banks"))
+        blocks.append(GpioBlockSpec(t.get("name", str), t.get("base", int), t.get("size", int), banks))
+        t.done()
+    if not blocks:
+        raise gpio.error("blocks", "no GPIO blocks")
+    spec = GpioSpec(tuple(blocks), gpio.table("reset").ints(), gpio.table("eint").ints(),
+                    gpio.table("wakeup").ints())
+    gpio.done()
+    top.done()
+    try:                                   # a dry build checks alignment and register overlaps
+        GpioController(spec, Tracer())
+    except ValueError as e:
+        raise BoardError(f"{path}: gpio: {e}") from None
+    return SocSpec(name, description, path, spec)
+
+
+def _resolve(name_or_path):
+    text = str(name_or_path)
+    if text.endswith(".toml") or "/" in text or "\\" in text:
+        return Path(text)
+    path = BOARDS_DIR / f"{text}.toml"
+    if not path.is_file():
+        raise BoardError(f"unknown board {text!r} (no {path}; bundled boards: {', '.join(bundled_boards())})")
+    return path
+
+
+def bundled_boards():
+    """Names of the board files shipped in ``boards/`` (those naming a SoC)."""
+    names = []
+    for path in sorted(BOARDS_DIR.glob("*.toml")):
+        try:
+            if "soc" in tomllib.loads(path.read_text()):
+                names.append(path.stem)
+        except (OSError, ValueError):
+            continue
+    return names
+
+
+def _soc_path(board_path, soc):
+    for folder in (board_path.parent, BOARDS_DIR):
+        if (folder / f"{soc}.toml").is_file():
+            return folder / f"{soc}.toml"
+    raise BoardError(f"{board_path}: soc: no SoC file {soc}.toml beside the board or in {BOARDS_DIR}")
+
+
+def _check_pins(top, soc, devices, kind):
+    banks = {bank.name: bank for block in soc.gpio.blocks for bank in block.banks}
+    names = set()
+    for i, device in enumerate(devices):
+        bank_name, _, index = device.pin.rpartition("-")
+        bank = banks.get(bank_name)
+        if bank is None or not index.isdigit():
+            raise top.error(f"{kind}[{i}].pin", f"no pin {device.pin!r} on {soc.name} "
+                                                f"(expected a name like 'gpx2-7')")
+        if int(index) >= bank.pins:
+            raise top.error(f"{kind}[{i}].pin", f"no pin {device.pin!r}: {bank_name} has pins "
+                                                f"0-{bank.pins - 1}")
+        if device.name in names:
+            raise top.error(f"{kind}[{i}].name", f"{device.name!r} declared twice")
+        names.add(device.name)
+
+
+def load_board(name_or_path):
+    """The board called ``name_or_path`` ("fs4412") or described by that .toml file."""
+    path = _resolve(name_or_path)
+    top = _read_toml(path)
+    name, description = top.get("name", str), top.get("description", str, "")
+    soc = _load_soc(_soc_path(path, top.get("soc", str)))
+    dram = top.table("dram")
+    dram_base, dram_size = dram.get("base", int), dram.get("size", int)
+    dram.done()
+    if dram_base % 0x1000 or dram_size <= 0 or dram_size % 0x1000:
+        raise top.error("dram", f"base {dram_base:#x} / size {dram_size:#x} must be 4 KiB multiples")
+    leds = []
+    for t in top.tables("leds"):
+        leds.append(LedSpec(t.get("name", str), t.get("pin", str).lower(), t.get("active_high", bool, True)))
+        t.done()
+    keys = []
+    for t in top.tables("keys"):
+        keys.append(KeySpec(t.get("name", str), t.get("pin", str).lower(), t.get("active_low", bool, True)))
+        t.done()
+    top.done()
+    _check_pins(top, soc, leds, "leds")
+    _check_pins(top, soc, keys, "keys")
+    taken = {}
+    for device in (*leds, *keys):
+        if device.pin in taken:
+            raise top.error("keys", f"{device.name} and {taken[device.pin]} both on {device.pin}")
+        taken[device.pin] = device.name
+    return BoardSpec(name, description, path, soc, dram_base, dram_size, tuple(leds), tuple(keys))
+
+
+def build_hardware(spec, tracer, pc_provider=None):
+    """The devices of board ``spec``, publishing to ``tracer``."""
+    gpio = GpioController(spec.soc.gpio, tracer, pc_provider)
+    leds = {led.name: Led(led.name, gpio.pin(led.pin), tracer, led.active_high) for led in spec.leds}
+    keys = {key.name: Key(key.name, gpio.pin(key.pin), key.active_low) for key in spec.keys}
+    return Hardware(spec, gpio, leds, keys, list(gpio.regions))

@@ -1,0 +1,223 @@
+"""Registers declared as data, and the MMIO region that serves them.
+
+Renode style: a peripheral lists its registers (name from the SoC manual, offset, reset value,
+implemented bits) and attaches behaviour only where the hardware has some (a read provider, a
+write callback). Registers known but not modelled are tagged ``unimp``: they keep their value as
+plain storage and their first access publishes one "unimp" event (QEMU's LOG_UNIMP), apart from
+guest errors (LOG_GUEST_ERROR) such as an access where no register exists.
+
+Exynos4412 SFRs are 32 bits wide on an APB bus: 8/16-bit accesses read, or read-modify-write,
+the selected byte lanes of the 32-bit register. The region does that merge, so behaviour
+callbacks always see whole registers plus the mask of the lanes the guest wrote.
+"""
+
+from dataclasses import dataclass
+
+PAGE = 0x1000
+WORD = 0xFFFFFFFF
+#: Access size in bytes -> mask of the value, for the sizes the core passes (1, 2, 4).
+SIZE_MASKS = {1: 0xFF, 2: 0xFFFF, 4: WORD}
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """A bit field of a register, e.g. ``GPX2CON[7]`` at bits [31:28]."""
+
+    name: str
+    lsb: int
+    width: int
+
+    @property
+    def bits(self):
+        """The manual's notation for the field's bits: ``[31:28]`` (``[7]`` for one bit)."""
+        msb = self.lsb + self.width - 1
+        return f"[{msb}]" if msb == self.lsb else f"[{msb}:{self.lsb}]"
+
+
+@dataclass(frozen=True, slots=True)
+class Reg:
+    """One 32-bit register: bits outside ``mask`` are not implemented (read 0, ignore writes)."""
+
+    name: str
+    offset: int
+    reset: int = 0
+    mask: int = WORD
+    unimp: bool = False
+    w1c: bool = False            # write 1 to clear (pending registers): written 1s clear bits
+    fields: tuple = ()
+    doc: str = ""
+
+
+class _Slot:
+    """A register placed in a block, with its optional behaviour."""
+
+    __slots__ = ("reg", "mask", "read", "write", "unimp")
+
+    def __init__(self, reg, read, write):
+        self.reg, self.mask, self.read, self.write = reg, reg.mask, read, write
+        self.unimp = reg.unimp          # True until the first access has been reported
+
+
+class RegisterBlock:
+    """One MMIO region (``base`` and ``size`` 4 KiB aligned) serving a table of registers.
+
+    ``read(offset, size)`` / ``write(offset, size, value)`` take the offset from ``base`` and a
+    size of 1, 2 or 4 bytes. Behaviour, attached with :meth:`add`:
+
+    - ``read(stored) -> value``: what the guest reads, given the stored contents;
+    - ``write(old, new, lanes)``: called after ``new`` is stored; ``lanes`` masks the bits the
+      guest actually wrote (an 8-bit write to byte 1 gives ``0xFF00``).
+    """
+
+    def __init__(self, name, base, size, tracer, pc_provider=None):
+        if base % PAGE or size % PAGE or size <= 0:
+            raise ValueError(f"{name}: MMIO region must be 4 KiB aligned (base {base:#x}, size {size:#x})")
+        self.name, self.base, self.size = name, base, size
+        self.tracer = tracer
+        #: Callable returning the guest PC for trace events (None: events carry pc=None).
+        self.pc_provider = pc_provider
+        #: Stored contents, offset -> value. Behaviour callbacks keep their state here.
+        self.values = {}
+        self._slots = {}
+        self._wants, self._publish = tracer.wants, tracer.publish
+
+    # -- building ---------------------------------------------------------------------------
+
+    def add(self, reg, read=None, write=None):
+        """Place ``reg`` at its offset; ``read``/``write`` attach behaviour (see class doc)."""
+        if reg.offset % 4 or not 0 <= reg.offset < self.size:
+            raise ValueError(f"{self.name}: {reg.name} at bad offset {reg.offset:#x}")
+        if reg.offset in self._slots:
+            other = self._slots[reg.offset].reg.name
+            raise ValueError(f"{self.name}: {reg.name} and {other} both at offset {reg.offset:#x}")
+        if reg.w1c and write is None:
+            write = self._clear_on_write(reg.offset)
+        self._slots[reg.offset] = _Slot(reg, read, write)
+        self.values[reg.offset] = reg.reset & reg.mask
+
+    def _clear_on_write(self, offset):
+        values = self.values
+
+        def write(old, new, lanes):
+            values[offset] = old & ~(new & lanes)
+        return write
+
+    def registers(self):
+        """The block's registers, by offset."""
+        return [self._slots[off].reg for off in sorted(self._slots)]
+
+    # -- inspection (no side effects, no events) ---------------------------------------------
+
+    def reg_name(self, offset):
+        """The manual's name of the register at ``offset``, or ``block+0xOFF`` if there is none."""
+        slot = self._slots.get(offset & ~3)
+        return slot.reg.name if slot else f"{self.name}+0x{offset:03x}"
+
+    def peek(self, offset):
+        """The 32-bit value a guest read of the register at ``offset`` would return."""
+        slot = self._slots[offset & ~3]
+        stored = self.values[offset & ~3]
+        return slot.read(stored) if slot.read else stored
+
+    # -- the guest's hot path ----------------------------------------------------------------
+
+    def read(self, offset, size):
+        slot = self._slots.get(offset)
+        if slot is None or size != 4:           # sub-word, unaligned or no register
+            return self._read_lanes(offset, size)
+        value = self.values[offset]
+        if slot.read is not None:
+            value = slot.read(value)
+        if self._wants("mmio_read"):
+            self._publish("mmio_read", pc=self._pc(), addr=self.base + offset, reg=slot.reg.name,
+                          size=4, value=value)
+        if slot.unimp:
+            self._report_unimp(slot, "read")
+        return value
+
+    def write(self, offset, size, value):
+        slot = self._slots.get(offset)
+        if slot is None or size != 4:
+            self._write_lanes(offset, size, value)
+            return
+        old = self.values[offset]
+        new = self.values[offset] = value & slot.mask
+        if self._wants("mmio_write"):
+            self._publish("mmio_write", pc=self._pc(), addr=self.base + offset, reg=slot.reg.name,
+                          size=4, value=value & WORD, old=old)
+        if slot.unimp:
+            self._report_unimp(slot, "write")
+        if slot.write is not None:
+            slot.write(old, new, slot.mask)
+
+    def _read_lanes(self, offset, size):
+        aligned = offset & ~3
+        slot = self._slots.get(aligned)
+        if slot is None or size not in SIZE_MASKS or (offset & 3) + size > 4:
+            return self._bad_read(offset, size)
+        value = self.values[aligned]
+        if slot.read is not None:
+            value = slot.read(value)
+        value = (value >> ((offset & 3) << 3)) & SIZE_MASKS[size]
+        if self._wants("mmio_read"):
+            self._publish("mmio_read", pc=self._pc(), addr=self.base + offset, reg=slot.reg.name,
+                          size=size, value=value)
+        if slot.unimp:
+            self._report_unimp(slot, "read")
+        return value
+
+    def _write_lanes(self, offset, size, value):
+        aligned = offset & ~3
+        slot = self._slots.get(aligned)
+        if slot is None or size not in SIZE_MASKS or (offset & 3) + size > 4:
+            self._bad_write(offset, size, value)
+            return
+        shift = (offset & 3) << 3
+        lanes = SIZE_MASKS[size] << shift
+        old = self.values[aligned]
+        new = self.values[aligned] = ((old & ~lanes) | ((value << shift) & lanes)) & slot.mask
+        if self._wants("mmio_write"):
+            self._publish("mmio_write", pc=self._pc(), addr=self.base + offset, reg=slot.reg.name,
+                          size=size, value=value & SIZE_MASKS[size], old=(old & lanes) >> shift)
+        if slot.unimp:
+            self._report_unimp(slot, "write")
+        if slot.write is not None:
+            slot.write(old, new, lanes & slot.mask)
+
+    # -- slow paths ---------------------------------------------------------------------------
+
+    def _pc(self):
+        return self.pc_provider() if self.pc_provider is not None else None
+
+    def _bad_read(self, offset, size):
+        if size == 8 and offset % 8 == 0:      # LDRD: two word accesses
+            return self.read(offset, 4) | self.read(offset + 4, 4) << 32
+        self._guest_error(offset, f"{size}-byte read at {self.base + offset:#010x}"
+                          f"{self._why(offset, size)}: reads 0")
+        return 0
+
+    def _bad_write(self, offset, size, value):
+        if size == 8 and offset % 8 == 0:      # STRD: two word accesses
+            self.write(offset, 4, value & WORD)
+            self.write(offset + 4, 4, value >> 32)
+            return
+        self._guest_error(offset, f"{size}-byte write of {value:#x} at {self.base + offset:#010x}"
+                          f"{self._why(offset, size)}: ignored")
+
+    def _why(self, offset, size):
+        if offset & ~3 not in self._slots:
+            return f" ({self.name}+0x{offset:03x}): no register there"
+        return f" ({self.reg_name(offset)}): not within one 32-bit register"
+
+    def _guest_error(self, offset, message):
+        if self._wants("guest_error"):
+            self._publish("guest_error", source=self.reg_name(offset), message=message)
+
+    def _report_unimp(self, slot, kind):
+        if not self._wants("unimp"):
+            return                              # keep it pending until someone listens
+        slot.unimp = False
+        reg = slot.reg
+        self._publish("unimp", source=reg.name,
+                      message=f"{kind} of {reg.name} ({self.base + reg.offset:#010x}): "
+                              f"{reg.doc or 'not modelled'}")

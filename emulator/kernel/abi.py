@@ -1,0 +1,89 @@
+"""Layouts of the kernel structures shared between guest C code and Python.
+
+The one source of truth for the SDK headers (firmware/sdk/include): tests generate a C probe of
+``_Static_assert(offsetof(...))`` lines from this table and compile it against the headers.
+Fields follow Linux 3.14 names and order; structures are trimmed to what drivers and the
+emulator touch. Sizes are in bytes, 32-bit ARM EABI (pointers 4, loff_t 8 aligned 8).
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Struct:
+    name: str
+    offsets: dict
+    size: int
+
+    def __getitem__(self, field):
+        return self.offsets[field]
+
+
+def _layout(name, fields, align=4):
+    """fields: (name, size[, alignment]) in declaration order -> Struct with natural alignment."""
+    offsets, pos, max_align = {}, 0, 1
+    for entry in fields:
+        fname, size = entry[0], entry[1]
+        falign = entry[2] if len(entry) > 2 else min(size, 4)
+        pos = (pos + falign - 1) // falign * falign
+        offsets[fname] = pos
+        pos += size
+        max_align = max(max_align, falign)
+    size = (pos + max_align - 1) // max_align * max_align
+    return Struct(name, offsets, size)
+
+
+P = 4  # pointer / unsigned long
+
+FILE_OPERATIONS = _layout("file_operations", [(f, P) for f in (
+    "owner", "llseek", "read", "write", "aio_read", "aio_write", "iterate", "poll",
+    "unlocked_ioctl", "compat_ioctl", "mmap", "open", "flush", "release", "fsync",
+    "aio_fsync", "fasync", "lock", "sendpage", "get_unmapped_area", "check_flags", "flock",
+    "splice_write", "splice_read", "setlease", "fallocate", "show_fdinfo")])
+
+KOBJECT = _layout("kobject", [
+    ("name", P), ("entry", 8), ("parent", P), ("kset", P), ("ktype", P), ("sd", P),
+    ("kref", 4), ("state_flags", 4)])
+
+CDEV = _layout("cdev", [
+    ("kobj", KOBJECT.size), ("owner", P), ("ops", P), ("list", 8), ("dev", 4), ("count", 4)])
+
+INODE = _layout("inode", [
+    ("i_mode", 2), ("i_opflags", 2), ("i_uid", 4), ("i_gid", 4), ("i_flags", 4),
+    ("i_op", P), ("i_sb", P), ("i_mapping", P), ("i_ino", P), ("i_nlink", 4), ("i_rdev", 4),
+    ("i_size", 8, 8), ("i_count", 4), ("i_fop", P), ("i_devices", 8), ("i_pipe", P),
+    ("i_bdev", P), ("i_cdev", P), ("i_private", P)])
+
+FILE = _layout("file", [
+    ("f_u", 8), ("f_path", 8), ("f_inode", P), ("f_op", P), ("f_lock", 4), ("f_count", 4),
+    ("f_flags", 4), ("f_mode", 4), ("f_pos", 8, 8), ("f_cred", P), ("private_data", P),
+    ("f_mapping", P)])
+
+MODULE_NAME_LEN = 60
+MODULE = _layout("module", [
+    ("state", 4), ("list", 8), ("name", MODULE_NAME_LEN), ("init", P), ("exit", P),
+    ("module_core", P), ("core_size", 4), ("refcnt", 4)])
+
+#: Every shared structure, for the header probe test.
+STRUCTS = {s.name: s for s in (FILE_OPERATIONS, KOBJECT, CDEV, INODE, FILE, MODULE)}
+
+# dev_t encoding (include/linux/kdev_t.h, kernel-internal form).
+MINORBITS = 20
+MINORMASK = (1 << MINORBITS) - 1
+
+
+def MKDEV(major, minor):
+    return (major << MINORBITS) | minor
+
+
+def MAJOR(dev):
+    return dev >> MINORBITS
+
+
+def MINOR(dev):
+    return dev & MINORMASK
+
+
+#: The kernel release and vermagic the SDK stamps into modules and insmod checks.
+UTS_RELEASE = "3.14.0"
+VERMAGIC = UTS_RELEASE + " SMP mod_unload ARMv7 p2v8 "

@@ -1,0 +1,16 @@
+"""msleep and udelay: waits that advance virtual time instantly (no wall-clock cost)."""
+
+from .hypercall import export
+
+
+class Delay:
+    def __init__(self, clock):
+        self._clock = clock
+
+    @export()
+    def msleep(self, msecs):
+        self._clock.sleep_ns(msecs * 1_000_000)
+
+    @export("__udelay")
+    def udelay(self, usecs):
+        self._clock.sleep_ns(usecs * 1_000)

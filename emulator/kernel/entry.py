@@ -1,0 +1,179 @@
+"""Exception entry: the CPU's SVC and abort exceptions, routed to the kernel in Python.
+
+- `svc` in a service stub: a kernel service call from module code (hypercall).
+- `svc` at the resume slot: a guest function called on behalf of a syscall returned.
+- any other `svc` from user mode: a system call (r7 = number, r0-r5 = arguments).
+- data/prefetch aborts and undefined instructions: faults, handed to `on_fault`.
+
+A syscall handler returns an int, or is a generator that yields GuestCall(fn, args) to run
+driver code (fops->open, ->unlocked_ioctl, ...) and receives its r0. Guest calls made that way
+run inside the same emu_start (the hook switches the CPU to SVC mode and back), so an ioctl
+round trip costs two hook entries and no emu_start restart.
+"""
+
+from dataclasses import dataclass
+
+from ..cpu import (CPSR_F, CPSR_I, CPSR_T, EXCP_DATA_ABORT, EXCP_PREFETCH_ABORT, EXCP_SWI,
+                   EXCP_UDEF, EXCP_BKPT, MODE_MASK, PC, SVC_MODE, USR_MODE)
+from ..errors import GuestTimeout
+
+
+@dataclass(frozen=True)
+class GuestCall:
+    fn: int
+    args: tuple = ()
+
+
+@dataclass
+class Fault:
+    kind: str          # "data abort", "prefetch abort", "undefined instruction", "breakpoint"
+    pc: int
+    user: bool
+    regs: dict
+
+
+#: The exception kinds handed to on_fault, by Unicorn interrupt number.
+FAULT_KINDS = {
+    EXCP_DATA_ABORT: "data abort",
+    EXCP_PREFETCH_ABORT: "prefetch abort",
+    EXCP_UDEF: "undefined instruction",
+    EXCP_BKPT: "breakpoint",
+}
+
+KERNEL_CPSR = SVC_MODE | CPSR_I | CPSR_F
+SIGNED = 0x80000000
+
+
+def signed(value):
+    return value - (1 << 32) if value & SIGNED else value
+
+
+class _Frame:
+    __slots__ = ("gen", "saved")
+
+    def __init__(self, gen, saved):
+        self.gen, self.saved = gen, saved
+
+
+class Entry:
+    def __init__(self, cpu, hypercalls, kernel_stack_top):
+        self.cpu = cpu
+        self._hc = hypercalls
+        self._stub_lo, self._resume = hypercalls.stubs_start, hypercalls.resume_addr + 4
+        self._kstack = kernel_stack_top
+        self.syscall = None            # callable(nr, args) -> int | generator
+        self.on_fault = None           # callable(Fault) -> None (must stop the CPU)
+        self.symbolize = lambda addr: f"{addr:#010x}"
+        self._frames = []
+        self.stopped = False
+        self.syscalls = 0
+        # r0-r5, r7, r12, pc, cpsr: everything a syscall reads and must give back.
+        self._sys_in = cpu.batch(["r0", "r1", "r2", "r3", "r4", "r5", "r7", "r12", "pc", "cpsr"])
+        self._r0 = cpu.batch(["r0"])
+        self._enter = cpu.batch(["cpsr", "sp", "lr", "r0", "r1", "r2", "r3", "pc"])
+        self._leave = cpu.batch(["cpsr", "r0", "r1", "r2", "r3", "r12", "pc"])
+        self._top = cpu.batch(["cpsr", "sp", "lr", "r0", "r1", "r2", "r3"])
+        self._exec = cpu.batch(["cpsr", "sp", "lr"] + [f"r{i}" for i in range(13)])
+        self._handlers = {EXCP_SWI: self._on_svc}
+        for intno in FAULT_KINDS:
+            self._handlers[intno] = self._on_fault
+        cpu.hook_interrupts(self._on_interrupt)
+
+    # -- dispatch -------------------------------------------------------------------------
+    def _on_interrupt(self, uc, intno, _user):
+        handler = self._handlers.get(intno)
+        if handler is None:
+            self._on_fault(intno)
+        else:
+            handler(intno)
+
+    def _on_svc(self, _intno):
+        pc = self.cpu.reg(PC)
+        if self._stub_lo < pc <= self._hc.stubs_end:
+            self._hc.dispatch(pc)
+        elif pc == self._resume:
+            self._advance(self._r0.read()[0])
+        else:
+            self._syscall()
+
+    def _syscall(self):
+        vals = self._sys_in.read()
+        if vals[9] & MODE_MASK != USR_MODE:
+            self._on_fault(EXCP_UDEF)     # svc from kernel code outside a stub
+            return
+        self.syscalls += 1
+        result = self.syscall(vals[6], vals[:6])
+        if type(result) is int:
+            self._r0.write((result,))
+            return
+        self._frames.append(_Frame(result, vals))
+        self._advance(None)
+
+    def _advance(self, value):
+        frame = self._frames[-1]
+        try:
+            call = frame.gen.send(value)
+        except StopIteration as stop:
+            self._frames.pop()
+            result = stop.value
+            if result is EXIT:
+                self._frames.clear()
+                self._stop()
+                return
+            s = frame.saved
+            pc = s[8] | (1 if s[9] & CPSR_T else 0)
+            self._leave.write((s[9], result, s[1], s[2], s[3], s[7], pc))
+            return
+        self._enter.write((KERNEL_CPSR, self._kstack, self._hc.resume_addr,
+                           *(tuple(call.args) + (0, 0, 0, 0))[:4], call.fn))
+
+    def _on_fault(self, intno):
+        regs = self.cpu.regs()
+        user = regs["cpsr"] & MODE_MASK == USR_MODE
+        self._frames.clear()
+        self._stop()
+        self.on_fault(Fault(FAULT_KINDS.get(intno, f"exception {intno}"), regs["pc"], user, regs))
+
+    # -- top-level runs -------------------------------------------------------------------
+    def _stop(self):
+        self.stopped = True
+        self.cpu.stop()
+
+    def _run(self, begin, until, timeout_us, what):
+        self.stopped = False
+        self._frames.clear()
+        self.cpu.start(begin, until, timeout_us)
+        if not self.stopped and self.cpu.reg(PC) != until:
+            self._frames.clear()
+            pc = self.cpu.reg(PC)
+            raise GuestTimeout(f"timeout: {what} did not finish within {timeout_us / 1e6:g} s "
+                               f"(PC at {self.symbolize(pc)})")
+
+    def call(self, fn, args=(), timeout_us=0, what="guest code"):
+        """Run guest kernel function fn(args) to completion from the host; return its r0.
+
+        Returns None if execution stopped for another reason (a fault, already reported
+        through on_fault). Raises GuestTimeout when the timeout expires first.
+        """
+        exit_addr = self._hc.exit_addr
+        self._top.write((KERNEL_CPSR, self._kstack, exit_addr,
+                         *(tuple(args) + (0, 0, 0, 0))[:4]))
+        self._run(fn, exit_addr, timeout_us, what)
+        return None if self.stopped else self._r0.read()[0]
+
+    def run_user(self, entry, sp, timeout_us, what="program"):
+        """Run user code from entry until its process exits or dies (both stop the CPU)."""
+        # ELF_PLAT_INIT: a new program starts with r0 (its rtld_fini) and the rest zeroed.
+        self._exec.write((USR_MODE, sp) + (0,) * 14)
+        self._run(entry, self._hc.exit_addr, timeout_us, what)
+
+
+class _Exit:
+    def __repr__(self):
+        return "EXIT"
+
+
+#: Returned by a syscall generator that ends the process (exit_group, fatal signal).
+EXIT = _Exit()
+
+__all__ = ["Entry", "GuestCall", "Fault", "EXIT", "signed", "GuestTimeout"]

@@ -1,0 +1,151 @@
+"""Open files of a process: the console, regular files, and the chrdev bridge to a driver.
+
+A method returns an int (bytes or -errno) or is a generator yielding GuestCall to run the
+driver's file_operations in guest code (see entry.py). The chrdev bridge builds a real
+`struct inode` / `struct file` in guest memory, as chrdev_open and do_dentry_open do.
+"""
+
+import struct
+
+from .abi import CDEV, FILE, FILE_OPERATIONS, INODE
+from .entry import GuestCall, signed
+from .errno import EBADF, EINVAL, ENOTTY, ENXIO
+
+TCGETS, TIOCGWINSZ = 0x5401, 0x5413
+FIOCLEX, FIONCLEX, FIONBIO = 0x5451, 0x5450, 0x5421
+O_ACCMODE, O_RDONLY, O_WRONLY, O_RDWR = 3, 0, 1, 2
+FMODE_READ, FMODE_WRITE = 1, 2
+# struct termios for a serial console at 115200 8N1, ICANON|ECHO (asm-generic/termbits.h).
+CONSOLE_TERMIOS = struct.pack("<IIIIB19s", 0x500, 0x5, 0x1CB2, 0x8A3B, 0, bytes(19))
+
+
+class File:
+    """Behaviour shared by every open file: what a file without the operation returns."""
+
+    def read(self, vm, buf, count):
+        return -EINVAL
+
+    def write(self, vm, buf, count):
+        return -EINVAL
+
+    def ioctl(self, vm, cmd, arg):
+        return -ENOTTY
+
+    def release(self):
+        return 0
+
+
+class ConsoleFile(File):
+    """stdin/stdout/stderr: the board's serial console (no input; output to the host)."""
+
+    def __init__(self, sink):
+        self._sink = sink
+
+    def write(self, vm, buf, count):
+        self._sink(vm.read(buf, count, user=True))
+        return count
+
+    def read(self, vm, buf, count):
+        return 0
+
+    def ioctl(self, vm, cmd, arg):
+        if cmd == TCGETS:
+            vm.write(arg, CONSOLE_TERMIOS, user=True)
+            return 0
+        if cmd == TIOCGWINSZ:
+            vm.write(arg, struct.pack("<HHHH", 24, 80, 0, 0), user=True)
+            return 0
+        return -ENOTTY
+
+
+class BufferFile(File):
+    """A regular or /proc file read from a snapshot of its contents."""
+
+    def __init__(self, data, writable_node=None):
+        self.data, self.pos, self._node = data, 0, writable_node
+
+    def read(self, vm, buf, count):
+        chunk = self.data[self.pos:self.pos + count]
+        vm.write(buf, chunk, user=True)
+        self.pos += len(chunk)
+        return len(chunk)
+
+    def write(self, vm, buf, count):
+        if self._node is None:
+            return -EBADF
+        data = vm.read(buf, count, user=True)
+        self._node.data[self.pos:self.pos + count] = data
+        self.pos += count
+        return count
+
+
+class ChrdevFile(File):
+    """An open character device: every operation runs the driver's file_operations."""
+
+    def __init__(self, file_va, inode_va, fops, vm, free, put_module):
+        self.file_va, self.inode_va = file_va, inode_va
+        self._free, self._put_module = free, put_module
+        ops = vm.read(fops, FILE_OPERATIONS.size) if fops else bytes(FILE_OPERATIONS.size)
+        self.ops = {name: int.from_bytes(ops[off:off + 4], "little")
+                    for name, off in FILE_OPERATIONS.offsets.items()}
+
+    def read(self, vm, buf, count):
+        fn = self.ops["read"]
+        if not fn:
+            return -EINVAL
+        return signed((yield GuestCall(fn, (self.file_va, buf, count,
+                                             self.file_va + FILE["f_pos"]))))
+
+    def write(self, vm, buf, count):
+        fn = self.ops["write"]
+        if not fn:
+            return -EINVAL
+        return signed((yield GuestCall(fn, (self.file_va, buf, count,
+                                             self.file_va + FILE["f_pos"]))))
+
+    def ioctl(self, vm, cmd, arg):
+        fn = self.ops["unlocked_ioctl"]
+        if not fn:
+            return -ENOTTY
+        return signed((yield GuestCall(fn, (self.file_va, cmd, arg))))
+
+    def release(self):
+        fn = self.ops["release"]
+        ret = 0
+        if fn:
+            ret = yield GuestCall(fn, (self.inode_va, self.file_va))
+        self._free(self.file_va)
+        self._put_module()
+        return signed(ret)
+
+
+def chrdev_open(node, flags, vm, chrdev, kmalloc, module_get):
+    """chrdev_open + do_dentry_open: a ChrdevFile, or -errno (generator: runs fops->open)."""
+    cdev = chrdev.lookup(node.rdev)
+    if cdev is None:
+        return -ENXIO
+    if not node.inode_va:
+        node.inode_va = kmalloc.alloc(INODE.size, zero=True)
+        vm.write(node.inode_va + INODE["i_mode"], (node.mode & 0xFFFF).to_bytes(2, "little"))
+        vm.write_u32(node.inode_va + INODE["i_rdev"], node.rdev)
+        vm.write_u32(node.inode_va + INODE["i_nlink"], 1)
+    inode = node.inode_va
+    vm.write_u32(inode + INODE["i_cdev"], cdev)
+    fops = vm.read_u32(cdev + CDEV["ops"])
+    put_module = module_get(vm.read_u32(fops + FILE_OPERATIONS["owner"]) if fops else 0)
+    file_va = kmalloc.alloc(FILE.size, zero=True)
+    acc = flags & O_ACCMODE
+    mode = {O_RDONLY: FMODE_READ, O_WRONLY: FMODE_WRITE, O_RDWR: FMODE_READ | FMODE_WRITE}.get(acc, 0)
+    for name, value in (("f_inode", inode), ("f_op", fops), ("f_count", 1), ("f_flags", flags),
+                        ("f_mode", mode)):
+        vm.write_u32(file_va + FILE[name], value)
+    open_fn = vm.read_u32(fops + FILE_OPERATIONS["open"]) if fops else 0
+    if open_fn:
+        ret = signed((yield GuestCall(open_fn, (inode, file_va))))
+        if ret < 0:
+            kmalloc.free(file_va)
+            put_module()
+            return ret
+    # The driver may replace file->f_op in its open (as misc devices do): use what it left.
+    return ChrdevFile(file_va, inode, vm.read_u32(file_va + FILE["f_op"]), vm, kmalloc.free,
+                      put_module)

@@ -1,0 +1,165 @@
+"""Kernel services reached from guest code: the export registry and the stub page.
+
+Each exported service gets an 8-byte stub ``svc #0; bx lr`` in the module area (within
+branch range of every module). The module loader resolves an imported symbol to its stub; the
+CPU's SVC hook recognises a stub by its return address and calls the Python service with the
+AAPCS arguments. Services are plain methods marked with :func:`export`; a provider object is
+registered with :meth:`Hypercalls.register`, so each subsystem keeps its own state.
+"""
+
+import inspect
+import struct
+
+from ..errors import Unimplemented
+
+STUB_SIZE = 8
+SVC_0 = 0xEF000000
+BX_LR = 0xE12FFF1E
+B_SELF = 0xEAFFFFFE
+
+# Fixed slots at the start of the stub page.
+EXIT_OFFSET = 0      # top-level guest calls return here (emu_start's `until`; never executed)
+RESUME_OFFSET = 4    # guest calls made for a syscall return here: `svc #0` resumes the caller
+STUBS_OFFSET = 16
+
+
+def export(name=None, *, varargs=False):
+    """Mark a method as the kernel symbol `name` (default: the method's name).
+
+    The method receives the call's arguments as unsigned 32-bit ints (one per parameter,
+    AAPCS: r0-r3 then the stack); with varargs=True its last parameter receives a VarArgs.
+    It returns an int for r0, a tuple for r0..r3 (64-bit results), or None for void.
+    """
+    def mark(fn):
+        fn.__kernel_export__ = (name or fn.__name__, varargs)
+        return fn
+    return mark
+
+
+class VarArgs:
+    """AAPCS variadic argument fetcher: core registers first, then the stack."""
+
+    def __init__(self, regs, next_reg, sp, read_u32):
+        self._regs, self._ncrn, self._nsaa, self._read_u32 = regs, next_reg, sp, read_u32
+
+    def next_u32(self):
+        if self._ncrn < 4:
+            self._ncrn += 1
+            return self._regs[self._ncrn - 1]
+        value = self._read_u32(self._nsaa)
+        self._nsaa += 4
+        return value
+
+    def next_u64(self):
+        if self._ncrn < 4 and self._ncrn % 2:
+            self._ncrn += 1                     # 64-bit values start at an even register
+        if self._ncrn <= 2:
+            lo, hi = self._regs[self._ncrn], self._regs[self._ncrn + 1]
+            self._ncrn += 2
+            return lo | (hi << 32)
+        self._ncrn = 4
+        self._nsaa = (self._nsaa + 7) & ~7
+        lo, hi = self._read_u32(self._nsaa), self._read_u32(self._nsaa + 4)
+        self._nsaa += 8
+        return lo | (hi << 32)
+
+
+class _Service:
+    __slots__ = ("name", "fn", "nargs", "varargs", "calls")
+
+    def __init__(self, name, fn, nargs, varargs):
+        self.name, self.fn, self.nargs, self.varargs, self.calls = name, fn, nargs, varargs, 0
+
+
+class Hypercalls:
+    """The table of kernel services, their stub addresses, and dispatch from the SVC hook."""
+
+    def __init__(self, cpu, vm, page_va):
+        self._cpu, self._vm = cpu, vm
+        self.page_va = page_va
+        self.exit_addr = page_va + EXIT_OFFSET
+        self.resume_addr = page_va + RESUME_OFFSET
+        self._services = []
+        self._by_name = {}
+        self._args = cpu.batch(["r0", "r1", "r2", "r3", "sp", "lr"])
+        self.caller = 0            # return address of the service call in progress
+        self._ret = [cpu.batch(["r0"]), cpu.batch(["r0", "r1"]),
+                     cpu.batch(["r0", "r1", "r2"]), cpu.batch(["r0", "r1", "r2", "r3"])]
+        self.count = 0
+        self.observer = None       # called as observer(name, args, result) when set
+
+    @property
+    def stubs_start(self):
+        return self.page_va + STUBS_OFFSET
+
+    @property
+    def stubs_end(self):
+        return self.stubs_start + STUB_SIZE * len(self._services)
+
+    def register(self, provider):
+        """Add every @export method of provider."""
+        for _, fn in inspect.getmembers(provider, callable):
+            marker = getattr(fn, "__kernel_export__", None)
+            if marker is None:
+                continue
+            name, varargs = marker
+            if name in self._by_name:
+                raise ValueError(f"kernel symbol {name} exported twice")
+            nargs = len(inspect.signature(fn).parameters) - (1 if varargs else 0)
+            service = _Service(name, fn, nargs, varargs)
+            self._by_name[name] = len(self._services)
+            self._services.append(service)
+
+    def stub_page(self):
+        """The page's bytes: fixed slots, then one `svc #0; bx lr` per service."""
+        words = [B_SELF, SVC_0, B_SELF, B_SELF]
+        for _ in self._services:
+            words += [SVC_0, BX_LR]
+        data = struct.pack(f"<{len(words)}I", *words)
+        if len(data) > 4096:
+            raise ValueError("stub page overflow")
+        return data
+
+    def address(self, name):
+        idx = self._by_name.get(name)
+        return None if idx is None else self.stubs_start + idx * STUB_SIZE
+
+    def names(self):
+        return list(self._by_name)
+
+    def name_at(self, addr):
+        """The service whose stub holds addr (for symbolization), or None."""
+        if self.stubs_start <= addr < self.stubs_end:
+            return self._services[(addr - self.stubs_start) // STUB_SIZE].name
+        return None
+
+    def is_stub_return(self, pc):
+        return self.stubs_start < pc <= self.stubs_end
+
+    def dispatch(self, pc):
+        """Run the service whose `svc` just executed (pc is the address after it)."""
+        service = self._services[(pc - 4 - self.stubs_start) // STUB_SIZE]
+        self.count += 1
+        service.calls += 1
+        r0, r1, r2, r3, sp, self.caller = self._args.read()
+        regs = (r0, r1, r2, r3)
+        n = service.nargs
+        if n <= 4:
+            args = regs[:n]
+        else:
+            args = regs + tuple(self._vm.read_u32(sp + 4 * i) for i in range(n - 4))
+        if service.varargs:
+            args = args + (VarArgs(regs, n, sp + 4 * max(0, n - 4), self._vm.read_u32),)
+        result = service.fn(*args)
+        if self.observer is not None:
+            self.observer(service.name, args, result)
+        if result is None:
+            return
+        if isinstance(result, tuple):
+            self._ret[len(result) - 1].write(result)
+        else:
+            self._ret[0].write((result,))
+
+
+def unimplemented(name):
+    raise Unimplemented(f"kernel service {name} is not implemented by the emulator")

@@ -1,0 +1,120 @@
+"""lib/string.c and lib/vsprintf.c exports: the string helpers a module imports.
+
+They run in Python over guest memory with the C semantics (memset returns its destination,
+strcmp compares unsigned bytes, snprintf returns the length it would have written, ...).
+"""
+
+from .hypercall import VarArgs, export
+from .printf import vsnprintf
+
+
+class StringLib:
+    def __init__(self, vm, symbolize):
+        self._vm, self._symbolize = vm, symbolize
+
+    # -- memory ---------------------------------------------------------------------------
+    @export()
+    def memset(self, s, c, n):
+        if n:
+            self._vm.write(s, bytes([c & 0xFF]) * n)
+        return s
+
+    @export()
+    def memcpy(self, dest, src, n):
+        if n:
+            self._vm.write(dest, self._vm.read(src, n))
+        return dest
+
+    @export()
+    def memmove(self, dest, src, n):
+        return self.memcpy(dest, src, n)      # read-then-write is overlap-safe
+
+    @export()
+    def memcmp(self, a, b, n):
+        return self._compare(self._vm.read(a, n), self._vm.read(b, n))
+
+    # -- strings --------------------------------------------------------------------------
+    @export()
+    def strlen(self, s):
+        return len(self._vm.read_cstr(s, limit=1 << 20))
+
+    @export()
+    def strnlen(self, s, count):
+        return len(self._vm.read_cstr(s, limit=count))
+
+    @export()
+    def strcpy(self, dest, src):
+        self._vm.write(dest, self._vm.read_cstr(src, limit=1 << 20) + b"\0")
+        return dest
+
+    @export()
+    def strncpy(self, dest, src, count):
+        data = self._vm.read_cstr(src, limit=count)
+        self._vm.write(dest, data + bytes(count - len(data)))    # pads with NULs like C
+        return dest
+
+    @export()
+    def strcat(self, dest, src):
+        end = dest + self.strlen(dest)
+        self.strcpy(end, src)
+        return dest
+
+    @export()
+    def strcmp(self, a, b):
+        return self._compare(self._vm.read_cstr(a, 1 << 20), self._vm.read_cstr(b, 1 << 20))
+
+    @export()
+    def strncmp(self, a, b, count):
+        return self._compare(self._vm.read_cstr(a, count), self._vm.read_cstr(b, count))
+
+    @staticmethod
+    def _compare(x, y):
+        for cx, cy in zip(x, y):
+            if cx != cy:
+                return (cx - cy) & 0xFFFFFFFF
+        return (len(x) - len(y)) and ((1 if len(x) > len(y) else -1) & 0xFFFFFFFF)
+
+    @export()
+    def strchr(self, s, c):
+        data = self._vm.read_cstr(s, 1 << 20)
+        c &= 0xFF
+        if c == 0:
+            return s + len(data)
+        i = data.find(bytes([c]))
+        return 0 if i < 0 else s + i
+
+    # -- formatted output -------------------------------------------------------------------
+    def _format(self, fmt, args):
+        return vsnprintf(self._vm.read_cstr(fmt), args, self._vm.read_cstr,
+                         symbolize=self._symbolize).encode("utf-8", "replace")
+
+    def _store(self, buf, size, text):
+        if size:
+            out = text[:size - 1]
+            self._vm.write(buf, out + b"\0")
+            return len(out)
+        return 0
+
+    @export("sprintf", varargs=True)
+    def sprintf(self, buf, fmt, args):
+        text = self._format(fmt, args)
+        self._vm.write(buf, text + b"\0")
+        return len(text)
+
+    @export("snprintf", varargs=True)
+    def snprintf(self, buf, size, fmt, args):
+        text = self._format(fmt, args)
+        self._store(buf, size, text)
+        return len(text)
+
+    @export("scnprintf", varargs=True)
+    def scnprintf(self, buf, size, fmt, args):
+        return self._store(buf, size, self._format(fmt, args))
+
+    @export()
+    def vsnprintf(self, buf, size, fmt, ap):
+        # ARM EABI va_list is a pointer to the next stacked argument.
+        args = VarArgs((0, 0, 0, 0), 4, ap, self._vm.read_u32)
+        text = self._format(fmt, args)
+        self._store(buf, size, text)
+        return len(text)

@@ -1,0 +1,163 @@
+"""insmod, rmmod and lsmod: loading driver modules into the module area (kernel/module.c).
+
+insmod links the .ko at a free range of 0xBF000000.., maps it, runs its init in guest code
+and keeps it on the module list; init failing unloads it again. rmmod runs the exit function,
+then reports whatever the module still holds (memory, mappings, device numbers) as leaks.
+"""
+
+from dataclasses import dataclass, field
+
+from ..errors import CommandFailed, UnresolvedSymbols
+from ..loader.module import ModuleLinker
+from ..memory.layout import MODULES_END, MODULES_VADDR, PAGE_SIZE
+from ..memory.mmu import KERNEL_RWX
+from ..memory.vmarea import VmArea
+from .abi import VERMAGIC
+from .entry import signed
+from .errno import EBUSY, EEXIST, ENOEXEC, NAMES
+from .symbols import SymbolTable
+
+#: strerror texts insmod/rmmod print, by errno (as busybox does).
+STRERROR = {1: "Operation not permitted", 2: "No such file or directory", 8: "Exec format error",
+            11: "Resource temporarily unavailable", 12: "Cannot allocate memory",
+            16: "Device or resource busy", 17: "File exists", 19: "No such device",
+            22: "Invalid argument"}
+
+
+def strerror(err):
+    return STRERROR.get(err, NAMES.get(err, f"error {err}"))
+
+
+@dataclass
+class Module:
+    name: str
+    base: int
+    size: int
+    linked: object
+    pages: list
+    refcount: int = 0
+    holders: list = field(default_factory=list)
+
+
+class Modules:
+    def __init__(self, tables, frames, ram, vm, cpu, resolve, entry, symbolizer, ledger,
+                 kernel_printk, timeout_us):
+        self._tables, self._frames, self._ram, self._vm = tables, frames, ram, vm
+        self._cpu, self._resolve, self._entry = cpu, resolve, entry
+        self._symbolizer, self._ledger, self._printk = symbolizer, ledger, kernel_printk
+        self.timeout_us = timeout_us
+        self.area = VmArea(MODULES_VADDR + PAGE_SIZE, MODULES_END)   # first page: stubs
+        self.loaded = {}            # name -> Module, in load order
+        self.leak_reports = []      # (module, [Held]) after each rmmod
+
+    # -- lookups --------------------------------------------------------------------------
+    def owner_of(self, addr):
+        for m in self.loaded.values():
+            if m.base <= addr < m.base + m.size:
+                return m.name
+        return None
+
+    def module_get(self, this_module):
+        """try_module_get on a file_operations owner; returns the matching module_put."""
+        for m in self.loaded.values():
+            if m.linked.this_module == this_module:
+                m.refcount += 1
+
+                def put(m=m):
+                    m.refcount -= 1
+                return put
+        return lambda: None
+
+    def proc_modules(self):
+        lines = []
+        for m in reversed(list(self.loaded.values())):
+            lines.append(f"{m.name} {m.size} {m.refcount} - Live {m.base:#010x} (O)")
+        return "\n".join(lines) + ("\n" if lines else "")
+
+    # -- insmod ---------------------------------------------------------------------------
+    def insmod(self, data, label):
+        linker = ModuleLinker(data, label)
+        name = linker.modinfo.get("name") or label.rsplit("/", 1)[-1].removesuffix(".ko")
+        vermagic = linker.modinfo.get("vermagic")
+        if vermagic != VERMAGIC:
+            self._printk(3, f"{name}: version magic '{vermagic}' should be '{VERMAGIC}'")
+            raise CommandFailed(f"insmod: can't insert '{label}': {strerror(ENOEXEC)}")
+        if name in self.loaded:
+            raise CommandFailed(f"insmod: can't insert '{label}': {strerror(EEXIST)}")
+        offsets, size = linker.layout()
+        size = (size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)
+        base = self.area.alloc(size)
+        if base is None:
+            raise CommandFailed(f"insmod: can't insert '{label}': Cannot allocate memory")
+        try:
+            linked = linker.link(base, offsets, size, self._resolve)
+        except UnresolvedSymbols as e:
+            self.area.free(base)
+            for sym in e.names:
+                self._printk(4, f"{name}: Unknown symbol {sym} (err 0)")
+            raise CommandFailed(f"insmod: can't insert '{label}': unknown symbol in module: "
+                                f"{', '.join(e.names)}") from None
+        except Exception:
+            self.area.free(base)
+            raise
+        pages = self._map(base, linked.image)
+        module = Module(name, base, size, linked, pages)
+        self.loaded[name] = module
+        self._symbolizer.add(SymbolTable(name, ((s.addr, s.size, s.name) for s in linked.symbols),
+                                         base, base + size))
+        if linked.init:
+            ret = self._entry.call(linked.init, (), self.timeout_us, what=f"{name} init")
+            if ret is None:          # the init crashed; the machine reports the oops
+                return module
+            ret = signed(ret)
+            if ret < 0:
+                self._unload(module)
+                raise CommandFailed(f"insmod: can't insert '{label}': {strerror(-ret)}")
+            if ret > 0:
+                self._printk(4, f"{name}: '{name}' init returned positive value {ret}")
+        return module
+
+    def _map(self, base, image):
+        pages = []
+        npages = len(image) // PAGE_SIZE
+        pfn = self._frames.alloc(npages)
+        if pfn is None:
+            raise CommandFailed("insmod: Cannot allocate memory")
+        for i in range(npages):
+            self._tables.map_page(base + i * PAGE_SIZE, (pfn + i) << 12, KERNEL_RWX)
+        self._ram.write(pfn << 12, image)
+        self._cpu.forget_code(base, base + len(image))
+        pages.append((pfn, npages))
+        return pages
+
+    def _unload(self, module):
+        for off in range(0, module.size, PAGE_SIZE):
+            self._tables.unmap_page(module.base + off)
+        for pfn, n in module.pages:
+            self._frames.free(pfn, n)
+        self._cpu.flush_tlb()
+        self._cpu.forget_code(module.base, module.base + module.size)
+        self.area.free(module.base)
+        self._symbolizer.remove(module.name)
+        del self.loaded[module.name]
+
+    # -- rmmod ----------------------------------------------------------------------------
+    def rmmod(self, name):
+        name = name.removesuffix(".ko").rsplit("/", 1)[-1]
+        module = self.loaded.get(name)
+        if module is None:
+            raise CommandFailed(f"rmmod: can't unload module '{name}': No such file or directory")
+        if module.refcount:
+            raise CommandFailed(f"rmmod: can't unload module '{name}': {strerror(11)}")
+        if module.linked.init and not module.linked.exit:
+            raise CommandFailed(f"rmmod: can't unload module '{name}': {strerror(EBUSY)}")
+        if module.linked.exit:
+            if self._entry.call(module.linked.exit, (), self.timeout_us,
+                                what=f"{name} exit") is None:
+                return None
+        leaks = self._ledger.held_by(name)
+        self.leak_reports.append((name, leaks))
+        self._unload(module)
+        return leaks
+
+

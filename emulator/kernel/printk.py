@@ -1,0 +1,92 @@
+"""printk and the kernel log buffer (what `dmesg` shows and the console prints).
+
+Linux 3.14 semantics: a KERN_<LEVEL> prefix sets the level (default_message_loglevel 4 when
+absent), KERN_CONT or a level-less printk continues an unfinished line, messages below
+console_loglevel (7) also go to the console, and each line is stamped with the (virtual)
+time as `[    5.123456]`.
+"""
+
+from dataclasses import dataclass
+
+from .hypercall import export
+from .printf import format_printk
+
+DEFAULT_MESSAGE_LOGLEVEL = 4
+CONSOLE_LOGLEVEL = 7
+
+
+@dataclass
+class LogRecord:
+    ts_ns: int
+    level: int
+    text: str
+
+    def line(self):
+        sec, ns = divmod(self.ts_ns, 1_000_000_000)
+        return f"[{sec:5d}.{ns // 1000:06d}] {self.text}"
+
+
+class LogBuffer:
+    """The dmesg ring (unbounded here: a board session is short)."""
+
+    def __init__(self, clock, tracer, console=None):
+        self._clock, self._tracer = clock, tracer
+        self.console = console          # callable(line) for messages below console_loglevel
+        self.records = []
+        self._partial = None            # (level, text) of an unfinished line
+
+    def emit(self, level, cont, text):
+        """Add printk output; `cont` is True for KERN_CONT or a level-less message."""
+        if self._partial is not None and not cont:
+            self._flush_partial()
+        if level is None:
+            level = self._partial[0] if self._partial is not None else DEFAULT_MESSAGE_LOGLEVEL
+        if self._partial is not None:
+            text = self._partial[1] + text
+            self._partial = None
+        *lines, rest = text.split("\n")
+        for line in lines:
+            self._store(level, line)
+        if rest:
+            self._partial = (level, rest)
+
+    def _flush_partial(self):
+        level, text = self._partial
+        self._partial = None
+        self._store(level, text)
+
+    def _store(self, level, text):
+        record = LogRecord(self._clock.now_ns(), level, text)
+        self.records.append(record)
+        if self._tracer.wants("printk"):
+            self._tracer.publish("printk", level=level, text=text)
+        if self.console is not None and level < CONSOLE_LOGLEVEL:
+            self.console(record.line())
+
+    def lines(self):
+        if self._partial is not None:
+            self._flush_partial()
+        return [r.line() for r in self.records]
+
+    def texts(self):
+        if self._partial is not None:
+            self._flush_partial()
+        return [r.text for r in self.records]
+
+
+class Printk:
+    """The printk export: renders the format with Linux's vsnprintf rules into the log."""
+
+    def __init__(self, log, vm, symbolize):
+        self.log, self._vm, self._symbolize = log, vm, symbolize
+
+    def kernel(self, level, text):
+        """printk from the emulated kernel itself (Python side)."""
+        self.log.emit(level, False, text if text.endswith("\n") else text + "\n")
+
+    @export("printk", varargs=True)
+    def printk(self, fmt, args):
+        level, cont, text = format_printk(self._vm.read_cstr(fmt), args, self._vm.read_cstr,
+                                          symbolize=self._symbolize)
+        self.log.emit(level, cont or level is None, text)
+        return len(text)

@@ -1,0 +1,170 @@
+"""A user process: its address space (ELF image, stack, brk heap, mmap area) and fd table.
+
+One process runs at a time, as the board's shell runs a command in the foreground. Its user
+pages are mapped into the kernel's single page table and torn down at exit; fresh pages are
+zeroed as Linux's are.
+"""
+
+import struct
+
+from ..memory.layout import PAGE_SIZE, TASK_SIZE
+from ..memory.mmu import USER_RO, USER_RW, USER_RWX, USER_RX
+from .errno import ENOMEM
+
+STACK_TOP = TASK_SIZE
+STACK_SIZE = 512 * 1024
+MMAP_BASE = 0xB6F00000
+
+# Auxiliary vector tags (include/uapi/linux/auxvec.h).
+AT_NULL, AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_BASE, AT_FLAGS, AT_ENTRY = 0, 3, 4, 5, 6, 7, 8, 9
+AT_UID, AT_EUID, AT_GID, AT_EGID, AT_PLATFORM, AT_HWCAP, AT_CLKTCK = 11, 12, 13, 14, 15, 16, 17
+AT_SECURE, AT_RANDOM, AT_HWCAP2, AT_EXECFN = 23, 25, 26, 31
+# Cortex-A9 with VFPv3 and NEON (arch/arm/include/uapi/asm/hwcap.h).
+HWCAP = (1 | 2 | 4 | 16 | 64 | 128 | 4096 | 8192 | 32768)
+
+
+def _prot(flags):
+    x, w = flags & 1, flags & 2
+    return {(1, 1): USER_RWX, (1, 0): USER_RX, (0, 1): USER_RW, (0, 0): USER_RO}[(bool(x), bool(w))]
+
+
+class AddressSpace:
+    """User mappings of one process over a frame allocator."""
+
+    def __init__(self, tables, frames, ram, cpu):
+        self._tables, self._frames, self._ram, self._cpu = tables, frames, ram, cpu
+        self.pages = {}          # va page -> pfn
+        self.brk_start = self.brk = 0
+        self.mmap_top = MMAP_BASE
+
+    def map_zeroed(self, va, size, prot):
+        """Map [va, va+size) (page-rounded) to fresh zeroed frames; False when out of memory."""
+        start, end = va & ~(PAGE_SIZE - 1), (va + size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)
+        for page in range(start, end, PAGE_SIZE):
+            if page in self.pages:
+                mapping = self._tables.mapping(page)
+                if mapping and mapping[1] != prot:
+                    self._tables.map_page(page, mapping[0], USER_RWX)
+                continue
+            pfn = self._frames.alloc(1)
+            if pfn is None:
+                return False
+            self._ram.write(pfn << 12, bytes(PAGE_SIZE))
+            self._tables.map_page(page, pfn << 12, prot)
+            self.pages[page] = pfn
+        return True
+
+    def unmap(self, va, size):
+        start, end = va & ~(PAGE_SIZE - 1), (va + size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)
+        for page in range(start, end, PAGE_SIZE):
+            pfn = self.pages.pop(page, None)
+            if pfn is not None:
+                self._tables.unmap_page(page)
+                self._frames.free(pfn)
+        self._cpu.flush_tlb()
+
+    def protect(self, va, size, flags):
+        prot = _prot(flags)
+        for page in range(va & ~(PAGE_SIZE - 1), va + size, PAGE_SIZE):
+            pfn = self.pages.get(page)
+            if pfn is None:
+                return False
+            self._tables.map_page(page, pfn << 12, prot)
+        self._cpu.flush_tlb()
+        return True
+
+    def release(self):
+        for page, pfn in self.pages.items():
+            self._tables.unmap_page(page)
+            self._frames.free(pfn)
+        self.pages.clear()
+        self._cpu.flush_tlb()
+
+    # -- brk and anonymous mmap ------------------------------------------------------------
+    def set_brk(self, new):
+        if new < self.brk_start or new >= self.mmap_top - PAGE_SIZE:
+            return self.brk
+        old_end = (self.brk + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)
+        new_end = (new + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)
+        if new_end > old_end and not self.map_zeroed(old_end, new_end - old_end, USER_RW):
+            return self.brk
+        if new_end < old_end:
+            self.unmap(new_end, old_end - new_end)
+        self.brk = new
+        return self.brk
+
+    def mmap_anonymous(self, length, flags_prot):
+        size = (length + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)
+        va = self.mmap_top - size
+        if va <= self.brk + PAGE_SIZE:
+            return -ENOMEM
+        if not self.map_zeroed(va, size, _prot(flags_prot)):
+            return -ENOMEM
+        self.mmap_top = va
+        return va
+
+
+class Process:
+    def __init__(self, pid, comm, mm):
+        self.pid, self.comm, self.mm = pid, comm, mm
+        self.files = {}          # fd -> open file
+        self.exit_status = None  # set at exit: the shell's $? (128 + signal when killed)
+        self.tid_address = 0
+        self.robust_list = 0
+
+    def install(self, file, lowest=0):
+        fd = lowest
+        while fd in self.files:
+            fd += 1
+        self.files[fd] = file
+        return fd
+
+
+def load_image(mm, program, vm):
+    """Map the program's PT_LOAD segments and set the heap start after them."""
+    end = 0
+    for seg in program.segments:
+        if not mm.map_zeroed(seg.vaddr, seg.memsz, _prot(seg.flags)):
+            return False
+        if seg.data:
+            vm.write(seg.vaddr, seg.data)
+        end = max(end, seg.vaddr + seg.memsz)
+    mm.brk_start = mm.brk = (end + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)
+    return True
+
+
+def build_stack(mm, vm, program, argv, envp, random16, execfn):
+    """Lay out argc/argv/envp/auxv at the top of a fresh stack; returns the initial SP."""
+    if not mm.map_zeroed(STACK_TOP - STACK_SIZE, STACK_SIZE, USER_RW):
+        return None
+    strings = bytearray()
+    top = STACK_TOP - 16
+
+    def push_string(s):
+        nonlocal strings
+        strings = bytes(s) + b"\0" + strings
+        return len(s) + 1
+
+    # Strings go at the very top; compute their addresses after placing them all.
+    items = [b"v7l", execfn] + list(envp) + list(argv)
+    sizes = [push_string(s) for s in items]
+    str_base = top - len(strings)
+    vm.write(str_base, strings)
+    addrs, pos = [], top
+    for size in sizes:
+        pos -= size
+        addrs.append(pos)
+    platform, execfn_addr = addrs[0], addrs[1]
+    env_addrs = addrs[2:2 + len(envp)]
+    argv_addrs = addrs[2 + len(envp):]
+    rand_addr = (str_base - 16) & ~15
+    vm.write(rand_addr, random16)
+    auxv = [AT_PHDR, program.phdr, AT_PHENT, program.phent, AT_PHNUM, program.phnum,
+            AT_PAGESZ, PAGE_SIZE, AT_BASE, 0, AT_FLAGS, 0, AT_ENTRY, program.entry,
+            AT_UID, 0, AT_EUID, 0, AT_GID, 0, AT_EGID, 0, AT_HWCAP, HWCAP, AT_HWCAP2, 0,
+            AT_CLKTCK, 100, AT_PLATFORM, platform, AT_SECURE, 0, AT_RANDOM, rand_addr,
+            AT_EXECFN, execfn_addr, AT_NULL, 0]
+    words = [len(argv)] + argv_addrs + [0] + env_addrs + [0] + auxv
+    sp = (rand_addr - 4 * len(words)) & ~7
+    vm.write(sp, struct.pack(f"<{len(words)}I", *words))
+    return sp

@@ -1,0 +1,129 @@
+"""The board's file namespace: the root filesystem, device nodes, and /proc.
+
+The root filesystem is a host directory seen read-only (the script's directory or --rootfs);
+guest writes land in an in-memory overlay. Every guest path is resolved inside the root: no
+`..` or symlink leads out of it. /dev holds the nodes made with mknod; /proc files are
+generated on read from the kernel's state.
+"""
+
+import os
+import posixpath
+import stat
+from dataclasses import dataclass
+
+from .errno import EEXIST, ENOENT, ENOTDIR
+
+
+@dataclass
+class DevNode:
+    path: str
+    mode: int          # S_IFCHR | permissions
+    rdev: int
+    inode_va: int = 0  # the guest struct inode, made on first open
+
+
+@dataclass
+class ProcFile:
+    path: str
+    render: object     # callable() -> str
+
+
+@dataclass
+class HostFile:
+    path: str
+    host_path: str
+
+
+@dataclass
+class OverlayFile:
+    path: str
+    data: bytearray
+
+
+class Vfs:
+    def __init__(self, root):
+        self.root = os.path.realpath(root)
+        self.devices = {}        # "/dev/x" -> DevNode
+        self.proc = {}           # "/proc/x" -> ProcFile
+        self.overlay = {}        # path -> OverlayFile
+
+    @staticmethod
+    def normalize(path, cwd="/"):
+        return posixpath.normpath(posixpath.join(cwd, path)).replace("//", "/")
+
+    def host_path(self, path):
+        """The host path of a guest path in the root filesystem, or None if it escapes."""
+        full = os.path.realpath(os.path.join(self.root, self.normalize(path).lstrip("/")))
+        if full != self.root and not full.startswith(self.root + os.sep):
+            return None
+        return full
+
+    def add_proc(self, name, render):
+        self.proc["/proc/" + name] = ProcFile("/proc/" + name, render)
+
+    def mknod(self, path, mode, rdev):
+        path = self.normalize(path)
+        if self.lookup(path) is not None:
+            return -EEXIST
+        if posixpath.dirname(path) != "/dev":
+            return -ENOTDIR
+        self.devices[path] = DevNode(path, mode, rdev)
+        return 0
+
+    def lookup(self, path):
+        """The node at a guest path: DevNode, ProcFile, OverlayFile, HostFile or None."""
+        path = self.normalize(path)
+        for table in (self.devices, self.proc, self.overlay):
+            if path in table:
+                return table[path]
+        if path.startswith(("/dev/", "/proc/", "/sys/")):
+            return None
+        host = self.host_path(path)
+        if host is None or not os.path.isfile(host):
+            return None
+        return HostFile(path, host)
+
+    def is_dir(self, path):
+        path = self.normalize(path)
+        if path in ("/", "/dev", "/proc", "/sys"):
+            return True
+        host = self.host_path(path)
+        return host is not None and os.path.isdir(host)
+
+    def listdir(self, path):
+        path = self.normalize(path)
+        virtual = {"/dev": self.devices, "/proc": self.proc}
+        if path in virtual:
+            return sorted(posixpath.basename(p) for p in virtual[path])
+        host = self.host_path(path)
+        if host is None or not os.path.isdir(host):
+            return None
+        names = set(os.listdir(host))
+        names.update(posixpath.basename(p) for p in self.overlay if posixpath.dirname(p) == path)
+        if path == "/":
+            names.update({"dev", "proc", "sys"})
+        return sorted(names)
+
+    def read_file(self, path):
+        """Whole contents of a regular or /proc file as bytes, or -errno."""
+        node = self.lookup(path)
+        if isinstance(node, ProcFile):
+            return node.render().encode()
+        if isinstance(node, OverlayFile):
+            return bytes(node.data)
+        if isinstance(node, HostFile):
+            with open(node.host_path, "rb") as f:
+                return f.read()
+        return -ENOENT
+
+    def create(self, path):
+        path = self.normalize(path)
+        node = OverlayFile(path, bytearray())
+        self.overlay[path] = node
+        return node
+
+
+def mode_of(node):
+    if isinstance(node, DevNode):
+        return node.mode
+    return stat.S_IFREG | 0o644

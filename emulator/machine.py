@@ -1,0 +1,260 @@
+"""The board: CPU, memory, peripherals and the emulated kernel, wired together.
+
+`Machine` is the one place that knows how the pieces connect; each piece gets only what it
+needs. The console and the SDK drive a machine through its methods (insmod, run, ...).
+"""
+
+import os
+import time
+
+from unicorn import UcError
+from unicorn.unicorn_const import UC_ERR_INSN_INVALID
+
+from .cpu import Cpu, PC
+from .errors import GuestFault, InputError, LoaderError
+from .hw.board import build_hardware, load_board
+from .kernel.abi import MKDEV
+from .kernel.aeabi import Aeabi
+from .kernel.chrdev import Chrdev
+from .kernel.clock import Clock
+from .kernel.delay import Delay
+from .kernel.entry import Entry, Fault, GuestCall
+from .kernel.files import ConsoleFile
+from .kernel.hypercall import Hypercalls
+from .kernel.kuser import vectors_page
+from .kernel.lib import StringLib
+from .kernel.mm.ioremap import Ioremap
+from .kernel.mm.kmalloc import Kmalloc
+from .kernel.module import Modules
+from .kernel.oops import oops_report
+from .kernel.printk import LogBuffer, Printk
+from .kernel.process import AddressSpace, Process, build_stack, load_image
+from .kernel.resources import Ledger
+from .kernel.symbols import Symbolizer, SymbolTable
+from .kernel.syscalls import Syscalls
+from .kernel.uaccess import Uaccess
+from .kernel.vfs import Vfs
+from .loader.program import load_program
+from .memory.bus import MmioBus
+from .memory.layout import (KERNEL_RESERVED_END, LOWMEM_PHYS_END, MODULES_VADDR, PAGE_SIZE,
+                            PHYS_OFFSET, SWAPPER_PG_DIR, VECTORS_BASE, phys_to_virt)
+from .memory.mmu import KERNEL_RWX, USER_RX, PageTables, VirtualMemory
+from .memory.physmem import BootAllocator, FrameAllocator, PhysicalMemory
+from .trace import Tracer
+
+THREAD_SIZE = 8192
+#: Signals a user fault raises, by fault kind, and the shell's message for them.
+FAULT_SIGNALS = {"data abort": (11, "Segmentation fault"),
+                 "prefetch abort": (11, "Segmentation fault"),
+                 "undefined instruction": (4, "Illegal instruction"),
+                 "breakpoint": (5, "Trace/breakpoint trap")}
+SCTLR_M, SCTLR_C, SCTLR_Z, SCTLR_I, SCTLR_V = 1, 1 << 2, 1 << 11, 1 << 12, 1 << 13
+
+
+class Machine:
+    def __init__(self, board="fs4412", rootfs=".", timeout_s=10.0, console=None, tracer=None):
+        """console(text) receives what the board prints on its serial console."""
+        self.console = console or (lambda text: None)
+        self.tracer = tracer or Tracer()
+        self.timeout_us = int(timeout_s * 1_000_000)
+        self.spec = load_board(board)
+        self.cpu = cpu = Cpu()
+        self.ram = ram = PhysicalMemory(cpu, self.spec.dram_base, self.spec.dram_size)
+        boot = BootAllocator(PHYS_OFFSET + 0x8000, KERNEL_RESERVED_END)
+        self.tables = tables = PageTables(ram, SWAPPER_PG_DIR, lambda: boot.alloc(PAGE_SIZE))
+        tables.map_lowmem()
+        self.vm = vm = VirtualMemory(ram, tables)
+        self.frames = FrameAllocator(KERNEL_RESERVED_END, LOWMEM_PHYS_END)
+        self._enable_mmu()
+
+        self.hw = build_hardware(self.spec, self.tracer, pc_provider=lambda: cpu.reg(PC))
+        self.bus = MmioBus(cpu, self.tracer, self.spec.dram_base, self.spec.dram_size)
+        for region in self.hw.mmio_regions:
+            self.bus.attach(region)
+
+        self.hypercalls = hc = Hypercalls(cpu, vm, MODULES_VADDR)
+        kstack = boot.alloc(THREAD_SIZE)
+        self.entry = Entry(cpu, hc, phys_to_virt(kstack + THREAD_SIZE))
+        self.clock = Clock(lambda: 0)
+        self.log = LogBuffer(self.clock, self.tracer, console=self._console_line)
+        self.symbolize = Symbolizer(hc.name_at)
+        self.entry.symbolize = self.symbolize
+        caller = lambda: hc.caller  # noqa: E731  (the service call's return address)
+        self.printk = Printk(self.log, vm, self.symbolize.short)
+        kprint = self.printk.kernel
+        self.ledger = Ledger(lambda addr: self.modules.owner_of(addr), self.symbolize.short)
+        self.kmalloc = Kmalloc(ram, self.frames, self.ledger, kprint, caller)
+        self.chrdev = Chrdev(vm, self.kmalloc, self.ledger, caller)
+        self.ioremap = Ioremap(tables, cpu, self.bus, self.bus.is_ram, self.ledger, kprint, caller)
+        for provider in (self.printk, StringLib(vm, self.symbolize.short), Aeabi(kprint),
+                         self.kmalloc, self.chrdev, self.ioremap, Uaccess(vm), Delay(self.clock)):
+            hc.register(provider)
+        self._map_page(MODULES_VADDR, boot.alloc(PAGE_SIZE), hc.stub_page(), KERNEL_RWX)
+        self._map_page(VECTORS_BASE, boot.alloc(PAGE_SIZE), vectors_page(), USER_RX)
+
+        self.modules = Modules(tables, self.frames, ram, vm, cpu, hc.address, self.entry,
+                               self.symbolize, self.ledger, kprint, self.timeout_us)
+        self.vfs = Vfs(rootfs)
+        self.vfs.add_proc("devices", self.chrdev.proc_devices)
+        self.vfs.add_proc("modules", self.modules.proc_modules)
+        self.syscalls = Syscalls(vm, self.vfs, self.chrdev, self.kmalloc, self.clock, cpu,
+                                 self.modules.module_get, self._unknown_syscall)
+        self.entry.syscall = self.syscalls
+        self.entry.on_fault = self._on_fault
+        self._fault = None
+        self._next_pid = 100
+        self.stdout = bytearray()        # what user programs wrote to the console
+        self.guest_errors = []
+        self.tracer.subscribe("guest_error", self._guest_error)
+
+    # -- set-up ---------------------------------------------------------------------------
+    def _enable_mmu(self):
+        cpu = self.cpu
+        cpu.set_cp15(2, 0, 0, 2, 0)                      # TTBCR: TTBR0 for the whole space
+        cpu.set_cp15(2, 0, 0, 0, SWAPPER_PG_DIR)         # TTBR0
+        cpu.set_cp15(3, 0, 0, 0, 0x55555555)             # DACR: every domain client
+        sctlr = cpu.cp15(1, 0, 0, 0)
+        cpu.set_cp15(1, 0, 0, 0, sctlr | SCTLR_M | SCTLR_C | SCTLR_Z | SCTLR_I | SCTLR_V)
+
+    def _map_page(self, va, pa, data, prot):
+        self.ram.write(pa, data.ljust(PAGE_SIZE, b"\0"))
+        self.tables.map_page(va, pa, prot)
+
+    def _console_line(self, line):
+        self.console(line + "\n")
+
+    def _guest_error(self, kind, fields):
+        message = f"guest error: {fields['source']}: {fields['message']}"
+        self.guest_errors.append(message)
+        self.console(message + "\n")
+
+    def _unknown_syscall(self, nr, name):
+        self.printk.kernel(7, f"emu4412: unimplemented syscall {nr} ({name}) returns -ENOSYS")
+
+    # -- faults ---------------------------------------------------------------------------
+    def _on_fault(self, fault: Fault):
+        self._fault = fault
+
+    def _check_fault(self, process=None):
+        """Raise GuestFault for a kernel fault; return the user fault (or None)."""
+        fault, self._fault = self._fault, None
+        if fault is None or fault.user:
+            return fault
+        comm = process.comm if process else "insmod"
+        pid = process.pid if process else 1
+        lines = oops_report(fault, self.vm, self.symbolize, list(self.modules.loaded),
+                            comm, pid)
+        for line in lines:
+            self.printk.kernel(1, line)
+        raise GuestFault(f"kernel oops: {lines[0]} (PC at {self.symbolize(fault.pc)})",
+                         "\n".join(lines))
+
+    def _uc_fault(self, err):
+        """Turn a Unicorn error (undefined instruction, unmapped physical access) into a fault."""
+        regs = self.cpu.regs()
+        kind = "undefined instruction" if err.errno == UC_ERR_INSN_INVALID else "data abort"
+        self._fault = Fault(kind, regs["pc"], regs["cpsr"] & 0x1F == 0x10, regs)
+
+    # -- the console's commands -------------------------------------------------------------
+    def _guarded(self, run, process=None):
+        try:
+            result = run()
+        except UcError as err:
+            self._uc_fault(err)
+            result = None
+        return result, self._check_fault(process)
+
+    def insmod(self, path, data=None):
+        if data is None:
+            data = self.read_rootfs(path)
+        module, _ = self._guarded(lambda: self.modules.insmod(data, os.path.basename(path)))
+        return module
+
+    def rmmod(self, name):
+        leaks, _ = self._guarded(lambda: self.modules.rmmod(name))
+        return leaks
+
+    def mknod(self, path, kind, major, minor):
+        if kind != "c":
+            raise InputError(f"mknod: {kind}: only character devices (c) are supported")
+        return self.vfs.mknod(path, 0o020666, MKDEV(major, minor))
+
+    def read_rootfs(self, path):
+        host = self.vfs.host_path(path)
+        if host is None:
+            raise InputError(f"{path}: outside the board's root filesystem")
+        try:
+            with open(host, "rb") as f:
+                return f.read()
+        except FileNotFoundError:
+            raise InputError(f"{path}: No such file or directory") from None
+        except IsADirectoryError:
+            raise InputError(f"{path}: Is a directory") from None
+
+    def run(self, path, argv=None, env=("PATH=/bin:/sbin:/usr/bin", "HOME=/", "TERM=vt100")):
+        """Run an ARM program from the root filesystem; returns its exit status."""
+        data = self.read_rootfs(path)
+        program = load_program(data, path)
+        argv = [path] + list(argv or [])
+        mm = AddressSpace(self.tables, self.frames, self.ram, self.cpu)
+        comm = os.path.basename(path)[:15]
+        proc = Process(self._next_pid, comm, mm)
+        self._next_pid += 1
+        if not load_image(mm, program, self.vm):
+            mm.release()
+            raise LoaderError(f"{path}: out of memory loading the program")
+        sp = build_stack(mm, self.vm, program, [a.encode() for a in argv],
+                         [e.encode() for e in env], bytes(range(16)), path.encode())
+        sink = ConsoleFile(self._program_output)
+        for fd in (0, 1, 2):
+            proc.files[fd] = sink
+        lo = min(s.vaddr for s in program.segments)
+        hi = max(s.vaddr + s.memsz for s in program.segments)
+        self.cpu.flush_tlb()
+        self.cpu.forget_code(lo, hi)
+        self.symbolize.add(SymbolTable(comm, program.symbols, lo, hi))
+        self.syscalls.process = proc
+        try:
+            _, user_fault = self._guarded(
+                lambda: self.entry.run_user(program.entry, sp, self.timeout_us,
+                                            what=f"{path}"), proc)
+            if user_fault is not None:
+                signo, message = FAULT_SIGNALS[user_fault.kind]
+                self.console(f"{message}\n")
+                self._guarded(lambda: self._drive(self.syscalls.exit_process(128 + signo)), proc)
+        finally:
+            self.syscalls.process = None
+            self.symbolize.remove(comm)
+            mm.release()
+        return proc.exit_status
+
+    def _drive(self, gen):
+        """Run a syscall generator from the host (after the process died outside a syscall)."""
+        value = None
+        while True:
+            try:
+                call = gen.send(value)
+            except StopIteration as stop:
+                return stop.value
+            if not isinstance(call, GuestCall):
+                raise TypeError(call)
+            value = self.entry.call(call.fn, call.args, self.timeout_us)
+            if value is None:
+                return None
+
+    def _program_output(self, data):
+        self.stdout += data
+        self.console(data.decode("utf-8", "replace"))
+
+    # -- observation ----------------------------------------------------------------------
+    @property
+    def leds(self):
+        return {name: led.on for name, led in self.hw.leds.items()}
+
+    def dmesg(self):
+        return self.log.lines()
+
+    def stats(self, started):
+        return {"instructions": 0, "mmio_reads": self.bus.reads, "mmio_writes": self.bus.writes,
+                "syscalls": self.entry.syscalls, "hypercalls": self.hypercalls.count,
+                "wall_s": round(time.perf_counter() - started, 3)}

@@ -1,0 +1,76 @@
+"""The physical MMIO bus: modelled peripherals, and a catch-all for registers nobody models.
+
+Each peripheral region is mapped with Unicorn's mmio_map; accesses are counted (for the run
+statistics) and the device's read/write is called with the offset in its region. A page with
+no model that a driver maps anyway is covered by an "unmodelled" region: reads return zero,
+writes are dropped, and each access is a guest error naming the address (DESIGN.md 4).
+"""
+
+from .layout import PAGE_SIZE
+
+
+class UnmodelledPage:
+    """One 4 KiB page of physical address space without a peripheral model."""
+
+    def __init__(self, base, tracer):
+        self.name, self.base, self.size = f"unmodelled@{base:#010x}", base, PAGE_SIZE
+        self._tracer = tracer
+
+    def reg_name(self, offset):
+        return f"{self.base + offset:#010x}"
+
+    def read(self, offset, size):
+        self._tracer.publish("guest_error", source=self.reg_name(offset),
+                             message=f"read{size * 8} of unmodelled MMIO (reads as 0)")
+        return 0
+
+    def write(self, offset, size, value):
+        self._tracer.publish("guest_error", source=self.reg_name(offset),
+                             message=f"write{size * 8} {value:#x} to unmodelled MMIO (ignored)")
+
+
+class MmioBus:
+    def __init__(self, cpu, tracer, ram_base, ram_size):
+        self._cpu, self._tracer = cpu, tracer
+        self._ram = (ram_base, ram_base + ram_size)
+        self.regions = []
+        self.reads = 0
+        self.writes = 0
+
+    def attach(self, region):
+        """Map a device region (.base, .size, .read(offset, size), .write(offset, size, v))."""
+        read, write = region.read, region.write
+        tracer = self._tracer
+
+        def on_read(uc, offset, size, _user):
+            self.reads += 1
+            value = read(offset, size)
+            if tracer.wants("mmio_read"):
+                tracer.publish("mmio_read", pc=None, addr=region.base + offset,
+                               reg=region.reg_name(offset), size=size, value=value)
+            return value
+
+        def on_write(uc, offset, size, value, _user):
+            self.writes += 1
+            if tracer.wants("mmio_write"):
+                tracer.publish("mmio_write", pc=None, addr=region.base + offset,
+                               reg=region.reg_name(offset), size=size, value=value, old=None)
+            write(offset, size, value)
+
+        self._cpu.map_mmio(region.base, region.size, on_read, on_write)
+        self.regions.append(region)
+
+    def region_at(self, pa):
+        for region in self.regions:
+            if region.base <= pa < region.base + region.size:
+                return region
+        return None
+
+    def is_ram(self, pa):
+        return self._ram[0] <= pa < self._ram[1]
+
+    def cover(self, pa):
+        """Make sure physical page pa decodes to something (RAM, a model, or unmodelled)."""
+        if self.is_ram(pa) or self.region_at(pa) is not None:
+            return
+        self.attach(UnmodelledPage(pa & ~(PAGE_SIZE - 1), self._tracer))

@@ -1,0 +1,191 @@
+"""ARMv7 short-descriptor page tables in guest RAM, mirrored in Python for fast translation.
+
+The CPU walks the tables Unicorn sees (TTBR0 -> swapper_pg_dir); Python keeps its own map of
+the same entries so host code can translate guest virtual addresses without walking RAM.
+Descriptor formats: ARM ARM (DDI 0406C) B3.5; SCTLR.AFE=0, TEX remap off, domain 0 client.
+"""
+
+from dataclasses import dataclass
+
+from .layout import (PAGE_SHIFT, PAGE_SIZE, SECTION_SIZE, PAGE_OFFSET, PHYS_OFFSET,
+                     LOWMEM_VIRT_END, LOWMEM_PHYS_END)
+
+# AP[1:0] with AP[2] = 0.
+AP_KERNEL = 0b01     # privileged RW, user no access
+AP_USER_RO = 0b10    # privileged RW, user read-only
+AP_USER_RW = 0b11    # full access
+
+
+@dataclass(frozen=True)
+class Prot:
+    """Access rights and memory type of a mapping."""
+
+    ap: int
+    xn: bool = False
+    device: bool = False
+
+    @property
+    def user(self):
+        return self.ap != AP_KERNEL
+
+    @property
+    def user_writable(self):
+        return self.ap == AP_USER_RW
+
+
+KERNEL_RWX = Prot(AP_KERNEL)
+KERNEL_RW = Prot(AP_KERNEL, xn=True)
+KERNEL_DEVICE = Prot(AP_KERNEL, xn=True, device=True)
+USER_RWX = Prot(AP_USER_RW)
+USER_RW = Prot(AP_USER_RW, xn=True)
+USER_RX = Prot(AP_USER_RO)
+USER_RO = Prot(AP_USER_RO, xn=True)
+USER_DEVICE = Prot(AP_USER_RW, xn=True, device=True)
+
+
+def _memtype_small(prot):
+    # Device: TEX=000 C=0 B=1 (shareable device). Normal: TEX=001 C=1 B=1 (write-back).
+    return (1 << 2) if prot.device else ((1 << 6) | (1 << 3) | (1 << 2))
+
+
+def small_page_descriptor(pa, prot):
+    return ((pa & 0xFFFFF000) | (prot.ap << 4) | _memtype_small(prot) | 0b10
+            | (1 if prot.xn else 0))
+
+
+def section_descriptor(pa, prot):
+    memtype = (1 << 2) if prot.device else ((1 << 12) | (1 << 3) | (1 << 2))
+    return ((pa & 0xFFF00000) | (prot.ap << 10) | memtype | (int(prot.xn) << 4) | 0b10)
+
+
+class PageTables:
+    """The kernel's single first-level table; user mappings are replaced per process."""
+
+    def __init__(self, ram, l1_pa, alloc_table):
+        """alloc_table() returns the physical address of a fresh, zeroed 1 KiB-aligned page."""
+        self._ram = ram
+        self.l1_pa = l1_pa
+        self._alloc_table = alloc_table
+        self._l2 = {}          # L1 index -> physical address of its L2 table
+        self._pages = {}       # vpn -> (pfn, Prot)
+        ram.write(l1_pa, bytes(16 * 1024))
+
+    # -- building ---------------------------------------------------------------------------
+    def map_lowmem(self):
+        """The linear map: 1 MiB kernel RWX sections from PAGE_OFFSET over lowmem RAM."""
+        entries = bytearray()
+        for va in range(PAGE_OFFSET, LOWMEM_VIRT_END, SECTION_SIZE):
+            pa = va - PAGE_OFFSET + PHYS_OFFSET
+            entries += section_descriptor(pa, KERNEL_RWX).to_bytes(4, "little")
+        self._ram.write(self.l1_pa + (PAGE_OFFSET >> 20) * 4, entries)
+
+    def _l2_table(self, va):
+        idx = va >> 20
+        table = self._l2.get(idx)
+        if table is None:
+            table = self._alloc_table()
+            # One 4 KiB page holds the 256-entry table in its first KiB; rest unused.
+            self._ram.write(table, bytes(1024))
+            self._ram.write_u32(self.l1_pa + idx * 4, (table & 0xFFFFFC00) | 0b01)
+            self._l2[idx] = table
+        return table
+
+    def map_page(self, va, pa, prot):
+        table = self._l2_table(va)
+        self._ram.write_u32(table + ((va >> PAGE_SHIFT) & 0xFF) * 4,
+                            small_page_descriptor(pa, prot))
+        self._pages[va >> PAGE_SHIFT] = (pa >> PAGE_SHIFT, prot)
+
+    def unmap_page(self, va):
+        vpn = va >> PAGE_SHIFT
+        if self._pages.pop(vpn, None) is None:
+            return False
+        table = self._l2[va >> 20]
+        self._ram.write_u32(table + (vpn & 0xFF) * 4, 0)
+        return True
+
+    def mapping(self, va):
+        """(pa of the page, Prot) for a 4 KiB mapping, or None."""
+        entry = self._pages.get(va >> PAGE_SHIFT)
+        return None if entry is None else (entry[0] << PAGE_SHIFT, entry[1])
+
+    def user_pages(self):
+        from .layout import TASK_SIZE
+        return [vpn << PAGE_SHIFT for vpn in self._pages if (vpn << PAGE_SHIFT) < TASK_SIZE]
+
+    # -- translation ------------------------------------------------------------------------
+    def translate(self, va, user=False, write=False):
+        """Physical address of va, or None if unmapped or not accessible as asked."""
+        if PAGE_OFFSET <= va < LOWMEM_VIRT_END:
+            return None if user else va - PAGE_OFFSET + PHYS_OFFSET
+        entry = self._pages.get(va >> PAGE_SHIFT)
+        if entry is None:
+            return None
+        pfn, prot = entry
+        if user and (not prot.user or (write and not prot.user_writable)):
+            return None
+        return (pfn << PAGE_SHIFT) | (va & (PAGE_SIZE - 1))
+
+
+class GuestFaultAccess(Exception):
+    """Host code touched a guest virtual address that is not mapped (as accessed)."""
+
+    def __init__(self, va):
+        super().__init__(f"unmapped guest address {va:#010x}")
+        self.va = va
+
+
+class VirtualMemory:
+    """Reads and writes guest virtual memory through the page tables' Python mirror."""
+
+    def __init__(self, ram, tables):
+        self.ram, self.tables = ram, tables
+
+    def _chunks(self, va, n, user, write):
+        while n > 0:
+            pa = self.tables.translate(va, user, write)
+            if pa is None:
+                raise GuestFaultAccess(va)
+            step = min(n, PAGE_SIZE - (va & (PAGE_SIZE - 1)))
+            if PAGE_OFFSET <= va < LOWMEM_VIRT_END and not user:
+                step = min(n, LOWMEM_VIRT_END - va)     # the linear map is contiguous
+            yield pa, step
+            va += step
+            n -= step
+
+    def read(self, va, n, user=False):
+        return b"".join(self.ram.read(pa, step) for pa, step in self._chunks(va, n, user, False))
+
+    def write(self, va, data, user=False):
+        data = bytes(data)
+        pos = 0
+        for pa, step in self._chunks(va, len(data), user, True):
+            self.ram.write(pa, data[pos:pos + step])
+            pos += step
+
+    def read_u32(self, va):
+        return int.from_bytes(self.read(va, 4), "little")
+
+    def write_u32(self, va, value):
+        self.write(va, (value & 0xFFFFFFFF).to_bytes(4, "little"))
+
+    def read_cstr(self, va, limit=4096, user=False):
+        """A NUL-terminated string (without the NUL), read page by page, at most limit bytes."""
+        out = bytearray()
+        while len(out) < limit:
+            chunk = self.read(va, min(limit - len(out), PAGE_SIZE - (va & (PAGE_SIZE - 1))), user)
+            nul = chunk.find(0)
+            if nul >= 0:
+                out += chunk[:nul]
+                return bytes(out)
+            out += chunk
+            va += len(chunk)
+        return bytes(out)
+
+    def is_mapped(self, va, n=1, user=False, write=False):
+        try:
+            for _ in self._chunks(va, n, user, write):
+                pass
+        except GuestFaultAccess:
+            return False
+        return True

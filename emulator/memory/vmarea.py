@@ -1,0 +1,36 @@
+"""Allocation of kernel virtual ranges (the vmalloc area, the module area)."""
+
+from .layout import PAGE_SIZE
+
+
+class VmArea:
+    """First-fit allocation of virtual ranges in [start, end), each followed by a guard page."""
+
+    def __init__(self, start, end):
+        self._free = [[start, end]]
+        self.areas = {}      # va -> size (including the guard page)
+
+    def alloc(self, size):
+        size += PAGE_SIZE                       # guard page
+        for run in self._free:
+            if run[1] - run[0] >= size:
+                va = run[0]
+                run[0] += size
+                self.areas[va] = size
+                return va
+        return None
+
+    def free(self, va):
+        size = self.areas.pop(va, None)
+        if size is None:
+            return None
+        self._free.append([va, va + size])
+        self._free.sort()
+        merged = [self._free[0]]
+        for run in self._free[1:]:
+            if merged[-1][1] == run[0]:
+                merged[-1][1] = run[1]
+            else:
+                merged.append(run)
+        self._free = merged
+        return size - PAGE_SIZE

@@ -1,0 +1,45 @@
+"""The event catalogue and a tiny publish/subscribe hub.
+
+Hardware models, the kernel and the CPU publish events; consumers (console LED panel, trace
+files, tests) subscribe. Publishing to a kind nobody listens to costs one dict lookup, so
+producers may call ``publish`` on hot paths; they should test ``wants(kind)`` first when
+building the event's fields is itself costly.
+"""
+
+from collections import defaultdict
+
+#: Every event kind, with the fields it carries. One place, so consumers can rely on names.
+CATALOGUE = {
+    "mmio_read": ("pc", "addr", "reg", "size", "value"),
+    "mmio_write": ("pc", "addr", "reg", "size", "value", "old"),
+    "pin": ("pin", "level"),                      # a GPIO pin's driven level changed
+    "led": ("led", "on"),                         # an LED lamp changed
+    "guest_error": ("source", "message"),         # guest did something the hardware rejects
+    "unimp": ("source", "message"),               # guest used something not modelled
+    "printk": ("level", "text"),
+    "syscall": ("nr", "name", "args", "result"),
+    "hypercall": ("name", "args", "result"),
+    "fault": ("kind", "pc", "message"),
+}
+
+
+class Tracer:
+    """Routes events from producers to subscribers, by kind."""
+
+    def __init__(self):
+        self._subscribers = defaultdict(list)
+
+    def subscribe(self, kind, callback):
+        if kind not in CATALOGUE:
+            raise KeyError(f"unknown trace event kind {kind!r}")
+        self._subscribers[kind].append(callback)
+
+    def unsubscribe(self, kind, callback):
+        self._subscribers[kind].remove(callback)
+
+    def wants(self, kind):
+        return bool(self._subscribers.get(kind))
+
+    def publish(self, kind, **fields):
+        for callback in self._subscribers.get(kind, ()):
+            callback(kind, fields)
