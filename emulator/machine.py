@@ -80,13 +80,13 @@ class Machine:
         self.symbolize = Symbolizer(hc.name_at)
         self.entry.symbolize = self.symbolize
         caller = lambda: hc.caller  # noqa: E731  (the service call's return address)
-        self.printk = Printk(self.log, vm, self.symbolize.short)
+        self.printk = Printk(self.log, vm, self.symbolize)
         kprint = self.printk.kernel
         self.ledger = Ledger(lambda addr: self.modules.owner_of(addr), self.symbolize.short)
         self.kmalloc = Kmalloc(ram, self.frames, self.ledger, kprint, caller)
         self.chrdev = Chrdev(vm, self.kmalloc, self.ledger, caller)
         self.ioremap = Ioremap(tables, cpu, self.bus, self.bus.is_ram, self.ledger, kprint, caller)
-        for provider in (self.printk, StringLib(vm, self.symbolize.short), Aeabi(kprint),
+        for provider in (self.printk, StringLib(vm, self.symbolize), Aeabi(kprint),
                          self.kmalloc, self.chrdev, self.ioremap, Uaccess(vm), Delay(self.clock)):
             hc.register(provider)
         self._map_page(MODULES_VADDR, boot.alloc(PAGE_SIZE), hc.stub_page(), KERNEL_RWX)

@@ -18,7 +18,10 @@ BX_LR = 0xE12FFF1E
 B_SELF = 0xEAFFFFFE
 
 # Fixed slots at the start of the stub page.
-EXIT_OFFSET = 0      # top-level guest calls return here (emu_start's `until`; never executed)
+# Top-level guest calls return to EXIT (emu_start's `until`; never executed). Not offset 0:
+# Unicorn 2.1.4 raises a prefetch abort instead of stopping when `until` is the first
+# address of this page (measured; other offsets stop cleanly).
+EXIT_OFFSET = 8
 RESUME_OFFSET = 4    # guest calls made for a syscall return here: `svc #0` resumes the caller
 STUBS_OFFSET = 16
 

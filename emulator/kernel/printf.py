@@ -37,7 +37,8 @@ LOG_LINE_MAX = 1024 - 32
 
 # struct printf_spec flags (lib/vsprintf.c)
 SIGN, ZEROPAD, PLUS, SPACE, LEFT, SMALL, SPECIAL = 1, 2, 4, 8, 16, 32, 64
-_FLAG_CHARS = {ord("-"): LEFT, ord("+"): PLUS, ord(" "): SPACE, ord("#"): SPECIAL, ord("0"): ZEROPAD}
+_FLAG_CHARS = {ord("-"): LEFT, ord("+"): PLUS, ord(" "): SPACE, ord("#"): SPECIAL,
+               ord("0"): ZEROPAD}
 _BASES = {ord("o"): 8, ord("x"): 16, ord("X"): 16, ord("d"): 10, ord("i"): 10, ord("u"): 10}
 _M64 = (1 << 64) - 1
 _HEX = b"0123456789abcdef"

@@ -11,8 +11,8 @@ from ..hypercall import export
 
 KMALLOC_SIZES = (64, 128, 192, 256, 512, 1024, 2048, 4096, 8192)
 KMALLOC_MAX_SIZE = 4 << 20
-__GFP_ZERO = 0x8000
-__GFP_NOWARN = 0x200
+GFP_ZERO = 0x8000          # __GFP_ZERO
+GFP_NOWARN = 0x200         # __GFP_NOWARN
 POISON_FREE = 0x6B
 
 
@@ -96,8 +96,8 @@ class Kmalloc:
     # -- exports --------------------------------------------------------------------------
     @export("__kmalloc")
     def kmalloc(self, size, flags):
-        va = self.alloc(size, zero=bool(flags & __GFP_ZERO), caller=self._caller())
-        if va == 0 and size > KMALLOC_MAX_SIZE and not flags & __GFP_NOWARN:
+        va = self.alloc(size, zero=bool(flags & GFP_ZERO), caller=self._caller())
+        if va == 0 and size > KMALLOC_MAX_SIZE and not flags & GFP_NOWARN:
             self._printk(4, f"WARNING: kmalloc of {size} bytes exceeds KMALLOC_MAX_SIZE "
                             f"({KMALLOC_MAX_SIZE}): returning NULL")
         return va

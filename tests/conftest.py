@@ -1,0 +1,46 @@
+"""Shared fixtures: paths, the cross-compiled firmware, and a machine factory."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+FIRMWARE = ROOT / "firmware"
+PREBUILT = FIRMWARE / "prebuilt"
+SDK = FIRMWARE / "sdk"
+DRIVERS = ROOT / "tests" / "drivers"
+HAVE_CROSS = shutil.which("arm-linux-gnueabi-gcc") is not None
+
+
+def build_module(src_dir, out_dir):
+    """Build the module in src_dir with the SDK into out_dir (a copy); returns the .ko path."""
+    dest = Path(out_dir) / Path(src_dir).name
+    shutil.copytree(src_dir, dest)
+    subprocess.run(["make", "-s", "-C", str(SDK), f"M={dest}", "modules"], check=True,
+                   capture_output=True)
+    kos = list(dest.glob("*.ko"))
+    assert len(kos) == 1, kos
+    return kos[0]
+
+
+@pytest.fixture(scope="session")
+def variant_drivers(tmp_path_factory):
+    """Every driver under tests/drivers built with the SDK: name -> .ko path."""
+    if not HAVE_CROSS:
+        pytest.skip("arm-linux-gnueabi-gcc not installed (.ci/run installs it)")
+    out = tmp_path_factory.mktemp("drivers")
+    return {d.name: build_module(d, out) for d in sorted(DRIVERS.iterdir())
+            if d.is_dir() and ((d / "Kbuild").exists() or (d / "Makefile").exists())}
+
+
+@pytest.fixture
+def rootfs(tmp_path):
+    """A board root filesystem holding the prebuilt images."""
+    for f in PREBUILT.iterdir():
+        if f.is_file():
+            shutil.copy(f, tmp_path / f.name)
+    return tmp_path
