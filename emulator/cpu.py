@@ -9,8 +9,9 @@ import ctypes
 
 from unicorn import Uc, UcError, UC_ARCH_ARM, UC_MODE_ARM, UC_HOOK_INTR
 from unicorn import arm_const as A
-from unicorn.unicorn_const import UC_CTL_TLB_FLUSH, UC_CTL_IO_WRITE, UC_PROT_ALL
-from unicorn.unicorn_py3.unicorn import uclib
+from unicorn.unicorn_const import UC_CTL_TLB_FLUSH, UC_CTL_IO_WRITE, UC_ERR_OK, UC_PROT_ALL
+from unicorn.unicorn_py3.unicorn import (HOOK_INTR_CFUNC, MMIO_READ_CFUNC, MMIO_WRITE_CFUNC,
+                                        uclib)
 
 # CPSR mode field values (ARM ARM B1.3.1).
 USR_MODE = 0x10
@@ -29,32 +30,47 @@ EXCP_BKPT = 7
 
 REG = {f"r{i}": getattr(A, f"UC_ARM_REG_R{i}") for i in range(13)}
 REG.update(sp=A.UC_ARM_REG_SP, lr=A.UC_ARM_REG_LR, pc=A.UC_ARM_REG_PC, cpsr=A.UC_ARM_REG_CPSR)
+BANKED = {"spsr": A.UC_ARM_REG_SPSR}
 
 R0, R1, R2, R3, R7, R12 = (REG[n] for n in ("r0", "r1", "r2", "r3", "r7", "r12"))
 SP, LR, PC, CPSR = A.UC_ARM_REG_SP, A.UC_ARM_REG_LR, A.UC_ARM_REG_PC, A.UC_ARM_REG_CPSR
 
 
 class RegBatch:
-    """A fixed list of registers read or written with one uc_reg_{read,write}_batch call."""
+    """A fixed list of registers read or written with one uc_reg_{read,write}_batch call.
+
+    ARM core registers are 32 bits: Unicorn reads and writes 4 bytes through each pointer,
+    so one c_uint32 array serves, and slicing converts it in one step.
+    """
 
     def __init__(self, handle, regids):
         n = len(regids)
-        self._h = handle
-        self._n = n
+        self._h, self._n = handle, n
         self._ids = (ctypes.c_int * n)(*regids)
-        self._vals = (ctypes.c_uint64 * n)()
+        self._vals = (ctypes.c_uint32 * n)()
         self._ptrs = (ctypes.c_void_p * n)(
-            *[ctypes.addressof(self._vals) + 8 * i for i in range(n)])
+            *[ctypes.addressof(self._vals) + 4 * i for i in range(n)])
 
     def read(self):
         uclib.uc_reg_read_batch(self._h, self._ids, self._ptrs, self._n)
-        return [v & 0xFFFFFFFF for v in self._vals]
+        return self._vals[:]
 
     def write(self, values):
-        vals = self._vals
-        for i, v in enumerate(values):
-            vals[i] = v & 0xFFFFFFFF
+        self._vals[:] = [v & 0xFFFFFFFF for v in values]
         uclib.uc_reg_write_batch(self._h, self._ids, self._ptrs, self._n)
+
+
+class PhysWords:
+    """A fixed run of 32-bit words in guest RAM written with one uc_mem_write call."""
+
+    def __init__(self, handle, pa, n):
+        self._h, self._pa, self._n = handle, pa, n
+        self._buf = (ctypes.c_uint32 * n)()
+        self._ptr = ctypes.cast(self._buf, ctypes.POINTER(ctypes.c_char))
+
+    def write_words(self, values):
+        self._buf[:] = values
+        uclib.uc_mem_write(self._h, self._pa, self._ptr, 4 * self._n)
 
 
 class Cpu:
@@ -68,6 +84,8 @@ class Cpu:
         self._h = uc._uch
         self._buf = ctypes.c_uint64()
         self._pbuf = ctypes.byref(self._buf)
+        self._callbacks = []         # ctypes callbacks must outlive the Unicorn instance
+        self._pending = None
         self._enable_vfp()
 
     # -- registers ------------------------------------------------------------------------
@@ -80,7 +98,10 @@ class Cpu:
         uclib.uc_reg_write(self._h, regid, self._pbuf)
 
     def batch(self, names):
-        return RegBatch(self._h, [REG[n] if isinstance(n, str) else n for n in names])
+        return RegBatch(self._h, [REG.get(n) or BANKED[n] for n in names])
+
+    def phys_words(self, pa, n):
+        return PhysWords(self._h, pa, n)
 
     def regs(self):
         """All core registers by name (for oops reports and debuggers)."""
@@ -106,7 +127,23 @@ class Cpu:
         self.uc.mem_map(base, size, UC_PROT_ALL)
 
     def map_mmio(self, base, size, read, write):
-        self.uc.mmio_map(base, size, read, None, write, None)
+        """read(offset, size) -> value and write(offset, size, value), called from the CPU."""
+        def on_read(_uc, offset, nbytes, _user):
+            try:
+                return read(offset, nbytes)
+            except BaseException as e:      # noqa: BLE001 - re-raised after emu_start
+                self._defer(e)
+                return 0
+
+        def on_write(_uc, offset, nbytes, value, _user):
+            try:
+                write(offset, nbytes, value)
+            except BaseException as e:      # noqa: BLE001
+                self._defer(e)
+
+        rd, wr = MMIO_READ_CFUNC(on_read), MMIO_WRITE_CFUNC(on_write)
+        self._callbacks += [rd, wr]
+        self._check(uclib.uc_mmio_map(self._h, base, size, rd, None, wr, None))
 
     def flush_tlb(self):
         self.uc.ctl(UC_CTL_TLB_FLUSH, UC_CTL_IO_WRITE)
@@ -117,11 +154,46 @@ class Cpu:
 
     # -- execution ------------------------------------------------------------------------
     def hook_interrupts(self, callback):
-        self.uc.hook_add(UC_HOOK_INTR, callback)
+        """callback(intno) for every exception (svc, aborts, undefined instructions).
+
+        Registered through the C API directly: the binding's wrappers cost more than the
+        hook's own work on the syscall path.
+        """
+        def on_intr(_uc, intno, _user):
+            try:
+                callback(intno)
+            except BaseException as e:      # noqa: BLE001 - re-raised after emu_start
+                self._defer(e)
+
+        fn = HOOK_INTR_CFUNC(on_intr)
+        self._callbacks.append(fn)
+        handle = ctypes.c_size_t()
+        self._check(uclib.uc_hook_add(self._h, ctypes.byref(handle), UC_HOOK_INTR, fn, None,
+                                      ctypes.c_uint64(1), ctypes.c_uint64(0)))
+
+    def _defer(self, error):
+        """Remember an exception raised by host code inside a callback; stop the guest."""
+        if self._pending is None:
+            self._pending = error
+        uclib.uc_emu_stop(self._h)
+
+    @staticmethod
+    def _check(status):
+        if status != UC_ERR_OK:
+            raise UcError(status)
 
     def start(self, begin, until, timeout_us):
-        """Run from begin until PC == until, emu_stop, or the timeout; UcError propagates."""
-        self.uc.emu_start(begin, until, timeout=timeout_us)
+        """Run from begin until PC == until, emu_stop, or the timeout.
+
+        An exception raised by a hook or MMIO handler is re-raised here; a Unicorn error
+        (undefined instruction, unmapped physical access) raises UcError.
+        """
+        self._pending = None
+        status = uclib.uc_emu_start(self._h, begin, until, timeout_us, 0)
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            raise pending
+        self._check(status)
 
     def stop(self):
         self.uc.emu_stop()

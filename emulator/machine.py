@@ -74,7 +74,7 @@ class Machine:
 
         self.hypercalls = hc = Hypercalls(cpu, vm, MODULES_VADDR)
         kstack = boot.alloc(THREAD_SIZE)
-        self.entry = Entry(cpu, hc, phys_to_virt(kstack + THREAD_SIZE))
+        self.entry = Entry(cpu, hc, phys_to_virt(kstack + THREAD_SIZE), kstack + THREAD_SIZE)
         self.clock = Clock(lambda: 0)
         self.log = LogBuffer(self.clock, self.tracer, console=self._console_line)
         self.symbolize = Symbolizer(hc.name_at)

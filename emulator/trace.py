@@ -2,7 +2,7 @@
 
 Hardware models, the kernel and the CPU publish events; consumers (console LED panel, trace
 files, tests) subscribe. Publishing to a kind nobody listens to costs one dict lookup, so
-producers may call ``publish`` on hot paths; they should test ``wants(kind)`` first when
+producers may call ``publish`` on hot paths; they should test ``kind in tracer.active`` first when
 building the event's fields is itself costly.
 """
 
@@ -28,18 +28,25 @@ class Tracer:
 
     def __init__(self):
         self._subscribers = defaultdict(list)
+        #: Kinds with at least one subscriber. Hot paths test `kind in tracer.active`
+        #: (no call) before building an event.
+        self.active = set()
 
     def subscribe(self, kind, callback):
         if kind not in CATALOGUE:
             raise KeyError(f"unknown trace event kind {kind!r}")
         self._subscribers[kind].append(callback)
+        self.active.add(kind)
 
     def unsubscribe(self, kind, callback):
         self._subscribers[kind].remove(callback)
+        if not self._subscribers[kind]:
+            self.active.discard(kind)
 
     def wants(self, kind):
-        return bool(self._subscribers.get(kind))
+        return kind in self.active
 
     def publish(self, kind, **fields):
-        for callback in self._subscribers.get(kind, ()):
-            callback(kind, fields)
+        if kind in self.active:
+            for callback in self._subscribers[kind]:
+                callback(kind, fields)

@@ -79,7 +79,7 @@ class RegisterBlock:
         #: Stored contents, offset -> value. Behaviour callbacks keep their state here.
         self.values = {}
         self._slots = {}
-        self._wants, self._publish = tracer.wants, tracer.publish
+        self._active, self._publish = tracer.active, tracer.publish
 
     # -- building ---------------------------------------------------------------------------
 
@@ -128,7 +128,7 @@ class RegisterBlock:
         value = self.values[offset]
         if slot.read is not None:
             value = slot.read(value)
-        if self._wants("mmio_read"):
+        if "mmio_read" in self._active:
             self._publish("mmio_read", pc=self._pc(), addr=self.base + offset, reg=slot.reg.name,
                           size=4, value=value)
         if slot.unimp:
@@ -142,7 +142,7 @@ class RegisterBlock:
             return
         old = self.values[offset]
         new = self.values[offset] = value & slot.mask
-        if self._wants("mmio_write"):
+        if "mmio_write" in self._active:
             self._publish("mmio_write", pc=self._pc(), addr=self.base + offset, reg=slot.reg.name,
                           size=4, value=value & WORD, old=old)
         if slot.unimp:
@@ -159,7 +159,7 @@ class RegisterBlock:
         if slot.read is not None:
             value = slot.read(value)
         value = (value >> ((offset & 3) << 3)) & SIZE_MASKS[size]
-        if self._wants("mmio_read"):
+        if "mmio_read" in self._active:
             self._publish("mmio_read", pc=self._pc(), addr=self.base + offset, reg=slot.reg.name,
                           size=size, value=value)
         if slot.unimp:
@@ -176,7 +176,7 @@ class RegisterBlock:
         lanes = SIZE_MASKS[size] << shift
         old = self.values[aligned]
         new = self.values[aligned] = ((old & ~lanes) | ((value << shift) & lanes)) & slot.mask
-        if self._wants("mmio_write"):
+        if "mmio_write" in self._active:
             self._publish("mmio_write", pc=self._pc(), addr=self.base + offset, reg=slot.reg.name,
                           size=size, value=value & SIZE_MASKS[size], old=(old & lanes) >> shift)
         if slot.unimp:
@@ -210,11 +210,11 @@ class RegisterBlock:
         return f" ({self.reg_name(offset)}): not within one 32-bit register"
 
     def _guest_error(self, offset, message):
-        if self._wants("guest_error"):
+        if "guest_error" in self._active:
             self._publish("guest_error", source=self.reg_name(offset), message=message)
 
     def _report_unimp(self, slot, kind):
-        if not self._wants("unimp"):
+        if "unimp" not in self._active:
             return                              # keep it pending until someone listens
         slot.unimp = False
         reg = slot.reg

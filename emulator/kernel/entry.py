@@ -20,6 +20,18 @@ from ..errors import GuestTimeout
 
 @dataclass(frozen=True)
 class GuestCall:
+    """Yielded by a syscall generator: run fn(*args) in kernel mode, send back its r0."""
+    fn: int
+    args: tuple = ()
+
+
+@dataclass(frozen=True)
+class TailCall:
+    """Returned by a syscall handler: fn(*args)'s r0 is the syscall's result as it stands.
+
+    No host work is left after the call, so the guest returns to user space by itself
+    through the tail-return trampoline: one hook per syscall instead of two.
+    """
     fn: int
     args: tuple = ()
 
@@ -56,7 +68,7 @@ class _Frame:
 
 
 class Entry:
-    def __init__(self, cpu, hypercalls, kernel_stack_top):
+    def __init__(self, cpu, hypercalls, kernel_stack_top, kernel_stack_phys_top):
         self.cpu = cpu
         self._hc = hypercalls
         self._stub_lo, self._resume = hypercalls.stubs_start, hypercalls.resume_addr + 4
@@ -67,11 +79,15 @@ class Entry:
         self._frames = []
         self.stopped = False
         self.syscalls = 0
-        # r0-r5, r7, r12, pc, cpsr: everything a syscall reads and must give back.
-        self._sys_in = cpu.batch(["r0", "r1", "r2", "r3", "r4", "r5", "r7", "r12", "pc", "cpsr"])
+        # One read serves every svc: a syscall's arguments and what it must give back
+        # (r0-r5, r7, r12, pc, cpsr), and a service call's arguments and caller (sp, lr).
+        self._svc_in = cpu.batch(["r0", "r1", "r2", "r3", "r4", "r5", "r7", "r12", "pc", "cpsr",
+                                  "sp", "lr"])
         self._r0 = cpu.batch(["r0"])
         self._enter = cpu.batch(["cpsr", "sp", "lr", "r0", "r1", "r2", "r3", "pc"])
         self._leave = cpu.batch(["cpsr", "r0", "r1", "r2", "r3", "r12", "pc"])
+        self._tail_enter = cpu.batch(["cpsr", "sp", "lr", "spsr", "r0", "r1", "r2", "r3", "pc"])
+        self._saved = cpu.phys_words(kernel_stack_phys_top - 20, 5)
         self._top = cpu.batch(["cpsr", "sp", "lr", "r0", "r1", "r2", "r3"])
         self._exec = cpu.batch(["cpsr", "sp", "lr"] + [f"r{i}" for i in range(13)])
         self._handlers = {EXCP_SWI: self._on_svc}
@@ -80,7 +96,7 @@ class Entry:
         cpu.hook_interrupts(self._on_interrupt)
 
     # -- dispatch -------------------------------------------------------------------------
-    def _on_interrupt(self, uc, intno, _user):
+    def _on_interrupt(self, intno):
         handler = self._handlers.get(intno)
         if handler is None:
             self._on_fault(intno)
@@ -88,23 +104,27 @@ class Entry:
             handler(intno)
 
     def _on_svc(self, _intno):
-        pc = self.cpu.reg(PC)
+        vals = self._svc_in.read()
+        pc = vals[8]
         if self._stub_lo < pc <= self._hc.stubs_end:
-            self._hc.dispatch(pc)
+            self._hc.dispatch(pc, vals)
         elif pc == self._resume:
-            self._advance(self._r0.read()[0])
+            self._advance(vals[0])
         else:
-            self._syscall()
+            self._syscall(vals)
 
-    def _syscall(self):
-        vals = self._sys_in.read()
+    def _syscall(self, vals):
         if vals[9] & MODE_MASK != USR_MODE:
             self._on_fault(EXCP_UDEF)     # svc from kernel code outside a stub
             return
         self.syscalls += 1
         result = self.syscall(vals[6], vals[:6])
-        if type(result) is int:
+        kind = type(result)
+        if kind is int:
             self._r0.write((result,))
+            return
+        if kind is TailCall:
+            self._tail_call(result, vals)
             return
         self._frames.append(_Frame(result, vals))
         self._advance(None)
@@ -126,6 +146,12 @@ class Entry:
             return
         self._enter.write((KERNEL_CPSR, self._kstack, self._hc.resume_addr,
                            *(tuple(call.args) + (0, 0, 0, 0))[:4], call.fn))
+
+    def _tail_call(self, call, vals):
+        # The trampoline pops r1-r3, ip and the user pc, then `movs pc, lr` restores CPSR.
+        self._saved.write_words((vals[1], vals[2], vals[3], vals[7], vals[8]))
+        self._tail_enter.write((KERNEL_CPSR, self._kstack - 20, self._hc.tail_return_addr,
+                                vals[9], *(tuple(call.args) + (0, 0, 0, 0))[:4], call.fn))
 
     def _on_fault(self, intno):
         regs = self.cpu.regs()
@@ -176,4 +202,4 @@ class _Exit:
 #: Returned by a syscall generator that ends the process (exit_group, fatal signal).
 EXIT = _Exit()
 
-__all__ = ["Entry", "GuestCall", "Fault", "EXIT", "signed", "GuestTimeout"]
+__all__ = ["Entry", "GuestCall", "TailCall", "Fault", "EXIT", "signed", "GuestTimeout"]

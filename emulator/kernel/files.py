@@ -8,7 +8,7 @@ driver's file_operations in guest code (see entry.py). The chrdev bridge builds 
 import struct
 
 from .abi import CDEV, FILE, FILE_OPERATIONS, INODE
-from .entry import GuestCall, signed
+from .entry import GuestCall, TailCall, signed
 from .errno import EBADF, EINVAL, ENOTTY, ENXIO
 
 TCGETS, TIOCGWINSZ = 0x5401, 0x5413
@@ -91,23 +91,17 @@ class ChrdevFile(File):
 
     def read(self, vm, buf, count):
         fn = self.ops["read"]
-        if not fn:
-            return -EINVAL
-        return signed((yield GuestCall(fn, (self.file_va, buf, count,
-                                             self.file_va + FILE["f_pos"]))))
+        return TailCall(fn, (self.file_va, buf, count, self.file_va + FILE["f_pos"])) if fn \
+            else -EINVAL
 
     def write(self, vm, buf, count):
         fn = self.ops["write"]
-        if not fn:
-            return -EINVAL
-        return signed((yield GuestCall(fn, (self.file_va, buf, count,
-                                             self.file_va + FILE["f_pos"]))))
+        return TailCall(fn, (self.file_va, buf, count, self.file_va + FILE["f_pos"])) if fn \
+            else -EINVAL
 
     def ioctl(self, vm, cmd, arg):
         fn = self.ops["unlocked_ioctl"]
-        if not fn:
-            return -ENOTTY
-        return signed((yield GuestCall(fn, (self.file_va, cmd, arg))))
+        return TailCall(fn, (self.file_va, cmd, arg)) if fn else -ENOTTY
 
     def release(self):
         fn = self.ops["release"]

@@ -23,7 +23,12 @@ B_SELF = 0xEAFFFFFE
 # address of this page (measured; other offsets stop cleanly).
 EXIT_OFFSET = 8
 RESUME_OFFSET = 4    # guest calls made for a syscall return here: `svc #0` resumes the caller
-STUBS_OFFSET = 16
+# A syscall's tail call returns here and goes straight back to user space, as Linux's
+# ret_fast_syscall does: `pop {r1, r2, r3, ip, lr}; movs pc, lr` (CPSR from SPSR_svc).
+TAIL_RETURN_OFFSET = 12
+POP_R1_R2_R3_IP_LR = 0xE8BD500E
+MOVS_PC_LR = 0xE1B0F00E
+STUBS_OFFSET = 32
 
 
 def export(name=None, *, varargs=False):
@@ -82,9 +87,9 @@ class Hypercalls:
         self.page_va = page_va
         self.exit_addr = page_va + EXIT_OFFSET
         self.resume_addr = page_va + RESUME_OFFSET
+        self.tail_return_addr = page_va + TAIL_RETURN_OFFSET
         self._services = []
         self._by_name = {}
-        self._args = cpu.batch(["r0", "r1", "r2", "r3", "sp", "lr"])
         self.caller = 0            # return address of the service call in progress
         self._ret = [cpu.batch(["r0"]), cpu.batch(["r0", "r1"]),
                      cpu.batch(["r0", "r1", "r2"]), cpu.batch(["r0", "r1", "r2", "r3"])]
@@ -115,7 +120,7 @@ class Hypercalls:
 
     def stub_page(self):
         """The page's bytes: fixed slots, then one `svc #0; bx lr` per service."""
-        words = [B_SELF, SVC_0, B_SELF, B_SELF]
+        words = [B_SELF, SVC_0, B_SELF, POP_R1_R2_R3_IP_LR, MOVS_PC_LR, B_SELF, B_SELF, B_SELF]
         for _ in self._services:
             words += [SVC_0, BX_LR]
         data = struct.pack(f"<{len(words)}I", *words)
@@ -139,18 +144,20 @@ class Hypercalls:
     def is_stub_return(self, pc):
         return self.stubs_start < pc <= self.stubs_end
 
-    def dispatch(self, pc):
-        """Run the service whose `svc` just executed (pc is the address after it)."""
+    def dispatch(self, pc, vals):
+        """Run the service whose `svc` just executed (pc is the address after it).
+
+        vals: the registers Entry read (r0-r5, r7, r12, pc, cpsr, sp, lr).
+        """
         service = self._services[(pc - 4 - self.stubs_start) // STUB_SIZE]
         self.count += 1
         service.calls += 1
-        r0, r1, r2, r3, sp, self.caller = self._args.read()
-        regs = (r0, r1, r2, r3)
+        regs, sp, self.caller = vals[:4], vals[10], vals[11]
         n = service.nargs
         if n <= 4:
-            args = regs[:n]
+            args = tuple(regs[:n])
         else:
-            args = regs + tuple(self._vm.read_u32(sp + 4 * i) for i in range(n - 4))
+            args = tuple(regs) + tuple(self._vm.read_u32(sp + 4 * i) for i in range(n - 4))
         if service.varargs:
             args = args + (VarArgs(regs, n, sp + 4 * max(0, n - 4), self._vm.read_u32),)
         result = service.fn(*args)

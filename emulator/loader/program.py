@@ -1,5 +1,6 @@
 """User programs: static ARM EABI ELF executables, as the board's shell would exec them."""
 
+import functools
 from dataclasses import dataclass
 
 from elftools.elf.sections import SymbolTableSection
@@ -10,7 +11,7 @@ from .elf import open_arm_elf, section_data
 PF_X, PF_W, PF_R = 1, 2, 4
 
 
-@dataclass
+@dataclass(frozen=True)
 class Segment:
     vaddr: int
     memsz: int
@@ -18,17 +19,19 @@ class Segment:
     flags: int
 
 
-@dataclass
+@dataclass(frozen=True)
 class Program:
     entry: int
     phdr: int             # address of the program headers in memory (AT_PHDR)
     phnum: int
     phent: int
-    segments: list
-    symbols: list         # [(addr, size, name)] functions, for symbolization
+    segments: tuple
+    symbols: tuple        # [(addr, size, name)] functions, for symbolization
 
 
+@functools.lru_cache(maxsize=16)
 def load_program(data, label):
+    """Parse once per distinct image: a shell runs the same program many times."""
     elf = open_arm_elf(data, label, "ET_EXEC")
     segments, phdr = [], None
     header = elf.header
@@ -62,4 +65,4 @@ def load_program(data, label):
                 if sym["st_info"]["type"] == "STT_FUNC" and sym["st_value"]:
                     symbols.append((sym["st_value"] & ~1, sym["st_size"], sym.name))
     return Program(header["e_entry"], phdr or 0, header["e_phnum"], header["e_phentsize"],
-                   segments, sorted(symbols))
+                   tuple(segments), tuple(sorted(symbols)))

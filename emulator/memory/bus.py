@@ -22,11 +22,17 @@ class UnmodelledPage:
     def read(self, offset, size):
         self._tracer.publish("guest_error", source=self.reg_name(offset),
                              message=f"read{size * 8} of unmodelled MMIO (reads as 0)")
+        if "mmio_read" in self._tracer.active:
+            self._tracer.publish("mmio_read", pc=None, addr=self.base + offset,
+                                 reg=self.reg_name(offset), size=size, value=0)
         return 0
 
     def write(self, offset, size, value):
         self._tracer.publish("guest_error", source=self.reg_name(offset),
                              message=f"write{size * 8} {value:#x} to unmodelled MMIO (ignored)")
+        if "mmio_write" in self._tracer.active:
+            self._tracer.publish("mmio_write", pc=None, addr=self.base + offset,
+                                 reg=self.reg_name(offset), size=size, value=value, old=0)
 
 
 class MmioBus:
@@ -39,22 +45,14 @@ class MmioBus:
 
     def attach(self, region):
         """Map a device region (.base, .size, .read(offset, size), .write(offset, size, v))."""
-        read, write = region.read, region.write
-        tracer = self._tracer
+        read, write = region.read, region.write      # devices publish mmio events themselves
 
-        def on_read(uc, offset, size, _user):
+        def on_read(offset, size):
             self.reads += 1
-            value = read(offset, size)
-            if tracer.wants("mmio_read"):
-                tracer.publish("mmio_read", pc=None, addr=region.base + offset,
-                               reg=region.reg_name(offset), size=size, value=value)
-            return value
+            return read(offset, size)
 
-        def on_write(uc, offset, size, value, _user):
+        def on_write(offset, size, value):
             self.writes += 1
-            if tracer.wants("mmio_write"):
-                tracer.publish("mmio_write", pc=None, addr=region.base + offset,
-                               reg=region.reg_name(offset), size=size, value=value, old=None)
             write(offset, size, value)
 
         self._cpu.map_mmio(region.base, region.size, on_read, on_write)
