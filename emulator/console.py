@@ -15,8 +15,6 @@ from .errors import (CommandFailed, GuestFault, GuestTimeout, InputError, Loader
 from .kernel.errno import NAMES
 
 COMMANDS = {}
-#: Statuses that end a script at once: invalid input (2), guest crash or timeout (3).
-FATAL = (2, 3)
 
 
 def command(name, usage):
@@ -65,6 +63,7 @@ class Console:
         self.panel = LedPanel(machine, out, fancy)
         self.session = Session()
         self._last = None          # the previous step (for `expect exit`/`expect stdout`)
+        self._fatal = 0            # set by invalid input (2) or a guest crash/timeout (3)
 
     # -- running --------------------------------------------------------------------------
     def run_lines(self, lines):
@@ -79,9 +78,9 @@ class Console:
                 parsed.append((number, text.strip(), words))
         for i, (number, text, words) in enumerate(parsed):
             status = self.execute(number, text, words)
-            if status in FATAL:
-                self.session.exit_code = status
-                return status
+            if self._fatal:
+                self.session.exit_code = self._fatal
+                return self._fatal
             if status != 0:
                 nxt = parsed[i + 1][2] if i + 1 < len(parsed) else None
                 if words[0] != "expect" and nxt and nxt[:2] == ["expect", "exit"]:
@@ -104,22 +103,19 @@ class Console:
             else:
                 raise CommandFailed(f"{name}: command not found")
         except (GuestFault, GuestTimeout) as e:
-            report = getattr(e, "report", "")
             self.out.write(f"{e}\n")
-            status = 3
-            if report and not isinstance(e, GuestFault):
-                self.out.write(report + "\n")
+            status = self._fatal = e.exit_status
         except CommandFailed as e:
             self.out.write(f"{e}\n")
             status = 1
         except (LoaderError, ScriptError) as e:
             self.out.write(f"{e}\n")
-            status = 2
+            status = self._fatal = e.exit_status
         except InputError as e:            # a missing file: the command fails
             self.out.write(f"{e}\n")
             status = 1
         step.status = status
-        step.stdout = bytes(self.machine.stdout[out_mark:]).decode("utf-8", "replace")
+        step.stdout += bytes(self.machine.stdout[out_mark:]).decode("utf-8", "replace")
         if name != "expect":
             self._last = step
         return status

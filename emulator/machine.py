@@ -14,7 +14,7 @@ from .cpu import Cpu, PC
 from .errors import GuestFault, InputError, LoaderError
 from .hw.board import build_hardware, load_board
 from .kernel.abi import MKDEV
-from .kernel.aeabi import Aeabi
+from .kernel.aeabi import Aeabi, UnwindPersonality
 from .kernel.chrdev import Chrdev
 from .kernel.clock import Clock
 from .kernel.delay import Delay
@@ -87,7 +87,8 @@ class Machine:
         self.chrdev = Chrdev(vm, self.kmalloc, self.ledger, caller)
         self.ioremap = Ioremap(tables, cpu, self.bus, self.bus.is_ram, self.ledger, kprint, caller)
         for provider in (self.printk, StringLib(vm, self.symbolize), Aeabi(kprint),
-                         self.kmalloc, self.chrdev, self.ioremap, Uaccess(vm), Delay(self.clock)):
+                         self.kmalloc, self.chrdev, self.ioremap, Uaccess(vm), Delay(self.clock),
+                         UnwindPersonality()):
             hc.register(provider)
         self._map_page(MODULES_VADDR, boot.alloc(PAGE_SIZE), hc.stub_page(), KERNEL_RWX)
         self._map_page(VECTORS_BASE, boot.alloc(PAGE_SIZE), vectors_page(), USER_RX)

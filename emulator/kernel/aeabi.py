@@ -94,3 +94,23 @@ class Aeabi:
     def lasr(self, lo, hi, n):
         v = (_s64(lo | hi << 32) >> (n & 0xFF)) & M64
         return (v & M32, v >> 32)
+
+
+class UnwindPersonality:
+    """__aeabi_unwind_cpp_pr0/1/2: referenced by modules built with unwind tables.
+
+    Linux (arch/arm/kernel/unwind.c) exports them as empty functions so such modules link;
+    the kernel's own unwinder reads .ARM.exidx and never calls them. Same here.
+    """
+
+    @export("__aeabi_unwind_cpp_pr0")
+    def pr0(self):
+        return None
+
+    @export("__aeabi_unwind_cpp_pr1")
+    def pr1(self):
+        return None
+
+    @export("__aeabi_unwind_cpp_pr2")
+    def pr2(self):
+        return None

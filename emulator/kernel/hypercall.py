@@ -29,6 +29,8 @@ TAIL_RETURN_OFFSET = 12
 POP_R1_R2_R3_IP_LR = 0xE8BD500E
 MOVS_PC_LR = 0xE1B0F00E
 STUBS_OFFSET = 32
+SLOT_NAMES = {RESUME_OFFSET: "ret_from_guest_call", EXIT_OFFSET: "host_call_return",
+              TAIL_RETURN_OFFSET: "ret_fast_syscall", TAIL_RETURN_OFFSET + 4: "ret_fast_syscall"}
 
 
 def export(name=None, *, varargs=False):
@@ -136,9 +138,11 @@ class Hypercalls:
         return list(self._by_name)
 
     def name_at(self, addr):
-        """The service whose stub holds addr (for symbolization), or None."""
+        """The service or fixed slot at addr (for symbolization), or None."""
         if self.stubs_start <= addr < self.stubs_end:
             return self._services[(addr - self.stubs_start) // STUB_SIZE].name
+        if self.page_va <= addr < self.stubs_start:
+            return SLOT_NAMES.get((addr - self.page_va) & ~3)
         return None
 
     def is_stub_return(self, pc):
