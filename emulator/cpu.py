@@ -7,7 +7,7 @@ fixed register sets (syscall entry, guest-call entry) go through one batch call 
 
 import ctypes
 
-from unicorn import Uc, UcError, UC_ARCH_ARM, UC_MODE_ARM, UC_HOOK_INTR
+from unicorn import Uc, UcError, UC_ARCH_ARM, UC_MODE_ARM, UC_HOOK_BLOCK, UC_HOOK_INTR
 from unicorn import arm_const as A
 from unicorn.unicorn_const import UC_CTL_TLB_FLUSH, UC_CTL_IO_WRITE, UC_ERR_OK, UC_PROT_ALL
 from unicorn.unicorn_py3.unicorn import (HOOK_INTR_CFUNC, MMIO_READ_CFUNC, MMIO_WRITE_CFUNC,
@@ -86,6 +86,7 @@ class Cpu:
         self._pbuf = ctypes.byref(self._buf)
         self._callbacks = []         # ctypes callbacks must outlive the Unicorn instance
         self._pending = None
+        self._counters = (ctypes.c_uint64 * 2)()     # executed blocks, bytes
         self._enable_vfp()
 
     # -- registers ------------------------------------------------------------------------
@@ -170,6 +171,21 @@ class Cpu:
         handle = ctypes.c_size_t()
         self._check(uclib.uc_hook_add(self._h, ctypes.byref(handle), UC_HOOK_INTR, fn, None,
                                       ctypes.c_uint64(1), ctypes.c_uint64(0)))
+
+    def count_instructions(self):
+        """Arm the native block counter (always on: it costs nanoseconds a block)."""
+        from . import _blockcount
+        handle = ctypes.c_size_t()
+        self._check(uclib.uc_hook_add(self._h, ctypes.byref(handle), UC_HOOK_BLOCK,
+                                      ctypes.c_void_p(_blockcount.hook_address()),
+                                      ctypes.c_void_p(ctypes.addressof(self._counters)),
+                                      ctypes.c_uint64(1), ctypes.c_uint64(0)))
+
+    @property
+    def instructions(self):
+        """Instructions executed: bytes of executed blocks / 4 (the guest code is ARM state;
+        a block cut short by an exception counts whole)."""
+        return self._counters[1] // 4
 
     def _defer(self, error):
         """Remember an exception raised by host code inside a callback; stop the guest."""

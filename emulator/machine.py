@@ -75,7 +75,8 @@ class Machine:
         self.hypercalls = hc = Hypercalls(cpu, vm, MODULES_VADDR)
         kstack = boot.alloc(THREAD_SIZE)
         self.entry = Entry(cpu, hc, phys_to_virt(kstack + THREAD_SIZE), kstack + THREAD_SIZE)
-        self.clock = Clock(lambda: 0)
+        cpu.count_instructions()
+        self.clock = Clock(lambda: cpu.instructions)
         self.log = LogBuffer(self.clock, self.tracer, console=self._console_line)
         self.symbolize = Symbolizer(hc.name_at)
         self.entry.symbolize = self.symbolize
@@ -256,6 +257,6 @@ class Machine:
         return self.log.lines()
 
     def stats(self, started):
-        return {"instructions": 0, "mmio_reads": self.bus.reads, "mmio_writes": self.bus.writes,
+        return {"instructions": self.cpu.instructions, "mmio_reads": self.bus.reads, "mmio_writes": self.bus.writes,
                 "syscalls": self.entry.syscalls, "hypercalls": self.hypercalls.count,
                 "wall_s": round(time.perf_counter() - started, 3)}
