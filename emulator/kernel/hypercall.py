@@ -97,14 +97,8 @@ class Hypercalls:
                      cpu.batch(["r0", "r1", "r2"]), cpu.batch(["r0", "r1", "r2", "r3"])]
         self.count = 0
         self.observer = None       # called as observer(name, args, result) when set
+        self.stubs_start = self.stubs_end = page_va + STUBS_OFFSET
 
-    @property
-    def stubs_start(self):
-        return self.page_va + STUBS_OFFSET
-
-    @property
-    def stubs_end(self):
-        return self.stubs_start + STUB_SIZE * len(self._services)
 
     def register(self, provider):
         """Add every @export method of provider."""
@@ -119,6 +113,7 @@ class Hypercalls:
             service = _Service(name, fn, nargs, varargs)
             self._by_name[name] = len(self._services)
             self._services.append(service)
+            self.stubs_end += STUB_SIZE
 
     def stub_page(self):
         """The page's bytes: fixed slots, then one `svc #0; bx lr` per service."""
@@ -153,23 +148,24 @@ class Hypercalls:
 
         vals: the registers Entry read (r0-r5, r7, r12, pc, cpsr, sp, lr).
         """
-        service = self._services[(pc - 4 - self.stubs_start) // STUB_SIZE]
+        service = self._services[(pc - 4 - self.stubs_start) >> 3]
         self.count += 1
         service.calls += 1
-        regs, sp, self.caller = vals[:4], vals[10], vals[11]
+        self.caller = vals[11]
         n = service.nargs
-        if n <= 4:
-            args = tuple(regs[:n])
+        if n <= 4 and not service.varargs:
+            args = vals[:n]
         else:
-            args = tuple(regs) + tuple(self._vm.read_u32(sp + 4 * i) for i in range(n - 4))
-        if service.varargs:
-            args = args + (VarArgs(regs, n, sp + 4 * max(0, n - 4), self._vm.read_u32),)
+            sp = vals[10]
+            args = vals[:min(n, 4)] + [self._vm.read_u32(sp + 4 * i) for i in range(n - 4)]
+            if service.varargs:
+                args.append(VarArgs(vals[:4], n, sp + 4 * max(0, n - 4), self._vm.read_u32))
         result = service.fn(*args)
         if self.observer is not None:
-            self.observer(service.name, args, result)
+            self.observer(service.name, tuple(args), result)
         if result is None:
             return
-        if isinstance(result, tuple):
+        if type(result) is tuple:
             self._ret[len(result) - 1].write(result)
         else:
             self._ret[0].write((result,))

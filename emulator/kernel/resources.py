@@ -13,8 +13,9 @@ class Held:
     kind: str          # "kmalloc", "ioremap", "chrdev_region", "cdev"
     key: int
     owner: str | None  # module name, or None for the kernel itself
-    site: str          # symbolized caller, e.g. "myled_init+0x3c"
+    caller: int        # return address of the service call (0: the kernel itself)
     what: str          # human description, e.g. "60 bytes at 0xc0800000"
+    site: str = ""     # symbolized caller, e.g. "myled_init+0x3c" (filled when reported)
 
 
 class Ledger:
@@ -25,11 +26,14 @@ class Ledger:
 
     def acquire(self, kind, key, caller, what):
         owner = self._owner_of(caller) if caller else None
-        site = self._symbolize(caller) if caller else "kernel"
-        self._held[(kind, key)] = Held(kind, key, owner, site, what)
+        self._held[(kind, key)] = Held(kind, key, owner, caller, what)
 
     def release(self, kind, key):
         return self._held.pop((kind, key), None)
 
     def held_by(self, module):
-        return [h for h in self._held.values() if h.owner == module]
+        """What module still holds, call sites symbolized (while its symbols are loaded)."""
+        held = [h for h in self._held.values() if h.owner == module]
+        for h in held:
+            h.site = self._symbolize(h.caller) if h.caller else "kernel"
+        return held
