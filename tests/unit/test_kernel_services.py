@@ -1,6 +1,7 @@
 """Kernel services against a real machine: chrdev registry, kmalloc, varargs, syscalls."""
 
 import io
+from pathlib import Path
 
 import pytest
 
@@ -99,3 +100,10 @@ def test_division_helpers(m):
     assert a.uldivmod(10, 1, 3, 0) == ((0x10000000A // 3) & 0xFFFFFFFF, (0x10000000A // 3) >> 32,
                                        0x10000000A % 3, 0)
     assert a.uidiv(5, 0) == 0
+
+
+def test_kernel_exports_exactly_what_the_sdk_promises(m):
+    sdk = Path(__file__).resolve().parents[2] / "firmware" / "sdk" / "provided_symbols.txt"
+    promised = {line.strip() for line in sdk.read_text().splitlines()
+                if line.strip() and not line.startswith("#")}
+    assert promised == set(m.hypercalls.names())

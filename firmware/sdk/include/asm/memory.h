@@ -1,0 +1,69 @@
+#ifndef __ASM_ARM_MEMORY_H
+#define __ASM_ARM_MEMORY_H
+
+/*
+ * The ARM Linux 3.14 kernel virtual memory map of the emulated FS4412 (1 GiB of RAM at
+ * physical 0x40000000, 3G/1G split):
+ *   0x00000000-0xBEFFFFFF  user space (TASK_SIZE)
+ *   0xBF000000-0xBFDFFFFF  modules
+ *   0xBFE00000-0xBFFFFFFF  kmap (pkmap) window
+ *   0xC0000000-0xEF7FFFFF  lowmem, linear map of physical 0x40000000-0x6F7FFFFF
+ *   0xF0000000-0xFF7FFFFF  vmalloc / ioremap
+ * virt_to_phys()/phys_to_virt() are valid for lowmem only.  3.14 patches the offset into
+ * the code at boot (CONFIG_ARM_PATCH_PHYS_VIRT, .pv_table); the emulated board's offset is
+ * fixed, so here it is a constant.
+ */
+
+#include <linux/const.h>
+#include <linux/types.h>
+#include <linux/sizes.h>
+
+#define PAGE_OFFSET		UL(0xC0000000)
+#define PHYS_OFFSET		UL(0x40000000)
+#define TASK_SIZE		(UL(CONFIG_PAGE_OFFSET) - UL(SZ_16M))
+#define TASK_UNMAPPED_BASE	ALIGN(TASK_SIZE / 3, SZ_16M)
+#define MODULES_VADDR		(PAGE_OFFSET - SZ_16M)
+#define MODULES_END		(PAGE_OFFSET - SZ_2M)
+#define PKMAP_BASE		(PAGE_OFFSET - SZ_2M)
+#define VMALLOC_END		UL(0xFF800000)
+#define IOREMAP_MAX_ORDER	24
+
+#define PHYS_PFN_OFFSET		((unsigned long)(PHYS_OFFSET >> PAGE_SHIFT))
+
+#ifndef __ASSEMBLY__
+
+static inline phys_addr_t __virt_to_phys(unsigned long x)
+{
+	return (phys_addr_t)x - PAGE_OFFSET + PHYS_OFFSET;
+}
+
+static inline unsigned long __phys_to_virt(phys_addr_t x)
+{
+	return x - PHYS_OFFSET + PAGE_OFFSET;
+}
+
+#define __pa(x)			__virt_to_phys((unsigned long)(x))
+#define __va(x)			((void *)__phys_to_virt((phys_addr_t)(x)))
+#define pfn_to_kaddr(pfn)	__va((phys_addr_t)(pfn) << PAGE_SHIFT)
+
+static inline phys_addr_t virt_to_phys(const volatile void *x)
+{
+	return __virt_to_phys((unsigned long)(x));
+}
+
+static inline void *phys_to_virt(phys_addr_t x)
+{
+	return (void *)__phys_to_virt(x);
+}
+
+#define virt_addr_valid(kaddr)	((unsigned long)(kaddr) >= PAGE_OFFSET && \
+				 (unsigned long)(kaddr) < UL(0xEF800000))
+
+#define __virt_to_bus	__virt_to_phys
+#define __bus_to_virt	__phys_to_virt
+#define virt_to_bus(x)	__virt_to_bus((unsigned long)(x))
+#define bus_to_virt(x)	((void *)__bus_to_virt(x))
+
+#endif /* __ASSEMBLY__ */
+
+#endif /* __ASM_ARM_MEMORY_H */

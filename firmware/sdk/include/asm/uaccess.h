@@ -1,0 +1,104 @@
+#ifndef _ASMARM_UACCESS_H
+#define _ASMARM_UACCESS_H
+
+/*
+ * User space memory access (Linux 3.14 arch/arm/include/asm/uaccess.h).
+ *
+ * The emu4412 kernel exports __copy_from_user(), __copy_to_user() and __clear_user()
+ * (arch/arm/lib/uaccess.S): they copy what they can and return the number of bytes NOT
+ * copied; a fault on the user side stops the copy (and, for __copy_from_user, the rest
+ * of the destination is zeroed).
+ *
+ * copy_from_user()/copy_to_user()/clear_user() are the 3.14 inlines: access_ok() first
+ * (the whole range below TASK_SIZE, 0xBF000000, without wrapping -- the addr_limit of a
+ * user task; set_fs(KERNEL_DS) is not supported), then the __ version; if access_ok()
+ * fails, copy_from_user() zeroes the destination and all three return n.
+ *
+ * get_user()/put_user(): 3.14 calls the register-convention helpers __get_user_N /
+ * __put_user_N, which the emu4412 kernel does not export.  Here they are macros over
+ * copy_from_user()/copy_to_user() with the same results: 0 or -EFAULT, and x = 0 when
+ * get_user() fails.  __get_user()/__put_user() skip the access_ok() check.
+ */
+
+#include <linux/string.h>
+#include <linux/thread_info.h>
+#include <linux/errno.h>
+#include <asm/memory.h>
+
+#define VERIFY_READ 0
+#define VERIFY_WRITE 1
+
+/* Only USER_DS exists: modules always run on behalf of a user task. */
+#define USER_DS			TASK_SIZE
+#define segment_eq(a,b)		((a) == (b))
+
+/*
+ * Test whether a block of memory is a valid user space address.
+ * Returns 1 if the range is valid, 0 otherwise.
+ */
+static inline int __access_ok(unsigned long addr, unsigned long size)
+{
+	return size <= TASK_SIZE && addr <= TASK_SIZE - size;
+}
+
+#define access_ok(type, addr, size)	\
+	((void)(type), __access_ok((unsigned long)(addr), (unsigned long)(size)))
+
+#define __addr_ok(addr)		__access_ok((unsigned long)(addr), 0)
+
+extern unsigned long __must_check __copy_from_user(void *to, const void __user *from, unsigned long n);
+extern unsigned long __must_check __copy_to_user(void __user *to, const void *from, unsigned long n);
+extern unsigned long __must_check __clear_user(void __user *addr, unsigned long n);
+
+#define __copy_to_user_inatomic __copy_to_user
+#define __copy_from_user_inatomic __copy_from_user
+
+static inline unsigned long __must_check copy_from_user(void *to, const void __user *from, unsigned long n)
+{
+	if (access_ok(VERIFY_READ, from, n))
+		n = __copy_from_user(to, from, n);
+	else /* security hole - plug it */
+		memset(to, 0, n);
+	return n;
+}
+
+static inline unsigned long __must_check copy_to_user(void __user *to, const void *from, unsigned long n)
+{
+	if (access_ok(VERIFY_WRITE, to, n))
+		n = __copy_to_user(to, from, n);
+	return n;
+}
+
+static inline unsigned long __must_check clear_user(void __user *to, unsigned long n)
+{
+	if (access_ok(VERIFY_WRITE, to, n))
+		n = __clear_user(to, n);
+	return n;
+}
+
+/* get_user/put_user for 1, 2, 4 and 8 byte objects, built on the copy functions. */
+#define __uaccess_get(copy, x, ptr)					\
+({									\
+	unsigned char __gu_buf[sizeof(*(ptr))]				\
+		__attribute__((aligned(__alignof__(*(ptr)))));		\
+	int __gu_err = 0;						\
+	if (copy(__gu_buf, (ptr), sizeof(*(ptr)))) {			\
+		memset(__gu_buf, 0, sizeof(*(ptr)));			\
+		__gu_err = -EFAULT;					\
+	}								\
+	(x) = *(__typeof__(*(ptr)) *)__gu_buf;				\
+	__gu_err;							\
+})
+
+#define __uaccess_put(copy, x, ptr)					\
+({									\
+	__typeof__(*(ptr)) __pu_val = (x);				\
+	copy((ptr), &__pu_val, sizeof(*(ptr))) ? -EFAULT : 0;		\
+})
+
+#define get_user(x, ptr)	__uaccess_get(copy_from_user, x, ptr)
+#define put_user(x, ptr)	__uaccess_put(copy_to_user, x, ptr)
+#define __get_user(x, ptr)	__uaccess_get(__copy_from_user, x, ptr)
+#define __put_user(x, ptr)	__uaccess_put(__copy_to_user, x, ptr)
+
+#endif /* _ASMARM_UACCESS_H */

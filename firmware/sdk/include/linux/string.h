@@ -1,0 +1,28 @@
+#ifndef _LINUX_STRING_H_
+#define _LINUX_STRING_H_
+
+/*
+ * The string functions the emu4412 kernel exports (lib/string.c and arch/arm/lib in
+ * Linux 3.14).  Only these are declared: a module calling any other libc-like helper does
+ * not compile, as it would not load.
+ */
+
+#include <linux/compiler.h>
+#include <linux/types.h>
+#include <linux/stddef.h>
+
+extern void *memset(void *, int, __kernel_size_t);
+extern void *memcpy(void *, const void *, __kernel_size_t);
+extern void *memmove(void *, const void *, __kernel_size_t);
+extern int memcmp(const void *, const void *, __kernel_size_t);
+
+extern __kernel_size_t strlen(const char *);
+extern __kernel_size_t strnlen(const char *, __kernel_size_t);
+extern char *strcpy(char *, const char *);
+extern char *strncpy(char *, const char *, __kernel_size_t);
+extern char *strcat(char *, const char *);
+extern int strcmp(const char *, const char *);
+extern int strncmp(const char *, const char *, __kernel_size_t);
+extern char *strchr(const char *, int);
+
+#endif /* _LINUX_STRING_H_ */
