@@ -10,8 +10,7 @@ import ctypes
 from unicorn import Uc, UcError, UC_ARCH_ARM, UC_MODE_ARM, UC_HOOK_BLOCK, UC_HOOK_INTR
 from unicorn import arm_const as A
 from unicorn.unicorn_const import UC_CTL_TLB_FLUSH, UC_CTL_IO_WRITE, UC_ERR_OK, UC_PROT_ALL
-from unicorn.unicorn_py3.unicorn import (HOOK_INTR_CFUNC, MMIO_READ_CFUNC, MMIO_WRITE_CFUNC,
-                                        uclib)
+from unicorn.unicorn_py3.unicorn import uclib
 
 # CPSR mode field values (ARM ARM B1.3.1).
 USR_MODE = 0x10
@@ -33,6 +32,35 @@ REG.update(sp=A.UC_ARM_REG_SP, lr=A.UC_ARM_REG_LR, pc=A.UC_ARM_REG_PC, cpsr=A.UC
 BANKED = {"spsr": A.UC_ARM_REG_SPSR}
 
 R0, R1, R2, R3, R7, R12 = (REG[n] for n in ("r0", "r1", "r2", "r3", "r7", "r12"))
+
+
+def _c_api():
+    """The hot C entry points, called without the binding's wrappers.
+
+    The binding's prototypes convert a Python error class and check pointer argument types,
+    about a microsecond per call; with no argtypes, ctypes passes arrays as pointers and
+    callers wrap 64-bit arguments themselves (c_uint64). Results are plain ints.
+    """
+    lib = ctypes.CDLL(uclib._name)
+    api = {}
+    for name in ("uc_reg_read", "uc_reg_write", "uc_reg_read_batch", "uc_reg_write_batch",
+                 "uc_mem_write", "uc_emu_stop", "uc_emu_start"):
+        fn = getattr(lib, name)
+        fn.restype, fn.argtypes = ctypes.c_int, None
+        api[name] = fn
+    return api
+
+
+_C = _c_api()
+# Callback signatures (unicorn.h uc_cb_hookintr_t, uc_cb_mmio_read_t, uc_cb_mmio_write_t).
+HOOK_INTR_CFUNC = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_uint32, ctypes.c_void_p)
+MMIO_READ_CFUNC = ctypes.CFUNCTYPE(ctypes.c_uint64, ctypes.c_void_p, ctypes.c_uint64,
+                                   ctypes.c_uint, ctypes.c_void_p)
+MMIO_WRITE_CFUNC = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_uint64, ctypes.c_uint,
+                                    ctypes.c_uint64, ctypes.c_void_p)
+_reg_read, _reg_write = _C["uc_reg_read"], _C["uc_reg_write"]
+_reg_read_batch, _reg_write_batch = _C["uc_reg_read_batch"], _C["uc_reg_write_batch"]
+_mem_write, _emu_stop, _emu_start = _C["uc_mem_write"], _C["uc_emu_stop"], _C["uc_emu_start"]
 SP, LR, PC, CPSR = A.UC_ARM_REG_SP, A.UC_ARM_REG_LR, A.UC_ARM_REG_PC, A.UC_ARM_REG_CPSR
 
 
@@ -52,25 +80,26 @@ class RegBatch:
             *[ctypes.addressof(self._vals) + 4 * i for i in range(n)])
 
     def read(self):
-        uclib.uc_reg_read_batch(self._h, self._ids, self._ptrs, self._n)
+        _reg_read_batch(self._h, self._ids, self._ptrs, self._n)
         return self._vals[:]
 
     def write(self, values):
         self._vals[:] = [v & 0xFFFFFFFF for v in values]
-        uclib.uc_reg_write_batch(self._h, self._ids, self._ptrs, self._n)
+        _reg_write_batch(self._h, self._ids, self._ptrs, self._n)
 
 
 class PhysWords:
     """A fixed run of 32-bit words in guest RAM written with one uc_mem_write call."""
 
     def __init__(self, handle, pa, n):
-        self._h, self._pa, self._n = handle, pa, n
+        self._h = handle
         self._buf = (ctypes.c_uint32 * n)()
-        self._ptr = ctypes.cast(self._buf, ctypes.POINTER(ctypes.c_char))
+        self._pa = ctypes.c_uint64(pa)
+        self._size = ctypes.c_size_t(4 * n)
 
     def write_words(self, values):
         self._buf[:] = values
-        uclib.uc_mem_write(self._h, self._pa, self._ptr, 4 * self._n)
+        _mem_write(self._h, self._pa, self._buf, self._size)
 
 
 class Cpu:
@@ -91,12 +120,12 @@ class Cpu:
 
     # -- registers ------------------------------------------------------------------------
     def reg(self, regid):
-        uclib.uc_reg_read(self._h, regid, self._pbuf)
+        _reg_read(self._h, regid, self._pbuf)
         return self._buf.value & 0xFFFFFFFF
 
     def set_reg(self, regid, value):
         self._buf.value = value & 0xFFFFFFFF
-        uclib.uc_reg_write(self._h, regid, self._pbuf)
+        _reg_write(self._h, regid, self._pbuf)
 
     def batch(self, names):
         return RegBatch(self._h, [REG.get(n) or BANKED[n] for n in names])
@@ -191,7 +220,7 @@ class Cpu:
         """Remember an exception raised by host code inside a callback; stop the guest."""
         if self._pending is None:
             self._pending = error
-        uclib.uc_emu_stop(self._h)
+        _emu_stop(self._h)
 
     @staticmethod
     def _check(status):
@@ -205,7 +234,8 @@ class Cpu:
         (undefined instruction, unmapped physical access) raises UcError.
         """
         self._pending = None
-        status = uclib.uc_emu_start(self._h, begin, until, timeout_us, 0)
+        status = _emu_start(self._h, ctypes.c_uint64(begin), ctypes.c_uint64(until),
+                            ctypes.c_uint64(timeout_us), ctypes.c_size_t(0))
         pending, self._pending = self._pending, None
         if pending is not None:
             raise pending

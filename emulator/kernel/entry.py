@@ -12,21 +12,20 @@ round trip costs two hook entries and no emu_start restart.
 """
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..cpu import (CPSR_F, CPSR_I, CPSR_T, EXCP_DATA_ABORT, EXCP_PREFETCH_ABORT, EXCP_SWI,
                    EXCP_UDEF, EXCP_BKPT, MODE_MASK, PC, SVC_MODE, USR_MODE)
 from ..errors import GuestTimeout
 
 
-@dataclass(frozen=True)
-class GuestCall:
+class GuestCall(NamedTuple):
     """Yielded by a syscall generator: run fn(*args) in kernel mode, send back its r0."""
     fn: int
     args: tuple = ()
 
 
-@dataclass(frozen=True)
-class TailCall:
+class TailCall(NamedTuple):
     """Returned by a syscall handler: fn(*args)'s r0 is the syscall's result as it stands.
 
     No host work is left after the call, so the guest returns to user space by itself
