@@ -37,6 +37,21 @@ def variant_drivers(tmp_path_factory):
             if d.is_dir() and ((d / "Kbuild").exists() or (d / "Makefile").exists())}
 
 
+@pytest.fixture(scope="session")
+def test_programs(tmp_path_factory):
+    """The ARM programs under tests/programs, built static: name -> path."""
+    if not HAVE_CROSS:
+        pytest.skip("arm-linux-gnueabi-gcc not installed (.ci/run installs it)")
+    out = tmp_path_factory.mktemp("programs")
+    built = {}
+    for src in sorted((ROOT / "tests" / "programs").glob("*.c")):
+        exe = out / src.stem
+        subprocess.run(["arm-linux-gnueabi-gcc", "-static", "-O2", "-o", str(exe), str(src)],
+                       check=True, capture_output=True)
+        built[src.stem] = exe
+    return built
+
+
 @pytest.fixture
 def rootfs(tmp_path):
     """A board root filesystem holding the prebuilt images."""
