@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from ..cpu import (CPSR_F, CPSR_I, CPSR_T, EXCP_DATA_ABORT, EXCP_PREFETCH_ABORT, EXCP_SWI,
-                   EXCP_UDEF, EXCP_BKPT, MODE_MASK, PC, SVC_MODE, USR_MODE)
+                   EXCP_UDEF, EXCP_BKPT, MODE_MASK, PC, SP, SVC_MODE, USR_MODE)
 from ..errors import GuestTimeout
 
 
@@ -185,6 +185,31 @@ class Entry:
                          *(tuple(args) + (0, 0, 0, 0))[:4]))
         self._run(fn, exit_addr, timeout_us, what)
         return None if self.stopped else self._r0.read()[0]
+
+    def call_nested(self, fn, args=()):
+        """Run guest kernel function fn(args) from inside a service call; return its r0.
+
+        For services that call back into the module (a slab constructor, a timer function):
+        a nested emu_start on the caller's stack, the caller's registers saved around it.
+        It has no timer of its own (Unicorn 2.1.4 aborts joining a nested timer thread); the
+        outer run's timeout still stops it. If fn faults, the fault is reported as usual,
+        the outer run stops too, and 0 is returned to the service.
+        """
+        cpu, exit_addr = self.cpu, self._hc.exit_addr
+        context = cpu.uc.context_save()
+        sp = (cpu.reg(SP) - 8) & ~7
+        self._top.write((KERNEL_CPSR, sp, exit_addr, *(tuple(args) + (0, 0, 0, 0))[:4]))
+        stopped = self.stopped
+        try:
+            cpu.start(fn, exit_addr, 0)
+            result = self._r0.read()[0] if cpu.reg(PC) == exit_addr else None
+        finally:
+            cpu.uc.context_restore(context)
+        if result is None:
+            self._stop()            # a fault or the outer timeout: the outer run stops too
+            return 0
+        self.stopped = stopped
+        return result
 
     def run_user(self, entry, sp, timeout_us, what="program"):
         """Run user code from entry until its process exits or dies (both stop the CPU)."""
