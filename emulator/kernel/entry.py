@@ -14,7 +14,7 @@ round trip costs two hook entries and no emu_start restart.
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from ..cpu import (CPSR_F, CPSR_I, CPSR_T, EXCP_DATA_ABORT, EXCP_PREFETCH_ABORT, EXCP_SWI,
+from ..cpu import (CPSR_T, EXCP_DATA_ABORT, EXCP_PREFETCH_ABORT, EXCP_SWI,
                    EXCP_UDEF, EXCP_BKPT, MODE_MASK, PC, SP, SVC_MODE, USR_MODE)
 from ..errors import GuestTimeout
 
@@ -51,7 +51,9 @@ FAULT_KINDS = {
     EXCP_BKPT: "breakpoint",
 }
 
-KERNEL_CPSR = SVC_MODE | CPSR_I | CPSR_F
+# Kernel code runs in SVC mode with IRQs enabled, as a syscall does on Linux (there is no
+# interrupt source yet; code that disables IRQs shows in CPSR.I, e.g. for irqs_disabled()).
+KERNEL_CPSR = SVC_MODE
 SIGNED = 0x80000000
 
 
