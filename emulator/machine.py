@@ -28,7 +28,7 @@ from .kernel.mm.kmalloc import Kmalloc
 from .kernel.module import Modules
 from .kernel.oops import oops_report
 from .kernel.printk import LogBuffer, Printk
-from .kernel.process import AddressSpace, Process, build_stack, load_image
+from .kernel.process import AddressSpace, PageCache, Process, build_stack, load_image
 from .kernel.resources import Ledger
 from .kernel.symbols import Symbolizer, SymbolTable
 from .kernel.syscalls import Syscalls
@@ -96,6 +96,7 @@ class Machine:
 
         self.modules = Modules(tables, self.frames, ram, vm, cpu, hc.address, self.entry,
                                self.symbolize, self.ledger, kprint, self.timeout_us)
+        self.page_cache = PageCache(self.frames, ram)
         self.vfs = Vfs(rootfs)
         self.vfs.add_proc("devices", self.chrdev.proc_devices)
         self.vfs.add_proc("modules", self.modules.proc_modules)
@@ -202,7 +203,7 @@ class Machine:
         comm = os.path.basename(path)[:15]
         proc = Process(self._next_pid, comm, mm)
         self._next_pid += 1
-        if not load_image(mm, program, self.vm):
+        if not load_image(mm, program, self.vm, self.page_cache):
             mm.release()
             raise LoaderError(f"{path}: out of memory loading the program")
         sp = build_stack(mm, self.vm, program, [a.encode() for a in argv],
@@ -213,7 +214,6 @@ class Machine:
         lo = min(s.vaddr for s in program.segments)
         hi = max(s.vaddr + s.memsz for s in program.segments)
         self.cpu.flush_tlb()
-        self.cpu.forget_code(lo, hi)
         self.symbolize.add(SymbolTable(comm, program.symbols, lo, hi))
         self.syscalls.process = proc
         try:

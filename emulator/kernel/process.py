@@ -33,7 +33,8 @@ class AddressSpace:
 
     def __init__(self, tables, frames, ram, cpu):
         self._tables, self._frames, self._ram, self._cpu = tables, frames, ram, cpu
-        self.pages = {}          # va page -> pfn
+        self.pages = {}          # va page -> pfn, owned
+        self.shared = []         # va pages mapped from the page cache
         self.brk_start = self.brk = 0
         self.mmap_top = MMAP_BASE
 
@@ -73,11 +74,19 @@ class AddressSpace:
         self._cpu.flush_tlb()
         return True
 
+    def map_shared(self, page, pfn, prot):
+        """Map a page this address space does not own (a page-cache page)."""
+        self._tables.map_page(page, pfn << 12, prot)
+        self.shared.append(page)
+
     def release(self):
         for page, pfn in self.pages.items():
             self._tables.unmap_page(page)
             self._frames.free(pfn)
+        for page in self.shared:
+            self._tables.unmap_page(page)
         self.pages.clear()
+        self.shared.clear()
         self._cpu.flush_tlb()
 
     # -- brk and anonymous mmap ------------------------------------------------------------
@@ -120,14 +129,65 @@ class Process:
         return fd
 
 
-def load_image(mm, program, vm):
-    """Map the program's PT_LOAD segments and set the heap start after them."""
+class PageCache:
+    """Read-only pages of program images, kept across runs as Linux's page cache keeps them.
+
+    Running the same program again maps the same frames, so the CPU's translated code for
+    them stays valid instead of being translated anew each run.
+    """
+
+    def __init__(self, frames, ram):
+        self._frames, self._ram = frames, ram
+        self._pages = {}          # (image digest, page va) -> pfn
+
+    def page(self, digest, va, fill):
+        """The frame caching page va of an image; fill() gives its 4 KiB on first use."""
+        pfn = self._pages.get((digest, va))
+        if pfn is None:
+            pfn = self._frames.alloc(1)
+            if pfn is None:
+                return None
+            self._ram.write(pfn << 12, fill())
+            self._pages[(digest, va)] = pfn
+        return pfn
+
+
+def _page_bytes(seg, page):
+    """Contents of one page of a segment: file bytes, zeros elsewhere."""
+    out = bytearray(PAGE_SIZE)
+    lo, hi = max(page, seg.vaddr), min(page + PAGE_SIZE, seg.vaddr + len(seg.data))
+    if hi > lo:
+        out[lo - page:hi - page] = seg.data[lo - seg.vaddr:hi - seg.vaddr]
+    return bytes(out)
+
+
+def load_image(mm, program, vm, cache):
+    """Map the program's PT_LOAD segments and set the heap start after them.
+
+    Pages wholly inside read-only segments come from the page cache; writable segments get
+    private zeroed pages with the file's bytes copied in.
+    """
+    writable = {page for seg in program.segments if seg.flags & 2
+                for page in range(seg.vaddr & ~(PAGE_SIZE - 1), seg.vaddr + seg.memsz, PAGE_SIZE)}
     end = 0
     for seg in program.segments:
-        if not mm.map_zeroed(seg.vaddr, seg.memsz, _prot(seg.flags)):
-            return False
-        if seg.data:
-            vm.write(seg.vaddr, seg.data)
+        prot = _prot(seg.flags)
+        if seg.flags & 2:
+            if not mm.map_zeroed(seg.vaddr, seg.memsz, prot):
+                return False
+            if seg.data:
+                vm.write(seg.vaddr, seg.data)
+        else:
+            for page in range(seg.vaddr & ~(PAGE_SIZE - 1), seg.vaddr + seg.memsz, PAGE_SIZE):
+                if page in writable:
+                    if not mm.map_zeroed(page, PAGE_SIZE, prot):
+                        return False
+                    vm.write(page, _page_bytes(seg, page))
+                    continue
+                pfn = cache.page(program.digest, page, lambda: _page_bytes(seg, page))
+                if pfn is None:
+                    return False
+                mm.map_shared(page, pfn, prot)
         end = max(end, seg.vaddr + seg.memsz)
     mm.brk_start = mm.brk = (end + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)
     return True

@@ -1,6 +1,7 @@
 """User programs: static ARM EABI ELF executables, as the board's shell would exec them."""
 
 import functools
+import hashlib
 from dataclasses import dataclass
 
 from elftools.elf.sections import SymbolTableSection
@@ -27,6 +28,7 @@ class Program:
     phent: int
     segments: tuple
     symbols: tuple        # [(addr, size, name)] functions, for symbolization
+    digest: bytes = b""  # identifies the image (the page cache shares its read-only pages)
 
 
 @functools.lru_cache(maxsize=16)
@@ -65,4 +67,4 @@ def load_program(data, label):
                 if sym["st_info"]["type"] == "STT_FUNC" and sym["st_value"]:
                     symbols.append((sym["st_value"] & ~1, sym["st_size"], sym.name))
     return Program(header["e_entry"], phdr or 0, header["e_phnum"], header["e_phentsize"],
-                   tuple(segments), tuple(sorted(symbols)))
+                   tuple(segments), tuple(sorted(symbols)), hashlib.sha1(data).digest())

@@ -78,3 +78,19 @@ def test_sigsegv_through_cli_is_status_1_not_a_crash(probe_rootfs):
     proc = cli("run", str(script))
     assert proc.returncode == 1                 # the program died; the board did not
     assert "Segmentation fault" in proc.stdout
+
+
+def test_different_programs_alternate_in_one_board(probe_rootfs):
+    # Same virtual addresses, different code: nothing stale may run.
+    status, out, m = run_script("""
+insmod leddrv.ko
+mknod /dev/leddev c 11 0
+./sysprobe writev
+./testled_app /dev/leddev 1 2
+./sysprobe errno /dev/leddev
+./testled_app /dev/leddev 1 3
+./sysprobe writev
+""", probe_rootfs)
+    assert status == 0, out
+    assert out.count("writev: 13") == 2 and "open /dev/leddev: ok" in out
+    assert m.leds["LED2"] and m.leds["LED3"]
