@@ -15,6 +15,13 @@ DEMO_SCRIPT = FIRMWARE / "scenarios" / "seed_demo.board"
 DEMO_ROOTFS = FIRMWARE / "prebuilt"
 
 
+def _open_output(path):
+    try:
+        return open(path, "w", encoding="utf-8")
+    except OSError as e:
+        _fail(f"{path}: {e.strerror}", 2)
+
+
 def _fail(message, status):
     click.echo(f"emu4412: {message}", err=True)
     sys.exit(status)
@@ -33,11 +40,24 @@ def main():
               "(default: the script's directory).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON report on stdout.")
 @click.option("--timeout", default=10.0, show_default=True, help="Seconds a guest call may run.")
-def run(script, board, rootfs, as_json, timeout):
+@click.option("--trace", "trace_file", type=click.Path(dir_okay=False),
+              help="Write every event as JSON Lines to FILE.")
+@click.option("--trace-only", default=None, metavar="GROUPS",
+              help="Comma-separated event groups for --trace/-v: "
+                   "mmio,pin,led,syscall,kernel,printk,fault,guest_error (default: all).")
+@click.option("-v", "--verbose", is_flag=True, help="Print the events as text on stderr.")
+@click.option("--realtime", is_flag=True, help="Pace virtual time to the wall clock "
+              "(sleeps take real time, for watching LEDs blink).")
+def run(script, board, rootfs, as_json, timeout, trace_file, trace_only, verbose, realtime):
     """Run a board script (default: the bundled seed LED demo)."""
     from .console import Console, report
+    from .debug.tracefile import ALL, TraceRecorder, parse_only
     from .machine import Machine
 
+    try:
+        kinds = parse_only(trace_only or ",".join(ALL))
+    except ValueError as e:
+        _fail(f"--trace-only: {e}", 2)
     if script is None:
         script, rootfs = str(DEMO_SCRIPT), rootfs or str(DEMO_ROOTFS)
     try:
@@ -52,12 +72,23 @@ def run(script, board, rootfs, as_json, timeout):
         _fail(f"{rootfs}: root filesystem is not a directory", 2)
     out = sys.stderr if as_json else sys.stdout
     started = time.perf_counter()
+    outputs = []            # trace writers and the like: closed even when the guest crashes
     try:
         machine = Machine(board, rootfs, timeout_s=timeout, console=out.write)
+        machine.clock.realtime = realtime
+        if trace_file or verbose:
+            jsonl = _open_output(trace_file) if trace_file else None
+            outputs.append(TraceRecorder(machine, kinds, jsonl=jsonl,
+                                         text=sys.stderr if verbose else None))
+            if jsonl is not None:
+                outputs.append(jsonl)
         console = Console(machine, out, fancy=out.isatty())
         status = console.run_lines(lines)
     except EmulatorError as e:
         _fail(str(e), e.exit_status)
+    finally:
+        for output in outputs:
+            output.close()
     out.flush()
     if as_json:
         click.echo(json.dumps(report(console, started)))

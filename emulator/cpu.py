@@ -7,7 +7,8 @@ fixed register sets (syscall entry, guest-call entry) go through one batch call 
 
 import ctypes
 
-from unicorn import Uc, UcError, UC_ARCH_ARM, UC_MODE_ARM, UC_HOOK_BLOCK, UC_HOOK_INTR
+from unicorn import (Uc, UcError, UC_ARCH_ARM, UC_MODE_ARM, UC_HOOK_BLOCK, UC_HOOK_CODE,
+                     UC_HOOK_INTR, UC_HOOK_MEM_READ, UC_HOOK_MEM_WRITE, UC_MEM_WRITE)
 from unicorn import arm_const as A
 from unicorn.unicorn_const import UC_CTL_TLB_FLUSH, UC_CTL_IO_WRITE, UC_ERR_OK, UC_PROT_ALL
 from unicorn.unicorn_py3.unicorn import uclib
@@ -58,6 +59,10 @@ MMIO_READ_CFUNC = ctypes.CFUNCTYPE(ctypes.c_uint64, ctypes.c_void_p, ctypes.c_ui
                                    ctypes.c_uint, ctypes.c_void_p)
 MMIO_WRITE_CFUNC = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_uint64, ctypes.c_uint,
                                     ctypes.c_uint64, ctypes.c_void_p)
+HOOK_MEM_CFUNC = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int, ctypes.c_uint64,
+                                  ctypes.c_int, ctypes.c_int64, ctypes.c_void_p)
+HOOK_CODE_CFUNC = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_uint64, ctypes.c_uint32,
+                                   ctypes.c_void_p)
 _reg_read, _reg_write = _C["uc_reg_read"], _C["uc_reg_write"]
 _reg_read_batch, _reg_write_batch = _C["uc_reg_read_batch"], _C["uc_reg_write_batch"]
 _mem_write, _emu_stop, _emu_start = _C["uc_mem_write"], _C["uc_emu_stop"], _C["uc_emu_start"]
@@ -200,6 +205,43 @@ class Cpu:
         handle = ctypes.c_size_t()
         self._check(uclib.uc_hook_add(self._h, ctypes.byref(handle), UC_HOOK_INTR, fn, None,
                                       ctypes.c_uint64(1), ctypes.c_uint64(0)))
+
+    def _add_hook(self, kind, fn, begin, end):
+        self._callbacks.append(fn)
+        handle = ctypes.c_size_t()
+        self._check(uclib.uc_hook_add(self._h, ctypes.byref(handle), kind, fn, None,
+                                      ctypes.c_uint64(begin), ctypes.c_uint64(end)))
+        return handle.value
+
+    def hook_memory(self, callback, begin, end, reads=True, writes=True):
+        """callback(is_write, address, size, value) for accesses to [begin, end].
+
+        Armed only while a consumer needs it (trace, watchpoints, memory checks): any memory
+        hook slows every RAM access. Unicorn passes physical addresses for MMIO accesses, and
+        the PC is exact inside the callback (unlike inside an MMIO handler, where it is the
+        start of the translated block).
+        """
+        def on_mem(_uc, access, address, size, value, _user):
+            try:
+                callback(access == UC_MEM_WRITE, address, size, value)
+            except BaseException as e:      # noqa: BLE001 - re-raised after emu_start
+                self._defer(e)
+
+        kind = (UC_HOOK_MEM_READ if reads else 0) | (UC_HOOK_MEM_WRITE if writes else 0)
+        return self._add_hook(kind, HOOK_MEM_CFUNC(on_mem), begin, end)
+
+    def hook_code(self, callback, begin=1, end=0):
+        """callback(address, size) before each instruction in [begin, end] (1, 0: all)."""
+        def on_code(_uc, address, size, _user):
+            try:
+                callback(address, size)
+            except BaseException as e:      # noqa: BLE001
+                self._defer(e)
+
+        return self._add_hook(UC_HOOK_CODE, HOOK_CODE_CFUNC(on_code), begin, end)
+
+    def unhook(self, handle):
+        self._check(uclib.uc_hook_del(self._h, ctypes.c_size_t(handle)))
 
     def count_instructions(self):
         """Arm the native block counter (always on: it costs nanoseconds a block)."""

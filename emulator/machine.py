@@ -43,6 +43,8 @@ from .memory.physmem import BootAllocator, FrameAllocator, PhysicalMemory
 from .trace import Tracer
 
 THREAD_SIZE = 8192
+#: Physical addresses of the SoC's peripherals (below DRAM).
+PERIPHERAL_SPACE = (0x03800000, 0x1FFFFFFF)
 #: Signals a user fault raises, by fault kind, and the shell's message for them.
 FAULT_SIGNALS = {"data abort": (11, "Segmentation fault"),
                  "prefetch abort": (11, "Segmentation fault"),
@@ -134,9 +136,40 @@ class Machine:
     def _unknown_syscall(self, nr, name):
         self.printk.kernel(7, f"emu4412: unimplemented syscall {nr} ({name}) returns -ENOSYS")
 
+    # -- tracing ----------------------------------------------------------------------------
+    def trace_calls(self):
+        """Publish "syscall" and "hypercall" events (a Python call more per call: tracing only)."""
+        tracer, hc = self.tracer, self.hypercalls
+
+        def on_syscall(nr, args, result):
+            name, shown = self.syscalls.describe(nr, args)
+            tracer.publish("syscall", nr=nr, name=name, args=shown, result=result)
+
+        self.entry.on_syscall = on_syscall
+        hc.observer = lambda name, args, result: tracer.publish(
+            "hypercall", name=name, args=list(args), result=result, caller=hc.caller)
+
+    def track_access_pc(self):
+        """Give MMIO events the exact PC of the access (a memory hook over peripheral space).
+
+        An MMIO handler only sees the PC of the translated block's start; a memory hook sees
+        the instruction's. The hook covers physical peripheral space, which user programs'
+        virtual addresses do not normally reach.
+        """
+        last = [None]
+
+        def record(_is_write, _addr, _size, _value):
+            last[0] = self.cpu.reg(PC)
+
+        self.cpu.hook_memory(record, *PERIPHERAL_SPACE)
+        self.hw.set_pc_provider(lambda: last[0])
+
     # -- faults ---------------------------------------------------------------------------
     def _on_fault(self, fault: Fault):
         self._fault = fault
+        self.tracer.publish("fault", fault=fault.kind, pc=fault.pc,
+                            message=f"{fault.kind} at {self.symbolize(fault.pc)}"
+                                    f"{' (user)' if fault.user else ''}")
 
     def _check_fault(self, process=None):
         """Raise GuestFault for a kernel fault; return the user fault (or None)."""
@@ -156,7 +189,7 @@ class Machine:
         """Turn a Unicorn error (undefined instruction, unmapped physical access) into a fault."""
         regs = self.cpu.regs()
         kind = "undefined instruction" if err.errno == UC_ERR_INSN_INVALID else "data abort"
-        self._fault = Fault(kind, regs["pc"], regs["cpsr"] & 0x1F == 0x10, regs)
+        self._on_fault(Fault(kind, regs["pc"], regs["cpsr"] & 0x1F == 0x10, regs))
 
     # -- the console's commands -------------------------------------------------------------
     def _guarded(self, run, process=None):

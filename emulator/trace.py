@@ -18,8 +18,8 @@ CATALOGUE = {
     "unimp": ("source", "message"),               # guest used something not modelled
     "printk": ("level", "text"),
     "syscall": ("nr", "name", "args", "result"),
-    "hypercall": ("name", "args", "result"),
-    "fault": ("kind", "pc", "message"),
+    "hypercall": ("name", "args", "result", "caller"),
+    "fault": ("fault", "pc", "message"),
 }
 
 

@@ -27,6 +27,14 @@ FUNCTIONS = {0x0: "input", 0x1: "output", 0xF: "eint", **{n: f"func{n}" for n in
 #: PUD field value -> pull resistor (UM ch. 6: 0x2 is reserved).
 PULLS = {0x0: "none", 0x1: "down", 0x2: "reserved", 0x3: "up"}
 CON_OUTPUT = 0x1
+#: Register suffix -> (bits per pin, value names or None, name the field by register bits)
+#: for describing writes in traces.
+PIN_FIELD_DESCRIPTIONS = {
+    "CON": (4, FUNCTIONS, True),
+    "DAT": (1, None, False),
+    "PUD": (2, {v: f"pull-{n}" if n in ("up", "down") else n for v, n in PULLS.items()}, False),
+    "DRV": (2, None, False),
+}
 PUD_UP, PUD_RESERVED = 0x3, 0x2
 
 #: A bank's registers (UM ch. 6; Linux bank_type_off / bank_type_alive):
@@ -295,6 +303,28 @@ class GpioController:
                 if bank_spec.eint is not None:
                     _add_eint_registers(block, bank_spec, spec)
             self.regions.append(block)
+
+    def describe_write(self, reg_name, old, new):
+        """What a register write changed, per pin, in the manual's terms (trace output):
+        ``["GPX2CON[31:28]: input->output"]``, ``["gpx2-7: 0->1"]``. Empty for registers
+        that are not per-pin bank registers."""
+        suffix = reg_name[-3:]
+        spec = PIN_FIELD_DESCRIPTIONS.get(suffix)
+        bank = self.banks.get(reg_name[:-3].lower())
+        if bank is None or spec is None:
+            return []
+        bits, names, by_register = spec
+        mask = (1 << bits) - 1
+        changes = []
+        for i, pin in enumerate(bank.pins):
+            o, n = (old >> bits * i) & mask, (new >> bits * i) & mask
+            if o == n:
+                continue
+            o, n = (names[o], names[n]) if names else (o, n)
+            where = (f"{reg_name}[{bits * i + bits - 1}:{bits * i}]" if by_register
+                     else pin.name)
+            changes.append(f"{where}: {o}->{n}")
+        return changes
 
     def bank(self, name):
         """The bank called ``name`` ("gpx2", any case); LookupError if there is none."""

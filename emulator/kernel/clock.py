@@ -5,6 +5,8 @@ instruction a cycle) and with explicit waits (msleep, udelay, nanosleep, the con
 `sleep`), which skip instantly. Two runs of the same script therefore see the same times.
 """
 
+import time
+
 CPU_HZ = 1_400_000_000
 
 
@@ -12,9 +14,14 @@ class Clock:
     def __init__(self, instructions=lambda: 0):
         self._instructions = instructions
         self._slept_ns = 0
+        #: Pace explicit waits to the wall clock (--realtime), so blinking LEDs can be watched.
+        self.realtime = False
 
     def now_ns(self):
         return self._instructions() * 1_000_000_000 // CPU_HZ + self._slept_ns
 
     def sleep_ns(self, ns):
-        self._slept_ns += max(0, int(ns))
+        ns = max(0, int(ns))
+        self._slept_ns += ns
+        if self.realtime:
+            time.sleep(ns / 1e9)

@@ -77,6 +77,7 @@ class Entry:
         self.syscall = None            # callable(nr, args) -> int | generator
         self.on_fault = None           # callable(Fault) -> None (must stop the CPU)
         self.symbolize = lambda addr: f"{addr:#010x}"
+        self.on_syscall = None         # on_syscall(nr, args, result) when tracing
         self._frames = []
         self.stopped = False
         self.syscalls = 0
@@ -120,6 +121,8 @@ class Entry:
             return
         self.syscalls += 1
         result = self.syscall(vals[6], vals[:6])
+        if self.on_syscall is not None:
+            result = self._observed(vals[6], vals[:6], result)
         kind = type(result)
         if kind is int:
             self._r0.write((result,))
@@ -129,6 +132,21 @@ class Entry:
             return
         self._frames.append(_Frame(result, vals))
         self._advance(None)
+
+    def _observed(self, nr, args, result):
+        """Report the syscall's result to on_syscall (tracing): a tail call then returns
+        through the resume slot so its result is seen."""
+        if type(result) is int:
+            self.on_syscall(nr, args, result)
+            return result
+        if type(result) is TailCall:
+            result = _as_generator(result)
+        return self._report_when_done(nr, args, result)
+
+    def _report_when_done(self, nr, args, gen):
+        result = yield from gen
+        self.on_syscall(nr, args, result)
+        return result
 
     def _advance(self, value):
         frame = self._frames[-1]
@@ -218,6 +236,10 @@ class Entry:
         # ELF_PLAT_INIT: a new program starts with r0 (its rtld_fini) and the rest zeroed.
         self._exec.write((USR_MODE, sp) + (0,) * 14)
         self._run(entry, self._hc.exit_addr, timeout_us, what)
+
+
+def _as_generator(call):
+    return signed((yield GuestCall(call.fn, call.args)))
 
 
 class _Exit:

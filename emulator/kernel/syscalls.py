@@ -5,6 +5,7 @@ are generators running driver code (see entry.py). An unknown number returns -EN
 logged once with its number and name.
 """
 
+import inspect
 import struct
 
 from ..memory.mmu import GuestFaultAccess
@@ -48,6 +49,13 @@ class Syscalls:
         self.process = None
         self.observer = None      # called as observer(nr, name, args, result) when set
         self._handlers = {nr: fn.__get__(self) for nr, fn in _TABLE.items()}
+        self._arity = {nr: sum(1 for p in inspect.signature(fn).parameters.values()
+                               if p.kind is p.POSITIONAL_OR_KEYWORD) - 1
+                       for nr, fn in _TABLE.items()}
+
+    def describe(self, nr, args):
+        """(name, the arguments the call takes) for traces."""
+        return SYSCALL_NAMES.get(nr, f"syscall_{nr}"), list(args[:self._arity.get(nr, 6)])
 
     def __call__(self, nr, args):
         handler = self._handlers.get(nr)
