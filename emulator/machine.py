@@ -247,7 +247,8 @@ class Machine:
         lo = min(s.vaddr for s in program.segments)
         hi = max(s.vaddr + s.memsz for s in program.segments)
         self.cpu.flush_tlb()
-        self.symbolize.add(SymbolTable(comm, program.symbols, lo, hi))
+        self.symbolize.add(SymbolTable(comm, program.symbols, lo, hi, program.mapping,
+                                       program.exidx))
         self.syscalls.process = proc
         try:
             _, user_fault = self._guarded(

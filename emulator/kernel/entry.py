@@ -78,6 +78,7 @@ class Entry:
         self.on_fault = None           # callable(Fault) -> None (must stop the CPU)
         self.symbolize = lambda addr: f"{addr:#010x}"
         self.on_syscall = None         # on_syscall(nr, args, result) when tracing
+        self.syscall_regs = None
         self._frames = []
         self.stopped = False
         self.syscalls = 0
@@ -120,6 +121,7 @@ class Entry:
             self._on_fault(EXCP_UDEF)     # svc from kernel code outside a stub
             return
         self.syscalls += 1
+        self.syscall_regs = vals           # the caller's user registers (debugger backtraces)
         result = self.syscall(vals[6], vals[:6])
         if self.on_syscall is not None:
             result = self._observed(vals[6], vals[:6], result)

@@ -103,8 +103,9 @@ class Modules:
         pages = self._map(base, linked.image)
         module = Module(name, base, size, linked, pages)
         self.loaded[name] = module
+        exidx = [v for k, v in linked.sections.items() if k.startswith(".ARM.exidx")]
         self._symbolizer.add(SymbolTable(name, ((s.addr, s.size, s.name) for s in linked.symbols),
-                                         base, base + size))
+                                         base, base + size, linked.mapping_symbols, exidx))
         if linked.init:
             ret = self._entry.call(linked.init, (), self.timeout_us, what=f"{name} init")
             if ret is None:          # the init crashed; the machine reports the oops

@@ -4,14 +4,26 @@ import bisect
 
 
 class SymbolTable:
-    """Sorted function/object symbols of one image, looked up by address."""
+    """Sorted function/object symbols of one image, looked up by address or name.
 
-    def __init__(self, label, symbols, start, end):
-        """symbols: iterable of (addr, size, name)."""
+    Also what debuggers need of the image: its ARM mapping symbols ($a code, $d data, $t
+    Thumb) for disassembly, and where its .ARM.exidx unwind tables are in guest memory.
+    """
+
+    def __init__(self, label, symbols, start, end, mapping=(), exidx=()):
+        """symbols: (addr, size, name); mapping: (addr, "$a"|"$d"|"$t"); exidx: (addr, size)."""
         self.label, self.start, self.end = label, start, end
         entries = sorted((a, s, n) for a, s, n in symbols)
         self._addrs = [e[0] for e in entries]
         self._entries = entries
+        self.by_name = {n: a for a, _, n in entries}
+        self.mapping = sorted(mapping)
+        self.exidx = tuple(exidx)
+
+    def state_at(self, addr):
+        """"$a", "$d" or "$t": what the mapping symbols say addr holds ("$a" by default)."""
+        i = bisect.bisect_right(self.mapping, (addr, "~")) - 1
+        return self.mapping[i][1] if i >= 0 else "$a"
 
     def lookup(self, addr):
         i = bisect.bisect_right(self._addrs, addr) - 1
@@ -27,9 +39,22 @@ class Symbolizer:
     def __init__(self, stub_name_at):
         self._stub_name_at = stub_name_at
         self.tables = []
+        self.on_add = []             # callables(table): e.g. pending breakpoints resolving
 
     def add(self, table):
         self.tables.append(table)
+        for callback in self.on_add:
+            callback(table)
+
+    def table_at(self, addr):
+        return next((t for t in self.tables if t.start <= addr < t.end), None)
+
+    def address_of(self, name):
+        """The address of a module or program symbol (most recently loaded first), or None."""
+        for table in reversed(self.tables):
+            if name in table.by_name:
+                return table.by_name[name]
+        return None
 
     def remove(self, label):
         self.tables = [t for t in self.tables if t.label != label]

@@ -29,6 +29,8 @@ class Program:
     segments: tuple
     symbols: tuple        # [(addr, size, name)] functions, for symbolization
     digest: bytes = b""  # identifies the image (the page cache shares its read-only pages)
+    mapping: tuple = ()   # ARM mapping symbols (addr, "$a"|"$d"|"$t") for disassembly
+    exidx: tuple = ()     # (addr, size) of .ARM.exidx, the unwind table
 
 
 @functools.lru_cache(maxsize=16)
@@ -59,12 +61,17 @@ def load_program(data, label):
             phdr = seg["p_vaddr"] + header["e_phoff"] - seg["p_offset"]
     if not segments:
         raise LoaderError(f"{label}: no loadable segments")
-    symbols = []
+    symbols, mapping, exidx = [], [], ()
     for sec in elf.iter_sections():
+        if sec.name == ".ARM.exidx":
+            exidx = ((sec["sh_addr"], sec["sh_size"]),)
         if isinstance(sec, SymbolTableSection) and sec.name == ".symtab":
             section_data(sec, label)
             for sym in sec.iter_symbols():
                 if sym["st_info"]["type"] == "STT_FUNC" and sym["st_value"]:
                     symbols.append((sym["st_value"] & ~1, sym["st_size"], sym.name))
+                elif sym.name[:2] in ("$a", "$d", "$t") and sym["st_shndx"] != "SHN_UNDEF":
+                    mapping.append((sym["st_value"], sym.name[:2]))
     return Program(header["e_entry"], phdr or 0, header["e_phnum"], header["e_phentsize"],
-                   tuple(segments), tuple(sorted(symbols)), hashlib.sha1(data).digest())
+                   tuple(segments), tuple(sorted(symbols)), hashlib.sha1(data).digest(),
+                   tuple(sorted(mapping)), exidx)
