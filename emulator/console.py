@@ -8,6 +8,7 @@ drive the console with StringIO.
 
 import re
 import shlex
+import sys
 from dataclasses import dataclass, field
 
 from .errors import (CommandFailed, GuestFault, GuestTimeout, InputError, LoaderError,
@@ -57,9 +58,11 @@ class LedPanel:
 
 
 class Console:
-    def __init__(self, machine, out, fancy=False):
+    def __init__(self, machine, out, fancy=False, inp=None):
+        """inp: where the `debug` command reads debugger commands (default: stdin)."""
         self.machine = machine
         self.out = out
+        self.inp = inp
         self.panel = LedPanel(machine, out, fancy)
         self.session = Session()
         self._last = None          # the previous step (for `expect exit`/`expect stdout`)
@@ -178,6 +181,15 @@ class Console:
         text = data.decode("utf-8", "replace")
         self.out.write(text)
         self._capture(text)
+        return 0
+
+    @command("debug", "debug")
+    def cmd_debug(self, args):
+        """Enter the debugger here: set breakpoints/watchpoints, then `continue` the script."""
+        from .debug.debugger import Debugger
+        debugger = Debugger(self.machine, self.inp or sys.stdin, self.out)
+        debugger.attach()
+        debugger.repl()
         return 0
 
     @command("leds", "leds")

@@ -12,6 +12,7 @@ import shlex
 from dataclasses import dataclass
 
 from ..cpu import MODE_MASK, PC, SP, USR_MODE
+from ..errors import CommandFailed
 from ..memory.mmu import GuestFaultAccess
 from .disasm import disassemble
 from .unwind import backtrace
@@ -30,8 +31,8 @@ def command(name, usage):
     return mark
 
 
-class DebuggerQuit(Exception):
-    """The user asked to stop the run (`quit`)."""
+class DebuggerQuit(CommandFailed):
+    """The user asked to stop the run (`quit`): the command fails, the script stops."""
 
 
 @dataclass
