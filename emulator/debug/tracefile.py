@@ -37,6 +37,21 @@ def _hex(v):
     return None if v is None else f"{v:#010x}"
 
 
+_encode = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
+
+
+class _Memo(dict):
+    """A dict that fills itself from a function: symbols and decoded changes repeat a lot."""
+
+    def __init__(self, fn):
+        super().__init__()
+        self._fn = fn
+
+    def __missing__(self, key):
+        value = self[key] = self._fn(*key) if isinstance(key, tuple) else self._fn(key)
+        return value
+
+
 class TraceRecorder:
     """Subscribes to a machine's events; writes JSON lines and/or human-readable lines."""
 
@@ -44,6 +59,12 @@ class TraceRecorder:
         """jsonl, text: writable text streams (either may be None)."""
         self.m, self._jsonl, self._text = machine, jsonl, text
         self.count = 0
+        self._clock, self._cpu = machine.clock, machine.cpu
+        # Symbols do not move while a module stays loaded, and the same register writes
+        # repeat: caches keep formatting cheap on the MMIO path.
+        self.symbols = _Memo(machine.symbolize.short)
+        self.changes = _Memo(machine.hw.gpio.describe_write)
+        machine.symbolize.on_add.append(lambda table: self.symbols.clear())
         if {"mmio_read", "mmio_write"} & set(kinds):
             machine.track_access_pc()
         if {"syscall", "hypercall"} & set(kinds):
@@ -52,11 +73,12 @@ class TraceRecorder:
             machine.tracer.subscribe(kind, self._event)
 
     def _event(self, kind, fields):
-        record = {"t_ns": self.m.clock.now_ns(), "icount": self.m.cpu.instructions,
-                  "kind": kind, **ENRICH.get(kind, _plain)(self.m, fields)}
+        record = {"t_ns": self._clock.now_ns(), "icount": self._cpu.instructions, "kind": kind}
+        enrich = ENRICH.get(kind)
+        record.update(fields if enrich is None else enrich(self, fields))
         self.count += 1
         if self._jsonl is not None:
-            self._jsonl.write(json.dumps(record, separators=(",", ":")) + "\n")
+            self._jsonl.write(_encode(record) + "\n")
         if self._text is not None:
             self._text.write(render_text(record) + "\n")
 
@@ -66,28 +88,26 @@ class TraceRecorder:
                 stream.flush()
 
 
-# -- per-kind record fields -------------------------------------------------------------------
-def _plain(m, f):
-    return dict(f)
-
-
-def _mmio(m, f):
-    record = {"pc": _hex(f["pc"]), "sym": m.symbolize.short(f["pc"]) if f["pc"] else None,
-              "addr": _hex(f["addr"]), "reg": f["reg"], "size": f["size"],
-              "value": _hex(f["value"])}
+# -- per-kind record fields (rec: the TraceRecorder) ---------------------------------------------
+def _mmio(rec, f):
+    pc = f["pc"]
+    record = {"pc": _hex(pc), "sym": rec.symbols[pc] if pc else None,
+              "addr": f"{f['addr']:#010x}", "reg": f["reg"], "size": f["size"],
+              "value": f"{f['value']:#010x}"}
     if "old" in f:
-        record["old"] = _hex(f["old"])
-        record["change"] = m.hw.gpio.describe_write(f["reg"], f["old"] or 0, f["value"])
+        old = f["old"] or 0
+        record["old"] = f"{old:#010x}"
+        record["change"] = rec.changes[f["reg"], old, f["value"]]
     return record
 
 
-def _syscall(m, f):
+def _syscall(rec, f):
     result = f["result"]
     return {"nr": f["nr"], "name": f["name"], "args": [_hex(a) for a in f["args"]],
             "result": result if isinstance(result, int) else str(result)}
 
 
-def _hypercall(m, f):
+def _hypercall(rec, f):
     result = f["result"]
     if isinstance(result, tuple):
         result = [_hex(r) for r in result]
@@ -95,11 +115,11 @@ def _hypercall(m, f):
         result = _hex(result)
     args = [_hex(a) if isinstance(a, int) else "..." for a in f["args"]]
     return {"name": f["name"], "args": args, "result": result,
-            "caller": m.symbolize.short(f["caller"])}
+            "caller": rec.symbols[f["caller"]]}
 
 
-def _fault(m, f):
-    return {"fault": f["fault"], "pc": _hex(f["pc"]), "sym": m.symbolize.short(f["pc"]),
+def _fault(rec, f):
+    return {"fault": f["fault"], "pc": _hex(f["pc"]), "sym": rec.symbols[f["pc"]],
             "message": f["message"]}
 
 
