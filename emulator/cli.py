@@ -15,6 +15,55 @@ DEMO_SCRIPT = FIRMWARE / "scenarios" / "seed_demo.board"
 DEMO_ROOTFS = FIRMWARE / "prebuilt"
 
 
+def _attach_outputs(machine, outputs, kinds, trace_file, verbose, vcd_file, plot_file):
+    """Trace, waveform and plot writers subscribed to machine, appended to outputs."""
+    from .debug.tracefile import TraceRecorder
+    if trace_file or verbose:
+        jsonl = _open_output(trace_file) if trace_file else None
+        if jsonl is not None:
+            outputs.append(jsonl)
+        outputs.insert(0, TraceRecorder(machine, kinds, jsonl=jsonl,
+                                        text=sys.stderr if verbose else None))
+    if plot_file:                                 # first: it rejects a bad extension
+        from .debug.plot import PlotWriter        # imports matplotlib: only when asked
+        outputs.append(PlotWriter(machine, plot_file))
+    if vcd_file:
+        from .debug.vcd import VcdWriter
+        stream = _open_output(vcd_file)
+        outputs.append(stream)
+        outputs.insert(0, VcdWriter(machine, stream))    # writers close before their files
+
+
+def _wait_for_gdb(machine, port, outputs):
+    from .debug.gdbstub import GdbStub
+    stub = GdbStub(machine, port, sys.stderr)
+    outputs.insert(0, stub)
+    try:
+        stub.wait_for_gdb()
+    except OSError as e:
+        _fail(f"--gdb {port}: {e.strerror}", 2)
+
+
+def _close_all(outputs):
+    """Close every output even if one fails (a full disk): report each failure on one line."""
+    for output in outputs:
+        try:
+            output.close()
+        except OSError as e:
+            click.echo(f"emu4412: {getattr(output, 'name', type(output).__name__)}: "
+                       f"{e.strerror}", err=True)
+
+
+def _read_script(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read().splitlines()
+    except OSError as e:
+        _fail(f"{path}: {e.strerror}", 2)
+    except UnicodeDecodeError:
+        _fail(f"{path}: not a text board script", 2)
+
+
 def _open_output(path):
     try:
         return open(path, "w", encoding="utf-8")
@@ -48,10 +97,18 @@ def main():
 @click.option("-v", "--verbose", is_flag=True, help="Print the events as text on stderr.")
 @click.option("--realtime", is_flag=True, help="Pace virtual time to the wall clock "
               "(sleeps take real time, for watching LEDs blink).")
-def run(script, board, rootfs, as_json, timeout, trace_file, trace_only, verbose, realtime):
+@click.option("--gdb", "gdb_port", type=click.IntRange(1, 65535), metavar="PORT",
+              help="Wait for gdb-multiarch on 127.0.0.1:PORT (stops before the script and "
+                   "at each module load).")
+@click.option("--vcd", "vcd_file", type=click.Path(dir_okay=False),
+              help="Write the LEDs and changed GPIO pins as a VCD waveform (GTKWave) to FILE.")
+@click.option("--plot", "plot_file", type=click.Path(dir_okay=False),
+              help="Draw the LED/pin timeline to FILE.png or FILE.svg.")
+def run(script, board, rootfs, as_json, timeout, trace_file, trace_only, verbose, realtime,
+        gdb_port, vcd_file, plot_file):
     """Run a board script (default: the bundled seed LED demo)."""
     from .console import Console, report
-    from .debug.tracefile import ALL, TraceRecorder, parse_only
+    from .debug.tracefile import ALL, parse_only
     from .machine import Machine
 
     try:
@@ -60,13 +117,7 @@ def run(script, board, rootfs, as_json, timeout, trace_file, trace_only, verbose
         _fail(f"--trace-only: {e}", 2)
     if script is None:
         script, rootfs = str(DEMO_SCRIPT), rootfs or str(DEMO_ROOTFS)
-    try:
-        with open(script, encoding="utf-8") as f:
-            lines = f.read().splitlines()
-    except OSError as e:
-        _fail(f"{script}: {e.strerror}", 2)
-    except UnicodeDecodeError:
-        _fail(f"{script}: not a text board script", 2)
+    lines = _read_script(script)
     rootfs = rootfs or os.path.dirname(os.path.abspath(script))
     if not os.path.isdir(rootfs):
         _fail(f"{rootfs}: root filesystem is not a directory", 2)
@@ -74,24 +125,52 @@ def run(script, board, rootfs, as_json, timeout, trace_file, trace_only, verbose
     started = time.perf_counter()
     outputs = []            # trace writers and the like: closed even when the guest crashes
     try:
-        machine = Machine(board, rootfs, timeout_s=timeout, console=out.write)
+        # Under gdb the guest sits stopped for as long as the user likes: no time limit.
+        machine = Machine(board, rootfs, timeout_s=0 if gdb_port else timeout, console=out.write)
         machine.clock.realtime = realtime
-        if trace_file or verbose:
-            jsonl = _open_output(trace_file) if trace_file else None
-            outputs.append(TraceRecorder(machine, kinds, jsonl=jsonl,
-                                         text=sys.stderr if verbose else None))
-            if jsonl is not None:
-                outputs.append(jsonl)
+        _attach_outputs(machine, outputs, kinds, trace_file, verbose, vcd_file, plot_file)
+        if gdb_port:
+            _wait_for_gdb(machine, gdb_port, outputs)
         console = Console(machine, out, fancy=out.isatty())
         status = console.run_lines(lines)
     except EmulatorError as e:
         _fail(str(e), e.exit_status)
     finally:
-        for output in outputs:
-            output.close()
+        _close_all(outputs)
     out.flush()
     if as_json:
         click.echo(json.dumps(report(console, started)))
+    sys.exit(status)
+
+
+@main.command()
+@click.argument("script", type=click.Path(dir_okay=False))
+@click.option("--board", default="fs4412", show_default=True)
+@click.option("--rootfs", type=click.Path(file_okay=False), help="Root filesystem directory "
+              "(default: the script's directory).")
+@click.option("-x", "--commands", type=click.File("r"), help="Read debugger commands from "
+              "FILE instead of the terminal.")
+@click.option("--timeout", default=0.0, show_default=True,
+              help="Seconds a guest call may run (0: no limit, for sitting at the prompt).")
+def debug(script, board, rootfs, commands, timeout):
+    """Run a board script under the debugger: break, watch, step, inspect."""
+    from .console import Console
+    from .debug.debugger import Debugger
+    from .machine import Machine
+
+    lines = _read_script(script)
+    rootfs = rootfs or os.path.dirname(os.path.abspath(script))
+    inp = commands or sys.stdin
+    try:
+        machine = Machine(board, rootfs, timeout_s=timeout, console=sys.stdout.write)
+        debugger = Debugger(machine, inp, sys.stdout)
+        debugger.attach()
+        click.echo("emu4412 debugger: set breakpoints (break myled_ioctl, watch GPX2DAT), "
+                   "then `run`; `help` lists the commands")
+        debugger.repl()
+        status = Console(machine, sys.stdout, inp=inp).run_lines(lines)
+    except EmulatorError as e:
+        _fail(str(e), e.exit_status)
     sys.exit(status)
 
 
@@ -134,6 +213,32 @@ def info(file):
         click.echo(describe(file))
     except InputError as e:
         _fail(str(e), 2)
+
+
+@main.command("test")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("-j", "--jobs", default=1, show_default=True, help="Worker processes (0: one per CPU).")
+@click.option("--junit", "junit_path", type=click.Path(dir_okay=False), help="Write JUnit XML here.")
+@click.option("--update-golden", is_flag=True, help="Rewrite the golden traces from this run.")
+@click.option("--board", default="fs4412", show_default=True, help="Board name or TOML file.")
+@click.option("--rootfs", type=click.Path(file_okay=False), help="Root filesystem for every "
+              "script (default: each script's directory).")
+@click.option("--timeout", default=10.0, show_default=True, help="Seconds a guest call may run.")
+def test_command(paths, jobs, junit_path, update_golden, board, rootfs, timeout):
+    """Run board scripts (files, and *.board under directories), each on a fresh board."""
+    from .hw.board import load_board
+    from .runner.script import Options
+    from .runner.session import run_tests
+
+    if rootfs and not os.path.isdir(rootfs):
+        _fail(f"{rootfs}: root filesystem is not a directory", 2)
+    try:
+        load_board(board)
+        status = run_tests(paths, Options(board, rootfs, timeout, update_golden), jobs,
+                           junit_path, echo=lambda text: click.echo(text))
+    except InputError as e:
+        _fail(str(e), 2)
+    sys.exit(status)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,73 @@
+"""LED and GPIO pin levels over virtual time, recorded from a machine's "led" and "pin" events.
+
+The waveform outputs (`--vcd`, `--plot`) need the whole run before they can write: a VCD
+declares every signal in its header and only the pins that changed belong there. So they
+record here and write on ``close()``. Only changes are stored (a few per ioctl), each stamped
+with ``machine.clock.now_ns()``, the virtual time `--trace` uses too.
+"""
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Signal:
+    """One row of the timeline: a level (1, 0, or None: the pin is not driven) and its changes."""
+
+    name: str                  # "LED2", "gpx2-7"
+    kind: str                  # "led" or "pin"
+    initial: int | None        # the level when recording started
+    changes: list = field(default_factory=list)     # [(t_ns, level), ...] in time order
+
+    def segments(self, start_ns, end_ns):
+        """[(t0, t1, level), ...] covering start..end, one per constant stretch."""
+        points = [(start_ns, self.initial)] + self.changes
+        ends = [t for t, _ in points[1:]] + [max(end_ns, points[-1][0])]
+        return [(t0, t1, level) for (t0, level), t1 in zip(points, ends)]
+
+
+class Timeline:
+    """Subscribes to a machine's "led" and "pin" events until ``close()``.
+
+    Every LED of the board is a signal (level 1 = lit); a GPIO pin becomes one at its first
+    change, with the level it had when recording started as its initial value.
+    """
+
+    def __init__(self, machine):
+        self._clock, self._tracer = machine.clock, machine.tracer
+        self.board = machine.spec.name
+        self.start_ns = self._clock.now_ns()
+        self.end_ns = None
+        self.leds = {name: Signal(name, "led", int(led.on)) for name, led in machine.hw.leds.items()}
+        #: Every pin's driven level now, in the SoC's order (which orders the pin rows).
+        self._before = {pin.name: pin.driven for bank in machine.hw.gpio.banks.values()
+                        for pin in bank.pins}
+        self._pins = {}
+        self._tracer.subscribe("pin", self._pin)
+        self._tracer.subscribe("led", self._led)
+
+    def _pin(self, _kind, fields):
+        name = fields["pin"]
+        signal = self._pins.get(name)
+        if signal is None:
+            signal = self._pins[name] = Signal(name, "pin", self._before[name])
+        signal.changes.append((self._clock.now_ns(), fields["level"]))
+
+    def _led(self, _kind, fields):
+        self.leds[fields["led"]].changes.append((self._clock.now_ns(), int(fields["on"])))
+
+    @property
+    def pins(self):
+        """The pins that changed, in the SoC's order."""
+        order = {name: i for i, name in enumerate(self._before)}
+        return sorted(self._pins.values(), key=lambda s: order[s.name])
+
+    def signals(self):
+        """Every LED, then every pin that changed."""
+        return list(self.leds.values()) + self.pins
+
+    def close(self):
+        """Stop recording; the run's end (virtual time) is now. Safe to call twice."""
+        if self.end_ns is None:
+            self._tracer.unsubscribe("pin", self._pin)
+            self._tracer.unsubscribe("led", self._led)
+            self.end_ns = self._clock.now_ns()
