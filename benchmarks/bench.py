@@ -3,13 +3,18 @@
 (a) wall time of `emu4412 run` (the seed demo) from process start;
 (b) microseconds per ioctl round trip: ioctl_loop doing N ioctls into leddrv;
 (c) kmalloc+kfree pairs per second from guest code (kmbench.ko's ioctl loop).
+(d) `emu4412 test` scripts per second on copies of the seed demo, serial and with -j 2,
+    from process start (and as the runner reports it, without interpreter start-up).
 """
 
 import argparse
 import io
+import re
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -63,17 +68,39 @@ def kmalloc_pairs(n, runs):
     return statistics.median(rates)
 
 
+def runner_rate(copies, runs, jobs):
+    """(scripts/s from process start, scripts/s the runner reports), medians of ``runs``."""
+    seed = ROOT / "firmware" / "scenarios" / "seed_demo.board"
+    walls, reported = [], []
+    with tempfile.TemporaryDirectory() as folder:
+        for i in range(copies):
+            shutil.copy(seed, Path(folder) / f"seed_{i:03}.board")
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            proc = subprocess.run([sys.executable, "-m", "emulator.cli", "test", folder,
+                                   "--rootfs", str(PREBUILT), "-j", str(jobs)],
+                                  check=True, capture_output=True, text=True, cwd=ROOT)
+            walls.append(copies / (time.perf_counter() - t0))
+            reported.append(float(re.search(r"\(([\d.]+) scripts/s", proc.stdout).group(1)))
+    return statistics.median(walls), statistics.median(reported)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--ioctls", type=int, default=100_000)
     ap.add_argument("--pairs", type=int, default=100_000)
+    ap.add_argument("--scripts", type=int, default=20, help="seed script copies for (d)")
     args = ap.parse_args()
     print(f"(a) seed demo, emu4412 run wall time: {demo_wall(args.runs):.3f} s (median of {args.runs})")
     print(f"(b) ioctl round trip: {ioctl_round_trip(args.ioctls, args.runs):.2f} us "
           f"(median of {args.runs} x {args.ioctls} ioctls)")
     print(f"(c) kmalloc+kfree: {kmalloc_pairs(args.pairs, args.runs):,.0f} pairs/s "
           f"(median of {args.runs} x {args.pairs})")
+    for jobs in (1, 2):
+        wall, reported = runner_rate(args.scripts, args.runs, jobs)
+        print(f"(d) emu4412 test, {args.scripts} seed scripts, -j {jobs}: {wall:.1f} scripts/s "
+              f"from process start, {reported:.1f} scripts/s reported (median of {args.runs})")
 
 
 if __name__ == "__main__":

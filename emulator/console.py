@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 
 from .errors import (CommandFailed, GuestFault, GuestTimeout, InputError, LoaderError,
                      ScriptError)
+from .expectations import EXPECTATIONS as MORE_EXPECTATIONS
 from .kernel.errno import NAMES
+from .runner import golden
 
 COMMANDS = {}
 
@@ -67,6 +69,7 @@ class Console:
         self.session = Session()
         self._last = None          # the previous step (for `expect exit`/`expect stdout`)
         self._fatal = 0            # set by invalid input (2) or a guest crash/timeout (3)
+        self.golden = None         # a runner.golden.GoldenCheck where golden traces are checked
 
     # -- running --------------------------------------------------------------------------
     def run_lines(self, lines):
@@ -214,7 +217,13 @@ class Console:
         self.machine.clock.sleep_ns(seconds * 1e9)
         return 0
 
-    @command("expect", "expect led NAME on|off | exit N | dmesg REGEX | stdout REGEX")
+    @command("golden", "golden [FILE]")
+    def cmd_golden(self, args):
+        return golden.declare(self, args)
+
+    @command("expect", "expect led NAME on|off | leds NAME=on|off... | exit N | dmesg REGEX | "
+                       "dmesg-not REGEX | stdout REGEX | gpio PIN 0|1 | reg NAME VALUE [MASK] | "
+                       "proc PATH REGEX | no-leaks | no-kasan")
     def cmd_expect(self, args):
         if not args or args[0] not in EXPECTATIONS:
             raise CommandFailed("expect: usage: " + COMMANDS["expect"][1])
@@ -275,6 +284,7 @@ EXPECTATIONS = {
     "exit": Console._expect_exit,
     "dmesg": Console._expect_dmesg,
     "stdout": Console._expect_stdout,
+    **MORE_EXPECTATIONS,
 }
 
 

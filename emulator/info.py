@@ -23,17 +23,16 @@ def _describe_module(data, path):
     lines.append("modinfo:")
     lines += [f"  {k}: {v}" for k, v in linker.modinfo.items()]
     lines.append("sections:")
-    for _, s in linker.alloc:
-        lines.append(f"  {s.name:<32} {s['sh_size']:8d} bytes  align {s['sh_addralign']}")
-    symtab = linker.symtab
-    imports = sorted({sym.name for sym in symtab.iter_symbols()
-                      if sym["st_shndx"] == "SHN_UNDEF" and sym.name})
+    for sec in linker.alloc:
+        lines.append(f"  {sec.name:<32} {sec.size:8d} bytes  align {sec.align}")
+    imports = sorted({name for name, shndx, *_ in linker.symbols
+                      if shndx == "SHN_UNDEF" and name})
     lines.append(f"imports ({len(imports)}): " + " ".join(imports))
-    funcs = sorted(sym.name for sym in symtab.iter_symbols()
-                   if sym["st_info"]["type"] == "STT_FUNC" and sym["st_shndx"] != "SHN_UNDEF")
+    funcs = sorted(name for name, shndx, _, _, kind in linker.symbols
+                   if kind == "STT_FUNC" and shndx != "SHN_UNDEF")
     lines.append(f"functions ({len(funcs)}): " + " ".join(funcs))
-    counts = Counter(reloc_arm.name(r["r_info_type"]) for s in linker.relocs
-                     if s["sh_info"] in dict(linker.alloc) for r in s.iter_relocations())
+    counts = Counter(reloc_arm.name(rtype) for _, _, entries in linker.relocs
+                     for _, rtype, _ in entries)
     lines.append("relocations: " + ", ".join(f"{n} x{c}" for n, c in sorted(counts.items())))
     return "\n".join(lines)
 

@@ -53,6 +53,19 @@ FAULT_SIGNALS = {"data abort": (11, "Segmentation fault"),
 SCTLR_M, SCTLR_C, SCTLR_Z, SCTLR_I, SCTLR_V = 1, 1 << 2, 1 << 11, 1 << 12, 1 << 13
 
 
+_SYMBOL_TABLES = {}
+
+
+def _program_symbols(program, comm, lo, hi):
+    """The program's symbol table, built once per image and name (it is read-only)."""
+    key = (program.digest, comm)
+    table = _SYMBOL_TABLES.get(key)
+    if table is None:
+        table = _SYMBOL_TABLES[key] = SymbolTable(comm, program.symbols, lo, hi,
+                                                  program.mapping, program.exidx)
+    return table
+
+
 class Machine:
     def __init__(self, board="fs4412", rootfs=".", timeout_s=10.0, console=None, tracer=None):
         """console(text) receives what the board prints on its serial console."""
@@ -247,8 +260,7 @@ class Machine:
         lo = min(s.vaddr for s in program.segments)
         hi = max(s.vaddr + s.memsz for s in program.segments)
         self.cpu.flush_tlb()
-        self.symbolize.add(SymbolTable(comm, program.symbols, lo, hi, program.mapping,
-                                       program.exidx))
+        self.symbolize.add(_program_symbols(program, comm, lo, hi))
         self.syscalls.process = proc
         try:
             _, user_fault = self._guarded(

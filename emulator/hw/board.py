@@ -7,6 +7,8 @@ on GPIO pins. :func:`load_board` reads and checks both files into a :class:`Boar
 :class:`~emulator.errors.BoardError` with a one-line message naming the file and the key.
 """
 
+import functools
+import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -223,8 +225,21 @@ def _check_pins(top, soc, devices, kind):
 
 
 def load_board(name_or_path):
-    """The board called ``name_or_path`` ("fs4412") or described by that .toml file."""
+    """The board called ``name_or_path`` ("fs4412") or described by that .toml file.
+
+    Parsed and validated once per file version in a process: a test runner builds a fresh
+    board for every script.
+    """
     path = _resolve(name_or_path)
+    try:
+        stamp = os.stat(path).st_mtime_ns
+    except OSError:
+        stamp = None                           # _read_toml reports the problem
+    return _load_board(path, stamp)
+
+
+@functools.lru_cache(maxsize=8)
+def _load_board(path, _stamp):
     top = _read_toml(path)
     name, description = top.get("name", str), top.get("description", str, "")
     soc = _load_soc(_soc_path(path, top.get("soc", str)))

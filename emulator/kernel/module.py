@@ -76,7 +76,7 @@ class Modules:
 
     # -- insmod ---------------------------------------------------------------------------
     def insmod(self, data, label):
-        linker = ModuleLinker(data, label)
+        linker = ModuleLinker.parse(data, label)
         name = linker.modinfo.get("name") or label.rsplit("/", 1)[-1].removesuffix(".ko")
         vermagic = linker.modinfo.get("vermagic")
         if vermagic != VERMAGIC:

@@ -28,6 +28,17 @@ def _prot(flags):
     return {(1, 1): USER_RWX, (1, 0): USER_RX, (0, 1): USER_RW, (0, 0): USER_RO}[(bool(x), bool(w))]
 
 
+def _runs(values, step=PAGE_SIZE):
+    """Split a sorted list into runs of consecutive values (step apart)."""
+    runs = []
+    for v in values:
+        if runs and v == runs[-1][-1] + step:
+            runs[-1].append(v)
+        else:
+            runs.append([v])
+    return runs
+
+
 class AddressSpace:
     """User mappings of one process over a frame allocator."""
 
@@ -39,20 +50,39 @@ class AddressSpace:
         self.mmap_top = MMAP_BASE
 
     def map_zeroed(self, va, size, prot):
-        """Map [va, va+size) (page-rounded) to fresh zeroed frames; False when out of memory."""
+        """Map [va, va+size) (page-rounded) to fresh zeroed frames; False when out of memory.
+
+        A page already mapped (two segments sharing it) keeps its frame and becomes RWX.
+        Fresh frames are taken as one contiguous run when possible, so zeroing and the page
+        table entries are a few large writes rather than one per page.
+        """
         start, end = va & ~(PAGE_SIZE - 1), (va + size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)
+        fresh = []
         for page in range(start, end, PAGE_SIZE):
             if page in self.pages:
                 mapping = self._tables.mapping(page)
                 if mapping and mapping[1] != prot:
                     self._tables.map_page(page, mapping[0], USER_RWX)
-                continue
-            pfn = self._frames.alloc(1)
-            if pfn is None:
-                return False
-            self._ram.write(pfn << 12, bytes(PAGE_SIZE))
-            self._tables.map_page(page, pfn << 12, prot)
-            self.pages[page] = pfn
+            else:
+                fresh.append(page)
+        if not fresh:
+            return True
+        first = self._frames.alloc(len(fresh))
+        pfns = [first + i for i in range(len(fresh))] if first is not None else []
+        if first is not None:
+            self._ram.write(first << 12, bytes(PAGE_SIZE * len(fresh)))
+        else:
+            for _ in fresh:
+                pfn = self._frames.alloc(1)
+                if pfn is None:
+                    for got in pfns:
+                        self._frames.free(got)
+                    return False
+                self._ram.write(pfn << 12, bytes(PAGE_SIZE))
+                pfns.append(pfn)
+        self.pages.update(zip(fresh, pfns))
+        for run in _runs(fresh):
+            self._tables.map_pages(run[0], [self.pages[p] << 12 for p in run], prot)
         return True
 
     def unmap(self, va, size):
@@ -80,11 +110,9 @@ class AddressSpace:
         self.shared.append(page)
 
     def release(self):
-        for page, pfn in self.pages.items():
-            self._tables.unmap_page(page)
-            self._frames.free(pfn)
-        for page in self.shared:
-            self._tables.unmap_page(page)
+        self._tables.unmap_pages(list(self.pages) + self.shared)
+        for run in _runs(sorted(self.pages.values()), step=1):
+            self._frames.free(run[0], len(run))
         self.pages.clear()
         self.shared.clear()
         self._cpu.flush_tlb()

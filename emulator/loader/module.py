@@ -7,6 +7,7 @@ in the place. A branch that cannot reach its target gets a veneer after the text
 unresolved symbol is collected and reported in one error.
 """
 
+import functools
 from dataclasses import dataclass, field
 
 from elftools.elf.constants import SH_FLAGS
@@ -43,6 +44,17 @@ class LinkedModule:
     imports: list = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Section:
+    """An allocated section, read out of the ELF once."""
+    idx: int
+    name: str
+    group: int          # placement order: 0 text, 1 read-only data, 2 data, 3 bss
+    size: int
+    align: int
+    data: bytes         # empty for NOBITS
+
+
 def _group(section):
     flags = section["sh_flags"]
     if flags & SH_FLAGS.SHF_EXECINSTR:
@@ -62,36 +74,60 @@ def parse_modinfo(data):
 
 
 class ModuleLinker:
+    """A parsed .ko: its sections, symbols and relocations as plain data, linkable anywhere.
+
+    Parsing with pyelftools is most of insmod's cost, so `parse` keeps the result per image;
+    `link` then only does arithmetic.
+    """
+
     def __init__(self, data, label):
         self.label = label
-        self.elf = open_arm_elf(data, label, "ET_REL")
-        self.sections = list(self.elf.iter_sections())
-        symtabs = [s for s in self.sections if isinstance(s, SymbolTableSection)]
+        elf = open_arm_elf(data, label, "ET_REL")
+        sections = list(elf.iter_sections())
+        symtabs = [s for s in sections if isinstance(s, SymbolTableSection)]
         if not symtabs:
             raise LoaderError(f"{label}: module has no symbol table")
-        self.symtab = symtabs[0]
-        self.alloc = [(i, s) for i, s in enumerate(self.sections)
+        self.alloc = [Section(i, s.name, _group(s), s["sh_size"], max(1, s["sh_addralign"]),
+                              b"" if s["sh_type"] == "SHT_NOBITS" else section_data(s, label))
+                      for i, s in enumerate(sections)
                       if s["sh_flags"] & SH_FLAGS.SHF_ALLOC and s["sh_size"]]
-        self.relocs = [s for s in self.sections if s["sh_type"] in ("SHT_REL", "SHT_RELA")]
-        for s in self.relocs:
+        placed = {sec.idx for sec in self.alloc}
+        # (name, shndx, value, size, type) per symbol, in symbol-table order.
+        self.symbols = [(sym.name, sym["st_shndx"], sym["st_value"], sym["st_size"],
+                         sym["st_info"]["type"]) for sym in symtabs[0].iter_symbols()]
+        # (relocation section name, target section index, [(offset, type, symbol index)])
+        # for the sections that are loaded; debug-info relocations are never applied.
+        self.relocs = []
+        for s in sections:
             if s["sh_type"] == "SHT_RELA":
                 raise LoaderError(f"{label}: RELA relocations in {s.name}: ARM modules use REL")
-        modinfo = next((s for s in self.sections if s.name == ".modinfo"), None)
+            if s["sh_type"] == "SHT_REL" and s["sh_info"] in placed:
+                try:
+                    entries = [(r["r_offset"], r["r_info_type"], r["r_info_sym"])
+                               for r in s.iter_relocations()]
+                except Exception as e:  # pyelftools raises assorted errors on truncation
+                    raise LoaderError(f"{label}: corrupt relocations in {s.name} ({e})") from None
+                self.relocs.append((s.name, s["sh_info"], entries))
+        modinfo = next((s for s in sections if s.name == ".modinfo"), None)
         self.modinfo = parse_modinfo(section_data(modinfo, label)) if modinfo else {}
+
+    @staticmethod
+    @functools.lru_cache(maxsize=32)
+    def parse(data, label):
+        return ModuleLinker(data, label)
 
     def layout(self):
         """Offsets of each allocated section and the total size (veneer room included)."""
         offsets, pos = {}, 0
-        branch_relocs = sum(1 for s in self.relocs for r in s.iter_relocations()
-                            if r["r_info_type"] in (R_ARM_CALL, R_ARM_JUMP24))
+        branch_relocs = sum(1 for _, _, entries in self.relocs for _, rtype, _ in entries
+                            if rtype in (R_ARM_CALL, R_ARM_JUMP24))
         for group in range(4):
-            for idx, s in self.alloc:
-                if _group(s) != group:
+            for sec in self.alloc:
+                if sec.group != group:
                     continue
-                align = max(1, s["sh_addralign"])
-                pos = (pos + align - 1) // align * align
-                offsets[idx] = pos
-                pos += s["sh_size"]
+                pos = (pos + sec.align - 1) // sec.align * sec.align
+                offsets[sec.idx] = pos
+                pos += sec.size
             if group == 0:
                 pos = (pos + 7) & ~7
                 self.veneer_offset = pos
@@ -101,50 +137,44 @@ class ModuleLinker:
     def link(self, base, offsets, size, resolve):
         image = bytearray(size)
         addr = {idx: base + off for idx, off in offsets.items()}
-        for idx, s in self.alloc:
-            if s["sh_type"] != "SHT_NOBITS":
-                data = section_data(s, self.label)
-                image[offsets[idx]:offsets[idx] + len(data)] = data
+        for sec in self.alloc:
+            image[offsets[sec.idx]:offsets[sec.idx] + len(sec.data)] = sec.data
 
         unresolved, imports = set(), {}
-        symbols = list(self.symtab.iter_symbols())
+        symbols = self.symbols
 
         def symbol_value(sym):
-            shndx = sym["st_shndx"]
+            name, shndx, value = sym[0], sym[1], sym[2]
             if shndx == "SHN_UNDEF":
-                if not sym.name:
+                if not name:
                     return 0
-                target = resolve(sym.name)
+                target = resolve(name)
                 if target is None:
-                    unresolved.add(sym.name)
+                    unresolved.add(name)
                     return 0
-                imports[sym.name] = target
+                imports[name] = target
                 return target
             if shndx == "SHN_ABS":
-                return sym["st_value"]
+                return value
             if shndx == "SHN_COMMON":
-                raise LoaderError(f"{self.label}: common symbol {sym.name}: build with -fno-common")
+                raise LoaderError(f"{self.label}: common symbol {name}: build with -fno-common")
             if shndx not in addr:
                 return None          # symbol in a non-allocated section (debug info)
-            return addr[shndx] + sym["st_value"]
+            return addr[shndx] + value
 
         values = [symbol_value(sym) for sym in symbols]
         if unresolved:
             raise UnresolvedSymbols(self.modinfo.get("name", self.label), unresolved)
 
         veneers, next_veneer = {}, base + self.veneer_offset
-        for rel_section in self.relocs:
-            target_idx = rel_section["sh_info"]
-            if target_idx not in addr:
-                continue                         # relocations of debug sections
+        for rel_name, target_idx, entries in self.relocs:
             sec_base, sec_off = addr[target_idx], offsets[target_idx]
-            for r in rel_section.iter_relocations():
-                rtype, sym = r["r_info_type"], symbols[r["r_info_sym"]]
-                S = values[r["r_info_sym"]] or 0
-                T = 1 if sym["st_info"]["type"] == "STT_FUNC" and S & 1 else 0
+            for r_offset, rtype, sym_index in entries:
+                S = values[sym_index] or 0
+                T = 1 if symbols[sym_index][4] == "STT_FUNC" and S & 1 else 0
                 S &= ~T
-                place = sec_off + r["r_offset"]
-                P = sec_base + r["r_offset"]
+                place = sec_off + r_offset
+                P = sec_base + r_offset
                 word = int.from_bytes(image[place:place + 4], "little")
                 try:
                     new = reloc_arm.apply(rtype, word, S, P, T)
@@ -157,19 +187,18 @@ class ModuleLinker:
                         next_veneer += reloc_arm.VENEER_SIZE
                     new = reloc_arm.apply(rtype, word, veneers[key], P, 0)
                 except reloc_arm.RelocationError as e:
-                    raise LoaderError(f"{self.label}: {e} at {rel_section.name}+{r['r_offset']:#x}") from None
+                    raise LoaderError(f"{self.label}: {e} at {rel_name}+{r_offset:#x}") from None
                 image[place:place + 4] = (new & 0xFFFFFFFF).to_bytes(4, "little")
 
         defined, mapping = [], []
         kinds = {"STT_FUNC": "func", "STT_OBJECT": "object", "STT_NOTYPE": "notype"}
-        for sym, value in zip(symbols, values):
-            if value is None or sym["st_shndx"] in ("SHN_UNDEF", "SHN_ABS") or not sym.name:
+        for (name, shndx, _, sym_size, sym_type), value in zip(symbols, values):
+            if value is None or shndx in ("SHN_UNDEF", "SHN_ABS") or not name:
                 continue
-            if sym.name[0] == "$":
-                mapping.append((value, sym.name[:2]))
-            elif sym["st_info"]["type"] in kinds:
-                defined.append(Symbol(sym.name, value, sym["st_size"],
-                                      kinds[sym["st_info"]["type"]]))
+            if name[0] == "$":
+                mapping.append((value, name[:2]))
+            elif sym_type in kinds:
+                defined.append(Symbol(name, value, sym_size, kinds[sym_type]))
 
         this_module = next((s.addr for s in defined if s.name == "__this_module"), None)
         if this_module is None:
@@ -182,9 +211,7 @@ class ModuleLinker:
 
         raw_name = bytes(image[tm + MODULE["name"]:tm + MODULE["name"] + 60]).split(b"\0")[0]
         name = self.modinfo.get("name") or raw_name.decode("ascii", "replace")
-        sections = {}
-        for idx, s in self.alloc:
-            sections[s.name] = (addr[idx], s["sh_size"])
+        sections = {sec.name: (addr[sec.idx], sec.size) for sec in self.alloc}
         return LinkedModule(name=name, base=base, image=bytes(image), sections=sections,
                             symbols=defined, mapping_symbols=sorted(mapping),
                             modinfo=self.modinfo, this_module=this_module,

@@ -5,6 +5,7 @@ the same entries so host code can translate guest virtual addresses without walk
 Descriptor formats: ARM ARM (DDI 0406C) B3.5; SCTLR.AFE=0, TEX remap off, domain 0 client.
 """
 
+import struct
 from dataclasses import dataclass
 
 from .layout import (PAGE_SHIFT, PAGE_SIZE, SECTION_SIZE, PAGE_OFFSET, PHYS_OFFSET,
@@ -95,6 +96,32 @@ class PageTables:
         self._ram.write_u32(table + ((va >> PAGE_SHIFT) & 0xFF) * 4,
                             small_page_descriptor(pa, prot))
         self._pages[va >> PAGE_SHIFT] = (pa >> PAGE_SHIFT, prot)
+
+    def map_pages(self, va, pas, prot):
+        """Map consecutive pages from va to the physical pages pas: one RAM write per L2 table."""
+        for i, pa in enumerate(pas):
+            self._pages[(va >> PAGE_SHIFT) + i] = (pa >> PAGE_SHIFT, prot)
+        self._write_run(va, [small_page_descriptor(pa, prot) for pa in pas])
+
+    def unmap_pages(self, vas):
+        """Unmap the given page addresses (those mapped), writing runs of entries at once."""
+        vpns = sorted(va >> PAGE_SHIFT for va in vas if self._pages.pop(va >> PAGE_SHIFT, None))
+        i = 0
+        while i < len(vpns):
+            j = i + 1
+            while j < len(vpns) and vpns[j] == vpns[j - 1] + 1 and vpns[j] & 0xFF:
+                j += 1
+            self._write_run(vpns[i] << PAGE_SHIFT, [0] * (j - i))
+            i = j
+
+    def _write_run(self, va, descriptors):
+        while descriptors:
+            table = self._l2_table(va)
+            index = (va >> PAGE_SHIFT) & 0xFF
+            n = min(len(descriptors), 256 - index)
+            self._ram.write(table + index * 4, struct.pack(f"<{n}I", *descriptors[:n]))
+            descriptors = descriptors[n:]
+            va += n << PAGE_SHIFT
 
     def unmap_page(self, va):
         vpn = va >> PAGE_SHIFT

@@ -1,0 +1,117 @@
+"""The Python API for tests: one emulated board, driven like the console drives it.
+
+    from emulator import Board
+    board = Board("fs4412")                  # rootfs: the bundled prebuilt images
+    board.insmod("leddrv.ko")
+    board.mknod("/dev/leddev", "c", 11, 0)
+    result = board.run("./testled_app", "/dev/leddev", 1, 2)
+    assert result.status == 0 and board.leds["LED2"] and board.gpio("gpx2-7") == 1
+
+Failures raise the emulator's errors (``emulator.errors``): CommandFailed for a failed insmod,
+rmmod or mknod, GuestFault for a kernel oops, GuestTimeout when guest code runs past
+``timeout``, InputError for a missing or invalid file. A program's non-zero exit status is
+not an error: it is in ``Result.status``, as with ``subprocess.run``.
+"""
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import CommandFailed
+from .expectations import read_register
+from .kernel.errno import NAMES
+from .machine import Machine
+from .trace import CATALOGUE, Tracer
+
+PREBUILT = Path(__file__).resolve().parents[1] / "firmware" / "prebuilt"
+#: Event kinds `Board.trace` records by default (all of them).
+TRACE_KINDS = tuple(CATALOGUE)
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a program run gave: its exit status and what it printed (stdout and stderr)."""
+
+    status: int
+    stdout: str
+
+    @property
+    def ok(self):
+        return self.status == 0
+
+
+class Board:
+    """A fresh emulated board (``name``: "fs4412" or a board TOML file)."""
+
+    def __init__(self, name="fs4412", rootfs=None, timeout=10.0, trace_kinds=TRACE_KINDS):
+        """rootfs: the directory relative paths resolve in (default: firmware/prebuilt);
+        timeout: seconds one guest call may run; trace_kinds: what `trace` records."""
+        self.rootfs = Path(rootfs) if rootfs is not None else PREBUILT
+        self._console = io.StringIO()
+        self._events = []
+        tracer = Tracer()
+        for kind in trace_kinds:
+            tracer.subscribe(kind, self._record)
+        self.machine = Machine(name, str(self.rootfs), timeout_s=timeout,
+                               console=self._console.write, tracer=tracer)
+        if {"syscall", "hypercall"} & set(trace_kinds) and hasattr(self.machine, "trace_calls"):
+            self.machine.trace_calls()              # syscall/hypercall events (trace issue)
+
+    def _record(self, kind, fields):
+        self._events.append({"kind": kind, **fields})
+
+    # -- driving --------------------------------------------------------------------------
+    def insmod(self, path):
+        """Load a module from the rootfs and run its init; returns the module's name."""
+        module = self.machine.insmod(str(path))
+        return module.name if module is not None else None
+
+    def rmmod(self, name):
+        """Run the module's exit and unload it; returns what it still held (leaks)."""
+        return self.machine.rmmod(name) or []
+
+    def mknod(self, path, kind, major, minor):
+        ret = self.machine.mknod(path, kind, int(major), int(minor))
+        if ret < 0:
+            raise CommandFailed(f"mknod: {path}: {NAMES.get(-ret, ret)}")
+
+    def run(self, program, *args):
+        """Run an ARM program from the rootfs with ``args`` (str()-ed); returns a Result."""
+        mark = len(self.machine.stdout)
+        status = self.machine.run(str(program), [str(a) for a in args])
+        return Result(status, bytes(self.machine.stdout[mark:]).decode("utf-8", "replace"))
+
+    # -- observing ------------------------------------------------------------------------
+    @property
+    def leds(self):
+        """LED name -> lit (a snapshot)."""
+        return self.machine.leds
+
+    def gpio(self, pin):
+        """The level of ``pin`` ("gpx2-7"): 0 or 1."""
+        return self.machine.hw.gpio.pin(pin).level
+
+    def reg(self, name):
+        """The value a read of SoC register ``name`` ("GPX2CON") returns (no side effects)."""
+        return read_register(self.machine, name)
+
+    @property
+    def dmesg(self):
+        """The kernel log, one `[    0.000123] text` line each."""
+        return self.machine.dmesg()
+
+    @property
+    def console(self):
+        """Everything the board printed: program output, printk lines, guest errors."""
+        return self._console.getvalue()
+
+    @property
+    def trace(self):
+        """Events since the board was made: dicts with "kind" and the fields of
+        `emulator.trace.CATALOGUE` (e.g. {"kind": "mmio_write", "reg": "GPX2DAT", ...})."""
+        return list(self._events)
+
+    @property
+    def leaks(self):
+        """(module, [Held]) for every rmmod so far."""
+        return list(self.machine.modules.leak_reports)

@@ -1,0 +1,170 @@
+"""Run one board script on a fresh board and judge it: the unit of `emu4412 test`.
+
+The result is plain data (picklable, so worker processes can send it back) and holds what a
+CI user needs: the failing step (line, command), expected vs actual, the step's output, a
+golden-trace diff, the last events before a hang or crash, and the tails of console and dmesg.
+"""
+
+import io
+import os
+import time
+import traceback
+from dataclasses import dataclass, field
+
+from ..errors import EmulatorError, InputError
+from ..trace import Tracer
+from . import golden
+from .capture import Capture, Recent
+
+CONSOLE_TAIL, DMESG_TAIL, STEP_LINES = 40, 20, 40
+#: Console exit status -> what kind of failure it is (JUnit's failure type).
+FAILURE_TYPES = {1: "failed", 2: "invalid input", 3: "crash or timeout"}
+
+
+@dataclass
+class Options:
+    board: str = "fs4412"
+    rootfs: str = None          # None: each script's own directory
+    timeout: float = 10.0       # seconds a guest call may run
+    update_golden: bool = False
+
+
+@dataclass
+class ScriptResult:
+    path: str                   # as shown to the user
+    classname: str              # JUnit: from the directory ("tests.board")
+    name: str                   # JUnit: from the file ("leds")
+    outcome: str = "passed"     # "passed" | "failed"
+    exit_code: int = 0          # the console's status; 1 for a golden mismatch
+    kind: str = ""              # failure type (FAILURE_TYPES, "golden", "internal error")
+    line: int = 0               # the failing step's script line (0: none)
+    command: str = ""
+    message: str = ""           # one line: what was expected and what happened
+    details: str = ""           # the step's output, golden diff, last events
+    output: str = ""            # tail of the console
+    dmesg: str = ""             # tail of dmesg
+    notes: list = field(default_factory=list)
+    duration: float = 0.0
+
+    @property
+    def passed(self):
+        return self.outcome == "passed"
+
+    def fail(self, exit_code, kind, message, details=""):
+        self.outcome, self.exit_code, self.kind = "failed", exit_code, kind
+        self.message, self.details = message, details
+
+
+def shown_path(path):
+    """``path`` relative to the working directory when it is below it."""
+    rel = os.path.relpath(os.path.abspath(path))
+    return path if rel.startswith("..") else rel
+
+
+def test_names(path):
+    """(classname, name) for JUnit: the directory dotted, the file without `.board`."""
+    folder, base = os.path.split(shown_path(path))
+    if not folder or os.path.isabs(folder):
+        folder = os.path.basename(os.path.dirname(os.path.abspath(path)))
+    return folder.replace(os.sep, ".").strip(".") or "board", os.path.splitext(base)[0]
+
+
+def read_script(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read().splitlines()
+    except OSError as e:
+        raise InputError(f"{path}: {e.strerror}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not a text board script") from None
+
+
+def run_script(path, options=None):
+    """Run the script at ``path`` on a fresh board; never raises for what the script does."""
+    options = options or Options()
+    result = ScriptResult(shown_path(path), *test_names(path))
+    started = time.perf_counter()
+    try:
+        _run(path, options, result)
+    except Exception:                      # an emulator bug must not stop the other scripts
+        trace = traceback.format_exc()
+        result.fail(1, "internal error", "internal error: " + trace.strip().splitlines()[-1], trace)
+    result.duration = time.perf_counter() - started
+    return result
+
+
+class _Run:
+    """A fresh board for one script, with what watches it: the console stream, the recent
+    events and, when the script has a golden trace, the golden recorder."""
+
+    def __init__(self, path, lines, options):
+        from ..console import Console      # the emulator proper (unicorn) loads on first use
+        from ..machine import Machine
+
+        rootfs = options.rootfs or os.path.dirname(os.path.abspath(path))
+        self.out, tracer = Capture(), Tracer()
+        self.recent = Recent(tracer)
+        self.golden = golden.GoldenCheck(path, options.update_golden)
+        recording = golden.declared(lines) or os.path.isfile(self.golden.sibling)
+        recorder = self.golden.recorder = golden.Recorder(tracer) if recording else None
+        self.machine = machine = Machine(options.board, rootfs, timeout_s=options.timeout,
+                                         console=self.out.write, tracer=tracer)
+        self.console = Console(machine, self.out, inp=io.StringIO())  # `debug`: no keyboard
+        self.console.golden = self.golden
+        # From the trace issue: syscall events for the last events; exact PCs of MMIO
+        # accesses for the golden trace's symbols (a memory hook: only when recording).
+        if hasattr(machine, "trace_calls"):
+            machine.trace_calls()
+        if recording and hasattr(machine, "track_access_pc"):
+            machine.track_access_pc()
+        steps = self.steps = self.out.steps = self.console.session.steps
+        self.recent.symbolize = machine.symbolize.short
+        self.recent.step = lambda: f"line {steps[-1].line}" if steps else ""
+        if recorder is not None:
+            recorder.symbolize = machine.symbolize.short
+            recorder.step = lambda: f"line {steps[-1].line}: {steps[-1].command}" if steps else ""
+
+
+def _run(path, options, result):
+    try:
+        lines = read_script(path)
+        run = _Run(path, lines, options)
+    except EmulatorError as e:             # unreadable script, bad board
+        result.fail(e.exit_status, FAILURE_TYPES.get(e.exit_status, "failed"), str(e))
+        return
+    try:
+        status = run.console.run_lines(lines)
+    except EmulatorError as e:             # a line that does not parse
+        status = e.exit_status
+        result.fail(status, FAILURE_TYPES.get(status, "failed"), str(e))
+    result.output = run.out.tail(CONSOLE_TAIL)
+    result.dmesg = "\n".join(run.machine.dmesg()[-DMESG_TAIL:])
+    if result.outcome == "failed":
+        return
+    if status != 0:
+        _failed_step(result, status, run)
+        return
+    verdict = run.golden.finish()
+    result.notes += [verdict.note] if verdict.note else []
+    if not verdict.ok:
+        result.fail(1, "golden", verdict.message, verdict.details)
+
+
+def _failed_step(result, status, run):
+    """Fill the failure from the step that stopped the script (the console's last step)."""
+    step, recent = run.steps[-1], run.recent
+    printed = run.out.of_step(len(run.steps) - 1).rstrip("\n")
+    lines = printed.splitlines()
+    last = lines[-1] if lines else ""
+    if step.command.split()[0] == "expect":
+        message = last or "expectation failed"
+    else:
+        message = f"exit status {step.status}" + (f": {last}" if last else "")
+    details = [f"line {step.line}: {step.command}"]
+    if lines:
+        details += lines[-STEP_LINES:]
+    if status == 3:
+        details += ["last events:"] + ["  " + e for e in recent.lines()] \
+            if recent.events else ["last events: none (no MMIO access, syscall or fault)"]
+    result.fail(status, FAILURE_TYPES.get(status, "failed"), message, "\n".join(details))
+    result.line, result.command = step.line, step.command

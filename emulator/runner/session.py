@@ -1,0 +1,69 @@
+"""`emu4412 test`: collect scripts, run each on a fresh board (serially in this process, or
+in worker processes with -j N), print one line a script in input order, failure details,
+and the summary `N passed, N failed`; optionally write JUnit XML."""
+
+import functools
+import os
+import time
+
+from ..errors import InputError
+from . import junit, report
+from .collect import collect
+from .pool import run_parallel
+from .script import FAILURE_TYPES, ScriptResult, run_script, shown_path, test_names
+
+#: Hard wall-clock limit of one script in a worker: this + the guest timeout per command.
+DEADLINE_SLACK_S = 30.0
+
+
+def deadline(options, script):
+    """Seconds a worker may spend on ``script`` before it is presumed wedged and killed."""
+    try:
+        with open(script, encoding="utf-8", errors="replace") as f:
+            commands = sum(1 for text in f if text.strip() and not text.lstrip().startswith("#"))
+    except OSError:
+        commands = 1
+    return DEADLINE_SLACK_S + options.timeout * max(1, commands)
+
+
+def lost(script, reason):
+    result = ScriptResult(shown_path(script), *test_names(script))
+    result.fail(3, FAILURE_TYPES[3], reason)
+    return result
+
+
+def execute(scripts, options, jobs=1):
+    """Yield each script's ScriptResult, in the order of ``scripts``."""
+    if jobs <= 1 or len(scripts) <= 1:
+        for script in scripts:
+            yield run_script(script, options)
+        return
+    from .. import console, machine  # noqa: F401  (imported once, before the workers fork)
+    yield from run_parallel(scripts, jobs, functools.partial(run_script, options=options),
+                            functools.partial(deadline, options), lost)
+
+
+def run_tests(paths, options, jobs=1, junit_path=None, echo=print):
+    """Run the scripts found in ``paths``; returns the exit status (0 only if all passed).
+
+    Raises InputError when a path does not exist or no script is found."""
+    scripts = collect(paths)
+    if not scripts:
+        raise InputError(f"no board scripts (*.board) in {' '.join(paths)}")
+    jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
+    started = time.perf_counter()
+    results = []
+    for result in execute(scripts, options, jobs):
+        results.append(result)
+        echo(report.line(result))
+    elapsed = time.perf_counter() - started
+    for result in results:
+        if not result.passed:
+            echo("")
+            echo(report.failure(result))
+    if junit_path:
+        junit.write(results, elapsed, junit_path)
+    echo("")
+    echo(report.timing(len(results), elapsed, jobs))
+    echo(report.summary(results))
+    return 0 if all(r.passed for r in results) else 1
