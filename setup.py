@@ -1,5 +1,5 @@
-"""Build the one native helper (a C block counter for Unicorn); metadata is in pyproject.toml."""
+"""Build the native Unicorn hook callbacks (emulator/native/hooks.c); metadata is in pyproject.toml."""
 
 from setuptools import Extension, setup
 
-setup(ext_modules=[Extension("emulator._blockcount", ["emulator/native/blockcount.c"])])
+setup(ext_modules=[Extension("emulator._hooks", ["emulator/native/hooks.c"])])

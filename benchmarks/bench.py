@@ -9,6 +9,7 @@
 
 import argparse
 import io
+import os
 import re
 import shutil
 import statistics
@@ -38,10 +39,16 @@ def _machine():
     return Machine("fs4412", str(PREBUILT), timeout_s=600, console=io.StringIO().write)
 
 
-def ioctl_round_trip(n, runs):
+def ioctl_round_trip(n, runs, trace=None):
+    """Median us per ioctl; trace: None, or the --trace-only groups to record to a file."""
     per = []
     for _ in range(runs):
         m = _machine()
+        sink = None
+        if trace is not None:
+            from emulator.debug.tracefile import TraceRecorder, parse_only
+            sink = tempfile.TemporaryFile("w+")
+            TraceRecorder(m, parse_only(trace), jsonl=sink)
         m.insmod("leddrv.ko")
         m.mknod("/dev/leddev", "c", 11, 0)
         m.run("./ioctl_loop", ["/dev/leddev", "10"])            # warm the translation cache
@@ -50,7 +57,19 @@ def ioctl_round_trip(n, runs):
         elapsed = time.perf_counter() - t0
         assert status == 0, status
         per.append(elapsed / n * 1e6)
+        if sink is not None:
+            sink.close()
     return statistics.median(per)
+
+
+def demo_traced_wall(runs, path):
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "emulator.cli", "run", "--trace", path],
+                       check=True, capture_output=True, cwd=ROOT)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
 
 
 def kmalloc_pairs(n, runs):
@@ -97,6 +116,16 @@ def main():
           f"(median of {args.runs} x {args.ioctls} ioctls)")
     print(f"(c) kmalloc+kfree: {kmalloc_pairs(args.pairs, args.runs):,.0f} pairs/s "
           f"(median of {args.runs} x {args.pairs})")
+    ioctl_off = ioctl_round_trip(args.ioctls // 5, args.runs)
+    for groups in ("mmio,pin,led", "mmio,pin,led,syscall,kernel,printk,fault,guest_error"):
+        traced = ioctl_round_trip(args.ioctls // 5, args.runs, trace=groups)
+        print(f"(e) ioctl round trip traced to a file ({groups}): {traced:.2f} us, "
+              f"{traced / ioctl_off:.2f}x untraced {ioctl_off:.2f} us")
+    with tempfile.TemporaryDirectory() as tmp:
+        traced = demo_traced_wall(args.runs, os.path.join(tmp, "t.jsonl"))
+    plain = demo_wall(args.runs)
+    print(f"(e) seed demo with --trace (all events): {traced:.3f} s, {traced / plain:.2f}x "
+          f"untraced {plain:.3f} s")
     for jobs in (1, 2):
         wall, reported = runner_rate(args.scripts, args.runs, jobs)
         print(f"(d) emu4412 test, {args.scripts} seed scripts, -j {jobs}: {wall:.1f} scripts/s "

@@ -93,6 +93,11 @@ class RegBatch:
         _reg_write_batch(self._h, self._ids, self._ptrs, self._n)
 
 
+class _PcRecorder(ctypes.Structure):
+    """Shared with emulator/native/hooks.c (struct pc_recorder)."""
+    _fields_ = [("reg_read", ctypes.c_void_p), ("regid", ctypes.c_int), ("pc", ctypes.c_uint32)]
+
+
 class PhysWords:
     """A fixed run of 32-bit words in guest RAM written with one uc_mem_write call."""
 
@@ -121,6 +126,7 @@ class Cpu:
         self._callbacks = []         # ctypes callbacks must outlive the Unicorn instance
         self._pending = None
         self._counters = (ctypes.c_uint64 * 2)()     # executed blocks, bytes
+        self._pc_recorder = None
         self._enable_vfp()
 
     # -- registers ------------------------------------------------------------------------
@@ -243,14 +249,33 @@ class Cpu:
     def unhook(self, handle):
         self._check(uclib.uc_hook_del(self._h, ctypes.c_size_t(handle)))
 
+    def _add_native_hook(self, kind, address, user_data, begin, end):
+        handle = ctypes.c_size_t()
+        self._check(uclib.uc_hook_add(self._h, ctypes.byref(handle), kind,
+                                      ctypes.c_void_p(address), ctypes.c_void_p(user_data),
+                                      ctypes.c_uint64(begin), ctypes.c_uint64(end)))
+        return handle.value
+
     def count_instructions(self):
         """Arm the native block counter (always on: it costs nanoseconds a block)."""
-        from . import _blockcount
-        handle = ctypes.c_size_t()
-        self._check(uclib.uc_hook_add(self._h, ctypes.byref(handle), UC_HOOK_BLOCK,
-                                      ctypes.c_void_p(_blockcount.hook_address()),
-                                      ctypes.c_void_p(ctypes.addressof(self._counters)),
-                                      ctypes.c_uint64(1), ctypes.c_uint64(0)))
+        from . import _hooks
+        self._add_native_hook(UC_HOOK_BLOCK, _hooks.block_counter_address(),
+                              ctypes.addressof(self._counters), 1, 0)
+
+    def record_access_pc(self, begin, end):
+        """Arm a native memory hook over [begin, end] that remembers each access's exact PC;
+        access_pc() returns it. Cheap enough to leave armed while tracing."""
+        from . import _hooks
+        if self._pc_recorder is None:
+            rec = self._pc_recorder = _PcRecorder()
+            rec.reg_read = ctypes.cast(_C["uc_reg_read"], ctypes.c_void_p).value
+            rec.regid = PC
+        self._add_native_hook(UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
+                              _hooks.pc_recorder_address(),
+                              ctypes.addressof(self._pc_recorder), begin, end)
+
+    def access_pc(self):
+        return self._pc_recorder.pc
 
     @property
     def instructions(self):

@@ -169,13 +169,8 @@ class Machine:
         the instruction's. The hook covers physical peripheral space, which user programs'
         virtual addresses do not normally reach.
         """
-        last = [None]
-
-        def record(_is_write, _addr, _size, _value):
-            last[0] = self.cpu.reg(PC)
-
-        self.cpu.hook_memory(record, *PERIPHERAL_SPACE)
-        self.hw.set_pc_provider(lambda: last[0])
+        self.cpu.record_access_pc(*PERIPHERAL_SPACE)
+        self.hw.set_pc_provider(self.cpu.access_pc)
 
     # -- faults ---------------------------------------------------------------------------
     def _on_fault(self, fault: Fault):

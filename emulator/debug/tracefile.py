@@ -37,7 +37,18 @@ def _hex(v):
     return None if v is None else f"{v:#010x}"
 
 
-_encode = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
+def _make_encoder():
+    """A compact JSON encoder built once: json.JSONEncoder.encode rebuilds its C encoder on
+    every call, which is most of the cost of a trace line."""
+    c_make = json.encoder.c_make_encoder
+    if c_make is None:                                  # no C accelerator: the plain way
+        return json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
+    chunks = c_make(None, lambda o: str(o), json.encoder.encode_basestring_ascii, None,
+                    ":", ",", False, False, True)
+    return lambda record: "".join(chunks(record, 0))
+
+
+_encode = _make_encoder()
 
 
 class _Memo(dict):
@@ -73,9 +84,13 @@ class TraceRecorder:
             machine.tracer.subscribe(kind, self._event)
 
     def _event(self, kind, fields):
-        record = {"t_ns": self._clock.now_ns(), "icount": self._cpu.instructions, "kind": kind}
+        icount = self._cpu.instructions
+        record = {"t_ns": self._clock.at(icount), "icount": icount, "kind": kind}
         enrich = ENRICH.get(kind)
-        record.update(fields if enrich is None else enrich(self, fields))
+        if enrich is None:
+            record.update(fields)
+        else:
+            enrich(self, fields, record)
         self.count += 1
         if self._jsonl is not None:
             self._jsonl.write(_encode(record) + "\n")
@@ -88,39 +103,40 @@ class TraceRecorder:
                 stream.flush()
 
 
-# -- per-kind record fields (rec: the TraceRecorder) ---------------------------------------------
-def _mmio(rec, f):
+# -- per-kind record fields, added to the record (rec: the TraceRecorder) --------------------
+def _mmio(rec, f, record):
     pc = f["pc"]
-    record = {"pc": _hex(pc), "sym": rec.symbols[pc] if pc else None,
-              "addr": f"{f['addr']:#010x}", "reg": f["reg"], "size": f["size"],
-              "value": f"{f['value']:#010x}"}
+    record["pc"] = _hex(pc)
+    record["sym"] = rec.symbols[pc] if pc else None
+    record["addr"] = f"{f['addr']:#010x}"
+    record["reg"] = f["reg"]
+    record["size"] = f["size"]
+    record["value"] = f"{f['value']:#010x}"
     if "old" in f:
         old = f["old"] or 0
         record["old"] = f"{old:#010x}"
         record["change"] = rec.changes[f["reg"], old, f["value"]]
-    return record
 
 
-def _syscall(rec, f):
+def _syscall(rec, f, record):
     result = f["result"]
-    return {"nr": f["nr"], "name": f["name"], "args": [_hex(a) for a in f["args"]],
-            "result": result if isinstance(result, int) else str(result)}
+    record.update(nr=f["nr"], name=f["name"], args=[_hex(a) for a in f["args"]],
+                  result=result if isinstance(result, int) else str(result))
 
 
-def _hypercall(rec, f):
+def _hypercall(rec, f, record):
     result = f["result"]
     if isinstance(result, tuple):
         result = [_hex(r) for r in result]
     elif isinstance(result, int):
         result = _hex(result)
     args = [_hex(a) if isinstance(a, int) else "..." for a in f["args"]]
-    return {"name": f["name"], "args": args, "result": result,
-            "caller": rec.symbols[f["caller"]]}
+    record.update(name=f["name"], args=args, result=result, caller=rec.symbols[f["caller"]])
 
 
-def _fault(rec, f):
-    return {"fault": f["fault"], "pc": _hex(f["pc"]), "sym": rec.symbols[f["pc"]],
-            "message": f["message"]}
+def _fault(rec, f, record):
+    record.update(fault=f["fault"], pc=_hex(f["pc"]), sym=rec.symbols[f["pc"]],
+                  message=f["message"])
 
 
 ENRICH = {"mmio_read": _mmio, "mmio_write": _mmio, "syscall": _syscall,

@@ -18,7 +18,11 @@ class Clock:
         self.realtime = False
 
     def now_ns(self):
-        return self._instructions() * 1_000_000_000 // CPU_HZ + self._slept_ns
+        return self.at(self._instructions())
+
+    def at(self, instructions):
+        """The virtual time once `instructions` have executed (for callers that have the count)."""
+        return instructions * 1_000_000_000 // CPU_HZ + self._slept_ns
 
     def sleep_ns(self, ns):
         ns = max(0, int(ns))
