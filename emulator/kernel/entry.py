@@ -123,48 +123,45 @@ class Entry:
         self.syscalls += 1
         self.syscall_regs = vals           # the caller's user registers (debugger backtraces)
         result = self.syscall(vals[6], vals[:6])
-        if self.on_syscall is not None:
-            result = self._observed(vals[6], vals[:6], result)
         kind = type(result)
+        traced = self.on_syscall is not None
         if kind is int:
+            if traced:
+                self.on_syscall(vals[6], vals[:6], result)
             self._r0.write((result,))
-            return
-        if kind is TailCall:
+        elif kind is TailCall and not traced:
             self._tail_call(result, vals)
-            return
-        self._frames.append(_Frame(result, vals))
-        self._advance(None)
-
-    def _observed(self, nr, args, result):
-        """Report the syscall's result to on_syscall (tracing): a tail call then returns
-        through the resume slot so its result is seen."""
-        if type(result) is int:
-            self.on_syscall(nr, args, result)
-            return result
-        if type(result) is TailCall:
-            result = _as_generator(result)
-        return self._report_when_done(nr, args, result)
-
-    def _report_when_done(self, nr, args, gen):
-        result = yield from gen
-        self.on_syscall(nr, args, result)
-        return result
+        elif kind is TailCall:
+            # Traced: return through the resume slot so the result is seen.
+            self._frames.append(_Frame(None, vals))
+            self._enter_guest(result)
+        else:
+            self._frames.append(_Frame(result, vals))
+            self._advance(None)
 
     def _advance(self, value):
+        """Resume the innermost syscall with the r0 of the guest call it made."""
         frame = self._frames[-1]
-        try:
-            call = frame.gen.send(value)
-        except StopIteration as stop:
-            self._frames.pop()
-            result = stop.value
-            if result is EXIT:
-                self._frames.clear()
-                self._stop()
+        if frame.gen is None:                      # a traced tail call came back
+            result = signed(value)
+        else:
+            try:
+                self._enter_guest(frame.gen.send(value))
                 return
-            s = frame.saved
-            pc = s[8] | (1 if s[9] & CPSR_T else 0)
-            self._leave.write((s[9], result, s[1], s[2], s[3], s[7], pc))
+            except StopIteration as stop:
+                result = stop.value
+        self._frames.pop()
+        s = frame.saved
+        if self.on_syscall is not None:
+            self.on_syscall(s[6], s[:6], result)
+        if result is EXIT:
+            self._frames.clear()
+            self._stop()
             return
+        pc = s[8] | (1 if s[9] & CPSR_T else 0)
+        self._leave.write((s[9], result, s[1], s[2], s[3], s[7], pc))
+
+    def _enter_guest(self, call):
         self._enter.write((KERNEL_CPSR, self._kstack, self._hc.resume_addr,
                            *(tuple(call.args) + (0, 0, 0, 0))[:4], call.fn))
 
@@ -238,10 +235,6 @@ class Entry:
         # ELF_PLAT_INIT: a new program starts with r0 (its rtld_fini) and the rest zeroed.
         self._exec.write((USR_MODE, sp) + (0,) * 14)
         self._run(entry, self._hc.exit_addr, timeout_us, what)
-
-
-def _as_generator(call):
-    return signed((yield GuestCall(call.fn, call.args)))
 
 
 class _Exit:
