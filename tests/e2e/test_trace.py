@@ -65,3 +65,15 @@ def test_trace_survives_a_kernel_oops(rootfs, variant_drivers):
     assert fault["fault"] == "data abort" and fault["sym"].startswith("nullderef_ioctl+0x")
     assert any(r["kind"] == "printk" and "Unable to handle kernel NULL pointer" in r["text"]
                for r in recs)
+
+
+def test_sleep_is_virtual_unless_realtime(rootfs):
+    import time
+    (rootfs / "s.board").write_text("sleep 0.6\ndmesg\n")
+    t0 = time.perf_counter()
+    assert cli("run", str(rootfs / "s.board")).returncode == 0
+    fast = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    assert cli("run", str(rootfs / "s.board"), "--realtime").returncode == 0
+    paced = time.perf_counter() - t0
+    assert paced >= 0.6 and paced > fast + 0.4
