@@ -34,6 +34,7 @@ from .kernel.symbols import Symbolizer, SymbolTable
 from .kernel.syscalls import Syscalls
 from .kernel.uaccess import Uaccess
 from .kernel.vfs import Vfs
+from .loader.elf import read_bytes
 from .loader.program import load_program
 from .memory.bus import MmioBus
 from .memory.layout import (KERNEL_RESERVED_END, LOWMEM_PHYS_END, MODULES_VADDR, PAGE_SIZE,
@@ -227,13 +228,7 @@ class Machine:
         host = self.vfs.host_path(path)
         if host is None:
             raise InputError(f"{path}: outside the board's root filesystem")
-        try:
-            with open(host, "rb") as f:
-                return f.read()
-        except FileNotFoundError:
-            raise InputError(f"{path}: No such file or directory") from None
-        except IsADirectoryError:
-            raise InputError(f"{path}: Is a directory") from None
+        return read_bytes(host, InputError, path)     # missing: the command fails (status 1)
 
     def run(self, path, argv=None, env=("PATH=/bin:/sbin:/usr/bin", "HOME=/", "TERM=vt100")):
         """Run an ARM program from the root filesystem; returns its exit status."""

@@ -11,16 +11,16 @@ EM_ARM = 40
 ET_REL, ET_EXEC, ET_DYN = "ET_REL", "ET_EXEC", "ET_DYN"
 
 
-def read_bytes(path):
+def read_bytes(path, error=LoaderError, label=None):
+    """A file's bytes; a missing or unreadable file raises `error` naming label (or path)."""
+    label = label or path
     try:
         with open(path, "rb") as f:
             return f.read()
-    except FileNotFoundError:
-        raise LoaderError(f"{path}: No such file or directory") from None
     except IsADirectoryError:
-        raise LoaderError(f"{path}: Is a directory") from None
+        raise error(f"{label}: Is a directory") from None
     except OSError as e:
-        raise LoaderError(f"{path}: {e.strerror}") from None
+        raise error(f"{label}: {e.strerror}") from None
 
 
 def open_arm_elf(data, label, want_type):
