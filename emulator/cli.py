@@ -104,8 +104,12 @@ def main():
               help="Write the LEDs and changed GPIO pins as a VCD waveform (GTKWave) to FILE.")
 @click.option("--plot", "plot_file", type=click.Path(dir_okay=False),
               help="Draw the LED/pin timeline to FILE.png or FILE.svg.")
+@click.option("--no-kasan", is_flag=True, help="Switch the memory checker off (slab "
+              "out-of-bounds, use-after-free, double/invalid free; it slows slab accesses).")
+@click.option("--no-leak-check", is_flag=True, help="Do not track who holds kernel memory "
+              "(rmmod then reports only ioremaps, chrdev regions and cdevs).")
 def run(script, board, rootfs, as_json, timeout, trace_file, trace_only, verbose, realtime,
-        gdb_port, vcd_file, plot_file):
+        gdb_port, vcd_file, plot_file, no_kasan, no_leak_check):
     """Run a board script (default: the bundled seed LED demo)."""
     from .console import Console, report
     from .debug.tracefile import ALL, parse_only
@@ -126,7 +130,8 @@ def run(script, board, rootfs, as_json, timeout, trace_file, trace_only, verbose
     outputs = []            # trace writers and the like: closed even when the guest crashes
     try:
         # Under gdb the guest sits stopped for as long as the user likes: no time limit.
-        machine = Machine(board, rootfs, timeout_s=0 if gdb_port else timeout, console=out.write)
+        machine = Machine(board, rootfs, timeout_s=0 if gdb_port else timeout, console=out.write,
+                          kasan=not no_kasan, leak_check=not no_leak_check)
         machine.clock.realtime = realtime
         _attach_outputs(machine, outputs, kinds, trace_file, verbose, vcd_file, plot_file)
         if gdb_port:

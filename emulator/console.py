@@ -15,6 +15,7 @@ from .errors import (CommandFailed, GuestFault, GuestTimeout, InputError, Loader
                      ScriptError)
 from .expectations import EXPECTATIONS as MORE_EXPECTATIONS
 from .kernel.errno import NAMES
+from .kernel.mm.faults import fail_command
 from .runner import golden
 
 COMMANDS = {}
@@ -141,9 +142,10 @@ class Console:
     def cmd_rmmod(self, args):
         self._need(args, 1, "rmmod NAME")
         leaks = self.machine.rmmod(args[0]) or []
-        for held in leaks:
-            self.out.write(f"leak: {held.owner}: {held.kind} {held.what} "
-                           f"(acquired at {held.site}) not released at rmmod\n")
+        text = "".join(f"leak: {held.owner}: {held.kind} {held.what} "
+                       f"(acquired at {held.site}) not released at rmmod\n" for held in leaks)
+        self.out.write(text)
+        self._capture(text)            # `expect stdout` can judge the leak report
         return 0
 
     @command("lsmod", "lsmod")
@@ -198,6 +200,31 @@ class Console:
     @command("leds", "leds")
     def cmd_leds(self, args):
         self.out.write(self.panel.render() + "\n")
+        return 0
+
+    @command("devmem", "devmem ADDR [WIDTH [VALUE]]")
+    def cmd_devmem(self, args):
+        """busybox devmem: one WIDTH-bit (8/16/32, default 32) access to a physical address."""
+        self._need(args, 1, "devmem ADDR [WIDTH [VALUE]]")
+        try:
+            addr, width = int(args[0], 0), int(args[1], 0) if len(args) > 1 else 32
+            value = int(args[2], 0) if len(args) > 2 else None
+            result = self.machine.devmem.access(addr, width, value)
+        except ValueError as e:
+            raise CommandFailed(f"devmem: {e}") from None
+        if result is not None:
+            text = f"0x{result:0{width // 4}X}\n"
+            self.out.write(text)
+            self._capture(text)
+        return 0
+
+    @command("fail", "fail KIND nth=N|percent=P [seed=S] [times=T] | fail off [KIND] | fail")
+    def cmd_fail(self, args):
+        """Failure injection (KIND: kmalloc, slab, page, vmalloc, percpu, all)."""
+        try:
+            self.out.write(fail_command(self.machine.mm.faults, args))
+        except ValueError as e:
+            raise CommandFailed(f"fail: {e}") from None
         return 0
 
     @command("dmesg", "dmesg")

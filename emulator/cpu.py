@@ -45,7 +45,7 @@ def _c_api():
     lib = ctypes.CDLL(uclib._name)
     api = {}
     for name in ("uc_reg_read", "uc_reg_write", "uc_reg_read_batch", "uc_reg_write_batch",
-                 "uc_mem_write", "uc_emu_stop", "uc_emu_start"):
+                 "uc_mem_write", "uc_mem_read", "uc_emu_stop", "uc_emu_start"):
         fn = getattr(lib, name)
         fn.restype, fn.argtypes = ctypes.c_int, None
         api[name] = fn
@@ -66,6 +66,7 @@ HOOK_CODE_CFUNC = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_uint64, ctype
 _reg_read, _reg_write = _C["uc_reg_read"], _C["uc_reg_write"]
 _reg_read_batch, _reg_write_batch = _C["uc_reg_read_batch"], _C["uc_reg_write_batch"]
 _mem_write, _emu_stop, _emu_start = _C["uc_mem_write"], _C["uc_emu_stop"], _C["uc_emu_start"]
+_mem_read = _C["uc_mem_read"]
 SP, LR, PC, CPSR = A.UC_ARM_REG_SP, A.UC_ARM_REG_LR, A.UC_ARM_REG_PC, A.UC_ARM_REG_CPSR
 
 
@@ -96,6 +97,24 @@ class RegBatch:
 class _PcRecorder(ctypes.Structure):
     """Shared with emulator/native/hooks.c (struct pc_recorder)."""
     _fields_ = [("reg_read", ctypes.c_void_p), ("regid", ctypes.c_int), ("pc", ctypes.c_uint32)]
+
+
+class PhysWord:
+    """One 32-bit word of guest RAM (a kernel variable the guest also changes), read and
+    written with one uc_mem_read/uc_mem_write call each."""
+
+    def __init__(self, handle, pa):
+        self._h, self._pa = handle, ctypes.c_uint64(pa)
+        self._buf = ctypes.c_int32()
+        self._ref, self._size = ctypes.byref(self._buf), ctypes.c_size_t(4)
+
+    def read(self):
+        _mem_read(self._h, self._pa, self._ref, self._size)
+        return self._buf.value
+
+    def write(self, value):
+        self._buf.value = value
+        _mem_write(self._h, self._pa, self._ref, self._size)
 
 
 class PhysWords:
@@ -140,6 +159,9 @@ class Cpu:
 
     def batch(self, names):
         return RegBatch(self._h, [REG.get(n) or BANKED[n] for n in names])
+
+    def phys_word(self, pa):
+        return PhysWord(self._h, pa)
 
     def phys_words(self, pa, n):
         return PhysWords(self._h, pa, n)

@@ -17,19 +17,23 @@ from .kernel.abi import MKDEV
 from .kernel.aeabi import Aeabi, UnwindPersonality
 from .kernel.chrdev import Chrdev
 from .kernel.clock import Clock
-from .kernel.delay import Delay
 from .kernel.entry import Entry, Fault, GuestCall
 from .kernel.files import ConsoleFile
 from .kernel.hypercall import Hypercalls
 from .kernel.kuser import vectors_page
 from .kernel.lib import StringLib
 from .kernel.mm.ioremap import Ioremap
-from .kernel.mm.kmalloc import Kmalloc
+from .kernel.mm.context import AtomicDelay
+from .kernel.mm.ledger import TrackedLedger
+from .kernel.mm.setup import MemoryManagement
 from .kernel.module import Modules
 from .kernel.oops import oops_report
 from .kernel.printk import LogBuffer, Printk
 from .kernel.process import AddressSpace, PageCache, Process, build_stack, load_image
-from .kernel.resources import Ledger
+from .kernel.resource import Resources, seed_iomem
+from .kernel.ioport import IoPorts
+from .kernel.mmap import Mmap
+from .kernel.devmem import MEM_RDEV, DevMem
 from .kernel.symbols import Symbolizer, SymbolTable
 from .kernel.syscalls import Syscalls
 from .kernel.uaccess import Uaccess
@@ -37,10 +41,10 @@ from .kernel.vfs import Vfs
 from .loader.elf import read_bytes
 from .loader.program import load_program
 from .memory.bus import MmioBus
-from .memory.layout import (KERNEL_RESERVED_END, LOWMEM_PHYS_END, MODULES_VADDR, PAGE_SIZE,
+from .memory.layout import (KERNEL_RESERVED_END, MODULES_VADDR, PAGE_SIZE,
                             PHYS_OFFSET, SWAPPER_PG_DIR, VECTORS_BASE, phys_to_virt)
 from .memory.mmu import KERNEL_RWX, USER_RX, PageTables, VirtualMemory
-from .memory.physmem import BootAllocator, FrameAllocator, PhysicalMemory
+from .memory.physmem import BootAllocator, PhysicalMemory
 from .trace import Tracer
 
 THREAD_SIZE = 8192
@@ -51,6 +55,8 @@ FAULT_SIGNALS = {"data abort": (11, "Segmentation fault"),
                  "prefetch abort": (11, "Segmentation fault"),
                  "undefined instruction": (4, "Illegal instruction"),
                  "breakpoint": (5, "Trace/breakpoint trap")}
+#: The shell's message for a process killed by a page fault's signal (SIGBUS, SIGKILL).
+KILL_MESSAGES = {7: "Bus error", 9: "Killed"}
 SCTLR_M, SCTLR_C, SCTLR_Z, SCTLR_I, SCTLR_V = 1, 1 << 2, 1 << 11, 1 << 12, 1 << 13
 
 
@@ -68,8 +74,10 @@ def _program_symbols(program, comm, lo, hi):
 
 
 class Machine:
-    def __init__(self, board="fs4412", rootfs=".", timeout_s=10.0, console=None, tracer=None):
-        """console(text) receives what the board prints on its serial console."""
+    def __init__(self, board="fs4412", rootfs=".", timeout_s=10.0, console=None, tracer=None,
+                 kasan=True, leak_check=True):
+        """console(text) receives what the board prints on its serial console; kasan and
+        leak_check switch the memory checker and the allocation ownership tracking."""
         self.console = console or (lambda text: None)
         self.tracer = tracer or Tracer()
         self.timeout_us = int(timeout_s * 1_000_000)
@@ -80,7 +88,6 @@ class Machine:
         self.tables = tables = PageTables(ram, SWAPPER_PG_DIR, lambda: boot.alloc(PAGE_SIZE))
         tables.map_lowmem()
         self.vm = vm = VirtualMemory(ram, tables)
-        self.frames = FrameAllocator(KERNEL_RESERVED_END, LOWMEM_PHYS_END)
         self._enable_mmu()
 
         self.hw = build_hardware(self.spec, self.tracer, pc_provider=lambda: cpu.reg(PC))
@@ -89,7 +96,7 @@ class Machine:
             self.bus.attach(region)
 
         self.hypercalls = hc = Hypercalls(cpu, vm, MODULES_VADDR)
-        kstack = boot.alloc(THREAD_SIZE)
+        kstack = boot.alloc(THREAD_SIZE, align=THREAD_SIZE)     # thread_info at its base
         self.entry = Entry(cpu, hc, phys_to_virt(kstack + THREAD_SIZE), kstack + THREAD_SIZE)
         cpu.count_instructions()
         self.clock = Clock(lambda: cpu.instructions)
@@ -99,26 +106,55 @@ class Machine:
         caller = lambda: hc.caller  # noqa: E731  (the service call's return address)
         self.printk = Printk(self.log, vm, self.symbolize)
         kprint = self.printk.kernel
-        self.ledger = Ledger(lambda addr: self.modules.owner_of(addr), self.symbolize.short)
-        self.kmalloc = Kmalloc(ram, self.frames, self.ledger, kprint, caller)
-        self.chrdev = Chrdev(vm, self.kmalloc, self.ledger, caller)
+        self.ledger = TrackedLedger(lambda addr: self.modules.owner_of(addr),
+                                    self.symbolize.short)
         self.ioremap = Ioremap(tables, cpu, self.bus, self.bus.is_ram, self.ledger, kprint, caller)
-        for provider in (self.printk, StringLib(vm, self.symbolize), Aeabi(kprint),
-                         self.kmalloc, self.chrdev, self.ioremap, Uaccess(vm), Delay(self.clock),
-                         UnwindPersonality()):
+        self.mm = mm = MemoryManagement(
+            ram, cpu, tables, vm, phys_to_virt(kstack), kprint, self.symbolize, caller,
+            self._current_task, self.entry.call_nested, self.ledger, self.ioremap.vmalloc,
+            lambda: self.ioremap.mappings, kasan=kasan, leak_check=leak_check)
+        self.frames = mm.frames("anon")
+        self.kmalloc = mm.kmalloc
+        self.kasan_reports = mm.kasan.reports if mm.kasan is not None else None
+        self.chrdev = Chrdev(vm, self.kmalloc, self.ledger, caller)
+        self.resources = Resources(vm, self.kmalloc, self.ledger, kprint, caller)
+        seed_iomem(self.resources, self.spec.dram_base, self.spec.dram_size, KERNEL_RESERVED_END,
+                   [(f"{r.base:08x}.pinctrl", r.base, r.size) for r in self.hw.gpio.regions]
+                   + ([(r.name, r.base, r.size)] if (r := self.hw.ioport) else []))
+        self.ioports = IoPorts(tables, self.hw.ioport, self.resources, self.ioremap.vmalloc)
+        for name, va in self.resources.data_symbols().items():
+            hc.export_data(name, va)
+        self.mmap = Mmap(vm, tables, cpu, self.bus, self.kmalloc, kprint, mm.memmap.pfn_of,
+                         self._kill)
+        for name, va in self.mmap.data_symbols().items():
+            hc.export_data(name, va)
+        for provider in (self.printk, StringLib(mm.checked(vm, caller), self.symbolize),
+                         Aeabi(kprint), self.chrdev, self.ioremap, Uaccess(mm.checked(vm, caller)),
+                         AtomicDelay(self.clock, mm.context), UnwindPersonality(), self.resources,
+                         self.ioports, self.mmap, *mm.providers):
             hc.register(provider)
-        self._map_page(MODULES_VADDR, boot.alloc(PAGE_SIZE), hc.stub_page(), KERNEL_RWX)
+        self._map_page(MODULES_VADDR, boot.alloc(PAGE_SIZE), self._stub_page(), KERNEL_RWX)
+        resolve = lambda name: mm.resolve(name, hc.address)  # noqa: E731  (fast paths first)
+        mm.set_resolver(resolve)
         self._map_page(VECTORS_BASE, boot.alloc(PAGE_SIZE), vectors_page(), USER_RX)
 
-        self.modules = Modules(tables, self.frames, ram, vm, cpu, hc.address, self.entry,
+        self.modules = Modules(tables, mm.frames("module"), ram, vm, cpu, resolve, self.entry,
                                self.symbolize, self.ledger, kprint, self.timeout_us)
-        self.page_cache = PageCache(self.frames, ram)
+        self.page_cache = PageCache(mm.frames("file"), ram)
         self.vfs = Vfs(rootfs)
         self.vfs.add_proc("devices", self.chrdev.proc_devices)
         self.vfs.add_proc("modules", self.modules.proc_modules)
+        self.vfs.add_proc("iomem", self.resources.proc_iomem)
+        self.vfs.add_proc("ioports", self.resources.proc_ioports)
+        for name, render in mm.proc_files(self._ioremap_caller).items():
+            self.vfs.add_proc(name, render)
         self.syscalls = Syscalls(vm, self.vfs, self.chrdev, self.kmalloc, self.clock, cpu,
                                  self.modules.module_get, self._unknown_syscall)
         self.entry.syscall = self.syscalls
+        self.syscalls.mmap = self.mmap
+        self.devmem = DevMem(self.mmap, vm, self.bus, ram)
+        self.syscalls.special_open[MEM_RDEV] = self.devmem.open
+        self.entry.user_fault = self._user_fault
         self.entry.on_fault = self._on_fault
         self._fault = None
         self._next_pid = 100
@@ -134,6 +170,24 @@ class Machine:
         cpu.set_cp15(3, 0, 0, 0, 0x55555555)             # DACR: every domain client
         sctlr = cpu.cp15(1, 0, 0, 0)
         cpu.set_cp15(1, 0, 0, 0, sctlr | SCTLR_M | SCTLR_C | SCTLR_Z | SCTLR_I | SCTLR_V)
+
+    def _stub_page(self):
+        """The service stubs, then the memory subsystem's fast-path routines."""
+        stubs = self.hypercalls.stub_page()
+        base = MODULES_VADDR + ((len(stubs) + 63) & ~63)
+        code = self.mm.stub_code(base, self.hypercalls.address)
+        if code:
+            self.symbolize.add(SymbolTable("", self.mm.symbols(), base, base + len(code)))
+        return stubs.ljust(base - MODULES_VADDR, b"\0") + code
+
+    def _current_task(self):
+        """(comm, pid) of the task kernel code runs for (insmod/rmmod: pid 1, as oopses say)."""
+        process = getattr(self, "syscalls", None) and self.syscalls.process
+        return (process.comm, process.pid) if process else ("insmod", 1)
+
+    def _ioremap_caller(self, va):
+        held = self.ledger.entry("ioremap", va)
+        return held.caller if held else 0
 
     def _map_page(self, va, pa, data, prot):
         self.ram.write(pa, data.ljust(PAGE_SIZE, b"\0"))
@@ -160,6 +214,7 @@ class Machine:
             tracer.publish("syscall", nr=nr, name=name, args=shown, result=result)
 
         self.entry.on_syscall = on_syscall
+        self.mm.fast_off("trace")          # every service call must reach the observer
         hc.observer = lambda name, args, result: tracer.publish(
             "hypercall", name=name, args=list(args), result=result, caller=hc.caller)
 
@@ -179,6 +234,15 @@ class Machine:
         self.tracer.publish("fault", fault=fault.kind, pc=fault.pc,
                             message=f"{fault.kind} at {self.symbolize(fault.pc)}"
                                     f"{' (user)' if fault.user else ''}")
+
+    def _user_fault(self, regs):
+        process = self.syscalls.process
+        return None if process is None else self.mmap.user_fault(process.mm, regs)
+
+    def _kill(self, signo):
+        """A fatal signal from a page fault: the shell's message, then the process exits."""
+        self.console(f"{KILL_MESSAGES[signo]}\n")
+        return self.syscalls.exit_process(128 + signo)
 
     def _check_fault(self, process=None):
         """Raise GuestFault for a kernel fault; return the user fault (or None)."""
@@ -263,6 +327,7 @@ class Machine:
         finally:
             self.syscalls.process = None
             self.symbolize.remove(comm)
+            self.mmap.drop(mm)
             mm.release()
         return proc.exit_status
 

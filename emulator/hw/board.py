@@ -16,6 +16,8 @@ from pathlib import Path
 from ..errors import BoardError
 from ..trace import Tracer
 from .gpio_exynos import BankSpec, GpioBlockSpec, GpioController, GpioSpec
+from .ioport_window import IoPortWindow
+from .ports_test_device import PORT_DEVICE_KINDS
 from .key import Key
 from .led import Led
 
@@ -38,6 +40,21 @@ class KeySpec:
 
 
 @dataclass(frozen=True)
+class PortDeviceSpec:
+    name: str
+    kind: str
+    port: int
+
+
+@dataclass(frozen=True)
+class IoPortSpec:
+    """An optional port-I/O window: physical base and size, and the port devices in it."""
+    phys: int
+    size: int
+    devices: tuple
+
+
+@dataclass(frozen=True)
 class SocSpec:
     name: str
     description: str
@@ -55,6 +72,7 @@ class BoardSpec:
     dram_size: int
     leds: tuple
     keys: tuple
+    ioport: IoPortSpec = None
 
     @property
     def gpio_blocks(self):
@@ -71,6 +89,7 @@ class Hardware:
     leds: dict
     keys: dict
     mmio_regions: list
+    ioport: IoPortWindow = None
 
     def set_pc_provider(self, pc_provider):
         """Give every region a callable returning the guest PC, for mmio_* trace events."""
@@ -256,6 +275,7 @@ def _load_board(path, _stamp):
     for t in top.tables("keys"):
         keys.append(KeySpec(t.get("name", str), t.get("pin", str).lower(), t.get("active_low", bool, True)))
         t.done()
+    ioport = _ioport(top.table("ioport", None))
     top.done()
     _check_pins(top, soc, leds, "leds")
     _check_pins(top, soc, keys, "keys")
@@ -264,7 +284,30 @@ def _load_board(path, _stamp):
         if device.pin in taken:
             raise top.error("keys", f"{device.name} and {taken[device.pin]} both on {device.pin}")
         taken[device.pin] = device.name
-    return BoardSpec(name, description, path, soc, dram_base, dram_size, tuple(leds), tuple(keys))
+    return BoardSpec(name, description, path, soc, dram_base, dram_size, tuple(leds), tuple(keys),
+                     ioport)
+
+
+def _ioport(t):
+    """The optional [ioport] table: phys, size, devices = [{name, kind, port}]."""
+    if t is None:
+        return None
+    phys, size = t.get("phys", int), t.get("size", int)
+    if phys % 0x1000 or size <= 0 or size % 0x1000 or size > 0x100000:
+        raise t.error("size", f"window {phys:#x}+{size:#x}: 4 KiB multiples, at most 1 MiB "
+                              f"(IO_SPACE_LIMIT)")
+    devices = []
+    for d in t.tables("devices"):
+        device = PortDeviceSpec(d.get("name", str), d.get("kind", str), d.get("port", int))
+        d.done()
+        if device.kind not in PORT_DEVICE_KINDS:
+            raise d.error("kind", f"unknown port device {device.kind!r} "
+                                  f"(known: {', '.join(sorted(PORT_DEVICE_KINDS))})")
+        if not 0 <= device.port < size:
+            raise d.error("port", f"port {device.port:#x} outside the window (size {size:#x})")
+        devices.append(device)
+    t.done()
+    return IoPortSpec(phys, size, tuple(devices))
 
 
 def build_hardware(spec, tracer, pc_provider=None):
@@ -272,4 +315,9 @@ def build_hardware(spec, tracer, pc_provider=None):
     gpio = GpioController(spec.soc.gpio, tracer, pc_provider)
     leds = {led.name: Led(led.name, gpio.pin(led.pin), tracer, led.active_high) for led in spec.leds}
     keys = {key.name: Key(key.name, gpio.pin(key.pin), key.active_low) for key in spec.keys}
-    return Hardware(spec, gpio, leds, keys, list(gpio.regions))
+    regions, window = list(gpio.regions), None
+    if spec.ioport is not None:
+        devices = [PORT_DEVICE_KINDS[d.kind](d.name, d.port, tracer) for d in spec.ioport.devices]
+        window = IoPortWindow(spec.ioport.phys, spec.ioport.size, devices, tracer)
+        regions.append(window)
+    return Hardware(spec, gpio, leds, keys, regions, window)

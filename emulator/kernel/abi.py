@@ -64,8 +64,26 @@ MODULE = _layout("module", [
     ("state", 4), ("list", 8), ("name", MODULE_NAME_LEN), ("init", P), ("exit", P),
     ("module_core", P), ("core_size", 4), ("refcnt", 4)])
 
+# include/linux/ioport.h (resource_size_t is 32-bit: no LPAE).
+RESOURCE = _layout("resource", [
+    ("start", 4), ("end", 4), ("name", P), ("flags", P), ("parent", P), ("sibling", P),
+    ("child", P)])
+
+# include/linux/mm_types.h and mm.h (no NUMA; `nopage` is the emu4412 legacy extension).
+VM_AREA_STRUCT = _layout("vm_area_struct", [
+    ("vm_start", P), ("vm_end", P), ("vm_next", P), ("vm_prev", P), ("vm_rb", 12),
+    ("rb_subtree_gap", P), ("vm_mm", P), ("vm_page_prot", 4), ("vm_flags", P), ("shared", 16),
+    ("anon_vma_chain", 8), ("anon_vma", P), ("vm_ops", P), ("vm_pgoff", P), ("vm_file", P),
+    ("vm_private_data", P)])
+
+VM_OPERATIONS_STRUCT = _layout("vm_operations_struct", [(f, P) for f in (
+    "open", "close", "fault", "page_mkwrite", "access", "remap_pages", "nopage")])
+
+VM_FAULT = _layout("vm_fault", [("flags", 4), ("pgoff", P), ("virtual_address", P), ("page", P)])
+
 #: Every shared structure, for the header probe test.
-STRUCTS = {s.name: s for s in (FILE_OPERATIONS, KOBJECT, CDEV, INODE, FILE, MODULE)}
+STRUCTS = {s.name: s for s in (FILE_OPERATIONS, KOBJECT, CDEV, INODE, FILE, MODULE, RESOURCE,
+                               VM_AREA_STRUCT, VM_OPERATIONS_STRUCT, VM_FAULT)}
 
 # dev_t encoding (include/linux/kdev_t.h, kernel-internal form).
 MINORBITS = 20

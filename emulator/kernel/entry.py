@@ -62,10 +62,10 @@ def signed(value):
 
 
 class _Frame:
-    __slots__ = ("gen", "saved")
+    __slots__ = ("gen", "saved", "syscall")
 
-    def __init__(self, gen, saved):
-        self.gen, self.saved = gen, saved
+    def __init__(self, gen, saved, syscall=True):
+        self.gen, self.saved, self.syscall = gen, saved, syscall
 
 
 class Entry:
@@ -76,6 +76,9 @@ class Entry:
         self._kstack = kernel_stack_top
         self.syscall = None            # callable(nr, args) -> int | generator
         self.on_fault = None           # callable(Fault) -> None (must stop the CPU)
+        # user_fault(regs) -> generator filling the page (returning r0) or None: a user data
+        # abort in a file mapping (kernel/mmap.py); the instruction is retried after it.
+        self.user_fault = None
         self.symbolize = lambda addr: f"{addr:#010x}"
         self.on_syscall = None         # on_syscall(nr, args, result) when tracing
         self.syscall_regs = None
@@ -152,7 +155,7 @@ class Entry:
                 result = stop.value
         self._frames.pop()
         s = frame.saved
-        if self.on_syscall is not None:
+        if self.on_syscall is not None and frame.syscall:
             self.on_syscall(s[6], s[:6], result)
         if result is EXIT:
             self._frames.clear()
@@ -174,6 +177,12 @@ class Entry:
     def _on_fault(self, intno):
         regs = self.cpu.regs()
         user = regs["cpsr"] & MODE_MASK == USR_MODE
+        if user and intno == EXCP_DATA_ABORT and self.user_fault is not None:
+            gen = self.user_fault(regs)
+            if gen is not None:               # handled like a syscall that returns r0
+                self._frames.append(_Frame(gen, self._svc_in.read(), syscall=False))
+                self._advance(None)
+                return
         self._frames.clear()
         self._stop()
         self.on_fault(Fault(FAULT_KINDS.get(intno, f"exception {intno}"), regs["pc"], user, regs))

@@ -22,6 +22,11 @@ CONSOLE_TERMIOS = struct.pack("<IIIIB19s", 0x500, 0x5, 0x1CB2, 0x8A3B, 0, bytes(
 class File:
     """Behaviour shared by every open file: what a file without the operation returns."""
 
+    users = 1          # references: the fd, and each mapping of the file (get_file/fput)
+    ops = {}           # file_operations by name (chrdev files)
+    file_va = 0        # the guest struct file, if any
+    mmap_direct = None  # mmap run by the kernel itself (/dev/mem): callable(vma va) -> 0/-errno
+
     def read(self, vm, buf, count):
         return -EINVAL
 
@@ -111,6 +116,12 @@ class ChrdevFile(File):
         self._free(self.file_va)
         self._put_module()
         return signed(ret)
+
+
+def fput(file):
+    """Drop one reference (an fd or a mapping); the last one releases the file."""
+    file.users -= 1
+    return file.release() if file.users == 0 else 0
 
 
 def chrdev_open(node, flags, vm, chrdev, kmalloc, module_get):

@@ -98,6 +98,7 @@ class Hypercalls:
         self.count = 0
         self.observer = None       # called as observer(name, args, result) when set
         self.stubs_start = self.stubs_end = page_va + STUBS_OFFSET
+        self._data = {}            # exported data objects: name -> guest address
 
 
     def register(self, provider):
@@ -125,12 +126,18 @@ class Hypercalls:
             raise ValueError("stub page overflow")
         return data
 
+    def export_data(self, name, va):
+        """Export a data object (a `struct resource` root, ...) at guest address va."""
+        if name in self._by_name or name in self._data:
+            raise ValueError(f"kernel symbol {name} exported twice")
+        self._data[name] = va
+
     def address(self, name):
         idx = self._by_name.get(name)
-        return None if idx is None else self.stubs_start + idx * STUB_SIZE
+        return self._data.get(name) if idx is None else self.stubs_start + idx * STUB_SIZE
 
     def names(self):
-        return list(self._by_name)
+        return list(self._by_name) + list(self._data)
 
     def name_at(self, addr):
         """The service or fixed slot at addr (for symbolization), or None."""

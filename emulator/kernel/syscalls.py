@@ -12,7 +12,7 @@ from ..memory.mmu import GuestFaultAccess
 from .entry import EXIT
 from .abi import INODE, MKDEV
 from .errno import EBADF, EFAULT, EINVAL, EISDIR, ENOENT, ENOMEM, ENOSYS, ENOTDIR, EROFS, ESPIPE
-from .files import BufferFile, ChrdevFile, chrdev_open
+from .files import BufferFile, ChrdevFile, chrdev_open, fput
 from .syscall_names import SYSCALL_NAMES
 from .vfs import DevNode, HostFile, OverlayFile, ProcFile, mode_of
 
@@ -47,6 +47,8 @@ class Syscalls:
         self._log_unknown = log_unknown
         self._unknown_seen = set()
         self.process = None
+        self.mmap = None          # the file-mapping layer (kernel/mmap.py), when wired
+        self.special_open = {}    # rdev -> open(flags) for kernel-side devices (/dev/mem)
         self.observer = None      # called as observer(nr, name, args, result) when set
         self._handlers = {nr: fn.__get__(self) for nr, fn in _TABLE.items()}
         self._arity = {nr: sum(1 for p in inspect.signature(fn).parameters.values()
@@ -76,9 +78,11 @@ class Syscalls:
     def exit_process(self, status):
         """Close every file (running drivers' release) and end the process: a generator."""
         self.process.exit_status = status
+        if self.mmap is not None:
+            yield from self.mmap.exit_mm(self.process.mm)      # exit_mmap before exit_files
         for fd in sorted(self.process.files):
             file = self.process.files.pop(fd)
-            result = file.release()
+            result = fput(file)
             if not isinstance(result, int):
                 yield from result
         return EXIT
@@ -146,8 +150,14 @@ class Syscalls:
 
     @syscall(192)
     def sys_mmap2(self, addr, length, prot, flags, fd, pgoff):
-        if not flags & MAP_ANONYMOUS or flags & MAP_FIXED:
-            return -ENOSYS        # file and fixed mappings: the mmap issue
+        if not flags & MAP_ANONYMOUS:
+            file = self._file(fd)
+            if file is None:
+                return -EBADF
+            return self.mmap.mmap(self.process.mm, file, addr, length, prot, flags, pgoff,
+                                  file.mmap_direct)
+        if flags & MAP_FIXED:
+            return -ENOSYS        # fixed anonymous mappings: not needed by static programs
         if length == 0:
             return -EINVAL
         return self.process.mm.mmap_anonymous(length, (1 if prot & PROT_EXEC else 0)
@@ -155,13 +165,16 @@ class Syscalls:
 
     @syscall(91)
     def sys_munmap(self, addr, length, *_):
-        if addr & 0xFFF:
+        if addr & 0xFFF or length == 0:
             return -EINVAL
         self.process.mm.unmap(addr, length)
-        return 0
+        return self.mmap.munmap(self.process.mm, addr, length) if self.mmap else 0
 
     @syscall(125)
     def sys_mprotect(self, addr, length, prot, *_):
+        done = self.mmap.mprotect(self.process.mm, addr, length, prot) if self.mmap else None
+        if done is not None:
+            return done
         ok = self.process.mm.protect(addr, length, (1 if prot & PROT_EXEC else 0)
                                      | (2 if prot & PROT_WRITE else 0))
         return 0 if ok else -ENOMEM
@@ -180,6 +193,10 @@ class Syscalls:
         if isinstance(node, DevNode):
             if node.mode & 0o170000 != S_IFCHR:
                 return -ENOENT
+            special = self.special_open.get(node.rdev)
+            if special is not None:
+                result = special(flags)
+                return result if isinstance(result, int) else self.process.install(result)
             result = yield from chrdev_open(node, flags, self.vm, self.chrdev, self.kmalloc,
                                             self.module_get)
             return result if isinstance(result, int) else self.process.install(result)
@@ -207,7 +224,7 @@ class Syscalls:
         file = self.process.files.pop(fd, None)
         if file is None:
             return -EBADF
-        return file.release()
+        return fput(file)
 
     @syscall(3)
     def sys_read(self, fd, buf, count, *_):

@@ -20,6 +20,15 @@ class VmArea:
                 return va
         return None
 
+    def reserve(self, va, size):
+        """Take [va, va + size) out of the free runs for good (a static area); False if taken."""
+        for i, run in enumerate(self._free):
+            if run[0] <= va and va + size <= run[1]:
+                pieces = [p for p in ([run[0], va], [va + size, run[1]]) if p[1] > p[0]]
+                self._free[i:i + 1] = pieces
+                return True
+        return False
+
     def free(self, va):
         size = self.areas.pop(va, None)
         if size is None:

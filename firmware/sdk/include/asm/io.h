@@ -321,4 +321,39 @@ static inline void iowrite32(u32 v, volatile void __iomem *p)
 #define iowrite16_rep(p,s,c)	__raw_writesw(p,s,c)
 #define iowrite32_rep(p,s,c)	__raw_writesl(p,s,c)
 
+/*
+ * I/O port access (3.14 with PCI I/O space): port space is mapped at PCI_IO_VIRT_BASE and
+ * inb() & co. are loads and stores there.  The emulated board maps that window only when
+ * its board file declares one ([ioport]); otherwise a port access oopses.
+ */
+#define PCI_IO_VIRT_BASE	0xfee00000
+#define IO_SPACE_LIMIT		((resource_size_t)0xfffff)
+#define __io(a)			((void __iomem *)(PCI_IO_VIRT_BASE + ((a) & IO_SPACE_LIMIT)))
+
+#define outb(v,p)	({ __iowmb(); __raw_writeb(v,__io(p)); })
+#define outw(v,p)	({ __iowmb(); __raw_writew((__force __u16)(v),__io(p)); })
+#define outl(v,p)	({ __iowmb(); __raw_writel((__force __u32)(v),__io(p)); })
+
+#define inb(p)	({ __u8 __v = __raw_readb(__io(p)); __iormb(); __v; })
+#define inw(p)	({ __u16 __v = __raw_readw(__io(p)); __iormb(); __v; })
+#define inl(p)	({ __u32 __v = __raw_readl(__io(p)); __iormb(); __v; })
+
+#define outsb(p,d,l)		__raw_writesb(__io(p),d,l)
+#define outsw(p,d,l)		__raw_writesw(__io(p),d,l)
+#define outsl(p,d,l)		__raw_writesl(__io(p),d,l)
+
+#define insb(p,d,l)		__raw_readsb(__io(p),d,l)
+#define insw(p,d,l)		__raw_readsw(__io(p),d,l)
+#define insl(p,d,l)		__raw_readsl(__io(p),d,l)
+
+#define inb_p(p)	inb(p)
+#define inw_p(p)	inw(p)
+#define inl_p(p)	inl(p)
+#define outb_p(v,p)	outb(v,p)
+#define outw_p(v,p)	outw(v,p)
+#define outl_p(v,p)	outl(v,p)
+
+extern void __iomem *ioport_map(unsigned long port, unsigned int nr);
+extern void ioport_unmap(void __iomem *addr);
+
 #endif	/* __ASM_ARM_IO_H */

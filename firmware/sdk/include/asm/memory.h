@@ -9,6 +9,7 @@
  *   0xBFE00000-0xBFFFFFFF  kmap (pkmap) window
  *   0xC0000000-0xEF7FFFFF  lowmem, linear map of physical 0x40000000-0x6F7FFFFF
  *   0xF0000000-0xFF7FFFFF  vmalloc / ioremap
+ *   0xFFF00000-0xFFFDFFFF  fixmap (kmap_atomic)
  * virt_to_phys()/phys_to_virt() are valid for lowmem only.  3.14 patches the offset into
  * the code at boot (CONFIG_ARM_PATCH_PHYS_VIRT, .pv_table); the emulated board's offset is
  * fixed, so here it is a constant.
@@ -25,6 +26,7 @@
 #define MODULES_VADDR		(PAGE_OFFSET - SZ_16M)
 #define MODULES_END		(PAGE_OFFSET - SZ_2M)
 #define PKMAP_BASE		(PAGE_OFFSET - SZ_2M)
+#define VMALLOC_START		UL(0xF0000000)	/* high_memory + 8 MiB, rounded (pgtable.h) */
 #define VMALLOC_END		UL(0xFF800000)
 #define IOREMAP_MAX_ORDER	24
 

@@ -1,13 +1,20 @@
 #ifndef __LINUX_GFP_H
 #define __LINUX_GFP_H
 
-/* Linux 3.14 include/linux/gfp.h: GFP flag values (the page allocator itself is not exported). */
+/*
+ * Linux 3.14 include/linux/gfp.h: GFP flag values and the page allocator's interface.
+ * alloc_pages() hands out 2^order physically contiguous pages as a struct page * (from
+ * HighMem when __GFP_HIGHMEM allows: then page_address() is NULL until kmap());
+ * __get_free_pages() returns their lowmem address.  Neither zeroes unless __GFP_ZERO.
+ */
 
 #include <linux/stddef.h>
 #include <linux/linkage.h>
 #include <linux/types.h>
+#include <linux/mmzone.h>
 
 struct vm_area_struct;
+struct page;
 
 /* Plain integer GFP bitmasks. Do not use this directly. */
 #define ___GFP_DMA		0x01u
@@ -131,5 +138,42 @@ struct vm_area_struct;
 
 /* 4GB DMA on some platforms */
 #define GFP_DMA32	__GFP_DMA32
+
+/* mm/page_alloc.c, provided by the emu4412 kernel (the zonelist and nodemask are unused) */
+struct page *__alloc_pages_nodemask(gfp_t gfp_mask, unsigned int order,
+				    struct zonelist *zonelist, nodemask_t *nodemask);
+
+static inline struct page *__alloc_pages(gfp_t gfp_mask, unsigned int order,
+					 struct zonelist *zonelist)
+{
+	return __alloc_pages_nodemask(gfp_mask, order, zonelist, NULL);
+}
+
+static inline struct page *alloc_pages_node(int nid, gfp_t gfp_mask, unsigned int order)
+{
+	return __alloc_pages(gfp_mask, order, NULL);
+}
+
+#define alloc_pages(gfp_mask, order) \
+		alloc_pages_node(numa_node_id(), gfp_mask, order)
+#define alloc_page(gfp_mask) alloc_pages(gfp_mask, 0)
+
+unsigned long __get_free_pages(gfp_t gfp_mask, unsigned int order);
+unsigned long get_zeroed_page(gfp_t gfp_mask);
+
+void *alloc_pages_exact(size_t size, gfp_t gfp_mask);
+void free_pages_exact(void *virt, size_t size);
+
+#define __get_free_page(gfp_mask) \
+		__get_free_pages((gfp_mask), 0)
+
+#define __get_dma_pages(gfp_mask, order) \
+		__get_free_pages((gfp_mask) | GFP_DMA, (order))
+
+void __free_pages(struct page *page, unsigned int order);
+void free_pages(unsigned long addr, unsigned int order);
+
+#define __free_page(page) __free_pages((page), 0)
+#define free_page(addr) free_pages((addr), 0)
 
 #endif /* __LINUX_GFP_H */

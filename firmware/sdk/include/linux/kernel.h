@@ -111,12 +111,14 @@
 #define _THIS_IP_  ({ __label__ __here; __here: (unsigned long)&&__here; })
 
 /*
- * Sleep checks.  The emu4412 kernel will track atomic context itself (it knows when a
- * spinlock is held or IRQs are masked); the module-side hooks are empty, as on a kernel
- * without CONFIG_DEBUG_ATOMIC_SLEEP.
+ * Sleep checks (CONFIG_DEBUG_ATOMIC_SLEEP): might_sleep() in atomic context (a spinlock
+ * held, preemption or IRQs disabled) makes the kernel report "BUG: sleeping function called
+ * from invalid context at FILE:LINE".  Modules are never preempted: might_resched() is empty.
  */
+void __might_sleep(const char *file, int line, int preempt_offset);
 #define might_resched() do { } while (0)
-#define might_sleep() do { might_resched(); } while (0)
+#define might_sleep() \
+	do { __might_sleep(__FILE__, __LINE__, 0); might_resched(); } while (0)
 #define might_sleep_if(cond) do { if (cond) might_sleep(); } while (0)
 
 /*

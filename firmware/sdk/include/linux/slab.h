@@ -2,19 +2,77 @@
 #define _LINUX_SLAB_H
 
 /*
- * kmalloc and friends (Linux 3.14 include/linux/slab.h + slub_def.h).
+ * Slab caches and kmalloc (Linux 3.14 include/linux/slab.h + slub_def.h).
  *
- * The emu4412 kernel exports __kmalloc(), kfree() and ksize() (SLUB, ARM, 64-byte L1:
- * caches of 64, 128, 192, 256, 512, 1k, 2k, 4k and 8k bytes; larger requests go to the
- * page allocator up to KMALLOC_MAX_SIZE).  kmalloc() does not zero memory; kzalloc() and
- * __GFP_ZERO do.  kmem_cache_*() and krealloc() are not exported yet.
+ * The emu4412 kernel exports kmem_cache_create/destroy/alloc/free/shrink/size,
+ * __kmalloc(), krealloc(), kfree() and ksize() (SLUB, ARM, 64-byte L1: kmalloc caches of
+ * 64, 128, 192, 256, 512, 1k, 2k, 4k and 8k bytes; larger requests go to the page
+ * allocator up to KMALLOC_MAX_SIZE).  kmalloc() does not zero memory; kzalloc() and
+ * __GFP_ZERO do.  /proc/slabinfo shows every cache.
  */
 
 #include <linux/gfp.h>
 #include <linux/types.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
+#include <linux/mmzone.h>
 #include <asm/page.h>
+
+/*
+ * Flags to pass to kmem_cache_create().
+ */
+#define SLAB_DEBUG_FREE		0x00000100UL	/* DEBUG: Perform (expensive) checks on free */
+#define SLAB_RED_ZONE		0x00000400UL	/* DEBUG: Red zone objs in a cache */
+#define SLAB_POISON		0x00000800UL	/* DEBUG: Poison objects */
+#define SLAB_HWCACHE_ALIGN	0x00002000UL	/* Align objs on cache lines */
+#define SLAB_CACHE_DMA		0x00004000UL	/* Use GFP_DMA memory */
+#define SLAB_STORE_USER		0x00010000UL	/* DEBUG: Store the last owner for bug hunting */
+#define SLAB_PANIC		0x00040000UL	/* Panic if kmem_cache_create() fails */
+#define SLAB_DESTROY_BY_RCU	0x00080000UL	/* Defer freeing slabs to RCU */
+#define SLAB_MEM_SPREAD		0x00100000UL	/* Spread some memory over cpuset */
+#define SLAB_TRACE		0x00200000UL	/* Trace allocations and frees */
+#define SLAB_DEBUG_OBJECTS	0x00400000UL
+#define SLAB_NOLEAKTRACE	0x00800000UL	/* Avoid kmemleak tracing */
+#define SLAB_NOTRACK		0x01000000UL
+#define SLAB_FAILSLAB		0x02000000UL	/* Fault injection mark */
+#define SLAB_RECLAIM_ACCOUNT	0x00020000UL	/* Objects are reclaimable */
+#define SLAB_TEMPORARY		SLAB_RECLAIM_ACCOUNT	/* Objects are short-lived */
+
+struct kmem_cache;
+
+/* mm/slab_common.c, mm/slub.c: provided by the emu4412 kernel */
+struct kmem_cache *kmem_cache_create(const char *name, size_t size, size_t align,
+				     unsigned long flags, void (*ctor)(void *));
+void kmem_cache_destroy(struct kmem_cache *s);
+int kmem_cache_shrink(struct kmem_cache *s);
+void *kmem_cache_alloc(struct kmem_cache *s, gfp_t flags);
+void kmem_cache_free(struct kmem_cache *s, void *objp);
+unsigned int kmem_cache_size(struct kmem_cache *s);
+
+/*
+ * Please use this macro to create slab caches. Simply specify the
+ * name of the structure and maybe some flags that are listed above.
+ *
+ * The alignment of the struct determines object alignment. If you
+ * f.e. add ____cacheline_aligned_in_smp to the struct declaration
+ * then the objects will be properly aligned in SMP configurations.
+ */
+#define KMEM_CACHE(__struct, __flags) kmem_cache_create(#__struct,\
+		sizeof(struct __struct), __alignof__(struct __struct),\
+		(__flags), NULL)
+
+static inline void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t flags, int node)
+{
+	return kmem_cache_alloc(s, flags);
+}
+
+/*
+ * Shortcuts
+ */
+static inline void *kmem_cache_zalloc(struct kmem_cache *k, gfp_t flags)
+{
+	return kmem_cache_alloc(k, flags | __GFP_ZERO);
+}
 
 #define ARCH_KMALLOC_MINALIGN	64	/* ARCH_DMA_MINALIGN: L1_CACHE_BYTES on Cortex-A9 */
 #define ARCH_SLAB_MINALIGN	__alignof__(unsigned long long)
@@ -27,7 +85,6 @@
 #define KMALLOC_SHIFT_HIGH	(PAGE_SHIFT + 1)
 #define KMALLOC_SHIFT_MAX	(MAX_ORDER + PAGE_SHIFT - 1)
 #define KMALLOC_SHIFT_LOW	6
-#define MAX_ORDER		11
 
 /* Maximum allocatable size */
 #define KMALLOC_MAX_SIZE	(1UL << KMALLOC_SHIFT_MAX)
@@ -53,6 +110,7 @@
 
 /* mm/slub.c, provided by the emu4412 kernel */
 void * __must_check __kmalloc(size_t size, gfp_t flags);
+void * __must_check krealloc(const void *, size_t, gfp_t);
 void kfree(const void *);
 size_t ksize(const void *);
 

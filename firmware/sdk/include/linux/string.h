@@ -25,4 +25,8 @@ extern int strcmp(const char *, const char *);
 extern int strncmp(const char *, const char *, __kernel_size_t);
 extern char *strchr(const char *, int);
 
+/* mm/util.c: copies in kmalloc'd memory (kfree them) */
+extern char *kstrdup(const char *s, gfp_t gfp);
+extern void *kmemdup(const void *src, size_t len, gfp_t gfp);
+
 #endif /* _LINUX_STRING_H_ */

@@ -3,8 +3,6 @@
 
 /* The kernel stack of a task on ARM Linux 3.14: 8 KiB, struct thread_info at its base. */
 
-#define THREAD_SIZE_ORDER	1
-#define THREAD_SIZE		8192
-#define THREAD_START_SP		(THREAD_SIZE - 8)
+#include <asm/thread_info.h>
 
 #endif /* _LINUX_THREAD_INFO_H */

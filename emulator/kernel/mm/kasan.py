@@ -1,0 +1,254 @@
+"""A KASAN-style memory checker for slab objects and large kmalloc blocks (mm/kasan/, as
+Linux 4.x has it; 3.14 had none).
+
+Shadow memory, one byte per 8 bytes of the slab window, kept in Python: 0 all 8 bytes
+accessible, 1..7 the first k are, 0xFC a kmalloc redzone, 0xFB a freed object, 0xFE the
+tail of a large kmalloc block, 0xFF a free page. A Unicorn memory hook covers the window's
+physical range only while the checker is on (no global hook), so guest loads and stores of
+slab memory are checked; kernel string and uaccess services check their ranges through
+`CheckedMemory`. Freed objects wait in a quarantine (FIFO, 1 MiB) before reuse, so a late
+access still hits poisoned shadow. A bad access, double free or invalid free is reported
+once per place and object, Linux's way, to dmesg and to `reports`.
+"""
+
+from collections import OrderedDict
+
+from ...cpu import PC
+from ...memory.layout import PAGE_OFFSET, PHYS_OFFSET
+
+KASAN_FREE_PAGE = 0xFF
+KASAN_PAGE_REDZONE = 0xFE
+KASAN_KMALLOC_REDZONE = 0xFC
+KASAN_KMALLOC_FREE = 0xFB
+BUG_TYPES = {KASAN_FREE_PAGE: "use-after-free", KASAN_PAGE_REDZONE: "slab-out-of-bounds",
+             KASAN_KMALLOC_REDZONE: "slab-out-of-bounds", KASAN_KMALLOC_FREE: "use-after-free"}
+SHADOW_SCALE = 3
+QUARANTINE_BYTES = 1 << 20
+RULE = "=" * 66
+
+
+def redzone(size):
+    """optimal_redzone of mm/kasan (bytes after each object)."""
+    for limit, rz in ((64 - 16, 16), (128 - 32, 32), (512 - 64, 64), (4096 - 128, 128),
+                      ((1 << 14) - 256, 256), ((1 << 15) - 512, 512), ((1 << 16) - 1024, 1024)):
+        if size <= limit:
+            return rz
+    return 2048
+
+
+class Kasan:
+    def __init__(self, window_pa, cpu, printk, symbolize, current, describe):
+        """describe(va) -> dict(start, size, cache, alloc, free) of the object holding va,
+        or None; current() -> (comm, pid)."""
+        self.lo, self.hi = window_pa
+        self._cpu, self._printk, self._symbolize = cpu, printk, symbolize
+        self._current, self._describe = current, describe
+        self.shadow = bytearray([KASAN_FREE_PAGE]) * ((self.hi - self.lo) >> SHADOW_SCALE)
+        self.reports = []
+        self._seen = set()
+        self._hook = None
+        self.alloc_info = {}         # object va -> (caller, comm, pid)
+        self.free_info = {}
+        self.quarantine = OrderedDict()   # object va -> (cache, bytes)
+        self._quarantined = 0
+
+    # -- shadow ---------------------------------------------------------------------------
+    def _index(self, va):
+        return (va - PAGE_OFFSET + PHYS_OFFSET - self.lo) >> SHADOW_SCALE
+
+    def covers(self, va):
+        pa = va - PAGE_OFFSET + PHYS_OFFSET
+        return self.lo <= pa < self.hi
+
+    def poison(self, va, size, value):
+        if not self.covers(va):
+            return
+        first, last = self._index(va), self._index(va + size - 1)
+        self.shadow[first:last + 1] = bytes([value]) * (last - first + 1)
+
+    def unpoison(self, va, size):
+        """[va, va + size) accessible; a partial last granule records its valid bytes."""
+        if not self.covers(va) or size <= 0:
+            return
+        first = self._index(va)
+        full, rest = divmod(size, 8)
+        self.shadow[first:first + full] = bytes(full)
+        if rest:
+            self.shadow[first + full] = rest
+
+    def bad(self, va, size):
+        """The first inaccessible address in [va, va + size), or None."""
+        if not self.covers(va):
+            return None
+        first, last = self._index(va), self._index(va + size - 1)
+        granules = self.shadow[first:last + 1]
+        if not any(granules):
+            return None
+        base = va & ~7
+        for i, s in enumerate(granules):
+            if s == 0:
+                continue
+            lo = max(va, base + 8 * i)
+            if s >= 0x80:
+                return lo
+            if va + size > base + 8 * i + s:       # beyond the valid bytes of a partial one
+                return max(lo, base + 8 * i + s)
+        return None
+
+    # -- the hook -------------------------------------------------------------------------
+    def arm(self):
+        if self._hook is None:
+            self._hook = self._cpu.hook_memory(self._access, self.lo, self.hi - 1)
+            self._cpu.uc.ctl_flush_tb()       # code translated earlier has no hook calls
+
+    def disarm(self):
+        if self._hook is not None:
+            self._cpu.unhook(self._hook)
+            self._hook = None
+            self._cpu.uc.ctl_flush_tb()
+
+    @property
+    def armed(self):
+        return self._hook is not None
+
+    def _access(self, is_write, pa, size, _value):
+        shadow = self.shadow
+        last = min((pa + size - 1 - self.lo) >> SHADOW_SCALE, len(shadow) - 1)
+        if not shadow[(pa - self.lo) >> SHADOW_SCALE] and not shadow[last]:
+            return
+        va = pa - PHYS_OFFSET + PAGE_OFFSET
+        addr = self.bad(va, size)
+        if addr is not None:
+            self.report_access(addr, size, is_write, self._cpu.reg(PC))
+
+    def check(self, va, size, is_write, caller):
+        """A kernel service touching [va, va + size) on behalf of code at caller."""
+        addr = self.bad(va, size)
+        if addr is not None:
+            self.report_access(addr, size, is_write, caller, via_service=True)
+
+    # -- reports --------------------------------------------------------------------------
+    def report_access(self, addr, size, is_write, pc, via_service=False):
+        obj = self._describe(addr)
+        bug = self._bug_type(addr)
+        key = (obj["start"] if obj else addr, bug, is_write, via_service)
+        if key in self._seen:                # one report per object and kind of access
+            return
+        self._seen.add(key)
+        comm, pid = self._current()
+        lines = [f"BUG: KASAN: {bug} in {self._symbolize(pc)}",
+                 f"{'Write' if is_write else 'Read'} of size {size} at addr {addr:08x} "
+                 f"by task {comm}/{pid}"]
+        if via_service:
+            lines.append("(the access was made by a kernel function it called: memcpy, "
+                         "memset, copy_from_user, ...)")
+        self._report(lines + self._object_lines(addr, obj) + self._shadow_lines(addr))
+
+    def _bug_type(self, addr):
+        """From the shadow byte (a partial granule's neighbour tells what lies beyond)."""
+        i = self._index(addr)
+        value = self.shadow[i]
+        if 0 < value < 8 and i + 1 < len(self.shadow):
+            value = self.shadow[i + 1]
+        return BUG_TYPES.get(value, "out-of-bounds")
+
+    def report_free(self, kind, va, caller, obj=None):
+        """kind: "double-free" or "invalid-free"."""
+        key = (kind, caller, va)
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        comm, pid = self._current()
+        lines = [f"BUG: KASAN: {kind} in {self._symbolize(caller)}",
+                 f"Free of addr {va:08x} by task {comm}/{pid}"]
+        if obj is not None:
+            lines += self._object_lines(va, obj)
+        else:
+            lines += ["", f"The address {va:08x} does not belong to the slab allocator "
+                          f"or is not the start of an object"]
+        self._report(lines)
+
+    def _report(self, lines):
+        self.reports.append("\n".join(lines))
+        for line in [RULE] + lines + [RULE]:
+            self._printk(3, line)
+
+    def _object_lines(self, addr, obj):
+        if obj is None:
+            return []
+        start, size = obj["start"], obj["size"]
+        lines = []
+        for title, info in (("Allocated by", obj.get("alloc")), ("Freed by", obj.get("free"))):
+            if info is not None:
+                lines += ["", f"{title} task {info[2]}:", f" {self._symbolize(info[0])}"
+                          if info[0] else " kernel"]
+        where = ("inside of" if start <= addr < start + size else
+                 "to the right of" if addr >= start + size else "to the left of")
+        distance = addr - start if where == "inside of" else \
+            addr - (start + size) if where == "to the right of" else start - addr
+        lines += ["", f"The buggy address belongs to the object at {start:08x}",
+                  f" which belongs to the cache {obj['cache']}" if obj.get("cache") else
+                  " which is a large kmalloc block (pages)",
+                  f"The buggy address is located {distance} bytes {where}",
+                  f" {size}-byte region [{start:08x}, {start + size:08x})"]
+        return lines
+
+    def _shadow_lines(self, addr):
+        row_bytes = 16 << SHADOW_SCALE
+        row = addr & ~(row_bytes - 1)
+        lines = ["", "Memory state around the buggy address:"]
+        for r in (row - row_bytes, row, row + row_bytes):
+            if not self.covers(r):
+                continue
+            i = self._index(r)
+            cells = " ".join(f"{b:02x}" for b in self.shadow[i:i + 16])
+            lines.append(f"{'>' if r == row else ' '}{r:08x}: {cells}")
+            if r == row:
+                col = (addr - row) >> SHADOW_SCALE
+                lines.append(" " * (11 + 3 * col) + "^")
+        return lines
+
+    # -- quarantine -----------------------------------------------------------------------
+    def hold(self, va, cache, nbytes):
+        """Quarantine a freed object; returns the (va, cache) pairs now old enough to reuse."""
+        self.quarantine[va] = (cache, nbytes)
+        self._quarantined += nbytes
+        evicted = []
+        while self._quarantined > QUARANTINE_BYTES:
+            old, (old_cache, n) = self.quarantine.popitem(last=False)
+            self._quarantined -= n
+            evicted.append((old, old_cache))
+        return evicted
+
+    def release_cache(self, cache):
+        """Take a cache's objects out of quarantine (kmem_cache_destroy, shrink)."""
+        mine = [va for va, (c, _) in self.quarantine.items() if c is cache]
+        for va in mine:
+            self._quarantined -= self.quarantine.pop(va)[1]
+        return mine
+
+
+class CheckedMemory:
+    """VirtualMemory for kernel services, checking kernel ranges against the shadow first."""
+
+    def __init__(self, vm, kasan, caller):
+        self._vm, self._kasan, self._caller = vm, kasan, caller
+
+    def __getattr__(self, name):
+        return getattr(self._vm, name)
+
+    def read(self, va, n, user=False):
+        if not user and n:
+            self._kasan.check(va, n, False, self._caller())
+        return self._vm.read(va, n, user)
+
+    def write(self, va, data, user=False):
+        if not user and len(data):
+            self._kasan.check(va, len(data), True, self._caller())
+        self._vm.write(va, data, user)
+
+    def read_u32(self, va):
+        return int.from_bytes(self.read(va, 4), "little")
+
+    def write_u32(self, va, value):
+        self.write(va, (value & 0xFFFFFFFF).to_bytes(4, "little"))

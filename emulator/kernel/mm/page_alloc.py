@@ -1,0 +1,246 @@
+"""Zones and the page allocator core: which zone and buddy area serves a request, watermarks,
+struct page upkeep and per-zone accounting (mm/page_alloc.c, Linux 3.14).
+
+ZONE_NORMAL is lowmem (the linear map), ZONE_HIGHMEM the rest of the 1 GiB. A request with
+__GFP_HIGHMEM tries HighMem first, then Normal (the zonelist, highest zone first); others use
+Normal only. ZONE_NORMAL has two buddy areas: the slab window, which slab caches and large
+kmalloc blocks prefer, and the rest, which everything else prefers; either falls back to the
+other. Per-CPU page lists are not modelled: order-0 pages come straight from the buddy lists.
+"""
+
+from dataclasses import dataclass, field
+from math import isqrt
+
+from .buddy import MAX_ORDER, BuddyArea
+from . import gfp
+from .memmap import PG_reserved, PG_slab, ZONE_HIGHMEM, ZONE_NORMAL
+
+#: Kinds of page owners whose pages prefer the slab window, and their page flags.
+SLAB_KINDS = {"slab", "kmalloc"}
+KIND_FLAGS = {"slab": 1 << PG_slab}
+#: zoneinfo/vmstat counter of each kind of page owner (None: not a vmstat item of 3.14).
+KIND_STAT = {"slab": "nr_slab_unreclaimable", "kmalloc": "nr_slab_unreclaimable",
+             "anon": "nr_anon_pages", "file": "nr_file_pages", "kernel": None,
+             "vmalloc": None, "module": None, "percpu": None}
+
+
+@dataclass
+class Block:
+    order: int
+    zone: int
+    kind: str
+
+
+@dataclass
+class Zone:
+    name: str
+    index: int
+    start_pfn: int
+    end_pfn: int
+    areas: dict                    # name -> BuddyArea
+    reserved: int = 0              # present but not managed (kernel image, mem_map, tracks)
+    watermark: dict = field(default_factory=lambda: {"min": 0, "low": 0, "high": 0})
+    stats: dict = field(default_factory=dict)     # pages in use by kind of owner
+
+    @property
+    def spanned(self):
+        return self.end_pfn - self.start_pfn
+
+    @property
+    def managed(self):
+        return self.spanned - self.reserved
+
+    @property
+    def free(self):
+        return sum(a.nr_free for a in self.areas.values())
+
+    def counts(self):
+        rows = [a.counts() for a in self.areas.values()]
+        return [sum(col) for col in zip(*rows)]
+
+    def vmstat(self, name):
+        """A zone counter of /proc/zoneinfo (nr_slab_unreclaimable, nr_anon_pages, ...)."""
+        return sum(n for kind, n in self.stats.items() if KIND_STAT[kind] == name)
+
+    def area_of(self, pfn):
+        return next((a for a in self.areas.values() if pfn in a), None)
+
+    def watermark_ok(self, order, gfp_mask):
+        """__zone_watermark_ok against the min watermark (ALLOC_HIGH, ALLOC_HARDER)."""
+        mark = self.watermark["min"]
+        if gfp_mask & gfp.HIGH:
+            mark -= mark // 2
+        if not gfp_mask & gfp.WAIT:
+            mark -= mark // 4
+        free = self.free - (1 << order) + 1
+        if free <= mark:
+            return False
+        counts = self.counts()
+        for o in range(order):
+            free -= counts[o] << o
+            mark >>= 1
+            if free <= mark:
+                return False
+        return True
+
+
+def build_zones(normal, normal_areas, highmem, reserved_pages):
+    """Zone Normal over the pfn span `normal` with buddy areas {name: (start, end)} (its
+    reserved pages are the rest of the span) and zone HighMem over `highmem` (or None)."""
+    zones = [Zone("Normal", ZONE_NORMAL, normal[0], normal[1],
+                  {name: BuddyArea(*span) for name, span in normal_areas.items()},
+                  reserved_pages)]
+    if highmem and highmem[1] > highmem[0]:
+        zones.append(Zone("HighMem", ZONE_HIGHMEM, highmem[0], highmem[1],
+                          {"general": BuddyArea(*highmem)}))
+    return zones
+
+
+def set_watermarks(zones):
+    """setup_per_zone_wmarks: min_free_kbytes = sqrt(lowmem_kbytes * 16), shared by lowmem
+    zones; highmem zones get managed/1024 pages clamped to [32, 128]."""
+    lowmem = [z for z in zones if z.index != ZONE_HIGHMEM]
+    lowmem_pages = sum(z.managed for z in lowmem)
+    min_free_kbytes = min(max(isqrt(lowmem_pages * 4 * 16), 128), 65536)
+    pages_min = min_free_kbytes // 4
+    for z in zones:
+        tmp = pages_min * z.managed // lowmem_pages
+        low_min = min(max(z.managed // 1024, 32), 128) if z.index == ZONE_HIGHMEM else tmp
+        z.watermark = {"min": low_min, "low": low_min + tmp // 4, "high": low_min + tmp // 2}
+    return min_free_kbytes
+
+
+class PageAllocator:
+    """Hands out 2^order blocks of page frames; keeps mem_map and the zone counters right."""
+
+    def __init__(self, memmap, zones):
+        self.memmap = memmap
+        self.zones = zones
+        self.on_alloc = []            # callables(pfn, order, kind, area name) after an alloc
+        self.on_free = []             # callables(pfn, order, kind, area name) after a free
+        self.normal = zones[0]
+        self.highmem = zones[1] if len(zones) > 1 else None
+        self.blocks = {}              # allocated head pfn -> Block
+        self.min_free_kbytes = set_watermarks(zones)
+
+    # -- lookups --------------------------------------------------------------------------
+    def zone_of(self, pfn):
+        return next((z for z in self.zones if z.start_pfn <= pfn < z.end_pfn), None)
+
+    def free_pages(self):
+        return sum(z.free for z in self.zones)
+
+    def kind_pages(self, *kinds):
+        return sum(z.stats.get(k, 0) for z in self.zones for k in kinds)
+
+    # -- allocation -------------------------------------------------------------------------
+    def alloc(self, order, gfp_mask, kind, compound=None):
+        """The head pfn of a fresh 2^order block, or None (order too big, zones too low).
+        compound: head/tail page flags (default: __GFP_COMP, and always for slabs)."""
+        if order >= MAX_ORDER:
+            return None
+        zones = [self.highmem, self.normal] if gfp_mask & gfp.HIGHMEM and self.highmem \
+            and kind not in SLAB_KINDS else [self.normal]
+        for zone in zones:
+            if not zone.watermark_ok(order, gfp_mask):
+                continue
+            for name, area in self._areas(zone, kind):
+                pfn = area.alloc(order)
+                if pfn is not None:
+                    for hook in self.on_alloc:
+                        hook(pfn, order, kind, name)
+                    if compound is None:
+                        compound = kind == "slab" or bool(gfp_mask & gfp.COMP)
+                    self._record(pfn, order, zone, kind, compound)
+                    return pfn
+        return None
+
+    @staticmethod
+    def _areas(zone, kind):
+        """(name, BuddyArea) in the order kind prefers them."""
+        first = "slab" if kind in SLAB_KINDS else "general"
+        return sorted(zone.areas.items(), key=lambda item: item[0] != first)
+
+    def _record(self, pfn, order, zone, kind, compound):
+        self.blocks[pfn] = Block(order, zone.index, kind)
+        self._count(zone, kind, 1 << order)
+        self.memmap.set_allocated(pfn, order, zone.index, KIND_FLAGS.get(kind, 0),
+                                  compound and order > 0)
+
+    @staticmethod
+    def _count(zone, kind, n):
+        zone.stats[kind] = zone.stats.get(kind, 0) + n
+
+    def alloc_exact(self, npages, gfp_mask, kind):
+        """npages contiguous frames, each its own order-0 page (alloc_pages_exact)."""
+        order = max(0, (npages - 1).bit_length())
+        pfn = self.alloc(order, gfp_mask, kind)
+        if pfn is None:
+            return None
+        self.split(pfn)
+        for extra in range(pfn + npages, pfn + (1 << order)):
+            self.free(extra, 0)
+        return pfn
+
+    def split(self, pfn):
+        """split_page: an order-n block becomes 2^n order-0 pages, each with _count 1."""
+        block = self.blocks[pfn]
+        for i in range(1, 1 << block.order):
+            self.blocks[pfn + i] = Block(0, block.zone, block.kind)
+        self.memmap.set_pages(pfn, 1 << block.order, block.zone, KIND_FLAGS.get(block.kind, 0))
+        block.order = 0
+
+    # -- freeing --------------------------------------------------------------------------
+    def check_free(self, pfn, order):
+        """Why freeing (pfn, order) would be wrong, or None (bad_page's reasons)."""
+        block = self.blocks.get(pfn)
+        if block is None:
+            zone = self.zone_of(pfn)
+            area = zone.area_of(pfn) if zone else None
+            if area is not None and area.is_free(pfn):
+                return "page is already free"
+            return "page was not allocated by the page allocator"
+        if block.order != order:
+            return f"freed as order {order}, allocated as order {block.order}"
+        return None
+
+    def free(self, pfn, order):
+        """Give a block back; returns the reason it is wrong (nothing freed) or None."""
+        problem = self.check_free(pfn, order)
+        if problem:
+            return problem
+        block = self.blocks.pop(pfn)
+        zone = self.zones[0] if block.zone == ZONE_NORMAL else self.highmem
+        self._count(zone, block.kind, -(1 << order))
+        self.memmap.set_free(pfn, order, block.zone)
+        area = zone.area_of(pfn)
+        area.free(pfn, order)
+        for hook in self.on_free:
+            hook(pfn, order, block.kind, next(n for n, a in zone.areas.items() if a is area))
+        return None
+
+    def reserve(self, start_pfn, end_pfn):
+        """Mark struct pages of reserved ranges (PG_reserved, _count 1)."""
+        zone = self.zone_of(start_pfn)
+        self.memmap.set_pages(start_pfn, end_pfn - start_pfn, zone.index, 1 << PG_reserved)
+
+
+class Frames:
+    """machine.frames' interface (alloc(n) -> first pfn of n contiguous frames, free(pfn, n))
+    for the kernel's own users: process pages, the page cache, module images."""
+
+    def __init__(self, pages, gfp_mask, kind):
+        self._pages, self._gfp, self._kind = pages, gfp_mask, kind
+
+    def alloc(self, npages=1):
+        return self._pages.alloc_exact(npages, self._gfp, self._kind)
+
+    def free(self, pfn, npages=1):
+        for p in range(pfn, pfn + npages):
+            problem = self._pages.free(p, 0)
+            if problem:
+                raise ValueError(f"pfn {p:#x}: {problem}")
+
+    @property
+    def free_pages(self):
+        return self._pages.free_pages()

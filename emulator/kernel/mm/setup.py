@@ -1,0 +1,206 @@
+"""The memory-management subsystem wired together: what Machine needs of it.
+
+Machine passes the pieces it owns (RAM, CPU, page tables, printk, the service caller, the
+current task, guest calls, the ledger) and gets back the providers to register, the frame
+allocators other kernel code uses, the /proc renderers, the fast-path code for the stub page
+and the switches (memory checker, leak tracking, failure injection).
+"""
+
+from ...memory.layout import (KERNEL_RESERVED_END, PAGE_SHIFT, PAGE_SIZE, PHYS_OFFSET,
+                              phys_to_virt)
+from .faults import FailureInjection
+from .fastpath import FastPath, state_size
+from .gfp import GFP_HIGHUSER_MOVABLE, GFP_KERNEL
+from .highmem import Kmap
+from .kasan import CheckedMemory, Kasan
+from .kmalloc import Kmalloc, size_index_table
+from .layout import (DRAM_END, HIGHMEM_END, HIGHMEM_START, MEM_MAP_PA, NORMAL_END,
+                     SLAB_WINDOW_END, SLAB_WINDOW_START, TRACK_PA, pfn)
+from .memmap import MemMap
+from .mempool import Mempools
+from .objects import SlabObjects
+from .page_alloc import Frames, PageAllocator, build_zones
+from .page_api import PageServices
+from .percpu import PerCpu
+from .procfs import buddyinfo, meminfo, slabinfo, zoneinfo
+from .slab import SlabAllocator
+from .slab_api import SlabCaches
+from .vmalloc import Vmalloc
+from .fastpath import ArrayCache
+from .context import AtomicContext
+
+#: gfp masks of the kernel's own page users: process pages and the page cache come from
+#: HighMem first (GFP_HIGHUSER_MOVABLE), module images from lowmem.
+FRAME_USERS = {"anon": GFP_HIGHUSER_MOVABLE, "file": GFP_HIGHUSER_MOVABLE,
+               "module": GFP_KERNEL}
+
+
+class MemoryManagement:
+    def __init__(self, ram, cpu, tables, vm, thread_info_va, printk, symbolize, caller,
+                 current, call_guest, ledger, vmarea, ioremaps, kasan=True, leak_check=True):
+        self._ram = ram
+        self.memmap = MemMap(ram, MEM_MAP_PA, pfn(PHYS_OFFSET), pfn(DRAM_END - PHYS_OFFSET))
+        reserved = (pfn(KERNEL_RESERVED_END) - pfn(PHYS_OFFSET)) + \
+            (pfn(NORMAL_END) - pfn(TRACK_PA))
+        zones = build_zones((pfn(PHYS_OFFSET), pfn(NORMAL_END)),
+                            {"slab": (pfn(SLAB_WINDOW_START), pfn(SLAB_WINDOW_END)),
+                             "general": (pfn(SLAB_WINDOW_END), pfn(TRACK_PA))},
+                            (pfn(HIGHMEM_START), pfn(HIGHMEM_END)), reserved)
+        self.pages = pages = PageAllocator(self.memmap, zones)
+        pages.reserve(pfn(PHYS_OFFSET), pfn(KERNEL_RESERVED_END))
+        pages.reserve(pfn(TRACK_PA), pfn(NORMAL_END))
+        self.ledger = ledger if leak_check else None
+        self.context = AtomicContext(vm, cpu, thread_info_va, printk, symbolize, current,
+                                     caller)
+        self.faults = FailureInjection(printk, symbolize, self._faults_changed)
+        window = (SLAB_WINDOW_START, SLAB_WINDOW_END)
+        self.fast = None if kasan else self._fast_path(thread_info_va + 4, leak_check)
+        self.slab = SlabAllocator(ram, pages, call_guest, self._page_table())
+        self.kasan = Kasan(window, cpu, printk, symbolize, current, self._describe) \
+            if kasan else None
+        self.objects = SlabObjects(ram, self.slab, self.fast, ArrayCache(ram), self.kasan,
+                                   self.ledger, current)
+        checked = self.checked(vm, caller)
+        self.kmalloc = Kmalloc(self.objects, pages, ram, checked, printk, symbolize, caller,
+                               self.context, self.faults, current)
+        self.caches = SlabCaches(self.objects, self.kmalloc, vm, printk, symbolize, caller,
+                                 self.context, self.faults, current, self.fast)
+        self._adopt_kmalloc_caches()
+        self.kmap = Kmap(self.memmap, tables, cpu, self._is_highmem, self.context, printk,
+                         symbolize, caller)
+        self.page_services = PageServices(pages, ram, printk, symbolize, caller, self.context,
+                                          self.faults, current, self.ledger, self.kmap)
+        self.vmalloc = Vmalloc(pages, vmarea, tables, cpu, ram, printk, symbolize, caller,
+                               self.context, self.faults, current, self.ledger, ioremaps)
+        self.percpu = PerCpu(pages, ram, printk, symbolize, caller, self.context, self.faults,
+                             self.ledger)
+        self.mempools = Mempools(vm, self.kmalloc, self.caches, self.page_services,
+                                 self.memmap, call_guest, self.resolve_default, printk,
+                                 symbolize, caller, self.context, self.ledger)
+        self._resolve = None
+        if self.ledger is not None:
+            ledger.before_report.append(self.objects.sync)
+        if self.kasan is not None:
+            pages.on_alloc.append(self._window_page_given)
+            pages.on_free.append(self._window_page_back)
+            self.kasan.arm()
+
+    # -- construction helpers ---------------------------------------------------------------
+    def _fast_path(self, preempt_va, leak_check):
+        size = state_size(SLAB_WINDOW_END - SLAB_WINDOW_START) + 8 * 1024
+        order = ((size - 1) >> PAGE_SHIFT).bit_length()
+        pfn_ = self.pages.alloc(order, GFP_KERNEL, "kernel")
+        self._boot_block = [phys_to_virt(pfn_ << PAGE_SHIFT), PAGE_SIZE << order]
+        state = self._carve(state_size(SLAB_WINDOW_END - SLAB_WINDOW_START))
+        return FastPath(self._ram, state, preempt_va, phys_to_virt(SLAB_WINDOW_START),
+                        SLAB_WINDOW_END - SLAB_WINDOW_START,
+                        phys_to_virt(TRACK_PA) if leak_check else None)
+
+    def _carve(self, size):
+        """Bytes from the boot block (64-byte aligned): fast-path state, kmalloc caches."""
+        va, left = self._boot_block
+        size = (size + 63) & ~63
+        if size > left:
+            raise MemoryError("mm boot block exhausted")
+        self._boot_block = [va + size, left - size]
+        return va
+
+    def _page_table(self):
+        fast = self.fast
+        if fast is None:
+            return None
+
+        class Table:
+            @staticmethod
+            def set(first_pfn, npages, index):
+                fast.set_pages(first_pfn, npages, index)
+        return Table()
+
+    def _adopt_kmalloc_caches(self):
+        if self.fast is None:
+            return
+        for cache in self.kmalloc.caches:
+            self.caches.adopt(cache, self._carve(self.slab.block_size(cache)))
+        self.fast.set_size_index(size_index_table([c.index for c in self.kmalloc.caches]))
+
+    def _window_page_given(self, pfn_, order, kind, area):
+        """A slab-window page for something else than slabs (the rest of ZONE_NORMAL is
+        full): the checker must let every access through."""
+        if area == "slab" and kind not in ("slab", "kmalloc"):
+            self.kasan.unpoison(phys_to_virt(pfn_ << PAGE_SHIFT), PAGE_SIZE << order)
+
+    def _window_page_back(self, pfn_, order, kind, area):
+        if area == "slab" and kind not in ("slab", "kmalloc"):
+            self.kasan.poison(phys_to_virt(pfn_ << PAGE_SHIFT), PAGE_SIZE << order, 0xFF)
+
+    def _is_highmem(self, pfn_):
+        return self.pages.zone_of(pfn_) is self.pages.highmem
+
+    def _describe(self, va):
+        return self.kmalloc.describe(va)
+
+    def checked(self, vm, caller):
+        """vm for kernel services that touch module memory: checked by KASAN when it is on."""
+        return vm if self.kasan is None else CheckedMemory(vm, self.kasan, caller)
+
+    # -- what Machine uses ----------------------------------------------------------------
+    @property
+    def providers(self):
+        return (self.kmalloc, self.caches, self.page_services, self.kmap, self.vmalloc,
+                self.percpu, self.mempools, self.context)
+
+    def frames(self, user):
+        """machine.frames-style allocator for a kernel page user ("anon", "file", "module")."""
+        return Frames(self.pages, FRAME_USERS[user], user)
+
+    def stub_code(self, base, stub_address):
+        """The fast-path routines to place at base in the stub page (b'' without them)."""
+        if self.fast is None:
+            return b""
+        return self.fast.assemble(base, stub_address)
+
+    def set_resolver(self, resolve):
+        self._resolve = resolve
+
+    def resolve(self, name, stub_address):
+        """What a module's import of name links to: a fast routine or the service stub."""
+        if self.fast is not None and name in self.fast.addresses:
+            return self.fast.addresses[name]
+        return stub_address(name)
+
+    def resolve_default(self, name):
+        return self._resolve(name) if self._resolve else 0
+
+    def symbols(self):
+        """(addr, size, name) of the fast routines, for symbolization."""
+        if self.fast is None or not self.fast.addresses:
+            return []
+        entries = sorted((a, n) for n, a in self.fast.addresses.items())
+        ends = [a for a, _ in entries[1:]] + [self.fast.code_end]
+        return [(a, end - a, n) for (a, n), end in zip(entries, ends)]
+
+    def fast_off(self, reason, off=True):
+        """Switch the fast path off (or back on) for a reason: tracing, failure injection."""
+        if self.fast is None or not self.fast.switch(reason, off):
+            return
+        if not self.fast.on:
+            self.objects.sync()
+            for cache in self.slab.caches:
+                self.objects.drain(cache)
+
+    def _faults_changed(self, active):
+        self.fast_off("faults", active)
+
+    # -- /proc ----------------------------------------------------------------------------
+    def proc_files(self, ioremap_caller):
+        return {"buddyinfo": lambda: buddyinfo(self.pages.zones),
+                "zoneinfo": lambda: zoneinfo(self.pages.zones),
+                "meminfo": lambda: meminfo(self.pages, self.pages.kind_pages("slab", "kmalloc"),
+                                           self.vmalloc.used_bytes(),
+                                           self.vmalloc.largest_free()),
+                "slabinfo": lambda: slabinfo(self.slab.caches, self._slab_stats),
+                "vmallocinfo": lambda: self.vmalloc.proc_vmallocinfo(ioremap_caller)}
+
+    def _slab_stats(self, cache):
+        _, num, active_slabs, num_slabs = self.slab.stats(cache)
+        return len(self.objects.live(cache)), num, active_slabs, num_slabs
