@@ -258,6 +258,18 @@ class Cpu:
         kind = (UC_HOOK_MEM_READ if reads else 0) | (UC_HOOK_MEM_WRITE if writes else 0)
         return self._add_hook(kind, HOOK_MEM_CFUNC(on_mem), begin, end)
 
+    def hook_memory_raw(self, callback, begin, end):
+        """A read/write hook over [begin, end] whose callback(uc, access, address, size,
+        value, user) Unicorn calls directly, without hook_memory's wrapper (for a checker
+        called on every access to a range). It must catch its own exceptions and hand them
+        to defer()."""
+        return self._add_hook(UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, HOOK_MEM_CFUNC(callback),
+                              begin, end)
+
+    def defer(self, error):
+        """Re-raise error after emu_start returns (for raw callbacks), stopping the guest."""
+        self._defer(error)
+
     def hook_code(self, callback, begin=1, end=0):
         """callback(address, size) before each instruction in [begin, end] (1, 0: all)."""
         def on_code(_uc, address, size, _user):

@@ -11,7 +11,10 @@ access still hits poisoned shadow. A bad access, double free or invalid free is 
 once per place and object, Linux's way, to dmesg and to `reports`.
 """
 
+import mmap
 from collections import OrderedDict
+
+from unicorn import UC_MEM_WRITE
 
 from ...cpu import PC
 from ...memory.layout import PAGE_OFFSET, PHYS_OFFSET
@@ -43,7 +46,10 @@ class Kasan:
         self.lo, self.hi = window_pa
         self._cpu, self._printk, self._symbolize = cpu, printk, symbolize
         self._current, self._describe = current, describe
-        self.shadow = bytearray([KASAN_FREE_PAGE]) * ((self.hi - self.lo) >> SHADOW_SCALE)
+        # Anonymous memory, zero and backed by the host only where written: pages never
+        # handed out are not checked; slab pages are poisoned when they become slabs and
+        # when they are given back.
+        self.shadow = mmap.mmap(-1, (self.hi - self.lo) >> SHADOW_SCALE)
         self.reports = []
         self._seen = set()
         self._hook = None
@@ -98,7 +104,7 @@ class Kasan:
     # -- the hook -------------------------------------------------------------------------
     def arm(self):
         if self._hook is None:
-            self._hook = self._cpu.hook_memory(self._access, self.lo, self.hi - 1)
+            self._hook = self._cpu.hook_memory_raw(self._access, self.lo, self.hi - 1)
             self._cpu.uc.ctl_flush_tb()       # code translated earlier has no hook calls
 
     def disarm(self):
@@ -111,15 +117,18 @@ class Kasan:
     def armed(self):
         return self._hook is not None
 
-    def _access(self, is_write, pa, size, _value):
+    def _access(self, _uc, access, pa, size, _value, _user):
+        """Unicorn's hook callback (hot: one shadow look-up when the access is fine)."""
         shadow = self.shadow
         last = min((pa + size - 1 - self.lo) >> SHADOW_SCALE, len(shadow) - 1)
         if not shadow[(pa - self.lo) >> SHADOW_SCALE] and not shadow[last]:
             return
-        va = pa - PHYS_OFFSET + PAGE_OFFSET
-        addr = self.bad(va, size)
-        if addr is not None:
-            self.report_access(addr, size, is_write, self._cpu.reg(PC))
+        try:
+            addr = self.bad(pa - PHYS_OFFSET + PAGE_OFFSET, size)
+            if addr is not None:
+                self.report_access(addr, size, access == UC_MEM_WRITE, self._cpu.reg(PC))
+        except BaseException as e:          # noqa: BLE001 - re-raised after emu_start
+            self._cpu.defer(e)
 
     def check(self, va, size, is_write, caller):
         """A kernel service touching [va, va + size) on behalf of code at caller."""

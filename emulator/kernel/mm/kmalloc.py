@@ -90,9 +90,8 @@ class Kmalloc:
         self.large[va] = (size, pfn, npages)
         self.freed_large.pop(va, None)
         if self._kasan is not None:
+            self._kasan.poison(va, npages * PAGE_SIZE, KASAN_PAGE_REDZONE)
             self._kasan.unpoison(va, size)
-            self._kasan.poison(va + size, npages * PAGE_SIZE - size, KASAN_PAGE_REDZONE) \
-                if npages * PAGE_SIZE > size else None
             self._kasan.alloc_info[va] = (caller, *self._current(), size)
         if self._ledger is not None:
             self._ledger.acquire("kmalloc", va, caller, f"{size} bytes at {va:#010x}")

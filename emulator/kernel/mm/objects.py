@@ -12,7 +12,7 @@ in an array cache.
 import struct
 
 from ...memory.layout import virt_to_phys
-from .kasan import KASAN_KMALLOC_FREE, KASAN_KMALLOC_REDZONE
+from .kasan import KASAN_FREE_PAGE, KASAN_KMALLOC_FREE, KASAN_KMALLOC_REDZONE
 from .layout import TRACK_GRANULE_SHIFT
 
 _TRACK = struct.Struct("<II")
@@ -24,11 +24,12 @@ class SlabObjects:
         off); current() -> (comm, pid)."""
         self._ram, self.slab, self.fast, self._ac = ram, slab, fast, array_cache
         self.kasan, self.ledger, self._current = kasan, ledger, current
-        self._recorded = {}          # object -> (caller, size) as the ledger holds it
+        self._recorded = {}          # object -> (cache, caller, size) as the ledger holds it
         if kasan is not None:
             slab.on_new_slab.append(lambda c, s: kasan.poison(s.base, c.slab_bytes,
                                                               KASAN_KMALLOC_REDZONE))
-            slab.on_slab_freed.append(lambda c, s: kasan.poison(s.base, c.slab_bytes, 0xFF))
+            slab.on_slab_freed.append(lambda c, s: kasan.poison(s.base, c.slab_bytes,
+                                                                KASAN_FREE_PAGE))
             slab.before_ctor.append(lambda c, o: kasan.unpoison(o, c.object_size))
             slab.after_ctor.append(lambda c, o: kasan.poison(o, c.size, KASAN_KMALLOC_REDZONE))
 
@@ -47,8 +48,8 @@ class SlabObjects:
         return obj
 
     def _from_array(self, cache, gfp_mask):
-        """Take the array cache's last object, or refill it (the object after the ones put
-        there is returned, so the next fast allocation gets the next address)."""
+        """Take the array cache's last object, or refill it: the first new object is
+        returned and the next ones wait in the array cache, lowest address on top."""
         entries = self._ac.entries(cache)
         if entries:
             obj = entries.pop()

@@ -75,7 +75,7 @@ class Zone:
         free = self.free - (1 << order) + 1
         if free <= mark:
             return False
-        counts = self.counts()
+        counts = self.counts() if order else ()
         for o in range(order):
             free -= counts[o] << o
             mark >>= 1

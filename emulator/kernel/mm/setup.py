@@ -8,8 +8,9 @@ and the switches (memory checker, leak tracking, failure injection).
 
 from ...memory.layout import (KERNEL_RESERVED_END, PAGE_SHIFT, PAGE_SIZE, PHYS_OFFSET,
                               phys_to_virt)
+from .context import AtomicContext
 from .faults import FailureInjection
-from .fastpath import FastPath, state_size
+from .fastpath import ArrayCache, FastPath, state_size
 from .gfp import GFP_HIGHUSER_MOVABLE, GFP_KERNEL
 from .highmem import Kmap
 from .kasan import CheckedMemory, Kasan
@@ -26,8 +27,6 @@ from .procfs import buddyinfo, meminfo, slabinfo, zoneinfo
 from .slab import SlabAllocator
 from .slab_api import SlabCaches
 from .vmalloc import Vmalloc
-from .fastpath import ArrayCache
-from .context import AtomicContext
 
 #: gfp masks of the kernel's own page users: process pages and the page cache come from
 #: HighMem first (GFP_HIGHUSER_MOVABLE), module images from lowmem.
@@ -55,7 +54,8 @@ class MemoryManagement:
         self.faults = FailureInjection(printk, symbolize, self._faults_changed)
         window = (SLAB_WINDOW_START, SLAB_WINDOW_END)
         self.fast = None if kasan else self._fast_path(thread_info_va + 4, leak_check)
-        self.slab = SlabAllocator(ram, pages, call_guest, self._page_table())
+        self.slab = SlabAllocator(ram, pages, call_guest,
+                                  self.fast.set_pages if self.fast else None)
         self.kasan = Kasan(window, cpu, printk, symbolize, current, self._describe) \
             if kasan else None
         self.objects = SlabObjects(ram, self.slab, self.fast, ArrayCache(ram), self.kasan,
@@ -104,17 +104,6 @@ class MemoryManagement:
             raise MemoryError("mm boot block exhausted")
         self._boot_block = [va + size, left - size]
         return va
-
-    def _page_table(self):
-        fast = self.fast
-        if fast is None:
-            return None
-
-        class Table:
-            @staticmethod
-            def set(first_pfn, npages, index):
-                fast.set_pages(first_pfn, npages, index)
-        return Table()
 
     def _adopt_kmalloc_caches(self):
         if self.fast is None:

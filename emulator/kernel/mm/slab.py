@@ -141,11 +141,11 @@ class KmemCache:
 class SlabAllocator:
     """Caches, their slabs and objects; no policy about who may free what (callers check)."""
 
-    def __init__(self, ram, pages, call_guest, page_table=None):
-        """pages: PageAllocator; call_guest(fn, args) runs a constructor; page_table:
-        FastPath page-to-cache table (or None)."""
+    def __init__(self, ram, pages, call_guest, set_page_index=None):
+        """pages: PageAllocator; call_guest(fn, args) runs a constructor;
+        set_page_index(pfn, npages, cache index): the fast path's page table (or None)."""
         self._ram, self._pages, self._call = ram, pages, call_guest
-        self._page_table = page_table
+        self._set_page_index = set_page_index
         self.caches = []
         self.by_pfn = {}            # pfn of every slab page -> (cache, Slab)
         self.on_new_slab = []       # callables(cache, slab): KASAN poisons it
@@ -226,8 +226,8 @@ class SlabAllocator:
         cache.partial[base] = slab
         for p in range(pfn, pfn + (1 << cache.order)):
             self.by_pfn[p] = (cache, slab)
-        if self._page_table is not None:
-            self._page_table.set(pfn, 1 << cache.order, cache.index)
+        if self._set_page_index is not None:
+            self._set_page_index(pfn, 1 << cache.order, cache.index)
         for hook in self.on_new_slab:
             hook(cache, slab)
         if cache.ctor:
@@ -244,8 +244,8 @@ class SlabAllocator:
         cache.partial.pop(slab.base, None)
         for p in range(slab.pfn, slab.pfn + (1 << slab.order)):
             del self.by_pfn[p]
-        if self._page_table is not None:
-            self._page_table.set(slab.pfn, 1 << slab.order, 0)
+        if self._set_page_index is not None:
+            self._set_page_index(slab.pfn, 1 << slab.order, 0)
         for hook in self.on_slab_freed:
             hook(cache, slab)
         self._pages.free(slab.pfn, slab.order)
