@@ -12,7 +12,7 @@ from ..memory.mmu import USER_RO, USER_RW, USER_RWX, USER_RX
 from .errno import ENOMEM
 
 STACK_TOP = TASK_SIZE
-STACK_SIZE = 512 * 1024
+STACK_SIZE = 128 * 1024      # mapped up front (Linux grows the stack on demand): see README
 MMAP_BASE = 0xB6F00000
 
 # Auxiliary vector tags (include/uapi/linux/auxvec.h).
