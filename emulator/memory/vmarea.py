@@ -3,6 +3,18 @@
 from .layout import PAGE_SIZE
 
 
+def give_back(free_runs, start, end):
+    """free_runs ([start, end) lists, sorted) with [start, end) returned, neighbours merged."""
+    runs = sorted(free_runs + [[start, end]])
+    merged = [runs[0]]
+    for run in runs[1:]:
+        if merged[-1][1] == run[0]:
+            merged[-1][1] = run[1]
+        else:
+            merged.append(run)
+    return merged
+
+
 class VmArea:
     """First-fit allocation of virtual ranges in [start, end), each followed by a guard page."""
 
@@ -33,13 +45,5 @@ class VmArea:
         size = self.areas.pop(va, None)
         if size is None:
             return None
-        self._free.append([va, va + size])
-        self._free.sort()
-        merged = [self._free[0]]
-        for run in self._free[1:]:
-            if merged[-1][1] == run[0]:
-                merged[-1][1] = run[1]
-            else:
-                merged.append(run)
-        self._free = merged
+        self._free = give_back(self._free, va, va + size)
         return size - PAGE_SIZE

@@ -8,6 +8,7 @@ this_cpu_ptr()/get_cpu_ptr() give CPU 0's copy.
 """
 
 from ...memory.layout import PAGE_SHIFT, PAGE_SIZE, phys_to_virt, virt_to_phys
+from ...memory.vmarea import give_back
 from ..hypercall import export
 from .gfp import GFP_KERNEL
 from .layout import NR_CPUS, PCPU_UNIT_SIZE
@@ -57,15 +58,7 @@ class PerCpu:
         size = self.areas.pop(start, None)
         if size is None:
             return False
-        self._free.append([start, start + size])
-        self._free.sort()
-        merged = [self._free[0]]
-        for run in self._free[1:]:
-            if merged[-1][1] == run[0]:
-                merged[-1][1] = run[1]
-            else:
-                merged.append(run)
-        self._free = merged
+        self._free = give_back(self._free, start, start + size)
         return True
 
     @export("__alloc_percpu")
