@@ -10,7 +10,6 @@ registered with :meth:`Hypercalls.register`, so each subsystem keeps its own sta
 import inspect
 import struct
 
-from ..errors import Unimplemented
 
 STUB_SIZE = 8
 SVC_0 = 0xEF000000
@@ -147,8 +146,6 @@ class Hypercalls:
             return SLOT_NAMES.get((addr - self.page_va) & ~3)
         return None
 
-    def is_stub_return(self, pc):
-        return self.stubs_start < pc <= self.stubs_end
 
     def dispatch(self, pc, vals):
         """Run the service whose `svc` just executed (pc is the address after it).
@@ -176,7 +173,3 @@ class Hypercalls:
             self._ret[len(result) - 1].write(result)
         else:
             self._ret[0].write((result,))
-
-
-def unimplemented(name):
-    raise Unimplemented(f"kernel service {name} is not implemented by the emulator")

@@ -14,7 +14,7 @@ from .abi import INODE, MKDEV
 from .errno import EBADF, EFAULT, EINVAL, EISDIR, ENOENT, ENOMEM, ENOSYS, ENOTDIR, EROFS, ESPIPE
 from .files import BufferFile, ChrdevFile, chrdev_open, fput
 from .syscall_names import SYSCALL_NAMES
-from .vfs import DevNode, HostFile, OverlayFile, ProcFile, mode_of
+from .vfs import DevNode, HostFile, OverlayFile, mode_of
 
 _TABLE = {}
 

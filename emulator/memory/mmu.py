@@ -9,7 +9,7 @@ import struct
 from dataclasses import dataclass
 
 from .layout import (PAGE_SHIFT, PAGE_SIZE, SECTION_SIZE, PAGE_OFFSET, PHYS_OFFSET,
-                     LOWMEM_VIRT_END, LOWMEM_PHYS_END)
+                     LOWMEM_VIRT_END)
 
 # AP[1:0] with AP[2] = 0.
 AP_KERNEL = 0b01     # privileged RW, user no access
@@ -136,9 +136,6 @@ class PageTables:
         entry = self._pages.get(va >> PAGE_SHIFT)
         return None if entry is None else (entry[0] << PAGE_SHIFT, entry[1])
 
-    def user_pages(self):
-        from .layout import TASK_SIZE
-        return [vpn << PAGE_SHIFT for vpn in self._pages if (vpn << PAGE_SHIFT) < TASK_SIZE]
 
     # -- translation ------------------------------------------------------------------------
     def translate(self, va, user=False, write=False):
