@@ -17,13 +17,14 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from .data import data_dir
 from .errors import CommandFailed
 from .expectations import read_register
 from .kernel.errno import NAMES
 from .machine import Machine
 from .trace import CATALOGUE, Tracer
 
-PREBUILT = Path(__file__).resolve().parents[1] / "firmware" / "prebuilt"
+PREBUILT = data_dir("prebuilt")
 #: Event kinds `Board.trace` records by default (all of them).
 TRACE_KINDS = tuple(CATALOGUE)
 

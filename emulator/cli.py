@@ -4,15 +4,14 @@ import json
 import os
 import sys
 import time
-from pathlib import Path
 
 import click
 
+from .data import data_dir
 from .errors import EmulatorError, InputError
 
-FIRMWARE = Path(__file__).resolve().parents[1] / "firmware"
-DEMO_SCRIPT = FIRMWARE / "scenarios" / "seed_demo.board"
-DEMO_ROOTFS = FIRMWARE / "prebuilt"
+DEMO_SCRIPT = data_dir("scenarios") / "seed_demo.board"
+DEMO_ROOTFS = data_dir("prebuilt")
 
 
 def _attach_outputs(machine, outputs, kinds, trace_file, verbose, vcd_file, plot_file):
@@ -25,7 +24,10 @@ def _attach_outputs(machine, outputs, kinds, trace_file, verbose, vcd_file, plot
         outputs.insert(0, TraceRecorder(machine, kinds, jsonl=jsonl,
                                         text=sys.stderr if verbose else None))
     if plot_file:                                 # first: it rejects a bad extension
-        from .debug.plot import PlotWriter        # imports matplotlib: only when asked
+        try:
+            from .debug.plot import PlotWriter    # imports matplotlib: only when asked
+        except ImportError:
+            _fail("--plot needs matplotlib: pip install 'emu4412[plot]'", 2)
         outputs.append(PlotWriter(machine, plot_file))
     if vcd_file:
         from .debug.vcd import VcdWriter
@@ -188,7 +190,10 @@ def shell(board, rootfs, timeout):
     from .console import Console
     from .machine import Machine
 
-    machine = Machine(board, rootfs, timeout_s=timeout, console=sys.stdout.write)
+    try:
+        machine = Machine(board, rootfs, timeout_s=timeout, console=sys.stdout.write)
+    except EmulatorError as e:
+        _fail(str(e), e.exit_status)
     console = Console(machine, sys.stdout, fancy=sys.stdout.isatty())
     number = 0
     while True:
@@ -218,6 +223,12 @@ def info(file):
         click.echo(describe(file))
     except InputError as e:
         _fail(str(e), 2)
+
+
+@main.command()
+def sdk():
+    """Print the SDK's path: make -C "$(emu4412 sdk)" M=$PWD modules builds a module."""
+    click.echo(data_dir("sdk"))
 
 
 @main.command("test")

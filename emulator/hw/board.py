@@ -13,6 +13,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..data import data_dir
 from ..errors import BoardError
 from ..trace import Tracer
 from .gpio_exynos import BankSpec, GpioBlockSpec, GpioController, GpioSpec
@@ -21,7 +22,7 @@ from .ports_test_device import PORT_DEVICE_KINDS
 from .key import Key
 from .led import Led
 
-BOARDS_DIR = Path(__file__).resolve().parents[2] / "boards"
+BOARDS_DIR = data_dir("boards")
 _REQUIRED = object()
 
 

@@ -85,8 +85,8 @@ def _comparable_junit(path):
 
 
 def test_parallel_run_reports_the_same_as_serial(tmp_path):
-    folder = scripts(tmp_path / "board", s1=SEED, s2=LED2_ON + "expect led LED3 on\n",
-                     s3=SEED, s4="./testled_app /dev/leddev 1 2\n", s5=SEED)
+    scripts(tmp_path / "board", s1=SEED, s2=LED2_ON + "expect led LED3 on\n",
+            s3=SEED, s4="./testled_app /dev/leddev 1 2\n", s5=SEED)
     serial = cli("test", "board", "--junit", "serial.xml", cwd=tmp_path)
     parallel = cli("test", "board", "-j", "2", "--junit", "parallel.xml", cwd=tmp_path)
     assert serial.returncode == parallel.returncode == 1
