@@ -10,7 +10,8 @@ import ctypes
 from unicorn import (Uc, UcError, UC_ARCH_ARM, UC_MODE_ARM, UC_HOOK_BLOCK, UC_HOOK_CODE,
                      UC_HOOK_INTR, UC_HOOK_MEM_READ, UC_HOOK_MEM_WRITE, UC_MEM_WRITE)
 from unicorn import arm_const as A
-from unicorn.unicorn_const import UC_CTL_TLB_FLUSH, UC_CTL_IO_WRITE, UC_ERR_OK, UC_PROT_ALL
+from unicorn.unicorn_const import (UC_CTL_TLB_FLUSH, UC_CTL_IO_WRITE, UC_ERR_INSN_INVALID,
+                                   UC_ERR_OK, UC_PROT_ALL)
 from unicorn.unicorn_py3.unicorn import uclib
 
 # CPSR mode field values (ARM ARM B1.3.1).
@@ -27,6 +28,8 @@ EXCP_SWI = 2
 EXCP_PREFETCH_ABORT = 3
 EXCP_DATA_ABORT = 4
 EXCP_BKPT = 7
+#: A raw memory hook's `access` argument for a write (hook_memory_raw callbacks).
+MEM_WRITE = UC_MEM_WRITE
 
 REG = {f"r{i}": getattr(A, f"UC_ARM_REG_R{i}") for i in range(13)}
 REG.update(sp=A.UC_ARM_REG_SP, lr=A.UC_ARM_REG_LR, pc=A.UC_ARM_REG_PC, cpsr=A.UC_ARM_REG_CPSR)
@@ -140,6 +143,8 @@ class Cpu:
         uc.ctl_set_cpu_model(UC_CPU_ARM_CORTEX_A9)
         self.uc = uc
         self._h = uc._uch
+        # Physical memory, RAM and MMIO alike: mem_read(pa, n) -> bytearray, mem_write(pa, data).
+        self.mem_read, self.mem_write = uc.mem_read, uc.mem_write
         self._buf = ctypes.c_uint64()
         self._pbuf = ctypes.byref(self._buf)
         self._callbacks = []         # ctypes callbacks must outlive the Unicorn instance
@@ -208,8 +213,27 @@ class Cpu:
         self._callbacks += [rd, wr]
         self._check(uclib.uc_mmio_map(self._h, base, size, rd, None, wr, None))
 
-    def flush_tlb(self):
+    def flush_tlb(self) -> None:
+        """Forget cached virtual-to-physical translations (after page tables changed)."""
         self.uc.ctl(UC_CTL_TLB_FLUSH, UC_CTL_IO_WRITE)
+
+    def flush_translations(self) -> None:
+        """Drop every translated block, so code translated before a hook was added or
+        removed runs with (or without) its calls."""
+        self.uc.ctl_flush_tb()
+
+    # -- context --------------------------------------------------------------------------
+    def save_context(self):
+        """The CPU's whole register state, for restore_context (nested guest calls)."""
+        return self.uc.context_save()
+
+    def restore_context(self, context) -> None:
+        self.uc.context_restore(context)
+
+    @staticmethod
+    def is_undefined_instruction(error: UcError) -> bool:
+        """Whether a UcError from start() is an undefined instruction (else a bad access)."""
+        return error.errno == UC_ERR_INSN_INVALID
 
     def forget_code(self, begin, end):
         """Drop translated blocks of [begin, end) after code there was replaced."""
@@ -346,6 +370,6 @@ class Cpu:
         self.uc.emu_stop()
 
 
-__all__ = ["Cpu", "RegBatch", "UcError", "USR_MODE", "SVC_MODE", "MODE_MASK", "CPSR_I",
+__all__ = ["Cpu", "RegBatch", "UcError", "MEM_WRITE", "USR_MODE", "SVC_MODE", "MODE_MASK", "CPSR_I",
            "CPSR_F", "CPSR_T", "EXCP_SWI", "EXCP_UDEF", "EXCP_PREFETCH_ABORT",
            "EXCP_DATA_ABORT", "EXCP_BKPT"]

@@ -7,23 +7,21 @@ needs. The console and the SDK drive a machine through its methods (insmod, run,
 import os
 import time
 
-from unicorn import UcError
-from unicorn.unicorn_const import UC_ERR_INSN_INVALID
-
-from .cpu import Cpu, PC
+from .cpu import PC, Cpu, UcError
 from .errors import GuestFault, InputError, LoaderError
 from .hw.board import build_hardware, load_board
 from .kernel.abi import MKDEV
 from .kernel.aeabi import Aeabi, UnwindPersonality
 from .kernel.chrdev import Chrdev
 from .kernel.clock import Clock
-from .kernel.entry import Entry, Fault, GuestCall
+from .kernel.entry import Entry, Fault, GuestCall, GuestCalls
 from .kernel.files import ConsoleFile
 from .kernel.hypercall import Hypercalls
 from .kernel.kuser import vectors_page
 from .kernel.lib import StringLib
 from .kernel.mm.ioremap import Ioremap
 from .kernel.mm.context import AtomicDelay
+from .kernel.mm.env import ServiceEnv
 from .kernel.mm.ledger import TrackedLedger
 from .kernel.mm.setup import MemoryManagement
 from .kernel.module import Modules
@@ -74,6 +72,9 @@ def _program_symbols(program, comm, lo, hi):
 
 
 class Machine:
+    """The composition root: builds every part in named steps, each part from the parts
+    built before it (passed to its constructor), then drives them for the console."""
+
     def __init__(self, board="fs4412", rootfs=".", timeout_s=10.0, console=None, tracer=None,
                  kasan=True, leak_check=True):
         """console(text) receives what the board prints on its serial console; kasan and
@@ -82,87 +83,114 @@ class Machine:
         self.tracer = tracer or Tracer()
         self.timeout_us = int(timeout_s * 1_000_000)
         self.spec = load_board(board)
+        self._fault = None
+        self._next_pid = 100
+        self.stdout = bytearray()        # what user programs wrote to the console
+        self.guest_errors = []
+        self._build_memory()
+        self._build_hardware()
+        self._build_kernel_core()
+        self._build_mm(kasan, leak_check)
+        self._build_drivers_core()
+        self._build_vfs_and_syscalls(rootfs)
+        self.tracer.subscribe("guest_error", self._guest_error)
+
+    # -- set-up, in order -----------------------------------------------------------------
+    def _build_memory(self):
+        """CPU, RAM, the kernel's page tables with the MMU on, the boot allocator."""
         self.cpu = cpu = Cpu()
         self.ram = ram = PhysicalMemory(cpu, self.spec.dram_base, self.spec.dram_size)
-        boot = BootAllocator(PHYS_OFFSET + 0x8000, KERNEL_RESERVED_END)
+        self._boot = boot = BootAllocator(PHYS_OFFSET + 0x8000, KERNEL_RESERVED_END)
         self.tables = tables = PageTables(ram, SWAPPER_PG_DIR, lambda: boot.alloc(PAGE_SIZE))
         tables.map_lowmem()
-        self.vm = vm = VirtualMemory(ram, tables)
+        self.vm = VirtualMemory(ram, tables)
         self._enable_mmu()
 
+    def _build_hardware(self):
+        """The board's devices from its description, attached to the MMIO bus."""
+        cpu = self.cpu
         self.hw = build_hardware(self.spec, self.tracer, pc_provider=lambda: cpu.reg(PC))
         self.bus = MmioBus(cpu, self.tracer, self.spec.dram_base, self.spec.dram_size)
         for region in self.hw.mmio_regions:
             self.bus.attach(region)
 
+    def _build_kernel_core(self):
+        """Service stubs, the kernel stack and the guest-call runner, time, printk."""
+        cpu, vm = self.cpu, self.vm
         self.hypercalls = hc = Hypercalls(cpu, vm, MODULES_VADDR)
-        kstack = boot.alloc(THREAD_SIZE, align=THREAD_SIZE)     # thread_info at its base
-        self.entry = Entry(cpu, hc, phys_to_virt(kstack + THREAD_SIZE), kstack + THREAD_SIZE)
+        kstack = self._boot.alloc(THREAD_SIZE, align=THREAD_SIZE)     # thread_info at its base
+        self._kstack = kstack
+        self.symbolize = Symbolizer(hc.name_at)
+        self.guest = GuestCalls(cpu, hc, phys_to_virt(kstack + THREAD_SIZE), self.symbolize)
         cpu.count_instructions()
         self.clock = Clock(lambda: cpu.instructions)
         self.log = LogBuffer(self.clock, self.tracer, console=self._console_line)
-        self.symbolize = Symbolizer(hc.name_at)
-        self.entry.symbolize = self.symbolize
-        caller = lambda: hc.caller  # noqa: E731  (the service call's return address)
         self.printk = Printk(self.log, vm, self.symbolize)
-        kprint = self.printk.kernel
         self.ledger = TrackedLedger(lambda addr: self.modules.owner_of(addr),
                                     self.symbolize.short)
-        self.ioremap = Ioremap(tables, cpu, self.bus, self.bus.is_ram, self.ledger, kprint, caller)
+
+    def _build_mm(self, kasan, leak_check):
+        """ioremap, then memory management (pages, slab, kmalloc, vmalloc, ...)."""
+        cpu, vm, hc = self.cpu, self.vm, self.hypercalls
+        env = ServiceEnv(printk=self.printk.kernel, symbolize=self.symbolize,
+                         caller=lambda: hc.caller, current=self._current_task,
+                         ledger=self.ledger)
+        self.ioremap = Ioremap(self.tables, cpu, self.bus, self.bus.is_ram, self.ledger,
+                               env.printk, env.caller)
         self.mm = mm = MemoryManagement(
-            ram, cpu, tables, vm, phys_to_virt(kstack), kprint, self.symbolize, caller,
-            self._current_task, self.entry.call_nested, self.ledger, self.ioremap.vmalloc,
+            self.ram, cpu, self.tables, vm, phys_to_virt(self._kstack), env,
+            self.guest.call_nested, hc.address, self.ioremap.vmalloc,
             lambda: self.ioremap.mappings, kasan=kasan, leak_check=leak_check)
         self.frames = mm.frames("anon")
         self.kmalloc = mm.kmalloc
         self.kasan_reports = mm.kasan.reports if mm.kasan is not None else None
+
+    def _build_drivers_core(self):
+        """The services drivers call (chrdev, resources, port I/O, mmap, string, uaccess,
+        ...), registered as exports; then the stub page, the vectors and the module loader."""
+        cpu, vm, hc, mm = self.cpu, self.vm, self.hypercalls, self.mm
+        kprint, caller = self.printk.kernel, mm.env.caller
         self.chrdev = Chrdev(vm, self.kmalloc, self.ledger, caller)
         self.resources = Resources(vm, self.kmalloc, self.ledger, kprint, caller)
         seed_iomem(self.resources, self.spec.dram_base, self.spec.dram_size, KERNEL_RESERVED_END,
                    [(f"{r.base:08x}.pinctrl", r.base, r.size) for r in self.hw.gpio.regions]
                    + ([(r.name, r.base, r.size)] if (r := self.hw.ioport) else []))
-        self.ioports = IoPorts(tables, self.hw.ioport, self.resources, self.ioremap.vmalloc)
-        for name, va in self.resources.data_symbols().items():
-            hc.export_data(name, va)
-        self.mmap = Mmap(vm, tables, cpu, self.bus, self.kmalloc, kprint, mm.memmap.pfn_of,
+        self.ioports = IoPorts(self.tables, self.hw.ioport, self.resources, self.ioremap.vmalloc)
+        self.mmap = Mmap(vm, self.tables, cpu, self.bus, self.kmalloc, kprint, mm.memmap.pfn_of,
                          self._kill)
-        for name, va in self.mmap.data_symbols().items():
-            hc.export_data(name, va)
+        for provider in (self.resources, self.mmap):
+            for name, va in provider.data_symbols().items():
+                hc.export_data(name, va)
         for provider in (self.printk, StringLib(mm.checked(vm, caller), self.symbolize),
                          Aeabi(kprint), self.chrdev, self.ioremap, Uaccess(mm.checked(vm, caller)),
                          AtomicDelay(self.clock, mm.context), UnwindPersonality(), self.resources,
                          self.ioports, self.mmap, *mm.providers):
             hc.register(provider)
+        boot = self._boot
         self._map_page(MODULES_VADDR, boot.alloc(PAGE_SIZE), self._stub_page(), KERNEL_RWX)
-        resolve = lambda name: mm.resolve(name, hc.address)  # noqa: E731  (fast paths first)
-        mm.set_resolver(resolve)
         self._map_page(VECTORS_BASE, boot.alloc(PAGE_SIZE), vectors_page(), USER_RX)
+        self.modules = Modules(self.tables, mm.frames("module"), self.ram, vm, cpu, mm.resolve,
+                               self.guest, self.symbolize, self.ledger, kprint, self.timeout_us)
 
-        self.modules = Modules(tables, mm.frames("module"), ram, vm, cpu, resolve, self.entry,
-                               self.symbolize, self.ledger, kprint, self.timeout_us)
-        self.page_cache = PageCache(mm.frames("file"), ram)
+    def _build_vfs_and_syscalls(self, rootfs):
+        """The root filesystem with /proc, the syscall table, and the exception entry."""
+        self.page_cache = PageCache(self.mm.frames("file"), self.ram)
         self.vfs = Vfs(rootfs)
         self.vfs.add_proc("devices", self.chrdev.proc_devices)
         self.vfs.add_proc("modules", self.modules.proc_modules)
         self.vfs.add_proc("iomem", self.resources.proc_iomem)
         self.vfs.add_proc("ioports", self.resources.proc_ioports)
-        for name, render in mm.proc_files(self._ioremap_caller).items():
+        for name, render in self.mm.proc_files(self._ioremap_caller).items():
             self.vfs.add_proc(name, render)
-        self.syscalls = Syscalls(vm, self.vfs, self.chrdev, self.kmalloc, self.clock, cpu,
-                                 self.modules.module_get, self._unknown_syscall)
-        self.entry.syscall = self.syscalls
-        self.syscalls.mmap = self.mmap
-        self.devmem = DevMem(self.mmap, vm, self.bus, ram)
-        self.syscalls.special_open[MEM_RDEV] = self.devmem.open
-        self.entry.user_fault = self._user_fault
-        self.entry.on_fault = self._on_fault
-        self._fault = None
-        self._next_pid = 100
-        self.stdout = bytearray()        # what user programs wrote to the console
-        self.guest_errors = []
-        self.tracer.subscribe("guest_error", self._guest_error)
+        self.devmem = DevMem(self.mmap, self.vm, self.bus, self.ram)
+        self.syscalls = Syscalls(self.vm, self.vfs, self.chrdev, self.kmalloc, self.clock,
+                                 self.cpu, self.modules.module_get, self._unknown_syscall,
+                                 mmap=self.mmap, special_open={MEM_RDEV: self.devmem.open})
+        self.entry = Entry(self.cpu, self.hypercalls, self.guest, self._kstack + THREAD_SIZE,
+                           syscall=self.syscalls, on_fault=self._on_fault,
+                           user_fault=self._user_fault)
 
-    # -- set-up ---------------------------------------------------------------------------
+    # -- set-up helpers -------------------------------------------------------------------
     def _enable_mmu(self):
         cpu = self.cpu
         cpu.set_cp15(2, 0, 0, 2, 0)                      # TTBCR: TTBR0 for the whole space
@@ -213,10 +241,10 @@ class Machine:
             name, shown = self.syscalls.describe(nr, args)
             tracer.publish("syscall", nr=nr, name=name, args=shown, result=result)
 
-        self.entry.on_syscall = on_syscall
+        self.entry.observe_syscalls(on_syscall)
         self.mm.fast_off("trace")          # every service call must reach the observer
-        hc.observer = lambda name, args, result: tracer.publish(
-            "hypercall", name=name, args=list(args), result=result, caller=hc.caller)
+        hc.observe(lambda name, args, result: tracer.publish(
+            "hypercall", name=name, args=list(args), result=result, caller=hc.caller))
 
     def track_access_pc(self):
         """Give MMIO events the exact PC of the access (a memory hook over peripheral space).
@@ -261,7 +289,7 @@ class Machine:
     def _uc_fault(self, err):
         """Turn a Unicorn error (undefined instruction, unmapped physical access) into a fault."""
         regs = self.cpu.regs()
-        kind = "undefined instruction" if err.errno == UC_ERR_INSN_INVALID else "data abort"
+        kind = "undefined instruction" if self.cpu.is_undefined_instruction(err) else "data abort"
         self._on_fault(Fault(kind, regs["pc"], regs["cpsr"] & 0x1F == 0x10, regs))
 
     # -- the console's commands -------------------------------------------------------------
@@ -318,7 +346,7 @@ class Machine:
         self.syscalls.process = proc
         try:
             _, user_fault = self._guarded(
-                lambda: self.entry.run_user(program.entry, sp, self.timeout_us,
+                lambda: self.guest.run_user(program.entry, sp, self.timeout_us,
                                             what=f"{path}"), proc)
             if user_fault is not None:
                 signo, message = FAULT_SIGNALS[user_fault.kind]
@@ -341,7 +369,7 @@ class Machine:
                 return stop.value
             if not isinstance(call, GuestCall):
                 raise TypeError(call)
-            value = self.entry.call(call.fn, call.args, self.timeout_us)
+            value = self.guest.call(call.fn, call.args, self.timeout_us)
             if value is None:
                 return None
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ..cpu import MODE_MASK, PC, SP, USR_MODE
 from ..errors import CommandFailed
+from ..kernel.entry import SvcFrame
 from ..memory.mmu import GuestFaultAccess
 from .disasm import disassemble
 from .unwind import backtrace
@@ -67,13 +68,13 @@ class Debugger:
         """Arm the code hook (call while the guest is not running)."""
         if self._code_hook is None:
             self._code_hook = self.m.cpu.hook_code(self._on_code)
-            self.m.cpu.uc.ctl_flush_tb()
+            self.m.cpu.flush_translations()
 
     def detach(self):
         if self._code_hook is not None:
             self.m.cpu.unhook(self._code_hook)
             self._code_hook = None
-            self.m.cpu.uc.ctl_flush_tb()
+            self.m.cpu.flush_translations()
         for watch in self.watches:
             for handle in watch.handles:
                 self.m.cpu.unhook(handle)
@@ -379,9 +380,9 @@ class Debugger:
         if user is not None and regs["cpsr"] & MODE_MASK != USR_MODE:
             # Kernel code running for a syscall: continue from the caller's user registers.
             uregs = {f"r{i}": 0 for i in range(13)}
-            uregs.update(r0=user[0], r1=user[1], r2=user[2], r3=user[3], r4=user[4],
-                         r5=user[5], r7=user[6], r12=user[7], pc=user[8], sp=user[10],
-                         lr=user[11])
+            saved = SvcFrame.as_dict(user)
+            del saved["cpsr"]
+            uregs.update(saved)
             frames = frames + [None] + backtrace(self.m.vm, self.m.symbolize, uregs)
         n = 0
         for frame in frames:

@@ -5,17 +5,31 @@
 - any other `svc` from user mode: a system call (r7 = number, r0-r5 = arguments).
 - data/prefetch aborts and undefined instructions: faults, handed to `on_fault`.
 
-A syscall handler returns an int, or is a generator that yields GuestCall(fn, args) to run
-driver code (fops->open, ->unlocked_ioctl, ...) and receives its r0. Guest calls made that way
-run inside the same emu_start (the hook switches the CPU to SVC mode and back), so an ioctl
-round trip costs two hook entries and no emu_start restart.
+How a syscall reaches a driver (docs/ARCHITECTURE.md, "The data flow of an ioctl"): the
+program's `svc #0` raises the CPU's SVC exception; Unicorn calls `Entry._on_svc` from its
+interrupt hook with the guest stopped at the instruction after the svc. Entry reads the
+registers once (an `SvcFrame`), and hands r7 and r0-r5 to the syscall table
+(kernel/syscalls.py), whose handler returns a `SyscallResult`:
+
+- an int: the syscall's result, written to r0; the guest resumes in user space.
+- a `TailCall(fn, args)`: guest kernel code (a driver's ->unlocked_ioctl) whose r0 is the
+  result as it stands. Entry switches the CPU to SVC mode on the kernel stack and enters fn
+  with lr at the ret_fast_syscall trampoline, which returns to user space by itself.
+- a generator yielding `GuestCall(fn, args)`: each call runs fn in kernel mode and sends back
+  its r0 (fops->open, then more work in Python, ...); the generator's return value is the
+  result, or `EXIT` when the process ended (exit_group, a fatal signal).
+
+Guest calls made that way run inside the same emu_start (the hook switches the CPU to SVC
+mode and back), so an ioctl round trip costs one or two hook entries and no emu_start restart.
+Top-level runs (module init/exit, a program) go through `GuestCalls`.
 """
 
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from ..cpu import (CPSR_T, EXCP_DATA_ABORT, EXCP_PREFETCH_ABORT, EXCP_SWI,
-                   EXCP_UDEF, EXCP_BKPT, MODE_MASK, PC, SP, SVC_MODE, USR_MODE)
+                   EXCP_UDEF, EXCP_BKPT, MODE_MASK, PC, SP, SVC_MODE, USR_MODE, Cpu)
 from ..errors import GuestTimeout
 
 
@@ -43,6 +57,29 @@ class Fault:
     regs: dict
 
 
+class SvcFrame:
+    """The registers saved at every svc, read with one batch call: a syscall's arguments and
+    what it must give back, a service call's arguments and caller. The frame itself is the
+    plain list the batch returns (no object per svc); these names index it."""
+    NAMES = ("r0", "r1", "r2", "r3", "r4", "r5", "r7", "r12", "pc", "cpsr", "sp", "lr")
+    ARGS = slice(0, 6)         # r0-r5: a syscall's arguments
+    NR = 6                     # r7: the syscall number
+    IP = 7                     # r12
+    PC = 8                     # the address after the svc
+    CPSR = 9
+    SP = 10
+    LR = 11                    # a service call's return address
+
+    @classmethod
+    def as_dict(cls, frame):
+        """{register name: value} of a saved frame (debugger backtraces)."""
+        return dict(zip(cls.NAMES, frame))
+
+
+# Module-level copies of the indices for the svc path (a global read is the cheapest).
+_NR, _IP, _PC, _CPSR = SvcFrame.NR, SvcFrame.IP, SvcFrame.PC, SvcFrame.CPSR
+
+
 #: The exception kinds handed to on_fault, by Unicorn interrupt number.
 FAULT_KINDS = {
     EXCP_DATA_ABORT: "data abort",
@@ -68,38 +105,123 @@ class _Frame:
         self.gen, self.saved, self.syscall = gen, saved, syscall
 
 
+class GuestCalls:
+    """Runs guest kernel code and user programs from the host, on the kernel stack.
+
+    `frames` holds the host side of the syscalls in progress on that stack (Entry pushes and
+    pops them); every top-level run starts with none.
+    """
+
+    def __init__(self, cpu: Cpu, hypercalls, kernel_stack_top: int,
+                 symbolize: Callable[[int], str]):
+        self.cpu = cpu
+        self._exit_addr = hypercalls.exit_addr
+        self.kernel_stack_top = kernel_stack_top
+        self._symbolize = symbolize
+        self.frames: list[_Frame] = []
+        self.stopped = False
+        self._r0 = cpu.batch(["r0"])
+        self._top = cpu.batch(["cpsr", "sp", "lr", "r0", "r1", "r2", "r3"])
+        self._exec = cpu.batch(["cpsr", "sp", "lr"] + [f"r{i}" for i in range(13)])
+
+    def stop(self) -> None:
+        """Stop the CPU: the run in progress ends (a fault, the process exited)."""
+        self.stopped = True
+        self.cpu.stop()
+
+    def _run(self, begin, until, timeout_us, what):
+        self.stopped = False
+        self.frames.clear()
+        self.cpu.start(begin, until, timeout_us)
+        if not self.stopped and self.cpu.reg(PC) != until:
+            self.frames.clear()
+            pc = self.cpu.reg(PC)
+            raise GuestTimeout(f"timeout: {what} did not finish within {timeout_us / 1e6:g} s "
+                               f"(PC at {self._symbolize(pc)})")
+
+    def call(self, fn: int, args: tuple = (), timeout_us: int = 0,
+             what: str = "guest code") -> int | None:
+        """Run guest kernel function fn(args) to completion from the host; return its r0.
+
+        Returns None if execution stopped for another reason (a fault, already reported
+        through on_fault). Raises GuestTimeout when the timeout expires first.
+        """
+        exit_addr = self._exit_addr
+        self._top.write((KERNEL_CPSR, self.kernel_stack_top, exit_addr,
+                         *(tuple(args) + (0, 0, 0, 0))[:4]))
+        self._run(fn, exit_addr, timeout_us, what)
+        return None if self.stopped else self._r0.read()[0]
+
+    def call_nested(self, fn: int, args: tuple = ()) -> int:
+        """Run guest kernel function fn(args) from inside a service call; return its r0.
+
+        For services that call back into the module (a slab constructor, a timer function):
+        a nested emu_start on the caller's stack, the caller's registers saved around it.
+        It has no timer of its own (Unicorn 2.1.4 aborts joining a nested timer thread); the
+        outer run's timeout still stops it. If fn faults, the fault is reported as usual,
+        the outer run stops too, and 0 is returned to the service.
+        """
+        cpu, exit_addr = self.cpu, self._exit_addr
+        context = cpu.save_context()
+        sp = (cpu.reg(SP) - 8) & ~7
+        self._top.write((KERNEL_CPSR, sp, exit_addr, *(tuple(args) + (0, 0, 0, 0))[:4]))
+        stopped = self.stopped
+        try:
+            cpu.start(fn, exit_addr, 0)
+            result = self._r0.read()[0] if cpu.reg(PC) == exit_addr else None
+        finally:
+            cpu.restore_context(context)
+        if result is None:
+            self.stop()             # a fault or the outer timeout: the outer run stops too
+            return 0
+        self.stopped = stopped
+        return result
+
+    def run_user(self, entry: int, sp: int, timeout_us: int, what: str = "program") -> None:
+        """Run user code from entry until its process exits or dies (both stop the CPU)."""
+        # ELF_PLAT_INIT: a new program starts with r0 (its rtld_fini) and the rest zeroed.
+        self._exec.write((USR_MODE, sp) + (0,) * 14)
+        self._run(entry, self._exit_addr, timeout_us, what)
+
+
 class Entry:
-    def __init__(self, cpu, hypercalls, kernel_stack_top, kernel_stack_phys_top):
+    """The exception vector: dispatches every svc and fault the CPU raises."""
+
+    def __init__(self, cpu: Cpu, hypercalls, guest: GuestCalls, kernel_stack_phys_top: int,
+                 syscall: "Callable[[int, list[int]], SyscallResult]",
+                 on_fault: Callable[[Fault], None],
+                 user_fault: "Callable[[dict], Generator | None] | None" = None):
+        """syscall(nr, args) is the syscall table; on_fault(fault) reports a fault (the CPU
+        is already stopped); user_fault(regs) -> a generator filling the page (returning
+        r0) or None: a user data abort in a file mapping (kernel/mmap.py), after which the
+        instruction is retried."""
         self.cpu = cpu
         self._hc = hypercalls
+        self._guest = guest
         self._stub_lo, self._resume = hypercalls.stubs_start, hypercalls.resume_addr + 4
-        self._kstack = kernel_stack_top
-        self.syscall = None            # callable(nr, args) -> int | generator
-        self.on_fault = None           # callable(Fault) -> None (must stop the CPU)
-        # user_fault(regs) -> generator filling the page (returning r0) or None: a user data
-        # abort in a file mapping (kernel/mmap.py); the instruction is retried after it.
-        self.user_fault = None
-        self.symbolize = lambda addr: f"{addr:#010x}"
+        self._kstack = guest.kernel_stack_top
+        self._table = syscall
+        self._report_fault = on_fault
+        self._user_fault = user_fault
         self.on_syscall = None         # on_syscall(nr, args, result) when tracing
-        self.syscall_regs = None
-        self._frames = []
-        self.stopped = False
+        self.syscall_regs = None       # the SvcFrame of the syscall in progress
+        self._frames = guest.frames
         self.syscalls = 0
-        # One read serves every svc: a syscall's arguments and what it must give back
-        # (r0-r5, r7, r12, pc, cpsr), and a service call's arguments and caller (sp, lr).
-        self._svc_in = cpu.batch(["r0", "r1", "r2", "r3", "r4", "r5", "r7", "r12", "pc", "cpsr",
-                                  "sp", "lr"])
+        self._svc_in = cpu.batch(list(SvcFrame.NAMES))
         self._r0 = cpu.batch(["r0"])
         self._enter = cpu.batch(["cpsr", "sp", "lr", "r0", "r1", "r2", "r3", "pc"])
         self._leave = cpu.batch(["cpsr", "r0", "r1", "r2", "r3", "r12", "pc"])
         self._tail_enter = cpu.batch(["cpsr", "sp", "lr", "spsr", "r0", "r1", "r2", "r3", "pc"])
         self._saved = cpu.phys_words(kernel_stack_phys_top - 20, 5)
-        self._top = cpu.batch(["cpsr", "sp", "lr", "r0", "r1", "r2", "r3"])
-        self._exec = cpu.batch(["cpsr", "sp", "lr"] + [f"r{i}" for i in range(13)])
         self._handlers = {EXCP_SWI: self._on_svc}
         for intno in FAULT_KINDS:
             self._handlers[intno] = self._on_fault
         cpu.hook_interrupts(self._on_interrupt)
+
+    def observe_syscalls(self, observer: Callable[[int, list[int], object], None]) -> None:
+        """Call observer(nr, args, result) as each syscall returns (tracing: tail calls then
+        come back through the resume slot, a hook more per syscall)."""
+        self.on_syscall = observer
 
     # -- dispatch -------------------------------------------------------------------------
     def _on_interrupt(self, intno):
@@ -111,7 +233,7 @@ class Entry:
 
     def _on_svc(self, _intno):
         vals = self._svc_in.read()
-        pc = vals[8]
+        pc = vals[_PC]
         if self._stub_lo < pc <= self._hc.stubs_end:
             self._hc.dispatch(pc, vals)
         elif pc == self._resume:
@@ -120,17 +242,17 @@ class Entry:
             self._syscall(vals)
 
     def _syscall(self, vals):
-        if vals[9] & MODE_MASK != USR_MODE:
+        if vals[_CPSR] & MODE_MASK != USR_MODE:
             self._on_fault(EXCP_UDEF)     # svc from kernel code outside a stub
             return
         self.syscalls += 1
         self.syscall_regs = vals           # the caller's user registers (debugger backtraces)
-        result = self.syscall(vals[6], vals[:6])
+        result = self._table(vals[_NR], vals[:6])
         kind = type(result)
         traced = self.on_syscall is not None
         if kind is int:
             if traced:
-                self.on_syscall(vals[6], vals[:6], result)
+                self.on_syscall(vals[_NR], vals[:6], result)
             self._r0.write((result,))
         elif kind is TailCall and not traced:
             self._tail_call(result, vals)
@@ -156,13 +278,13 @@ class Entry:
         self._frames.pop()
         s = frame.saved
         if self.on_syscall is not None and frame.syscall:
-            self.on_syscall(s[6], s[:6], result)
+            self.on_syscall(s[_NR], s[:6], result)
         if result is EXIT:
             self._frames.clear()
-            self._stop()
+            self._guest.stop()
             return
-        pc = s[8] | (1 if s[9] & CPSR_T else 0)
-        self._leave.write((s[9], result, s[1], s[2], s[3], s[7], pc))
+        pc = s[_PC] | (1 if s[_CPSR] & CPSR_T else 0)
+        self._leave.write((s[_CPSR], result, s[1], s[2], s[3], s[_IP], pc))
 
     def _enter_guest(self, call):
         self._enter.write((KERNEL_CPSR, self._kstack, self._hc.resume_addr,
@@ -170,80 +292,22 @@ class Entry:
 
     def _tail_call(self, call, vals):
         # The trampoline pops r1-r3, ip and the user pc, then `movs pc, lr` restores CPSR.
-        self._saved.write_words((vals[1], vals[2], vals[3], vals[7], vals[8]))
+        self._saved.write_words((vals[1], vals[2], vals[3], vals[_IP], vals[_PC]))
         self._tail_enter.write((KERNEL_CPSR, self._kstack - 20, self._hc.tail_return_addr,
-                                vals[9], *(tuple(call.args) + (0, 0, 0, 0))[:4], call.fn))
+                                vals[_CPSR], *(tuple(call.args) + (0, 0, 0, 0))[:4], call.fn))
 
     def _on_fault(self, intno):
         regs = self.cpu.regs()
         user = regs["cpsr"] & MODE_MASK == USR_MODE
-        if user and intno == EXCP_DATA_ABORT and self.user_fault is not None:
-            gen = self.user_fault(regs)
+        if user and intno == EXCP_DATA_ABORT and self._user_fault is not None:
+            gen = self._user_fault(regs)
             if gen is not None:               # handled like a syscall that returns r0
                 self._frames.append(_Frame(gen, self._svc_in.read(), syscall=False))
                 self._advance(None)
                 return
         self._frames.clear()
-        self._stop()
-        self.on_fault(Fault(FAULT_KINDS.get(intno, f"exception {intno}"), regs["pc"], user, regs))
-
-    # -- top-level runs -------------------------------------------------------------------
-    def _stop(self):
-        self.stopped = True
-        self.cpu.stop()
-
-    def _run(self, begin, until, timeout_us, what):
-        self.stopped = False
-        self._frames.clear()
-        self.cpu.start(begin, until, timeout_us)
-        if not self.stopped and self.cpu.reg(PC) != until:
-            self._frames.clear()
-            pc = self.cpu.reg(PC)
-            raise GuestTimeout(f"timeout: {what} did not finish within {timeout_us / 1e6:g} s "
-                               f"(PC at {self.symbolize(pc)})")
-
-    def call(self, fn, args=(), timeout_us=0, what="guest code"):
-        """Run guest kernel function fn(args) to completion from the host; return its r0.
-
-        Returns None if execution stopped for another reason (a fault, already reported
-        through on_fault). Raises GuestTimeout when the timeout expires first.
-        """
-        exit_addr = self._hc.exit_addr
-        self._top.write((KERNEL_CPSR, self._kstack, exit_addr,
-                         *(tuple(args) + (0, 0, 0, 0))[:4]))
-        self._run(fn, exit_addr, timeout_us, what)
-        return None if self.stopped else self._r0.read()[0]
-
-    def call_nested(self, fn, args=()):
-        """Run guest kernel function fn(args) from inside a service call; return its r0.
-
-        For services that call back into the module (a slab constructor, a timer function):
-        a nested emu_start on the caller's stack, the caller's registers saved around it.
-        It has no timer of its own (Unicorn 2.1.4 aborts joining a nested timer thread); the
-        outer run's timeout still stops it. If fn faults, the fault is reported as usual,
-        the outer run stops too, and 0 is returned to the service.
-        """
-        cpu, exit_addr = self.cpu, self._hc.exit_addr
-        context = cpu.uc.context_save()
-        sp = (cpu.reg(SP) - 8) & ~7
-        self._top.write((KERNEL_CPSR, sp, exit_addr, *(tuple(args) + (0, 0, 0, 0))[:4]))
-        stopped = self.stopped
-        try:
-            cpu.start(fn, exit_addr, 0)
-            result = self._r0.read()[0] if cpu.reg(PC) == exit_addr else None
-        finally:
-            cpu.uc.context_restore(context)
-        if result is None:
-            self._stop()            # a fault or the outer timeout: the outer run stops too
-            return 0
-        self.stopped = stopped
-        return result
-
-    def run_user(self, entry, sp, timeout_us, what="program"):
-        """Run user code from entry until its process exits or dies (both stop the CPU)."""
-        # ELF_PLAT_INIT: a new program starts with r0 (its rtld_fini) and the rest zeroed.
-        self._exec.write((USR_MODE, sp) + (0,) * 14)
-        self._run(entry, self._hc.exit_addr, timeout_us, what)
+        self._guest.stop()
+        self._report_fault(Fault(FAULT_KINDS.get(intno, f"exception {intno}"), regs["pc"], user, regs))
 
 
 class _Exit:
@@ -254,4 +318,9 @@ class _Exit:
 #: Returned by a syscall generator that ends the process (exit_group, fatal signal).
 EXIT = _Exit()
 
-__all__ = ["Entry", "GuestCall", "TailCall", "Fault", "EXIT", "signed", "GuestTimeout"]
+#: What a syscall handler returns (see the module docstring): a result, a tail call into
+#: guest code, or a generator of guest calls that returns the result (or EXIT).
+SyscallResult = int | TailCall | Generator[GuestCall, int, "int | _Exit"]
+
+__all__ = ["Entry", "GuestCalls", "GuestCall", "TailCall", "Fault", "EXIT", "SvcFrame",
+           "SyscallResult", "signed", "GuestTimeout"]

@@ -10,7 +10,10 @@ registered with :meth:`Hypercalls.register`, so each subsystem keeps its own sta
 import inspect
 import struct
 
+from .entry import SvcFrame
 
+
+_LR, _SP = SvcFrame.LR, SvcFrame.SP
 STUB_SIZE = 8
 SVC_0 = 0xEF000000
 BX_LR = 0xE12FFF1E
@@ -100,6 +103,10 @@ class Hypercalls:
         self._data = {}            # exported data objects: name -> guest address
 
 
+    def observe(self, observer):
+        """Call observer(name, args, result) after every service call (tracing)."""
+        self.observer = observer
+
     def register(self, provider):
         """Add every @export method of provider."""
         for _, fn in inspect.getmembers(provider, callable):
@@ -150,17 +157,17 @@ class Hypercalls:
     def dispatch(self, pc, vals):
         """Run the service whose `svc` just executed (pc is the address after it).
 
-        vals: the registers Entry read (r0-r5, r7, r12, pc, cpsr, sp, lr).
+        vals: the SvcFrame Entry read.
         """
         service = self._services[(pc - 4 - self.stubs_start) >> 3]
         self.count += 1
         service.calls += 1
-        self.caller = vals[11]
+        self.caller = vals[_LR]
         n = service.nargs
         if n <= 4 and not service.varargs:
             args = vals[:n]
         else:
-            sp = vals[10]
+            sp = vals[_SP]
             args = vals[:min(n, 4)] + [self._vm.read_u32(sp + 4 * i) for i in range(n - 4)]
             if service.varargs:
                 args.append(VarArgs(vals[:4], n, sp + 4 * max(0, n - 4), self._vm.read_u32))

@@ -40,10 +40,11 @@ class Module:
 
 
 class Modules:
-    def __init__(self, tables, frames, ram, vm, cpu, resolve, entry, symbolizer, ledger,
+    def __init__(self, tables, frames, ram, vm, cpu, resolve, guest, symbolizer, ledger,
                  kernel_printk, timeout_us):
+        """guest: the GuestCalls that run a module's init and exit (kernel/entry.py)."""
         self._tables, self._frames, self._ram, self._vm = tables, frames, ram, vm
-        self._cpu, self._resolve, self._entry = cpu, resolve, entry
+        self._cpu, self._resolve, self._guest = cpu, resolve, guest
         self._symbolizer, self._ledger, self._printk = symbolizer, ledger, kernel_printk
         self.timeout_us = timeout_us
         self.area = VmArea(MODULES_VADDR + PAGE_SIZE, MODULES_END)   # first page: stubs
@@ -107,7 +108,7 @@ class Modules:
         self._symbolizer.add(SymbolTable(name, ((s.addr, s.size, s.name) for s in linked.symbols),
                                          base, base + size, linked.mapping_symbols, exidx))
         if linked.init:
-            ret = self._entry.call(linked.init, (), self.timeout_us, what=f"{name} init")
+            ret = self._guest.call(linked.init, (), self.timeout_us, what=f"{name} init")
             if ret is None:          # the init crashed; the machine reports the oops
                 return module
             ret = signed(ret)
@@ -153,7 +154,7 @@ class Modules:
         if module.linked.init and not module.linked.exit:
             raise CommandFailed(f"rmmod: can't unload module '{name}': {strerror(EBUSY)}")
         if module.linked.exit:
-            if self._entry.call(module.linked.exit, (), self.timeout_us,
+            if self._guest.call(module.linked.exit, (), self.timeout_us,
                                 what=f"{name} exit") is None:
                 return None
         leaks = self._ledger.held_by(name)

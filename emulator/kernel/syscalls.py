@@ -41,15 +41,17 @@ def _s32(v):
 
 
 class Syscalls:
-    def __init__(self, vm, vfs, chrdev, kmalloc, clock, cpu, module_get, log_unknown):
+    def __init__(self, vm, vfs, chrdev, kmalloc, clock, cpu, module_get, log_unknown,
+                 mmap=None, special_open=None):
+        """mmap: the file-mapping layer (kernel/mmap.py; None: no mmap); special_open:
+        rdev -> open(flags) for kernel-side devices (/dev/mem)."""
         self.vm, self.vfs, self.chrdev, self.kmalloc = vm, vfs, chrdev, kmalloc
         self.clock, self.cpu, self.module_get = clock, cpu, module_get
         self._log_unknown = log_unknown
         self._unknown_seen = set()
         self.process = None
-        self.mmap = None          # the file-mapping layer (kernel/mmap.py), when wired
-        self.special_open = {}    # rdev -> open(flags) for kernel-side devices (/dev/mem)
-        self.observer = None      # called as observer(nr, name, args, result) when set
+        self.mmap = mmap
+        self.special_open = dict(special_open or {})
         self._handlers = {nr: fn.__get__(self) for nr, fn in _TABLE.items()}
         self._arity = {nr: sum(1 for p in inspect.signature(fn).parameters.values()
                                if p.kind is p.POSITIONAL_OR_KEYWORD) - 1

@@ -11,23 +11,23 @@ class PhysicalMemory:
 
     def __init__(self, cpu, base, size):
         self.base, self.size = base, size
-        self._uc = cpu.uc
+        self._read, self._write = cpu.mem_read, cpu.mem_write
         cpu.map_ram(base, size)
 
     def read(self, pa, n):
-        return bytes(self._uc.mem_read(pa, n))
+        return bytes(self._read(pa, n))
 
     def write(self, pa, data):
-        self._uc.mem_write(pa, bytes(data))
+        self._write(pa, bytes(data))
 
     def read_u32(self, pa):
-        return int.from_bytes(self._uc.mem_read(pa, 4), "little")
+        return int.from_bytes(self._read(pa, 4), "little")
 
     def write_u32(self, pa, value):
-        self._uc.mem_write(pa, (value & 0xFFFFFFFF).to_bytes(4, "little"))
+        self._write(pa, (value & 0xFFFFFFFF).to_bytes(4, "little"))
 
     def fill(self, pa, byte, n):
-        self._uc.mem_write(pa, bytes([byte]) * n)
+        self._write(pa, bytes([byte]) * n)
 
 
 class BootAllocator:

@@ -24,7 +24,7 @@ def _code(m, *words):
 
 def test_host_call_returns_r0(m):
     fn = _code(m, *ADD_ONE)
-    assert m.entry.call(fn, (41,), 1_000_000) == 42
+    assert m.guest.call(fn, (41,), 1_000_000) == 42
 
 
 def test_nested_call_from_a_service(m):
@@ -33,7 +33,7 @@ def test_nested_call_from_a_service(m):
     class CallBack:
         @export("call_me_back")
         def call_me_back(self, fn, x):
-            return m.entry.call_nested(fn, (x,)) * 10
+            return m.guest.call_nested(fn, (x,)) * 10
 
     m.hypercalls.register(CallBack())
     m.ram.write(m.tables.translate(m.hypercalls.page_va), m.hypercalls.stub_page())
@@ -41,11 +41,11 @@ def test_nested_call_from_a_service(m):
     # push {lr}; mov r1, #41; ldr r0, =callee; ldr ip, =stub; blx ip; pop {pc}
     caller = _code(m, 0xE52DE004, 0xE3A01029, 0xE59F0008, 0xE59FC008, 0xE12FFF3C, 0xE49DF004,
                    callee, stub)
-    assert m.entry.call(caller, (), 1_000_000) == 420
+    assert m.guest.call(caller, (), 1_000_000) == 420
 
 
 def test_endless_guest_code_times_out(m):
     from emulator.errors import GuestTimeout
     loop = _code(m, 0xEAFFFFFE)                          # b .
     with pytest.raises(GuestTimeout, match="did not finish within 0.2 s"):
-        m.entry.call(loop, (), 200_000)
+        m.guest.call(loop, (), 200_000)

@@ -44,10 +44,10 @@ def test_out_of_bounds_store_is_reported_once_with_the_object():
     m = machine()
     obj = m.kmalloc.kmalloc(100, GFP_KERNEL)
     store = guest_routine(m, STRB_R1_R0, BX_LR)
-    m.entry.call(store, (obj + 99, 1))                 # inside: fine
+    m.guest.call(store, (obj + 99, 1))                 # inside: fine
     assert m.kasan_reports == []
-    m.entry.call(store, (obj + 100, 1))
-    m.entry.call(store, (obj + 101, 1))                # same object, same kind: once
+    m.guest.call(store, (obj + 100, 1))
+    m.guest.call(store, (obj + 101, 1))                # same object, same kind: once
     assert len(m.kasan_reports) == 1
     report = m.kasan_reports[0]
     assert report.startswith(f"BUG: KASAN: slab-out-of-bounds in {store:#010x}")
@@ -64,7 +64,7 @@ def test_use_after_free_read_names_alloc_and_free_sites():
     m.hypercalls.caller = CALLER + 0x40
     m.kmalloc.kfree(obj)
     load = guest_routine(m, LDRB_R0_R0, BX_LR)
-    m.entry.call(load, (obj + 8,))
+    m.guest.call(load, (obj + 8,))
     report = m.kasan_reports[0]
     assert report.startswith("BUG: KASAN: use-after-free in")
     assert f"Read of size 1 at addr {obj + 8:08x}" in report
@@ -126,28 +126,28 @@ def test_fast_path_serves_from_the_array_cache():
     m = machine(kasan=False)
     kmalloc, kfree = (m.mm.fast.addresses[n] for n in ("__kmalloc", "kfree"))
     calls = m.hypercalls.count
-    objs = [m.entry.call(kmalloc, (100, GFP_KERNEL)) for _ in range(20)]
+    objs = [m.guest.call(kmalloc, (100, GFP_KERNEL)) for _ in range(20)]
     assert m.hypercalls.count == calls + 1             # one refill
     assert objs == sorted(objs) and len(set(objs)) == 20
     assert all(m.kmalloc.usable_size(o) == 128 for o in objs)
     for o in objs:
-        m.entry.call(kfree, (o,))
+        m.guest.call(kfree, (o,))
     assert m.hypercalls.count == calls + 1
-    assert m.entry.call(kmalloc, (100, GFP_KERNEL)) == objs[-1]     # LIFO reuse
+    assert m.guest.call(kmalloc, (100, GFP_KERNEL)) == objs[-1]     # LIFO reuse
 
 
 def test_fast_path_hands_off_what_it_cannot_do():
     m = machine(kasan=False)
     kmalloc, kfree = (m.mm.fast.addresses[n] for n in ("__kmalloc", "kfree"))
-    z = m.entry.call(kmalloc, (64, GFP_KERNEL | __GFP_ZERO))
+    z = m.guest.call(kmalloc, (64, GFP_KERNEL | __GFP_ZERO))
     assert m.vm.read(z, 64) == bytes(64)
     calls = m.hypercalls.count
-    m.entry.call(kfree, (z,))
-    m.entry.call(kfree, (z,))                           # the same object twice
+    m.guest.call(kfree, (z,))
+    m.guest.call(kfree, (z,))                           # the same object twice
     assert m.hypercalls.count == calls + 1
     assert "Object already free" in m.out.getvalue()
     m.mm.context.preempt_add(1)                         # atomic: GFP_KERNEL goes to Python
-    m.entry.call(kmalloc, (64, GFP_KERNEL))
+    m.guest.call(kmalloc, (64, GFP_KERNEL))
     m.mm.context.preempt_add(-1)
     assert "sleeping function called from invalid context" in m.out.getvalue()
 
@@ -155,8 +155,8 @@ def test_fast_path_hands_off_what_it_cannot_do():
 def test_fast_path_owners_reach_the_leak_ledger():
     m = machine(kasan=False)
     kmalloc = m.mm.fast.addresses["__kmalloc"]
-    first = m.entry.call(kmalloc, (60, GFP_KERNEL))   # refill (recorded directly)
-    second = m.entry.call(kmalloc, (70, GFP_KERNEL))  # fast: only in the track array
+    first = m.guest.call(kmalloc, (60, GFP_KERNEL))   # refill (recorded directly)
+    second = m.guest.call(kmalloc, (70, GFP_KERNEL))  # fast: only in the track array
     for sync in m.ledger.before_report:
         sync()
     held = {h.key: h.what for h in m.ledger._held.values() if h.kind == "kmalloc"}
@@ -307,8 +307,8 @@ def test_mempool_falls_back_on_its_reserve():
     name = m.kmalloc.alloc(16)
     m.vm.write(name, b"pool\0")
     cache = caches.kmem_cache_create(name, 64, 0, 0, 0)
-    alloc_slab = m.mm.resolve("mempool_alloc_slab", m.hypercalls.address)
-    free_slab = m.mm.resolve("mempool_free_slab", m.hypercalls.address)
+    alloc_slab = m.mm.resolve("mempool_alloc_slab")
+    free_slab = m.mm.resolve("mempool_free_slab")
     pool = pools.mempool_create(2, alloc_slab, free_slab, cache)
     assert m.vm.read_u32(pool + 8) == 2                   # curr_nr
     fail_command(m.mm.faults, ["slab", "percent=100"])

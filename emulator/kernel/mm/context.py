@@ -31,11 +31,10 @@ MIGHT_SLEEP_AT = {"slab": "mm/slub.c:965", "page": "mm/page_alloc.c:2707",
 
 
 class AtomicContext:
-    def __init__(self, vm, cpu, thread_info_va, printk, symbolize, current, caller):
-        """current() -> (comm, pid) of the running task; caller() -> the service's return
-        address."""
-        self._vm, self._cpu, self._printk = vm, cpu, printk
-        self._symbolize, self._current, self._caller = symbolize, current, caller
+    def __init__(self, vm, cpu, thread_info_va, env):
+        """env: the ServiceEnv (printk, symbolize, current, caller) it reports through."""
+        self._vm, self._cpu, self._printk = vm, cpu, env.printk
+        self._symbolize, self._current, self._caller = env.symbolize, env.current, env.caller
         self.thread_info = thread_info_va
         self.preempt_va = thread_info_va + PREEMPT_OFFSET
         self._preempt = cpu.phys_word(virt_to_phys(self.preempt_va))

@@ -53,8 +53,8 @@ class Rule:
 
 
 class FailureInjection:
-    def __init__(self, printk, symbolize, on_change=lambda active: None):
-        self._printk, self._symbolize, self._on_change = printk, symbolize, on_change
+    def __init__(self, env, on_change=lambda active: None):
+        self._printk, self._symbolize, self._on_change = env.printk, env.symbolize, on_change
         self.rules = {}
 
     @property

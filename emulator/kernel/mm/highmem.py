@@ -16,10 +16,10 @@ from .layout import FIXADDR_START, KM_TYPE_NR, LAST_PKMAP, PKMAP_BASE
 
 
 class Kmap:
-    def __init__(self, memmap, tables, cpu, is_highmem, context, printk, symbolize, caller):
+    def __init__(self, memmap, tables, cpu, is_highmem, env):
         self._memmap, self._tables, self._cpu = memmap, tables, cpu
-        self._is_highmem, self._context = is_highmem, context
-        self._printk, self._symbolize, self._caller = printk, symbolize, caller
+        self._is_highmem, self._context = is_highmem, env.atomic
+        self._printk, self._symbolize, self._caller = env.printk, env.symbolize, env.caller
         self.pkmap = {}             # pfn -> [slot, count]
         self._slots = [None] * LAST_PKMAP
         self.atomic = []            # fixmap stack: pfns (None for lowmem pages)

@@ -14,9 +14,7 @@ once per place and object, Linux's way, to dmesg and to `reports`.
 import mmap
 from collections import OrderedDict
 
-from unicorn import UC_MEM_WRITE
-
-from ...cpu import PC
+from ...cpu import MEM_WRITE, PC
 from ...memory.layout import PAGE_OFFSET, PHYS_OFFSET
 
 KASAN_FREE_PAGE = 0xFF
@@ -40,12 +38,12 @@ def redzone(size):
 
 
 class Kasan:
-    def __init__(self, window_pa, cpu, printk, symbolize, current, describe):
+    def __init__(self, window_pa, cpu, env, describe):
         """describe(va) -> dict(start, size, cache, alloc, free) of the object holding va,
-        or None; current() -> (comm, pid)."""
+        or None."""
         self.lo, self.hi = window_pa
-        self._cpu, self._printk, self._symbolize = cpu, printk, symbolize
-        self._current, self._describe = current, describe
+        self._cpu, self._printk, self._symbolize = cpu, env.printk, env.symbolize
+        self._current, self._describe = env.current, describe
         # Anonymous memory, zero and backed by the host only where written: pages never
         # handed out are not checked; slab pages are poisoned when they become slabs and
         # when they are given back.
@@ -105,13 +103,13 @@ class Kasan:
     def arm(self):
         if self._hook is None:
             self._hook = self._cpu.hook_memory_raw(self._access, self.lo, self.hi - 1)
-            self._cpu.uc.ctl_flush_tb()       # code translated earlier has no hook calls
+            self._cpu.flush_translations()       # code translated earlier has no hook calls
 
     def disarm(self):
         if self._hook is not None:
             self._cpu.unhook(self._hook)
             self._hook = None
-            self._cpu.uc.ctl_flush_tb()
+            self._cpu.flush_translations()
 
     @property
     def armed(self):
@@ -126,7 +124,7 @@ class Kasan:
         try:
             addr = self.bad(pa - PHYS_OFFSET + PAGE_OFFSET, size)
             if addr is not None:
-                self.report_access(addr, size, access == UC_MEM_WRITE, self._cpu.reg(PC))
+                self.report_access(addr, size, access == MEM_WRITE, self._cpu.reg(PC))
         except BaseException as e:          # noqa: BLE001 - re-raised after emu_start
             self._cpu.defer(e)
 

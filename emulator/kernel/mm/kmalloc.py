@@ -43,12 +43,11 @@ def size_index_table(cache_indices):
 
 
 class Kmalloc:
-    def __init__(self, objects, pages, ram, vm, printk, symbolize, caller, context, faults,
-                 current):
+    def __init__(self, objects, pages, ram, vm, env):
         self._objects, self._slab, self._pages = objects, objects.slab, pages
-        self._ram, self._vm, self._printk, self._symbolize = ram, vm, printk, symbolize
-        self._caller, self._context, self._faults, self._current = caller, context, faults, \
-            current
+        self._ram, self._vm, self._printk, self._symbolize = ram, vm, env.printk, env.symbolize
+        self._caller, self._context, self._faults = env.caller, env.atomic, env.faults
+        self._current = env.current
         self._kasan, self._ledger = objects.kasan, objects.ledger
         rz = redzone if self._kasan is not None else (lambda size: 0)
         # Power-of-two sizes are naturally aligned (kmalloc(PAGE_SIZE) is a page), also

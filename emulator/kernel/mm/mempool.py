@@ -25,13 +25,13 @@ MEMPOOL_SIZE = 40
 
 class Mempools:
     def __init__(self, vm, kmalloc, slab_caches, page_services, memmap, call_guest, resolve,
-                 printk, symbolize, caller, context, ledger):
+                 env):
         """resolve(name) -> the address modules see for a kernel function; call_guest(fn,
-        args) -> r0 (Entry.call_nested)."""
+        args) -> r0 (GuestCalls.call_nested)."""
         self._vm, self._kmalloc, self._caches = vm, kmalloc, slab_caches
         self._page_services, self._memmap, self._call = page_services, memmap, call_guest
-        self._resolve, self._printk, self._symbolize = resolve, printk, symbolize
-        self._caller, self._context, self._ledger = caller, context, ledger
+        self._resolve, self._printk, self._symbolize = resolve, env.printk, env.symbolize
+        self._caller, self._context, self._ledger = env.caller, env.atomic, env.ledger
         self.pools = {}                       # mempool_t * -> list of reserve elements
 
     # -- the pool's functions -------------------------------------------------------------

@@ -18,13 +18,12 @@ from .slab import POISON_FREE
 
 
 class PageServices:
-    def __init__(self, pages, ram, printk, symbolize, caller, context, faults, current,
-                 ledger, kmap):
+    def __init__(self, pages, ram, env, kmap):
         """kmap: the Kmap of highmem.py (page_address of a kmapped HighMem page)."""
         self._pages, self._memmap, self._ram = pages, pages.memmap, ram
-        self._printk, self._symbolize, self._caller = printk, symbolize, caller
-        self._context, self._faults, self._current = context, faults, current
-        self._ledger, self._kmap = ledger, kmap
+        self._printk, self._symbolize, self._caller = env.printk, env.symbolize, env.caller
+        self._context, self._faults, self._current = env.atomic, env.faults, env.current
+        self._ledger, self._kmap = env.ledger, kmap
         self.exact = {}                  # alloc_pages_exact va -> pages
         self._warned = set()
 

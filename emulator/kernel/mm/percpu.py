@@ -17,9 +17,10 @@ PCPU_MIN_ALIGN = 4
 
 
 class PerCpu:
-    def __init__(self, pages, ram, printk, symbolize, caller, context, faults, ledger):
-        self._ram, self._printk, self._symbolize, self._caller = ram, printk, symbolize, caller
-        self._context, self._faults, self._ledger = context, faults, ledger
+    def __init__(self, pages, ram, env):
+        self._ram, self._printk, self._symbolize = ram, env.printk, env.symbolize
+        self._caller, self._context = env.caller, env.atomic
+        self._faults, self._ledger = env.faults, env.ledger
         order = ((NR_CPUS * PCPU_UNIT_SIZE // PAGE_SIZE) - 1).bit_length()
         pfn = pages.alloc(order, GFP_KERNEL, "percpu")
         self.base = phys_to_virt(pfn << PAGE_SHIFT)

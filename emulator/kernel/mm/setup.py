@@ -1,14 +1,18 @@
 """The memory-management subsystem wired together: what Machine needs of it.
 
-Machine passes the pieces it owns (RAM, CPU, page tables, printk, the service caller, the
-current task, guest calls, the ledger) and gets back the providers to register, the frame
+Machine passes the pieces it owns (RAM, CPU, page tables, the kernel services' ServiceEnv,
+guest calls, the stub addresses) and gets back the providers to register, the frame
 allocators other kernel code uses, the /proc renderers, the fast-path code for the stub page
 and the switches (memory checker, leak tracking, failure injection).
 """
 
+from dataclasses import replace
+
+
 from ...memory.layout import (KERNEL_RESERVED_END, PAGE_SHIFT, PAGE_SIZE, PHYS_OFFSET,
                               phys_to_virt)
 from .context import AtomicContext
+from .env import ServiceEnv
 from .faults import FailureInjection
 from .fastpath import ArrayCache, FastPath, state_size
 from .gfp import GFP_HIGHUSER_MOVABLE, GFP_KERNEL
@@ -35,9 +39,13 @@ FRAME_USERS = {"anon": GFP_HIGHUSER_MOVABLE, "file": GFP_HIGHUSER_MOVABLE,
 
 
 class MemoryManagement:
-    def __init__(self, ram, cpu, tables, vm, thread_info_va, printk, symbolize, caller,
-                 current, call_guest, ledger, vmarea, ioremaps, kasan=True, leak_check=True):
+    def __init__(self, ram, cpu, tables, vm, thread_info_va, env: ServiceEnv, call_guest,
+                 stub_address, vmarea, ioremaps, kasan=True, leak_check=True):
+        """env: printk, symbolize, caller, current and the ledger (its atomic context and
+        failure injection are added here); stub_address(name) -> a service stub's address;
+        vmarea and ioremaps() are ioremap's (vmalloc shares its address range)."""
         self._ram = ram
+        self._stub_address = stub_address
         self.memmap = MemMap(ram, MEM_MAP_PA, pfn(PHYS_OFFSET), pfn(DRAM_END - PHYS_OFFSET))
         reserved = (pfn(KERNEL_RESERVED_END) - pfn(PHYS_OFFSET)) + \
             (pfn(NORMAL_END) - pfn(TRACK_PA))
@@ -48,36 +56,28 @@ class MemoryManagement:
         self.pages = pages = PageAllocator(self.memmap, zones)
         pages.reserve(pfn(PHYS_OFFSET), pfn(KERNEL_RESERVED_END))
         pages.reserve(pfn(TRACK_PA), pfn(NORMAL_END))
-        self.ledger = ledger if leak_check else None
-        self.context = AtomicContext(vm, cpu, thread_info_va, printk, symbolize, current,
-                                     caller)
-        self.faults = FailureInjection(printk, symbolize, self._faults_changed)
+        self.ledger = ledger = env.ledger if leak_check else None
+        env = replace(env, ledger=ledger)
+        self.context = AtomicContext(vm, cpu, thread_info_va, env)
+        self.faults = FailureInjection(env, self._faults_changed)
+        self.env = env = replace(env, atomic=self.context, faults=self.faults)
         window = (SLAB_WINDOW_START, SLAB_WINDOW_END)
         self.fast = None if kasan else self._fast_path(thread_info_va + 4, leak_check)
         self.slab = SlabAllocator(ram, pages, call_guest,
                                   self.fast.set_pages if self.fast else None)
-        self.kasan = Kasan(window, cpu, printk, symbolize, current, self._describe) \
-            if kasan else None
+        self.kasan = Kasan(window, cpu, env, self._describe) if kasan else None
         self.objects = SlabObjects(ram, self.slab, self.fast, ArrayCache(ram), self.kasan,
-                                   self.ledger, current)
-        checked = self.checked(vm, caller)
-        self.kmalloc = Kmalloc(self.objects, pages, ram, checked, printk, symbolize, caller,
-                               self.context, self.faults, current)
-        self.caches = SlabCaches(self.objects, self.kmalloc, vm, printk, symbolize, caller,
-                                 self.context, self.faults, current, self.fast)
+                                   self.ledger, env.current)
+        checked = self.checked(vm, env.caller)
+        self.kmalloc = Kmalloc(self.objects, pages, ram, checked, env)
+        self.caches = SlabCaches(self.objects, self.kmalloc, vm, env, self.fast)
         self._adopt_kmalloc_caches()
-        self.kmap = Kmap(self.memmap, tables, cpu, self._is_highmem, self.context, printk,
-                         symbolize, caller)
-        self.page_services = PageServices(pages, ram, printk, symbolize, caller, self.context,
-                                          self.faults, current, self.ledger, self.kmap)
-        self.vmalloc = Vmalloc(pages, vmarea, tables, cpu, ram, printk, symbolize, caller,
-                               self.context, self.faults, current, self.ledger, ioremaps)
-        self.percpu = PerCpu(pages, ram, printk, symbolize, caller, self.context, self.faults,
-                             self.ledger)
+        self.kmap = Kmap(self.memmap, tables, cpu, self._is_highmem, env)
+        self.page_services = PageServices(pages, ram, env, self.kmap)
+        self.vmalloc = Vmalloc(pages, vmarea, tables, cpu, ram, env, ioremaps)
+        self.percpu = PerCpu(pages, ram, env)
         self.mempools = Mempools(vm, self.kmalloc, self.caches, self.page_services,
-                                 self.memmap, call_guest, self.resolve_default, printk,
-                                 symbolize, caller, self.context, self.ledger)
-        self._resolve = None
+                                 self.memmap, call_guest, self.resolve, env)
         if self.ledger is not None:
             ledger.before_report.append(self.objects.sync)
         if self.kasan is not None:
@@ -148,17 +148,11 @@ class MemoryManagement:
             return b""
         return self.fast.assemble(base, stub_address)
 
-    def set_resolver(self, resolve):
-        self._resolve = resolve
-
-    def resolve(self, name, stub_address):
+    def resolve(self, name):
         """What a module's import of name links to: a fast routine or the service stub."""
         if self.fast is not None and name in self.fast.addresses:
             return self.fast.addresses[name]
-        return stub_address(name)
-
-    def resolve_default(self, name):
-        return self._resolve(name) if self._resolve else 0
+        return self._stub_address(name)
 
     def symbols(self):
         """(addr, size, name) of the fast routines, for symbolization."""

@@ -19,12 +19,11 @@ THIN = "-" * 77
 
 
 class SlabCaches:
-    def __init__(self, objects, kmalloc, vm, printk, symbolize, caller, context, faults,
-                 current, fast):
+    def __init__(self, objects, kmalloc, vm, env, fast):
         self._objects, self._slab, self._kmalloc = objects, objects.slab, kmalloc
-        self._vm, self._printk, self._symbolize = vm, printk, symbolize
-        self._caller, self._context, self._faults, self._current = caller, context, faults, \
-            current
+        self._vm, self._printk, self._symbolize = vm, env.printk, env.symbolize
+        self._caller, self._context, self._faults = env.caller, env.atomic, env.faults
+        self._current = env.current
         self._fast, self._ledger, self._kasan = fast, objects.ledger, objects.kasan
         self.by_va = {}                 # struct kmem_cache * -> KmemCache
         self._free_indices = list(range(MAX_CACHES - 1, 0, -1))

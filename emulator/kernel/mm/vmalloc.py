@@ -26,13 +26,12 @@ class VmallocArea:
 
 
 class Vmalloc:
-    def __init__(self, pages, vmarea, tables, cpu, ram, printk, symbolize, caller, context,
-                 faults, current, ledger, ioremaps):
+    def __init__(self, pages, vmarea, tables, cpu, ram, env, ioremaps):
         """vmarea: the VmArea ioremap allocates from; ioremaps() -> {va: (phys, size)}."""
         self._pages, self._area, self._tables, self._cpu = pages, vmarea, tables, cpu
-        self._ram, self._printk, self._symbolize, self._caller = ram, printk, symbolize, caller
-        self._context, self._faults, self._current = context, faults, current
-        self._ledger, self._ioremaps = ledger, ioremaps
+        self._ram, self._printk, self._symbolize = ram, env.printk, env.symbolize
+        self._caller, self._context, self._faults = env.caller, env.atomic, env.faults
+        self._current, self._ledger, self._ioremaps = env.current, env.ledger, ioremaps
         self.areas = {}
 
     def vmalloc(self, size, gfp_mask, caller):
