@@ -7,6 +7,7 @@ import time
 
 import click
 
+from .boardscript import read_script
 from .data import data_dir
 from .errors import EmulatorError, InputError
 
@@ -58,12 +59,9 @@ def _close_all(outputs):
 
 def _read_script(path):
     try:
-        with open(path, encoding="utf-8") as f:
-            return f.read().splitlines()
-    except OSError as e:
-        _fail(f"{path}: {e.strerror}", 2)
-    except UnicodeDecodeError:
-        _fail(f"{path}: not a text board script", 2)
+        return read_script(path)
+    except InputError as e:
+        _fail(str(e), 2)
 
 
 def _open_output(path):

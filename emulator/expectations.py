@@ -1,8 +1,9 @@
-"""Board-state expectations of the console beyond `led`/`exit`/`dmesg`/`stdout`.
+"""Every `expect` of the console: one registry (:data:`EXPECTATIONS`).
 
-Each entry of :data:`EXPECTATIONS` is ``check(console, args) -> (ok, message)``; the message
-says what was found against what was expected. Bad usage (unknown LED, pin or register, a
-malformed number) raises CommandFailed, like the console's own expectations.
+Each entry is ``check(console, args) -> (ok, message)``, registered with :func:`expectation`
+under its name with a usage line; the message says what was found against what was
+expected. Bad usage (unknown LED, pin or register, a malformed number) raises
+CommandFailed. A new expectation is one decorated function here.
 
 ``no-leaks`` judges every module removed so far (the resources its exit left held); modules
 still loaded are not judged, as valgrind does not count memory still reachable at exit.
@@ -13,10 +14,27 @@ the expectation rather than passing it unchecked.
 import re
 
 from .errors import CommandFailed
-from .hw.registers import RegisterBlock
 
 STATES = {"on": True, "off": False}
 LEVELS = {"0": 0, "1": 1, "low": 0, "high": 1}
+#: name -> check(console, args) -> (ok, message), in the order `expect`'s usage lists them.
+EXPECTATIONS = {}
+#: name -> its usage line (without "expect ").
+USAGES = {}
+
+
+def expectation(name, usage):
+    """Register check(console, args) -> (ok, message) as `expect NAME ...`."""
+    def mark(fn):
+        EXPECTATIONS[name] = fn
+        USAGES[name] = usage
+        return fn
+    return mark
+
+
+def usage():
+    """The `expect` command's usage line, every expectation's form."""
+    return "expect " + " | ".join(USAGES.values())
 
 
 def _need(args, n, usage):
@@ -38,24 +56,30 @@ def _number(text, what):
         raise CommandFailed(f"expect: {what} '{text}' is not a number (e.g. 0x10000000)") from None
 
 
-def find_register(machine, name):
-    """(block, offset) of the SoC register called ``name`` (any case); CommandFailed if none."""
-    wanted = name.upper()
-    for block in machine.hw.mmio_regions:
-        if not isinstance(block, RegisterBlock):
-            continue
-        for reg in block.registers():
-            if reg.name.upper() == wanted:
-                return block, reg.offset
-    raise CommandFailed(f"no register {name!r} on this SoC (names like GPX2CON)")
-
-
 def read_register(machine, name):
-    """The value a guest read of register ``name`` would return (no side effects, no event)."""
-    block, offset = find_register(machine, name)
-    return block.peek(offset)
+    """The value a guest read of register ``name`` would return (no side effects, no event);
+    CommandFailed if the SoC has no such register."""
+    try:
+        block, reg = machine.hw.register(name)
+    except LookupError as e:
+        raise CommandFailed(str(e)) from None
+    return block.peek(reg.offset)
 
 
+@expectation("led", "led NAME on|off")
+def expect_led(console, args):
+    _need(args, 2, "led NAME on|off")
+    name, want = args[0], args[1]
+    if want not in ("on", "off"):
+        raise CommandFailed("expect led: state must be on or off")
+    leds = console.machine.leds
+    if name not in leds:
+        raise CommandFailed(f"expect led: no LED {name} (board has {', '.join(leds)})")
+    actual = "on" if leds[name] else "off"
+    return actual == want, f"{name} is {actual}, expected {want}"
+
+
+@expectation("leds", "leds NAME=on|off...")
 def expect_leds(console, args):
     _need(args, 1, "leds NAME=on|off ...")
     leds = console.machine.leds
@@ -71,6 +95,42 @@ def expect_leds(console, args):
     return not wrong, "; ".join(wrong)
 
 
+@expectation("exit", "exit N")
+def expect_exit(console, args):
+    """Judges the previous command's status (a failing command may be followed by this)."""
+    _need(args, 1, "exit N")
+    last = console.last_step
+    actual = last.status if last else 0
+    return str(actual) == args[0], f"exit status {actual}, expected {args[0]}"
+
+
+@expectation("dmesg", "dmesg REGEX")
+def expect_dmesg(console, args):
+    _need(args, 1, "dmesg REGEX")
+    pattern = _regex(args[0])
+    return (any(pattern.search(t) for t in console.machine.log.texts()),
+            f"no dmesg line matches /{args[0]}/")
+
+
+@expectation("dmesg-not", "dmesg-not REGEX")
+def expect_dmesg_not(console, args):
+    _need(args, 1, "dmesg-not REGEX")
+    pattern = _regex(args[0])
+    hits = [t for t in console.machine.log.texts() if pattern.search(t)]
+    return not hits, f"dmesg line matches /{args[0]}/: {hits[0]!r}" if hits else ""
+
+
+@expectation("stdout", "stdout REGEX")
+def expect_stdout(console, args):
+    _need(args, 1, "stdout REGEX")
+    pattern = _regex(args[0])
+    last = console.last_step
+    text = last.stdout if last else ""
+    return bool(pattern.search(text)), f"stdout of line {last.line if last else 0} " \
+                                       f"does not match /{args[0]}/: {text!r}"
+
+
+@expectation("gpio", "gpio PIN 0|1")
 def expect_gpio(console, args):
     _need(args, 2, "gpio PIN 0|1")
     if args[1] not in LEVELS:
@@ -83,6 +143,7 @@ def expect_gpio(console, args):
     return level == LEVELS[args[1]], f"{pin.name} is {level} ({pin.function}), expected {LEVELS[args[1]]}"
 
 
+@expectation("reg", "reg NAME VALUE [MASK]")
 def expect_reg(console, args):
     _need(args, 2, "reg NAME VALUE [MASK]")
     want = _number(args[1], "value")
@@ -93,29 +154,7 @@ def expect_reg(console, args):
         f"{args[0].upper()} is {value:#010x}{masked}, expected {want & mask:#010x}"
 
 
-def expect_dmesg_not(console, args):
-    _need(args, 1, "dmesg-not REGEX")
-    pattern = _regex(args[0])
-    hits = [t for t in console.machine.log.texts() if pattern.search(t)]
-    return not hits, f"dmesg line matches /{args[0]}/: {hits[0]!r}" if hits else ""
-
-
-def expect_no_leaks(console, args):
-    leaks = [f"{module}: {h.kind} {h.what} (acquired at {h.site})"
-             for module, held in console.machine.modules.leak_reports for h in held]
-    more = f" (and {len(leaks) - 3} more)" if len(leaks) > 3 else ""
-    return not leaks, f"{len(leaks)} resource(s) not released at rmmod: " \
-                      f"{'; '.join(leaks[:3])}{more}"
-
-
-def expect_no_kasan(console, args):
-    reports = getattr(console.machine, "kasan_reports", None)
-    if reports is None:
-        return False, "KASAN checks are not available in this build (no memory checker)"
-    first = str(reports[0]).splitlines()[0] if reports else ""
-    return not reports, f"{len(reports)} KASAN report(s), first: {first}"
-
-
+@expectation("proc", "proc PATH REGEX")
 def expect_proc(console, args):
     _need(args, 2, "proc PATH REGEX")
     pattern = _regex(args[1])
@@ -126,12 +165,19 @@ def expect_proc(console, args):
     return bool(pattern.search(text)), f"{args[0]} does not match /{args[1]}/: {text[:200]!r}"
 
 
-EXPECTATIONS = {
-    "leds": expect_leds,
-    "gpio": expect_gpio,
-    "reg": expect_reg,
-    "dmesg-not": expect_dmesg_not,
-    "no-leaks": expect_no_leaks,
-    "no-kasan": expect_no_kasan,
-    "proc": expect_proc,
-}
+@expectation("no-leaks", "no-leaks")
+def expect_no_leaks(console, args):
+    leaks = [f"{module}: {h.kind} {h.what} (acquired at {h.site})"
+             for module, held in console.machine.modules.leak_reports for h in held]
+    more = f" (and {len(leaks) - 3} more)" if len(leaks) > 3 else ""
+    return not leaks, f"{len(leaks)} resource(s) not released at rmmod: " \
+                      f"{'; '.join(leaks[:3])}{more}"
+
+
+@expectation("no-kasan", "no-kasan")
+def expect_no_kasan(console, args):
+    reports = getattr(console.machine, "kasan_reports", None)
+    if reports is None:
+        return False, "KASAN checks are not available in this build (no memory checker)"
+    first = str(reports[0]).splitlines()[0] if reports else ""
+    return not reports, f"{len(reports)} KASAN report(s), first: {first}"

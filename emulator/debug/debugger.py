@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ..cpu import MODE_MASK, PC, SP, USR_MODE
 from ..errors import CommandFailed
+from ..hw.gpio_exynos import parse_pin_name
 from ..kernel.entry import SvcFrame
 from ..memory.mmu import GuestFaultAccess
 from .disasm import disassemble
@@ -30,6 +31,14 @@ def command(name, usage):
         COMMANDS[name] = (fn, usage)
         return fn
     return mark
+
+
+def _is_pin_name(text):
+    try:
+        parse_pin_name(text)
+    except ValueError:
+        return False
+    return True
 
 
 class DebuggerQuit(CommandFailed):
@@ -219,7 +228,7 @@ class Debugger:
             raise ValueError("usage: watch [read|write] REG|PIN")
         spec = args[0]
         number = self._number()
-        if re.fullmatch(r"gp[a-z]\d*-\d+", spec.lower()):
+        if _is_pin_name(spec):
             handles = self._watch_pin(number, spec.lower())
             access = "write"
         else:
@@ -228,11 +237,7 @@ class Debugger:
         self._print(f"Watchpoint {number}: {access} {spec}")
 
     def _register(self, name):
-        for region in self.m.bus.regions:
-            for reg in getattr(region, "registers", lambda: [])():
-                if reg.name == name.upper():
-                    return region, reg
-        raise LookupError(f"no register {name!r} on this board")
+        return self.m.hw.register(name)
 
     def _watch_register(self, number, name, access):
         region, reg = self._register(name)

@@ -16,7 +16,7 @@ from pathlib import Path
 from ..data import data_dir
 from ..errors import BoardError
 from ..trace import Tracer
-from .gpio_exynos import BankSpec, GpioBlockSpec, GpioController, GpioSpec
+from .gpio_exynos import BankSpec, GpioBlockSpec, GpioController, GpioSpec, parse_pin_name
 from .ioport_window import IoPortWindow
 from .ports_test_device import PORT_DEVICE_KINDS
 from .key import Key
@@ -91,6 +91,16 @@ class Hardware:
     keys: dict
     mmio_regions: list
     ioport: IoPortWindow = None
+
+    def register(self, name):
+        """(block, Reg) of the SoC register called ``name`` (any case): the one lookup by name
+        (expectations, the debugger's watchpoints, the Board API). LookupError if none."""
+        wanted = name.upper()
+        for block in self.mmio_regions:
+            for reg in getattr(block, "registers", tuple)():
+                if reg.name.upper() == wanted:
+                    return block, reg
+        raise LookupError(f"no register {name!r} on this SoC (names like GPX2CON)")
 
     def set_pc_provider(self, pc_provider):
         """Give every region a callable returning the guest PC, for mmio_* trace events."""
@@ -231,12 +241,15 @@ def _check_pins(top, soc, devices, kind):
     banks = {bank.name: bank for block in soc.gpio.blocks for bank in block.banks}
     names = set()
     for i, device in enumerate(devices):
-        bank_name, _, index = device.pin.rpartition("-")
+        try:
+            bank_name, index = parse_pin_name(device.pin)
+        except ValueError:
+            bank_name, index = None, 0
         bank = banks.get(bank_name)
-        if bank is None or not index.isdigit():
+        if bank is None:
             raise top.error(f"{kind}[{i}].pin", f"no pin {device.pin!r} on {soc.name} "
                                                 f"(expected a name like 'gpx2-7')")
-        if int(index) >= bank.pins:
+        if index >= bank.pins:
             raise top.error(f"{kind}[{i}].pin", f"no pin {device.pin!r}: {bank_name} has pins "
                                                 f"0-{bank.pins - 1}")
         if device.name in names:

@@ -60,6 +60,15 @@ EINT_REGISTERS = (
 )
 
 
+def parse_pin_name(name):
+    """("gpx2", 7) for a pin name "gpx2-7" (any case): the one parser of pin names (board
+    files, the console, the debugger). ValueError if the name is not shaped like one."""
+    bank_name, _, index = name.lower().rpartition("-")
+    if not bank_name or not index.isdigit():
+        raise ValueError(f"no GPIO pin {name!r} (expected a name like 'gpx2-7')")
+    return bank_name, int(index)
+
+
 @dataclass(frozen=True)
 class BankSpec:
     """One pin bank: ``gpx2`` has 8 pins at offset 0xC40 of its block."""
@@ -335,10 +344,11 @@ class GpioController:
 
     def pin(self, name):
         """The pin called ``name`` ("gpx2-7", any case); LookupError if there is none."""
-        bank_name, _, index = name.lower().rpartition("-")
-        if not bank_name or not index.isdigit():
-            raise LookupError(f"no GPIO pin {name!r} (expected a name like 'gpx2-7')")
+        try:
+            bank_name, index = parse_pin_name(name)
+        except ValueError as e:
+            raise LookupError(str(e)) from None
         bank = self.bank(bank_name)
-        if int(index) >= len(bank.pins):
+        if index >= len(bank.pins):
             raise LookupError(f"no GPIO pin {name!r}: {bank.name} has pins 0-{len(bank.pins) - 1}")
-        return bank.pins[int(index)]
+        return bank.pins[index]

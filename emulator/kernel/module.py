@@ -12,7 +12,7 @@ from ..loader.module import ModuleLinker
 from ..memory.layout import MODULES_END, MODULES_VADDR, PAGE_SIZE
 from ..memory.mmu import KERNEL_RWX
 from ..memory.vmarea import VmArea
-from .abi import VERMAGIC
+from .abi import MODULE, VERMAGIC
 from .entry import signed
 from .errno import EBUSY, EEXIST, ENOEXEC, NAMES
 from .symbols import SymbolTable
@@ -28,6 +28,20 @@ def strerror(err):
     return STRERROR.get(err, NAMES.get(err, f"error {err}"))
 
 
+def module_struct(linked):
+    """(name, init, exit) from the linked image's `struct module` at __this_module (init and
+    exit 0 when the module has none); the name from .modinfo first, as modpost writes it."""
+    tm = linked.this_module - linked.base
+    image = linked.image
+
+    def field_u32(name):
+        return int.from_bytes(image[tm + MODULE[name]:tm + MODULE[name] + 4], "little")
+
+    raw_name = bytes(image[tm + MODULE["name"]:tm + MODULE["name"] + 60]).split(b"\0")[0]
+    name = linked.modinfo.get("name") or raw_name.decode("ascii", "replace")
+    return name, field_u32("init"), field_u32("exit")
+
+
 @dataclass
 class Module:
     name: str
@@ -35,6 +49,8 @@ class Module:
     size: int
     linked: object
     pages: list
+    init: int = 0               # struct module's init and exit (0: none)
+    exit: int = 0
     refcount: int = 0
     holders: list = field(default_factory=list)
 
@@ -102,13 +118,14 @@ class Modules:
             self.area.free(base)
             raise
         pages = self._map(base, linked.image)
-        module = Module(name, base, size, linked, pages)
+        _, init, exit_ = module_struct(linked)
+        module = Module(name, base, size, linked, pages, init, exit_)
         self.loaded[name] = module
         exidx = [v for k, v in linked.sections.items() if k.startswith(".ARM.exidx")]
         self._symbolizer.add(SymbolTable(name, ((s.addr, s.size, s.name) for s in linked.symbols),
                                          base, base + size, linked.mapping_symbols, exidx))
-        if linked.init:
-            ret = self._guest.call(linked.init, (), self.timeout_us, what=f"{name} init")
+        if module.init:
+            ret = self._guest.call(module.init, (), self.timeout_us, what=f"{name} init")
             if ret is None:          # the init crashed; the machine reports the oops
                 return module
             ret = signed(ret)
@@ -151,10 +168,10 @@ class Modules:
             raise CommandFailed(f"rmmod: can't unload module '{name}': No such file or directory")
         if module.refcount:
             raise CommandFailed(f"rmmod: can't unload module '{name}': {strerror(11)}")
-        if module.linked.init and not module.linked.exit:
+        if module.init and not module.exit:
             raise CommandFailed(f"rmmod: can't unload module '{name}': {strerror(EBUSY)}")
-        if module.linked.exit:
-            if self._guest.call(module.linked.exit, (), self.timeout_us,
+        if module.exit:
+            if self._guest.call(module.exit, (), self.timeout_us,
                                 what=f"{name} exit") is None:
                 return None
         leaks = self._ledger.held_by(name)

@@ -14,11 +14,9 @@ from elftools.elf.constants import SH_FLAGS
 from elftools.elf.sections import SymbolTableSection
 
 from ..errors import LoaderError, UnresolvedSymbols
-from ..kernel.abi import MODULE
 from . import reloc_arm
 from .elf import open_arm_elf, section_data
 
-R_ARM_CALL, R_ARM_JUMP24 = 28, 29
 
 
 @dataclass
@@ -31,16 +29,15 @@ class Symbol:
 
 @dataclass
 class LinkedModule:
-    name: str
+    """A module linked at base: its image and symbols. Reading `struct module` at
+    this_module (name, init, exit) is the kernel's business (kernel/module.py)."""
     base: int
     image: bytes
     sections: dict                  # name -> (addr, size)
     symbols: list                   # [Symbol] defined by the module
     mapping_symbols: list           # [(addr, "$a"|"$t"|"$d")]
     modinfo: dict
-    this_module: int                # address of struct module
-    init: int                       # 0 when the module has no init
-    exit: int
+    this_module: int                # address of struct module (__this_module)
     imports: list = field(default_factory=list)
 
 
@@ -120,7 +117,7 @@ class ModuleLinker:
         """Offsets of each allocated section and the total size (veneer room included)."""
         offsets, pos = {}, 0
         branch_relocs = sum(1 for _, _, entries in self.relocs for _, rtype, _ in entries
-                            if rtype in (R_ARM_CALL, R_ARM_JUMP24))
+                            if reloc_arm.may_need_veneer(rtype))
         for group in range(4):
             for sec in self.alloc:
                 if sec.group != group:
@@ -132,6 +129,7 @@ class ModuleLinker:
                 pos = (pos + 7) & ~7
                 self.veneer_offset = pos
                 pos += reloc_arm.VENEER_SIZE * branch_relocs
+                self.veneer_end = pos
         return offsets, pos
 
     def link(self, base, offsets, size, resolve):
@@ -180,6 +178,9 @@ class ModuleLinker:
                     new = reloc_arm.apply(rtype, word, S, P, T)
                 except reloc_arm.BranchOutOfRange:
                     key = S | T
+                    if key not in veneers and next_veneer >= base + self.veneer_end:
+                        raise LoaderError(f"{self.label}: no veneer room left for "
+                                          f"{reloc_arm.name(rtype)} at {rel_name}+{r_offset:#x}")
                     if key not in veneers:
                         veneers[key] = next_veneer
                         off = next_veneer - base
@@ -204,16 +205,8 @@ class ModuleLinker:
         if this_module is None:
             raise LoaderError(f"{self.label}: no __this_module: not built as a kernel module "
                               "(missing the .mod.c / modpost step?)")
-        tm = this_module - base
-
-        def field_u32(name):
-            return int.from_bytes(image[tm + MODULE[name]:tm + MODULE[name] + 4], "little")
-
-        raw_name = bytes(image[tm + MODULE["name"]:tm + MODULE["name"] + 60]).split(b"\0")[0]
-        name = self.modinfo.get("name") or raw_name.decode("ascii", "replace")
         sections = {sec.name: (addr[sec.idx], sec.size) for sec in self.alloc}
-        return LinkedModule(name=name, base=base, image=bytes(image), sections=sections,
+        return LinkedModule(base=base, image=bytes(image), sections=sections,
                             symbols=defined, mapping_symbols=sorted(mapping),
                             modinfo=self.modinfo, this_module=this_module,
-                            init=field_u32("init"), exit=field_u32("exit"),
                             imports=sorted(imports))

@@ -57,9 +57,14 @@ def _place_relative(S, A, T, P):
 
 
 class Relocation:
-    """One relocation type. ``apply(word, S, P, T)`` returns the new 32-bit word at P."""
+    """One relocation type. ``apply(word, S, P, T)`` returns the new 32-bit word at P.
+
+    ``may_need_veneer``: apply can raise BranchOutOfRange, so the loader reserves veneer room
+    for each relocation of the type (a branch that can reach an ARM veneer by its own kind).
+    """
 
     type = None
+    may_need_veneer = False
 
     @staticmethod
     def apply(word, S, P, T):
@@ -144,6 +149,7 @@ class R_ARM_JUMP24(Relocation):
     """
 
     type = 29
+    may_need_veneer = True
 
     @classmethod
     def apply(cls, word, S, P, T):
@@ -173,6 +179,7 @@ class R_ARM_CALL(Relocation):
     """
 
     type = 28
+    may_need_veneer = True
 
     @classmethod
     def apply(cls, word, S, P, T):
@@ -274,9 +281,11 @@ class R_ARM_THM_CALL(Relocation):
 
     An ARM target (T = 0) turns BL into BLX, whose offset is from Align(PC, 4), so P & 2 is
     added and the target must be 4-byte aligned; a Thumb target turns BLX back into BL.
+    Out of range, it reaches an ARM veneer by BLX.
     """
 
     type = 10
+    may_need_veneer = True
 
     @classmethod
     def apply(cls, word, S, P, T):
@@ -397,6 +406,12 @@ NAMES = {
 def name(rtype):
     """'R_ARM_CALL' for 28; 'R_ARM_<unassigned>' for a code AAELF does not define."""
     return "R_ARM_" + NAMES.get(rtype, "<unassigned>")
+
+
+def may_need_veneer(rtype):
+    """Whether a relocation of type rtype may be satisfied through a veneer (room needed)."""
+    cls = RELOCATIONS.get(rtype)
+    return cls is not None and cls.may_need_veneer
 
 
 def apply(rtype, word, S, P, T=0):

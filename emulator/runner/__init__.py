@@ -3,6 +3,6 @@ parallel worker processes, report, JUnit XML) and golden traces.
 
 Modules: collect (find scripts), golden (record/compare MMIO write traces), capture (console
 output and recent events of one run), script (run one script), pool (worker processes),
-report (text lines), junit (XML), session (the command). Importing this package imports
-nothing else, so the console can use ``runner.golden`` without a cycle.
+report (text lines), junit (XML), session (the command). The runner sits above the console:
+it adds the `golden` command to the console of each script it runs.
 """

@@ -15,7 +15,6 @@ the symbol of each write are there to make the file and the diff readable.
 
 import difflib
 import os
-import shlex
 from dataclasses import dataclass
 
 from ..errors import CommandFailed
@@ -142,6 +141,12 @@ class GoldenCheck:
     def sibling(self):
         return os.path.splitext(self.script)[0] + SUFFIX
 
+    def command(self, args):
+        """The console's `golden [FILE]` where golden traces are checked (runner/script.py
+        adds it to the console)."""
+        self.declare(args[0] if args else None)
+        return 0
+
     def declare(self, name=None):
         """`golden [FILE]`: FILE relative to the script's directory (default: the sibling)."""
         path = os.path.join(os.path.dirname(self.script), name) if name else self.sibling
@@ -198,25 +203,3 @@ class GoldenCheck:
         if divergence is None:
             return Verdict(True)
         return Verdict(False, divergence.summary(name), divergence.diff)
-
-
-def declared(lines):
-    """Whether a script's lines hold a `golden` command (parsed as the console does)."""
-    for text in lines:
-        try:
-            words = shlex.split(text, comments=True)
-        except ValueError:
-            continue
-        if words[:1] == ["golden"]:
-            return True
-    return False
-
-
-def declare(console, args):
-    """The console's `golden [FILE]` command: checked only where a GoldenCheck is attached."""
-    if console.golden is None:
-        console.out.write("golden: not checked here; `emu4412 test` and the pytest plugin "
-                          "compare golden traces\n")
-        return 0
-    console.golden.declare(args[0] if args else None)
-    return 0

@@ -11,7 +11,8 @@ import time
 import traceback
 from dataclasses import dataclass, field
 
-from ..errors import EmulatorError, InputError
+from ..boardscript import read_script, uses_command
+from ..errors import EmulatorError
 from ..trace import Tracer
 from . import golden
 from .capture import Capture, Recent
@@ -69,16 +70,6 @@ def test_names(path):
     return folder.replace(os.sep, ".").strip(".") or "board", os.path.splitext(base)[0]
 
 
-def read_script(path):
-    try:
-        with open(path, encoding="utf-8") as f:
-            return f.read().splitlines()
-    except OSError as e:
-        raise InputError(f"{path}: {e.strerror}") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not a text board script") from None
-
-
 def run_script(path, options=None):
     """Run the script at ``path`` on a fresh board; never raises for what the script does."""
     options = options or Options()
@@ -105,12 +96,12 @@ class _Run:
         self.out, tracer = Capture(), Tracer()
         self.recent = Recent(tracer)
         self.golden = golden.GoldenCheck(path, options.update_golden)
-        recording = golden.declared(lines) or os.path.isfile(self.golden.sibling)
+        recording = uses_command(lines, "golden") or os.path.isfile(self.golden.sibling)
         recorder = self.golden.recorder = golden.Recorder(tracer) if recording else None
         self.machine = machine = Machine(options.board, rootfs, timeout_s=options.timeout,
                                          console=self.out.write, tracer=tracer)
         self.console = Console(machine, self.out, inp=io.StringIO())  # `debug`: no keyboard
-        self.console.golden = self.golden
+        self.console.add_command("golden", self.golden.command, "golden [FILE]")
         # From the trace issue: syscall events for the last events; exact PCs of MMIO
         # accesses for the golden trace's symbols (a memory hook: only when recording).
         if hasattr(machine, "trace_calls"):

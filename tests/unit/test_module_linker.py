@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from emulator.errors import LoaderError, UnresolvedSymbols
+from emulator.kernel.module import module_struct
 from emulator.loader.module import ModuleLinker
 
 KO = Path(__file__).resolve().parents[2] / "firmware" / "prebuilt" / "leddrv.ko"
@@ -30,11 +31,12 @@ def _branch_target(image, base, place):
 
 def test_sections_placed_and_init_exit_found():
     linker, mod, _ = _link(0xBF001000, 0xBF000020)
-    assert mod.name == "leddrv" and mod.modinfo["license"] == "GPL"
+    name, init, exit_ = module_struct(mod)
+    assert name == "leddrv" and mod.modinfo["license"] == "GPL"
     text, _ = mod.sections[".text"]
     assert text == 0xBF001000
     names = {s.name: s.addr for s in mod.symbols}
-    assert mod.init == names["myled_init"] and mod.exit == names["myled_exit"]
+    assert init == names["myled_init"] and exit_ == names["myled_exit"]
     assert all(addr % 4 == 0 for addr, _ in mod.sections.values())
     assert sorted(mod.imports) == sorted(IMPORTS)
 
