@@ -14,6 +14,7 @@ not an error: it is in ``Result.status``, as with ``subprocess.run``.
 """
 
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,14 +38,15 @@ class Result:
     stdout: str
 
     @property
-    def ok(self):
+    def ok(self) -> bool:
         return self.status == 0
 
 
 class Board:
     """A fresh emulated board (``name``: "fs4412" or a board TOML file)."""
 
-    def __init__(self, name="fs4412", rootfs=None, timeout=10.0, trace_kinds=TRACE_KINDS):
+    def __init__(self, name: str = "fs4412", rootfs: str | Path | None = None,
+                 timeout: float = 10.0, trace_kinds: Iterable[str] = TRACE_KINDS):
         """rootfs: the directory relative paths resolve in (default: firmware/prebuilt);
         timeout: seconds one guest call may run; trace_kinds: what `trace` records."""
         self.rootfs = Path(rootfs) if rootfs is not None else PREBUILT
@@ -62,21 +64,21 @@ class Board:
         self._events.append({"kind": kind, **fields})
 
     # -- driving --------------------------------------------------------------------------
-    def insmod(self, path):
+    def insmod(self, path: str | Path) -> str | None:
         """Load a module from the rootfs and run its init; returns the module's name."""
         module = self.machine.insmod(str(path))
         return module.name if module is not None else None
 
-    def rmmod(self, name):
+    def rmmod(self, name: str) -> list:
         """Run the module's exit and unload it; returns what it still held (leaks)."""
         return self.machine.rmmod(name) or []
 
-    def mknod(self, path, kind, major, minor):
+    def mknod(self, path: str, kind: str, major: int, minor: int) -> None:
         ret = self.machine.mknod(path, kind, int(major), int(minor))
         if ret < 0:
             raise CommandFailed(f"mknod: {path}: {NAMES.get(-ret, ret)}")
 
-    def run(self, program, *args):
+    def run(self, program: str, *args: object) -> Result:
         """Run an ARM program from the rootfs with ``args`` (str()-ed); returns a Result."""
         mark = len(self.machine.stdout)
         status = self.machine.run(str(program), [str(a) for a in args])
@@ -84,35 +86,35 @@ class Board:
 
     # -- observing ------------------------------------------------------------------------
     @property
-    def leds(self):
+    def leds(self) -> dict[str, bool]:
         """LED name -> lit (a snapshot)."""
         return self.machine.leds
 
-    def gpio(self, pin):
+    def gpio(self, pin: str) -> int:
         """The level of ``pin`` ("gpx2-7"): 0 or 1."""
         return self.machine.hw.gpio.pin(pin).level
 
-    def reg(self, name):
+    def reg(self, name: str) -> int:
         """The value a read of SoC register ``name`` ("GPX2CON") returns (no side effects)."""
         return read_register(self.machine, name)
 
     @property
-    def dmesg(self):
+    def dmesg(self) -> list[str]:
         """The kernel log, one `[    0.000123] text` line each."""
         return self.machine.dmesg()
 
     @property
-    def console(self):
+    def console(self) -> str:
         """Everything the board printed: program output, printk lines, guest errors."""
         return self._console.getvalue()
 
     @property
-    def trace(self):
+    def trace(self) -> list[dict]:
         """Events since the board was made: dicts with "kind" and the fields of
         `emulator.trace.CATALOGUE` (e.g. {"kind": "mmio_write", "reg": "GPX2DAT", ...})."""
         return list(self._events)
 
     @property
-    def leaks(self):
+    def leaks(self) -> list[tuple[str, list]]:
         """(module, [Held]) for every rmmod so far."""
         return list(self.machine.modules.leak_reports)

@@ -6,6 +6,7 @@ fixed register sets (syscall entry, guest-call entry) go through one batch call 
 """
 
 import ctypes
+from collections.abc import Callable, Sequence
 
 from unicorn import (Uc, UcError, UC_ARCH_ARM, UC_MODE_ARM, UC_HOOK_BLOCK, UC_HOOK_CODE,
                      UC_HOOK_INTR, UC_HOOK_MEM_READ, UC_HOOK_MEM_WRITE, UC_MEM_WRITE)
@@ -88,11 +89,11 @@ class RegBatch:
         self._ptrs = (ctypes.c_void_p * n)(
             *[ctypes.addressof(self._vals) + 4 * i for i in range(n)])
 
-    def read(self):
+    def read(self) -> list[int]:
         _reg_read_batch(self._h, self._ids, self._ptrs, self._n)
         return self._vals[:]
 
-    def write(self, values):
+    def write(self, values: Sequence[int]) -> None:
         self._vals[:] = [v & 0xFFFFFFFF for v in values]
         _reg_write_batch(self._h, self._ids, self._ptrs, self._n)
 
@@ -137,7 +138,7 @@ class PhysWords:
 class Cpu:
     """One Cortex-A9 core with VFP on; physical memory is mapped by the memory subsystem."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         from unicorn.arm_const import UC_CPU_ARM_CORTEX_A9
         uc = Uc(UC_ARCH_ARM, UC_MODE_ARM)
         uc.ctl_set_cpu_model(UC_CPU_ARM_CORTEX_A9)
@@ -154,34 +155,34 @@ class Cpu:
         self._enable_vfp()
 
     # -- registers ------------------------------------------------------------------------
-    def reg(self, regid):
+    def reg(self, regid: int) -> int:
         _reg_read(self._h, regid, self._pbuf)
         return self._buf.value & 0xFFFFFFFF
 
-    def set_reg(self, regid, value):
+    def set_reg(self, regid: int, value: int) -> None:
         self._buf.value = value & 0xFFFFFFFF
         _reg_write(self._h, regid, self._pbuf)
 
-    def batch(self, names):
+    def batch(self, names: Sequence[str]) -> RegBatch:
         return RegBatch(self._h, [REG.get(n) or BANKED[n] for n in names])
 
-    def phys_word(self, pa):
+    def phys_word(self, pa: int) -> PhysWord:
         return PhysWord(self._h, pa)
 
-    def phys_words(self, pa, n):
+    def phys_words(self, pa: int, n: int) -> PhysWords:
         return PhysWords(self._h, pa, n)
 
-    def regs(self):
+    def regs(self) -> dict[str, int]:
         """All core registers by name (for oops reports and debuggers)."""
         return {name: self.reg(rid) for name, rid in REG.items()}
 
-    def set_cp15(self, crn, crm, opc1, opc2, value):
+    def set_cp15(self, crn: int, crm: int, opc1: int, opc2: int, value: int) -> None:
         self.uc.reg_write(A.UC_ARM_REG_CP_REG, (15, 0, 0, crn, crm, opc1, opc2, value))
 
-    def cp15(self, crn, crm, opc1, opc2):
+    def cp15(self, crn: int, crm: int, opc1: int, opc2: int) -> int:
         return self.uc.reg_read(A.UC_ARM_REG_CP_REG, (15, 0, 0, crn, crm, opc1, opc2))
 
-    def set_tls(self, value):
+    def set_tls(self, value: int) -> None:
         """TPIDRURO (c13, c0, 3): the user read-only thread ID that ARM Linux's set_tls sets."""
         self.set_reg(A.UC_ARM_REG_C13_C0_3, value)
 
@@ -191,10 +192,11 @@ class Cpu:
         self.set_reg(A.UC_ARM_REG_FPEXC, 0x40000000)
 
     # -- memory ---------------------------------------------------------------------------
-    def map_ram(self, base, size):
+    def map_ram(self, base: int, size: int) -> None:
         self.uc.mem_map(base, size, UC_PROT_ALL)
 
-    def map_mmio(self, base, size, read, write):
+    def map_mmio(self, base: int, size: int, read: Callable[[int, int], int],
+                 write: Callable[[int, int, int], None]) -> None:
         """read(offset, size) -> value and write(offset, size, value), called from the CPU."""
         def on_read(_uc, offset, nbytes, _user):
             try:
@@ -235,12 +237,12 @@ class Cpu:
         """Whether a UcError from start() is an undefined instruction (else a bad access)."""
         return error.errno == UC_ERR_INSN_INVALID
 
-    def forget_code(self, begin, end):
+    def forget_code(self, begin: int, end: int) -> None:
         """Drop translated blocks of [begin, end) after code there was replaced."""
         self.uc.ctl_remove_cache(begin, end)
 
     # -- execution ------------------------------------------------------------------------
-    def hook_interrupts(self, callback):
+    def hook_interrupts(self, callback: Callable[[int], None]) -> None:
         """callback(intno) for every exception (svc, aborts, undefined instructions).
 
         Registered through the C API directly: the binding's wrappers cost more than the
@@ -265,7 +267,8 @@ class Cpu:
                                       ctypes.c_uint64(begin), ctypes.c_uint64(end)))
         return handle.value
 
-    def hook_memory(self, callback, begin, end, reads=True, writes=True):
+    def hook_memory(self, callback: Callable[[bool, int, int, int], None], begin: int, end: int,
+                    reads: bool = True, writes: bool = True) -> int:
         """callback(is_write, address, size, value) for accesses to [begin, end].
 
         Armed only while a consumer needs it (trace, watchpoints, memory checks): any memory
@@ -282,7 +285,7 @@ class Cpu:
         kind = (UC_HOOK_MEM_READ if reads else 0) | (UC_HOOK_MEM_WRITE if writes else 0)
         return self._add_hook(kind, HOOK_MEM_CFUNC(on_mem), begin, end)
 
-    def hook_memory_raw(self, callback, begin, end):
+    def hook_memory_raw(self, callback: Callable, begin: int, end: int) -> int:
         """A read/write hook over [begin, end] whose callback(uc, access, address, size,
         value, user) Unicorn calls directly, without hook_memory's wrapper (for a checker
         called on every access to a range). It must catch its own exceptions and hand them
@@ -290,11 +293,11 @@ class Cpu:
         return self._add_hook(UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, HOOK_MEM_CFUNC(callback),
                               begin, end)
 
-    def defer(self, error):
+    def defer(self, error: BaseException) -> None:
         """Re-raise error after emu_start returns (for raw callbacks), stopping the guest."""
         self._defer(error)
 
-    def hook_code(self, callback, begin=1, end=0):
+    def hook_code(self, callback: Callable[[int, int], None], begin: int = 1, end: int = 0) -> int:
         """callback(address, size) before each instruction in [begin, end] (1, 0: all)."""
         def on_code(_uc, address, size, _user):
             try:
@@ -304,7 +307,7 @@ class Cpu:
 
         return self._add_hook(UC_HOOK_CODE, HOOK_CODE_CFUNC(on_code), begin, end)
 
-    def unhook(self, handle):
+    def unhook(self, handle: int) -> None:
         self._check(uclib.uc_hook_del(self._h, ctypes.c_size_t(handle)))
 
     def _add_native_hook(self, kind, address, user_data, begin, end):
@@ -314,13 +317,13 @@ class Cpu:
                                       ctypes.c_uint64(begin), ctypes.c_uint64(end)))
         return handle.value
 
-    def count_instructions(self):
+    def count_instructions(self) -> None:
         """Arm the native block counter (always on: it costs nanoseconds a block)."""
         from . import _hooks
         self._add_native_hook(UC_HOOK_BLOCK, _hooks.block_counter_address(),
                               ctypes.addressof(self._counters), 1, 0)
 
-    def record_access_pc(self, begin, end):
+    def record_access_pc(self, begin: int, end: int) -> None:
         """Arm a native memory hook over [begin, end] that remembers each access's exact PC;
         access_pc() returns it. Cheap enough to leave armed while tracing."""
         from . import _hooks
@@ -332,11 +335,11 @@ class Cpu:
                               _hooks.pc_recorder_address(),
                               ctypes.addressof(self._pc_recorder), begin, end)
 
-    def access_pc(self):
+    def access_pc(self) -> int:
         return self._pc_recorder.pc
 
     @property
-    def instructions(self):
+    def instructions(self) -> int:
         """Instructions executed: bytes of executed blocks / 4 (the guest code is ARM state;
         a block cut short by an exception counts whole)."""
         return self._counters[1] // 4
@@ -352,7 +355,7 @@ class Cpu:
         if status != UC_ERR_OK:
             raise UcError(status)
 
-    def start(self, begin, until, timeout_us):
+    def start(self, begin: int, until: int, timeout_us: int) -> None:
         """Run from begin until PC == until, emu_stop, or the timeout.
 
         An exception raised by a hook or MMIO handler is re-raised here; a Unicorn error
@@ -366,7 +369,7 @@ class Cpu:
             raise pending
         self._check(status)
 
-    def stop(self):
+    def stop(self) -> None:
         self.uc.emu_stop()
 
 

@@ -258,13 +258,11 @@ class Debugger:
         bank = pin.bank
         region, con = self._register(f"{bank.label}CON")
         _, dat = self._register(f"{bank.label}DAT")
-        i = pin.index
+        fields = {con.offset: con.fields[pin.index], dat.offset: dat.fields[pin.index]}
 
         def changes(reg, value):
-            old = region.peek(reg.offset)
-            if reg is dat:
-                return (old >> i) & 1 != (value >> i) & 1
-            return (old >> 4 * i) & 0xF != (value >> 4 * i) & 0xF
+            field = fields[reg.offset]
+            return field.get(region.peek(reg.offset)) != field.get(value)
 
         def hit(is_write, addr, size, value):
             reg = con if addr - region.base == con.offset else dat

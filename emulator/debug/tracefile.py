@@ -74,7 +74,7 @@ class TraceRecorder:
         # Symbols do not move while a module stays loaded, and the same register writes
         # repeat: caches keep formatting cheap on the MMIO path.
         self.symbols = _Memo(machine.symbolize.short)
-        self.changes = _Memo(machine.hw.gpio.describe_write)
+        self.changes = _Memo(machine.hw.describe_write)
         machine.symbolize.on_add.append(lambda table: self.symbols.clear())
         if {"mmio_read", "mmio_write"} & set(kinds):
             machine.track_access_pc()

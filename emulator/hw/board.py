@@ -10,7 +10,7 @@ on GPIO pins. :func:`load_board` reads and checks both files into a :class:`Boar
 import functools
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..data import data_dir
@@ -19,6 +19,7 @@ from ..trace import Tracer
 from .gpio_exynos import BankSpec, GpioBlockSpec, GpioController, GpioSpec, parse_pin_name
 from .ioport_window import IoPortWindow
 from .ports_test_device import PORT_DEVICE_KINDS
+from .registers import describe_change
 from .key import Key
 from .led import Led
 
@@ -91,16 +92,30 @@ class Hardware:
     keys: dict
     mmio_regions: list
     ioport: IoPortWindow = None
+    _by_name: dict = field(default=None, init=False, repr=False)
 
     def register(self, name):
         """(block, Reg) of the SoC register called ``name`` (any case): the one lookup by name
-        (expectations, the debugger's watchpoints, the Board API). LookupError if none."""
-        wanted = name.upper()
-        for block in self.mmio_regions:
-            for reg in getattr(block, "registers", tuple)():
-                if reg.name.upper() == wanted:
-                    return block, reg
-        raise LookupError(f"no register {name!r} on this SoC (names like GPX2CON)")
+        (expectations, the debugger's watchpoints, trace decoding, the Board API).
+        LookupError if none."""
+        if self._by_name is None:
+            self._by_name = {}
+            for block in self.mmio_regions:
+                for reg in getattr(block, "registers", tuple)():
+                    self._by_name.setdefault(reg.name.upper(), (block, reg))
+        found = self._by_name.get(name.upper())
+        if found is None:
+            raise LookupError(f"no register {name!r} on this SoC (names like GPX2CON)")
+        return found
+
+    def describe_write(self, reg_name, old, new):
+        """What a write to register ``reg_name`` changed, from its fields' declarations:
+        ``["GPX2CON[31:28]: input->output"]``, ``["gpx2-7: 0->1"]`` (trace output)."""
+        try:
+            _, reg = self.register(reg_name)
+        except LookupError:
+            return []
+        return describe_change(reg, old, new)
 
     def set_pc_provider(self, pc_provider):
         """Give every region a callable returning the guest PC, for mmio_* trace events."""

@@ -27,15 +27,16 @@ FUNCTIONS = {0x0: "input", 0x1: "output", 0xF: "eint", **{n: f"func{n}" for n in
 #: PUD field value -> pull resistor (UM ch. 6: 0x2 is reserved).
 PULLS = {0x0: "none", 0x1: "down", 0x2: "reserved", 0x3: "up"}
 CON_OUTPUT = 0x1
-#: Register suffix -> (bits per pin, value names or None, name the field by register bits)
-#: for describing writes in traces.
-PIN_FIELD_DESCRIPTIONS = {
-    "CON": (4, FUNCTIONS, True),
-    "DAT": (1, None, False),
-    "PUD": (2, {v: f"pull-{n}" if n in ("up", "down") else n for v, n in PULLS.items()}, False),
-    "DRV": (2, None, False),
-}
 PUD_UP, PUD_RESERVED = 0x3, 0x2
+#: Register suffix -> (the per-pin field's value names, labelled by pin) for the registers
+#: whose changes traces describe (registers.describe_change): a CON field by its bits
+#: (GPX2CON[31:28]: input->output), the others by pin (gpx2-7: 0->1, gpx2-7: none->pull-up).
+PIN_FIELDS = {
+    "CON": (FUNCTIONS, False),
+    "DAT": (None, True),
+    "PUD": ({v: f"pull-{n}" if n in ("up", "down") else n for v, n in PULLS.items()}, True),
+    "DRV": (None, True),
+}
 
 #: A bank's registers (UM ch. 6; Linux bank_type_off / bank_type_alive):
 #: (suffix, offset in the bank, bits per pin, present in alive banks, description).
@@ -135,7 +136,7 @@ class Pin:
     @property
     def function(self):
         """The CON selection: "input", "output", "eint" or "funcN"."""
-        return FUNCTIONS[self.bank.con_field(self.index)]
+        return self.bank.con_fields[self.index].name_of(self.bank.con_value())
 
     @property
     def pull(self):
@@ -186,19 +187,22 @@ class GpioBank:
                 continue
             name = f"{self.label}{suffix}"
             width = (1 << bits * spec.pins) - 1
-            fields = tuple(Field(f"{name}[{i}]", bits * i, bits) for i in range(spec.pins))
+            values, by_pin = PIN_FIELDS.get(suffix, (None, False))
+            fields = tuple(Field(f"{name}[{i}]", bits * i, bits, values,
+                                 f"{spec.name}-{i}" if by_pin else "")
+                           for i in range(spec.pins))
             reg = Reg(name, spec.offset + offset, reset.get(suffix.lower(), 0) & width, width,
                       fields=fields, doc=f"port group {self.label} {doc}")
             block.add(reg, *behaviour.get(suffix, (None, None)))
             self.regs.append(reg)
-        self._con_fields = self.regs[0].fields
+        self.con_fields = self.regs[0].fields
         self._con_written(0, self._values[self._con], 0)
         self._pud_written(0, self._values[self._pud], 0)
 
     # -- per-pin state ----------------------------------------------------------------------
 
-    def con_field(self, index):
-        return (self._values[self._con] >> 4 * index) & 0xF
+    def con_value(self):
+        return self._values[self._con]
 
     def pud_field(self, index):
         return (self._values[self._pud] >> 2 * index) & 0x3
@@ -255,7 +259,7 @@ class GpioBank:
 
     def _report_idle_writes(self, new, wrong):
         for i in _bits(wrong):
-            con = self._con_fields[i]
+            con = self.con_fields[i]
             self.tracer.publish(
                 "guest_error", source=f"{self.label}DAT",
                 message=f"write {(new >> i) & 1} to {self.pins[i].name} which is not an output "
@@ -312,28 +316,6 @@ class GpioController:
                 if bank_spec.eint is not None:
                     _add_eint_registers(block, bank_spec, spec)
             self.regions.append(block)
-
-    def describe_write(self, reg_name, old, new):
-        """What a register write changed, per pin, in the manual's terms (trace output):
-        ``["GPX2CON[31:28]: input->output"]``, ``["gpx2-7: 0->1"]``. Empty for registers
-        that are not per-pin bank registers."""
-        suffix = reg_name[-3:]
-        spec = PIN_FIELD_DESCRIPTIONS.get(suffix)
-        bank = self.banks.get(reg_name[:-3].lower())
-        if bank is None or spec is None:
-            return []
-        bits, names, by_register = spec
-        mask = (1 << bits) - 1
-        changes = []
-        for i, pin in enumerate(bank.pins):
-            o, n = (old >> bits * i) & mask, (new >> bits * i) & mask
-            if o == n:
-                continue
-            o, n = (names[o], names[n]) if names else (o, n)
-            where = (f"{reg_name}[{bits * i + bits - 1}:{bits * i}]" if by_register
-                     else pin.name)
-            changes.append(f"{where}: {o}->{n}")
-        return changes
 
     def bank(self, name):
         """The bank called ``name`` ("gpx2", any case); LookupError if there is none."""

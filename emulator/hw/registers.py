@@ -11,7 +11,8 @@ the selected byte lanes of the 32-bit register. The region does that merge, so b
 callbacks always see whole registers plus the mask of the lanes the guest wrote.
 """
 
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 PAGE = 0x1000
 WORD = 0xFFFFFFFF
@@ -21,17 +22,42 @@ SIZE_MASKS = {1: 0xFF, 2: 0xFFFF, 4: WORD}
 
 @dataclass(frozen=True, slots=True)
 class Field:
-    """A bit field of a register, e.g. ``GPX2CON[7]`` at bits [31:28]."""
+    """A bit field of a register, e.g. ``GPX2CON[7]`` at bits [31:28].
+
+    ``values`` names the field's values as the manual does (GPxCON: 0 ``input``, 1
+    ``output``, 0xF ``eint``); ``label`` is what traces call a change of the field (a pin,
+    ``gpx2-7``; empty: the register's bits, ``GPX2CON[31:28]``). A field with either is
+    described in traces (:func:`describe_change`); one with neither is plain bits.
+    """
 
     name: str
     lsb: int
     width: int
+    values: Mapping | None = field(default=None, compare=False)
+    label: str = ""
 
     @property
-    def bits(self):
+    def bits(self) -> str:
         """The manual's notation for the field's bits: ``[31:28]`` (``[7]`` for one bit)."""
         msb = self.lsb + self.width - 1
         return f"[{msb}]" if msb == self.lsb else f"[{msb}:{self.lsb}]"
+
+    @property
+    def mask(self) -> int:
+        return ((1 << self.width) - 1) << self.lsb
+
+    def get(self, register_value: int) -> int:
+        """The field's value within a whole register's value."""
+        return (register_value >> self.lsb) & ((1 << self.width) - 1)
+
+    def name_of(self, register_value: int):
+        """The field's value by its name (the number when the values have no names)."""
+        value = self.get(register_value)
+        return self.values[value] if self.values else value
+
+    @property
+    def described(self) -> bool:
+        return bool(self.values or self.label)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +72,16 @@ class Reg:
     w1c: bool = False            # write 1 to clear (pending registers): written 1s clear bits
     fields: tuple = ()
     doc: str = ""
+
+
+def describe_change(reg: Reg, old: int, new: int) -> list[str]:
+    """What a write changed in ``reg``, field by field in the manual's terms (traces):
+    ``["GPX2CON[31:28]: input->output"]``, ``["gpx2-7: 0->1"]``. Only described fields."""
+    changes = []
+    for f in reg.fields:
+        if f.described and (old ^ new) & f.mask:
+            changes.append(f"{f.label or reg.name + f.bits}: {f.name_of(old)}->{f.name_of(new)}")
+    return changes
 
 
 class _Slot:
@@ -69,7 +105,8 @@ class RegisterBlock:
       guest actually wrote (an 8-bit write to byte 1 gives ``0xFF00``).
     """
 
-    def __init__(self, name, base, size, tracer, pc_provider=None):
+    def __init__(self, name: str, base: int, size: int, tracer,
+                 pc_provider: Callable[[], int] | None = None):
         if base % PAGE or size % PAGE or size <= 0:
             raise ValueError(f"{name}: MMIO region must be 4 KiB aligned (base {base:#x}, size {size:#x})")
         self.name, self.base, self.size = name, base, size
@@ -83,7 +120,8 @@ class RegisterBlock:
 
     # -- building ---------------------------------------------------------------------------
 
-    def add(self, reg, read=None, write=None):
+    def add(self, reg: Reg, read: Callable[[int], int] | None = None,
+            write: Callable[[int, int, int], None] | None = None) -> None:
         """Place ``reg`` at its offset; ``read``/``write`` attach behaviour (see class doc)."""
         if reg.offset % 4 or not 0 <= reg.offset < self.size:
             raise ValueError(f"{self.name}: {reg.name} at bad offset {reg.offset:#x}")
@@ -102,18 +140,18 @@ class RegisterBlock:
             values[offset] = old & ~(new & lanes)
         return write
 
-    def registers(self):
+    def registers(self) -> list[Reg]:
         """The block's registers, by offset."""
         return [self._slots[off].reg for off in sorted(self._slots)]
 
     # -- inspection (no side effects, no events) ---------------------------------------------
 
-    def reg_name(self, offset):
+    def reg_name(self, offset: int) -> str:
         """The manual's name of the register at ``offset``, or ``block+0xOFF`` if there is none."""
         slot = self._slots.get(offset & ~3)
         return slot.reg.name if slot else f"{self.name}+0x{offset:03x}"
 
-    def peek(self, offset):
+    def peek(self, offset: int) -> int:
         """The 32-bit value a guest read of the register at ``offset`` would return."""
         slot = self._slots[offset & ~3]
         stored = self.values[offset & ~3]
@@ -121,7 +159,7 @@ class RegisterBlock:
 
     # -- the guest's hot path ----------------------------------------------------------------
 
-    def read(self, offset, size):
+    def read(self, offset: int, size: int) -> int:
         slot = self._slots.get(offset)
         if slot is None or size != 4:           # sub-word, unaligned or no register
             return self._read_lanes(offset, size)
@@ -135,7 +173,7 @@ class RegisterBlock:
             self._report_unimp(slot, "read")
         return value
 
-    def write(self, offset, size, value):
+    def write(self, offset: int, size: int, value: int) -> None:
         slot = self._slots.get(offset)
         if slot is None or size != 4:
             self._write_lanes(offset, size, value)

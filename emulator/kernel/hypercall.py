@@ -9,8 +9,13 @@ registered with :meth:`Hypercalls.register`, so each subsystem keeps its own sta
 
 import inspect
 import struct
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from .entry import SvcFrame
+
+if TYPE_CHECKING:
+    from ..cpu import Cpu
 
 
 _LR, _SP = SvcFrame.LR, SvcFrame.SP
@@ -35,7 +40,7 @@ SLOT_NAMES = {RESUME_OFFSET: "ret_from_guest_call", EXIT_OFFSET: "host_call_retu
               TAIL_RETURN_OFFSET: "ret_fast_syscall", TAIL_RETURN_OFFSET + 4: "ret_fast_syscall"}
 
 
-def export(name=None, *, varargs=False):
+def export(name: str | None = None, *, varargs: bool = False) -> Callable:
     """Mark a method as the kernel symbol `name` (default: the method's name).
 
     The method receives the call's arguments as unsigned 32-bit ints (one per parameter,
@@ -54,7 +59,7 @@ class VarArgs:
     def __init__(self, regs, next_reg, sp, read_u32):
         self._regs, self._ncrn, self._nsaa, self._read_u32 = regs, next_reg, sp, read_u32
 
-    def next_u32(self):
+    def next_u32(self) -> int:
         if self._ncrn < 4:
             self._ncrn += 1
             return self._regs[self._ncrn - 1]
@@ -62,7 +67,7 @@ class VarArgs:
         self._nsaa += 4
         return value
 
-    def next_u64(self):
+    def next_u64(self) -> int:
         if self._ncrn < 4 and self._ncrn % 2:
             self._ncrn += 1                     # 64-bit values start at an even register
         if self._ncrn <= 2:
@@ -86,7 +91,7 @@ class _Service:
 class Hypercalls:
     """The table of kernel services, their stub addresses, and dispatch from the SVC hook."""
 
-    def __init__(self, cpu, vm, page_va):
+    def __init__(self, cpu: "Cpu", vm, page_va: int):
         self._cpu, self._vm = cpu, vm
         self.page_va = page_va
         self.exit_addr = page_va + EXIT_OFFSET
@@ -103,11 +108,11 @@ class Hypercalls:
         self._data = {}            # exported data objects: name -> guest address
 
 
-    def observe(self, observer):
+    def observe(self, observer: Callable[[str, tuple, object], None] | None) -> None:
         """Call observer(name, args, result) after every service call (tracing)."""
         self.observer = observer
 
-    def register(self, provider):
+    def register(self, provider: object) -> None:
         """Add every @export method of provider."""
         for _, fn in inspect.getmembers(provider, callable):
             marker = getattr(fn, "__kernel_export__", None)
@@ -122,7 +127,7 @@ class Hypercalls:
             self._services.append(service)
             self.stubs_end += STUB_SIZE
 
-    def stub_page(self):
+    def stub_page(self) -> bytes:
         """The page's bytes: fixed slots, then one `svc #0; bx lr` per service."""
         words = [B_SELF, SVC_0, B_SELF, POP_R1_R2_R3_IP_LR, MOVS_PC_LR, B_SELF, B_SELF, B_SELF]
         for _ in self._services:
@@ -132,20 +137,20 @@ class Hypercalls:
             raise ValueError("stub page overflow")
         return data
 
-    def export_data(self, name, va):
+    def export_data(self, name: str, va: int) -> None:
         """Export a data object (a `struct resource` root, ...) at guest address va."""
         if name in self._by_name or name in self._data:
             raise ValueError(f"kernel symbol {name} exported twice")
         self._data[name] = va
 
-    def address(self, name):
+    def address(self, name: str) -> int | None:
         idx = self._by_name.get(name)
         return self._data.get(name) if idx is None else self.stubs_start + idx * STUB_SIZE
 
-    def names(self):
+    def names(self) -> list[str]:
         return list(self._by_name) + list(self._data)
 
-    def name_at(self, addr):
+    def name_at(self, addr: int) -> str | None:
         """The service or fixed slot at addr (for symbolization), or None."""
         if self.stubs_start <= addr < self.stubs_end:
             return self._services[(addr - self.stubs_start) // STUB_SIZE].name
@@ -154,7 +159,7 @@ class Hypercalls:
         return None
 
 
-    def dispatch(self, pc, vals):
+    def dispatch(self, pc: int, vals: list[int]) -> None:
         """Run the service whose `svc` just executed (pc is the address after it).
 
         vals: the SvcFrame Entry read.

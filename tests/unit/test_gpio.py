@@ -245,3 +245,19 @@ def test_listeners_see_driven_levels(board):
     board.write(GPF3CON, 0x2 << 16)                            # alternate function: undriven
     assert seen == [("gpf3-4", 0), ("gpf3-4", 1), ("gpf3-4", None)]
     assert board.hw.gpio.pin("gpf3-4").function == "func2"
+
+
+def test_trace_decoding_derives_from_field_declarations():
+    """Registers as data: a field's value names and label drive the trace's change text, for
+    the GPIO banks and for any block declared the same way."""
+    from emulator.hw.registers import Field, Reg, describe_change
+    ctrl = Reg("TCON", 0x8, fields=(Field("TCON[0]", 0, 1, {0: "stop", 1: "start"}),
+                                    Field("TCON[1]", 1, 1),              # plain bits: silent
+                                    Field("TCON[3:2]", 2, 2, label="timer0-mode")))
+    assert describe_change(ctrl, 0b0000, 0b1011) == ["TCON[0]: stop->start", "timer0-mode: 0->2"]
+    m_hw = build_hardware(load_board("fs4412"), Tracer())
+    _, con = m_hw.register("gpx2con")
+    assert con.fields[7].values[1] == "output" and con.fields[7].bits == "[31:28]"
+    assert m_hw.describe_write("GPX2CON", 0, 0x10000000) == ["GPX2CON[31:28]: input->output"]
+    assert m_hw.describe_write("GPX2PUD", 0, 0xC000) == ["gpx2-7: none->pull-up"]
+    assert m_hw.describe_write("GPF3CONPDN", 0, 3) == []                   # not described
