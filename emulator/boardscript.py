@@ -1,6 +1,6 @@
 """Board scripts (`*.board`): reading a file and splitting it into commands.
 
-One command per line, `#` comments, shell quoting (DESIGN.md section 3). The console, the
+One command per line, `#` comments, shell quoting (README.md, Usage). The console, the
 test runner (`emu4412 test`, golden-trace detection) and the CLI all read scripts here.
 """
 

@@ -1,6 +1,6 @@
 """The board console: the board-script language, run line by line or interactively.
 
-One command per line, `#` comments, shell quoting (DESIGN.md section 3; read and split by
+One command per line, `#` comments, shell quoting (README.md, Usage; read and split by
 boardscript.py). A failing command stops the script with status 1 unless the next line is a
 matching `expect exit N`; a guest crash or timeout stops it with status 3. Input and output
 streams are arguments, so tests drive the console with StringIO.
@@ -273,7 +273,7 @@ class Console:
 
 
 def report(console, started):
-    """The --json object of DESIGN.md section 3."""
+    """The --json object (README.md, Usage)."""
     m = console.machine
     return {
         "ok": console.session.exit_code == 0,

@@ -1,7 +1,7 @@
 """The ARM Cortex-A9 core: a Unicorn instance with fast register access and mode handling.
 
-Python binding calls dominate the cost of every switch between guest and host (DESIGN.md
-section 5), so registers are read and written through ctypes with preallocated buffers, and
+Python binding calls dominate the cost of every switch between guest and host
+(docs/ARCHITECTURE.md, Facts), so registers are read and written through ctypes with preallocated buffers, and
 fixed register sets (syscall entry, guest-call entry) go through one batch call each.
 """
 
@@ -187,7 +187,7 @@ class Cpu:
         self.set_reg(A.UC_ARM_REG_C13_C0_3, value)
 
     def _enable_vfp(self):
-        # CPACR: full access to cp10/cp11; FPEXC.EN. Without it glibc's setjmp dies (DESIGN 5).
+        # CPACR: full access to cp10/cp11; FPEXC.EN. Without it glibc's setjmp dies (ARCHITECTURE.md, Facts).
         self.set_reg(A.UC_ARM_REG_C1_C0_2, self.reg(A.UC_ARM_REG_C1_C0_2) | (0xF << 20))
         self.set_reg(A.UC_ARM_REG_FPEXC, 0x40000000)
 

@@ -1,6 +1,6 @@
 """The emulator's error hierarchy: every failure a user can cause maps to one class and one exit status.
 
-Exit statuses (DESIGN.md section 3): 1 a command or expectation failed, 2 bad invocation or
+Exit statuses (README.md, Usage): 1 a command or expectation failed, 2 bad invocation or
 unreadable/invalid input, 3 guest crash (oops, panic) or a time/instruction limit.
 """
 
@@ -54,11 +54,5 @@ class GuestFault(EmulatorError):
 
 class GuestTimeout(EmulatorError):
     """Guest code ran past its wall-clock or instruction budget (exit status 3)."""
-
-    exit_status = 3
-
-
-class Unimplemented(EmulatorError):
-    """A guest used a kernel service or hardware feature the emulator does not model."""
 
     exit_status = 3

@@ -66,11 +66,16 @@ def _execute(vm, ops, regs):
     pc_popped = False
 
     def pop(reg_numbers):
+        """Load the registers from vsp upwards; vsp ends past them unless r13 itself was
+        loaded, which then is the new vsp (EHABI 9.3, as libgcc's _Unwind_VRS_Pop)."""
         nonlocal pc_popped
+        ptr = regs[13]
         for r in reg_numbers:
-            regs[r] = vm.read_u32(regs[13])
-            regs[13] += 4
+            regs[r] = vm.read_u32(ptr)
+            ptr += 4
             pc_popped |= r == 15
+        if 13 not in reg_numbers:
+            regs[13] = ptr
 
     while i < len(ops):
         op = ops[i]
@@ -84,10 +89,7 @@ def _execute(vm, ops, regs):
             i += 1
             if mask == 0:
                 return False                       # refuse to unwind
-            sp_popped = mask & (1 << 9)
             pop([4 + b for b in range(12) if mask & (1 << b)])
-            if sp_popped:
-                pass                               # r13 was loaded from the stack
         elif op & 0xF0 == 0x90:
             regs[13] = regs[op & 0x0F]
         elif op & 0xF8 == 0xA0:

@@ -12,7 +12,6 @@ from .entry import GuestCall, TailCall, signed
 from .errno import EBADF, EINVAL, ENOTTY, ENXIO
 
 TCGETS, TIOCGWINSZ = 0x5401, 0x5413
-FIOCLEX, FIONCLEX, FIONBIO = 0x5451, 0x5450, 0x5421
 O_ACCMODE, O_RDONLY, O_WRONLY, O_RDWR = 3, 0, 1, 2
 FMODE_READ, FMODE_WRITE = 1, 2
 # struct termios for a serial console at 115200 8N1, ICANON|ECHO (asm-generic/termbits.h).

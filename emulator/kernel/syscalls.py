@@ -33,6 +33,7 @@ S_IFCHR, S_IFDIR = 0o020000, 0o040000
 PROT_WRITE, PROT_EXEC = 2, 4
 MAP_ANONYMOUS, MAP_FIXED = 0x20, 0x10
 SIGSEGV = 11
+FIOCLEX, FIONCLEX = 0x5451, 0x5450
 UTSNAME = (b"Linux", b"fs4412", b"3.14.0", b"#1 SMP PREEMPT", b"armv7l", b"(none)")
 
 
@@ -260,7 +261,7 @@ class Syscalls:
         file = self._file(fd)
         if file is None:
             return -EBADF
-        if cmd in (0x5451, 0x5450):       # FIOCLEX, FIONCLEX: handled by the VFS
+        if cmd in (FIOCLEX, FIONCLEX):     # close-on-exec: handled by the VFS
             return 0
         return file.ioctl(self.vm, cmd, arg)
 

@@ -3,7 +3,7 @@
 Each peripheral region is mapped with Unicorn's mmio_map; accesses are counted (for the run
 statistics) and the device's read/write is called with the offset in its region. A page with
 no model that a driver maps anyway is covered by an "unmodelled" region: reads return zero,
-writes are dropped, and each access is a guest error naming the address (DESIGN.md 4).
+writes are dropped, and each access is a guest error naming the address (ARCHITECTURE.md, Facts).
 """
 
 from .layout import PAGE_SIZE

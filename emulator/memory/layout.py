@@ -1,4 +1,5 @@
-"""The ARM Linux memory map the emulated kernel uses (3G/1G split, 1 GiB of RAM; DESIGN.md 4)."""
+"""The ARM Linux memory map the emulated kernel uses (3G/1G split, 1 GiB of RAM;
+docs/ARCHITECTURE.md, Facts)."""
 
 PAGE_SHIFT = 12
 PAGE_SIZE = 1 << PAGE_SHIFT

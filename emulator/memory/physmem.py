@@ -1,9 +1,9 @@
-"""The board's DRAM as the CPU sees it (physical addresses) and a page-frame allocator over it.
+"""The board's DRAM as the CPU sees it (physical addresses), and the boot allocator.
 
 Unicorn backs the RAM with anonymous host memory, so untouched pages cost no host RSS.
 """
 
-from .layout import PAGE_SHIFT, PAGE_SIZE
+from .layout import PAGE_SIZE
 
 
 class PhysicalMemory:
@@ -42,44 +42,3 @@ class BootAllocator:
             raise MemoryError("boot memory exhausted")
         self._next = pa + size
         return pa
-
-
-class FrameAllocator:
-    """Physical page frames of one zone: first-fit over sorted free runs, runs merged on free.
-
-    A simple allocator for the foundation; the buddy allocator of the memory issue replaces it.
-    """
-
-    def __init__(self, start_pa, end_pa):
-        self.first_pfn = start_pa >> PAGE_SHIFT
-        self.end_pfn = end_pa >> PAGE_SHIFT
-        self._free = [[self.first_pfn, self.end_pfn]]   # [start, end) runs, sorted
-        self.free_pages = self.end_pfn - self.first_pfn
-
-    def alloc(self, npages=1):
-        """Return the first pfn of npages contiguous frames, or None when no run is long enough."""
-        for run in self._free:
-            if run[1] - run[0] >= npages:
-                pfn = run[0]
-                run[0] += npages
-                if run[0] == run[1]:
-                    self._free.remove(run)
-                self.free_pages -= npages
-                return pfn
-        return None
-
-    def free(self, pfn, npages=1):
-        if not (self.first_pfn <= pfn and pfn + npages <= self.end_pfn):
-            raise ValueError(f"pfn {pfn:#x} is outside this zone")
-        runs = self._free
-        i = 0
-        while i < len(runs) and runs[i][0] < pfn:
-            i += 1
-        if (i > 0 and runs[i - 1][1] > pfn) or (i < len(runs) and runs[i][0] < pfn + npages):
-            raise ValueError(f"double free of pfn {pfn:#x}")
-        runs.insert(i, [pfn, pfn + npages])
-        if i + 1 < len(runs) and runs[i][1] == runs[i + 1][0]:
-            runs[i][1] = runs.pop(i + 1)[1]
-        if i > 0 and runs[i - 1][1] == runs[i][0]:
-            runs[i - 1][1] = runs.pop(i)[1]
-        self.free_pages += npages

@@ -67,3 +67,14 @@ def test_installed_sdk_builds_a_module_elsewhere(installed, tmp_path):
         subprocess.run(["chmod", "-R", "u+w", sdk], check=True)
     assert (src / "leddrv.ko").read_bytes()[:4] == b"\x7fELF"
     assert sorted(p for p, _, _ in os.walk(sdk)) == before
+
+
+def test_plot_without_matplotlib_says_how_to_get_it(tmp_path):
+    """matplotlib is the optional `plot` extra: without it --plot fails in one line."""
+    code = ("import sys; sys.modules['matplotlib'] = None; sys.argv[0] = 'emu4412'; "
+            "from emulator.cli import main; main()")
+    proc = subprocess.run([sys.executable, "-c", code, "run", "--plot", str(tmp_path / "p.png")],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == \
+        "emu4412: --plot needs matplotlib: pip install 'emu4412[plot]'"

@@ -8,7 +8,7 @@ from emulator.errors import BoardError, InputError
 from emulator.hw.board import BOARDS_DIR, build_hardware, load_board
 from emulator.trace import Tracer
 
-# DESIGN.md section 4: block base -> (bank, pins, offset), independent of the TOML files.
+# The SoC manual (and Linux exynos4x12 pinctrl data): block base -> (bank, pins, offset), independent of the TOML files.
 EXPECTED_BANKS = {
     0x11400000: [("gpa0", 8, 0x000), ("gpa1", 6, 0x020), ("gpb", 8, 0x040), ("gpc0", 5, 0x060),
                  ("gpc1", 5, 0x080), ("gpd0", 4, 0x0A0), ("gpd1", 4, 0x0C0), ("gpf0", 8, 0x180),

@@ -6,7 +6,7 @@ from emulator.cpu import Cpu
 from emulator.memory.layout import PAGE_OFFSET, PHYS_OFFSET, SWAPPER_PG_DIR
 from emulator.memory.mmu import (KERNEL_DEVICE, KERNEL_RW, USER_RO, USER_RW, GuestFaultAccess,
                                  PageTables, VirtualMemory, small_page_descriptor)
-from emulator.memory.physmem import BootAllocator, FrameAllocator, PhysicalMemory
+from emulator.memory.physmem import BootAllocator, PhysicalMemory
 
 
 @pytest.fixture(scope="module")
@@ -59,19 +59,3 @@ def test_read_cstr_across_pages(mem):
     vm.write(0x20ffc, b"hello world\0")
     assert vm.read_cstr(0x20ffc) == b"hello world"
     assert vm.read_cstr(0x20ffc, limit=5) == b"hello"
-
-
-def test_frame_allocator_first_fit_and_merge():
-    frames = FrameAllocator(PHYS_OFFSET, PHYS_OFFSET + 16 * 4096)
-    a = frames.alloc(4)
-    b = frames.alloc(4)
-    assert b == a + 4
-    frames.free(a, 4)
-    assert frames.alloc(2) == a                          # reuses the hole
-    frames.free(a, 2)
-    frames.free(b, 4)
-    assert frames.free_pages == 16
-    assert frames.alloc(16) == a                          # runs merged back into one
-    assert frames.alloc(1) is None
-    with pytest.raises(ValueError):
-        frames.free(a + 20, 1)

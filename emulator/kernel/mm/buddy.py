@@ -73,10 +73,6 @@ class BuddyArea:
             yield start, order
             start += 1 << order
 
-    def free_range(self, start, end):
-        for pfn, order in self._blocks(start, end):
-            self.free(pfn, order)
-
     def is_free(self, pfn):
         """Whether pfn lies inside a free block."""
         for order in range(self.max_order):
@@ -89,5 +85,3 @@ class BuddyArea:
         """Free blocks per order (a /proc/buddyinfo row)."""
         return [len(blocks) for blocks in self.free_lists]
 
-    def largest_free_order(self):
-        return max((o for o, blocks in enumerate(self.free_lists) if blocks), default=-1)

@@ -68,13 +68,6 @@ def describe(gfp):
     return "|".join(parts) or "GFP_NOWAIT"
 
 
-def can_sleep(gfp):
-    """__GFP_WAIT: the allocation may sleep (reclaim), so it needs process context."""
-    return bool(gfp & __GFP_WAIT)
-
-
-def wants_highmem(gfp):
-    return bool(gfp & __GFP_HIGHMEM)
 
 # The bits by short names, for code inside classes (where Python would mangle `__GFP_*`):
 # `flags & gfp.WAIT` reads as __GFP_WAIT.

@@ -59,7 +59,6 @@ class Kmalloc:
         self.large = {}            # va -> (size, pfn, npages)
         self.freed_large = {}      # recently freed large blocks, for reports
         self._warned = set()
-        self.allocations = 0
 
     def cache_for(self, size):
         return self.caches[KMALLOC_SIZES.index(size_class(size))]
@@ -73,7 +72,6 @@ class Kmalloc:
         if size > KMALLOC_MAX_SIZE:
             return 0
         caller = caller or 0
-        self.allocations += 1
         if size > KMALLOC_MAX_CACHE_SIZE:
             return self._alloc_large(size, zero, caller, gfp_mask)
         obj = self._objects.alloc(self.cache_for(size), gfp_mask, size, caller, zero)

@@ -1,4 +1,5 @@
-"""Where the memory-management subsystem keeps things in the board's 1 GiB (DESIGN.md 4).
+"""Where the memory-management subsystem keeps things in the board's 1 GiB
+(docs/ARCHITECTURE.md, Facts).
 
 Physical (all 4 MiB aligned, the largest buddy block):
     0x40000000-0x407FFFFF  kernel image and boot allocations (page tables, stubs, stacks)
