@@ -42,10 +42,10 @@ class Capture:
 class Recent:
     """The last ``size`` trace events, with the script line and symbol they came from."""
 
-    def __init__(self, tracer, size=12):
+    def __init__(self, tracer, symbolize, step, size=12):
+        """symbolize(pc) names code addresses; step() says which script line is running."""
         self.events = deque(maxlen=size)
-        self.symbolize = None
-        self.step = lambda: ""
+        self.symbolize, self.step = symbolize, step
         for kind in RECENT_KINDS:
             if kind in CATALOGUE:
                 tracer.subscribe(kind, self._event)

@@ -50,12 +50,11 @@ class Entry:
 class Recorder:
     """Collects a run's golden entries from a tracer, each with its step and symbol.
 
-    ``symbolize(pc)`` and ``step()`` are set once the machine and console exist."""
+    ``symbolize(pc)`` names the code of each write, ``step()`` the script line it came from."""
 
-    def __init__(self, tracer):
+    def __init__(self, tracer, symbolize, step):
         self.entries = []
-        self.symbolize = None
-        self.step = lambda: ""
+        self.symbolize, self.step = symbolize, step
         for kind in FORMATS:
             tracer.subscribe(kind, self._event)
 
@@ -128,18 +127,24 @@ class Verdict:
     note: str = ""        # "golden updated", ...
 
 
+def sibling_of(script_path):
+    """SCRIPT.golden beside SCRIPT.board: the golden trace checked without a `golden` line."""
+    return os.path.splitext(os.path.abspath(script_path))[0] + SUFFIX
+
+
 class GoldenCheck:
     """A script's golden trace: declared by `golden [FILE]` or a sibling SCRIPT.golden."""
 
-    def __init__(self, script_path, update=False):
+    def __init__(self, script_path, update=False, recorder=None):
+        """recorder: the run's Recorder (None: the script has no golden trace)."""
         self.script = os.path.abspath(script_path)
         self.update = update
-        self.recorder = None       # a Recorder, attached when the script has a golden trace
+        self.recorder = recorder
         self.path = None
 
     @property
     def sibling(self):
-        return os.path.splitext(self.script)[0] + SUFFIX
+        return sibling_of(self.script)
 
     def command(self, args):
         """The console's `golden [FILE]` where golden traces are checked (runner/script.py

@@ -94,13 +94,19 @@ class _Run:
 
         rootfs = options.rootfs or os.path.dirname(os.path.abspath(path))
         self.out, tracer = Capture(), Tracer()
-        self.recent = Recent(tracer)
-        self.golden = golden.GoldenCheck(path, options.update_golden)
-        recording = uses_command(lines, "golden") or os.path.isfile(self.golden.sibling)
-        recorder = self.golden.recorder = golden.Recorder(tracer) if recording else None
+        recording = uses_command(lines, "golden") or os.path.isfile(golden.sibling_of(path))
         self.machine = machine = Machine(options.board, rootfs, timeout_s=options.timeout,
                                          console=self.out.write, tracer=tracer)
         self.console = Console(machine, self.out, inp=io.StringIO())  # `debug`: no keyboard
+        steps = self.steps = self.out.steps = self.console.session.steps
+        # The watchers subscribe once the board exists (building it publishes no event).
+        self.recent = Recent(tracer, machine.symbolize.short,
+                             lambda: f"line {steps[-1].line}" if steps else "")
+        recorder = golden.Recorder(
+            tracer, machine.symbolize.short,
+            lambda: f"line {steps[-1].line}: {steps[-1].command}" if steps else "") \
+            if recording else None
+        self.golden = golden.GoldenCheck(path, options.update_golden, recorder)
         self.console.add_command("golden", self.golden.command, "golden [FILE]")
         # From the trace issue: syscall events for the last events; exact PCs of MMIO
         # accesses for the golden trace's symbols (a memory hook: only when recording).
@@ -108,12 +114,6 @@ class _Run:
             machine.trace_calls()
         if recording and hasattr(machine, "track_access_pc"):
             machine.track_access_pc()
-        steps = self.steps = self.out.steps = self.console.session.steps
-        self.recent.symbolize = machine.symbolize.short
-        self.recent.step = lambda: f"line {steps[-1].line}" if steps else ""
-        if recorder is not None:
-            recorder.symbolize = machine.symbolize.short
-            recorder.step = lambda: f"line {steps[-1].line}: {steps[-1].command}" if steps else ""
 
 
 def _run(path, options, result):
