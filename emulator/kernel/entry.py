@@ -94,7 +94,8 @@ KERNEL_CPSR = SVC_MODE
 SIGNED = 0x80000000
 
 
-def signed(value):
+def signed(value: int) -> int:
+    """A 32-bit register value as a signed int (a syscall's or init's negative errno)."""
     return value - (1 << 32) if value & SIGNED else value
 
 

@@ -42,6 +42,9 @@ def _s32(v):
 
 
 class Syscalls:
+    """The syscall table: Entry calls it with (nr, r0-r5); each `@syscall(NR)` handler
+    returns a SyscallResult (kernel/entry.py explains the protocol)."""
+
     def __init__(self, vm, vfs, chrdev, kmalloc, clock, cpu, module_get, log_unknown,
                  mmap=None, special_open=None):
         """mmap: the file-mapping layer (kernel/mmap.py; None: no mmap); special_open:
