@@ -67,6 +67,7 @@ class Console:
         self.out = out
         self.inp = inp
         self.panel = LedPanel(machine, out, fancy)
+        self.periph_panel = console_periph.PeriphPanel(machine, out)    # periph (issue 13)
         self.session = Session()
         self._last = None          # the previous step (for `expect exit`/`expect stdout`)
         self._fatal = 0            # set by invalid input (2) or a guest crash/timeout (3)
@@ -85,6 +86,8 @@ class Console:
                 parsed.append((number, text.strip(), words))
         for i, (number, text, words) in enumerate(parsed):
             status = self.execute(number, text, words)
+            if console_periph.after_command(self) is not None:     # periph: watchdog reset
+                return self._board_reset(parsed[i + 1:])
             if self._fatal:
                 self.session.exit_code = self._fatal
                 return self._fatal
@@ -95,6 +98,16 @@ class Console:
                 self.session.exit_code = 1
                 return 1
         return 0
+
+    def _board_reset(self, rest):
+        """The board reset: the script stops; a following `expect reset` judges it (periph)."""
+        if rest and rest[0][2][:2] == ["expect", "reset"]:
+            status = self.execute(*rest[0])
+            self.session.exit_code = status
+            return status
+        self.out.write("script stopped: the board was reset\n")
+        self.session.exit_code = 3
+        return 3
 
     def execute(self, number, text, words):
         step = Step(number, text)
@@ -241,7 +254,7 @@ class Console:
             seconds = float(args[0])
         except ValueError:
             raise CommandFailed(f"sleep: invalid number '{args[0]}'") from None
-        self.machine.clock.sleep_ns(seconds * 1e9)
+        console_periph.sleep(self.machine, seconds * 1e9)     # periph: steps through events
         return 0
 
     @command("golden", "golden [FILE]")
@@ -250,7 +263,8 @@ class Console:
 
     @command("expect", "expect led NAME on|off | leds NAME=on|off... | exit N | dmesg REGEX | "
                        "dmesg-not REGEX | stdout REGEX | gpio PIN 0|1 | reg NAME VALUE [MASK] | "
-                       "proc PATH REGEX | no-leaks | no-kasan")
+                       "proc PATH REGEX | no-leaks | no-kasan | beeper on [FREQ] | beeper off | "
+                       "reset")
     def cmd_expect(self, args):
         if not args or args[0] not in EXPECTATIONS:
             raise CommandFailed("expect: usage: " + COMMANDS["expect"][1])
@@ -329,3 +343,4 @@ def report(console, started):
     }
 
 
+from . import console_periph  # noqa: E402  (periph, issue 13: registers its commands)

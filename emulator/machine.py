@@ -90,7 +90,8 @@ class Machine:
         self.vm = vm = VirtualMemory(ram, tables)
         self._enable_mmu()
 
-        self.hw = build_hardware(self.spec, self.tracer, pc_provider=lambda: cpu.reg(PC))
+        self.hw = build_hardware(self.spec, self.tracer, pc_provider=lambda: cpu.reg(PC),
+                                 now_ns=lambda: self.clock.now_ns())   # periph: virtual time
         self.bus = MmioBus(cpu, self.tracer, self.spec.dram_base, self.spec.dram_size)
         for region in self.hw.mmio_regions:
             self.bus.attach(region)

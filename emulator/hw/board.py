@@ -7,6 +7,7 @@ on GPIO pins. :func:`load_board` reads and checks both files into a :class:`Boar
 :class:`~emulator.errors.BoardError` with a one-line message naming the file and the key.
 """
 
+import datetime
 import functools
 import os
 import tomllib
@@ -20,6 +21,7 @@ from .ioport_window import IoPortWindow
 from .ports_test_device import PORT_DEVICE_KINDS
 from .key import Key
 from .led import Led
+from . import peripherals     # periph (issue 13): PWM, ADC, watchdog, RTC, I2C and board parts
 
 BOARDS_DIR = Path(__file__).resolve().parents[2] / "boards"
 _REQUIRED = object()
@@ -60,6 +62,8 @@ class SocSpec:
     description: str
     path: Path
     gpio: GpioSpec
+    devices: tuple = ()              # periph (issue 13): peripherals.DeviceSpec
+    pclk_hz: int = 100_000_000
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,7 @@ class BoardSpec:
     leds: tuple
     keys: tuple
     ioport: IoPortSpec = None
+    wiring: peripherals.Wiring = peripherals.Wiring()   # periph (issue 13)
 
     @property
     def gpio_blocks(self):
@@ -90,6 +95,7 @@ class Hardware:
     keys: dict
     mmio_regions: list
     ioport: IoPortWindow = None
+    periph: peripherals.Peripherals = None    # periph (issue 13)
 
     def set_pc_provider(self, pc_provider):
         """Give every region a callable returning the guest PC, for mmio_* trace events."""
@@ -100,7 +106,7 @@ class Hardware:
 # -- reading TOML with one-line errors ------------------------------------------------------
 
 _KINDS = {int: "an integer", str: "a string", bool: "true or false", dict: "a table",
-          list: "an array"}
+          list: "an array", float: "a number", datetime.datetime: "a date-time"}
 
 
 class _Table:
@@ -121,6 +127,8 @@ class _Table:
                 raise self.error(key, f"missing (expected {_KINDS[kind]})")
             return default
         value = self.data[key]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise self.error(key, f"expected {_KINDS[kind]}, got {value!r}")
         return value
@@ -189,12 +197,13 @@ def _load_soc(path):
     spec = GpioSpec(tuple(blocks), gpio.table("reset").ints(), gpio.table("eint").ints(),
                     gpio.table("wakeup").ints())
     gpio.done()
+    devices, pclk_hz = peripherals.load_devices(top)
     top.done()
     try:                                   # a dry build checks alignment and register overlaps
         GpioController(spec, Tracer())
     except ValueError as e:
         raise BoardError(f"{path}: gpio: {e}") from None
-    return SocSpec(name, description, path, spec)
+    return SocSpec(name, description, path, spec, devices, pclk_hz)
 
 
 def _resolve(name_or_path):
@@ -276,6 +285,7 @@ def _load_board(path, _stamp):
         keys.append(KeySpec(t.get("name", str), t.get("pin", str).lower(), t.get("active_low", bool, True)))
         t.done()
     ioport = _ioport(top.table("ioport", None))
+    wiring = peripherals.load_wiring(top, soc.devices)
     top.done()
     _check_pins(top, soc, leds, "leds")
     _check_pins(top, soc, keys, "keys")
@@ -284,8 +294,10 @@ def _load_board(path, _stamp):
         if device.pin in taken:
             raise top.error("keys", f"{device.name} and {taken[device.pin]} both on {device.pin}")
         taken[device.pin] = device.name
+    if wiring.beeper is not None:
+        _check_pins(top, soc, [wiring.beeper], "beeper")
     return BoardSpec(name, description, path, soc, dram_base, dram_size, tuple(leds), tuple(keys),
-                     ioport)
+                     ioport, wiring)
 
 
 def _ioport(t):
@@ -310,8 +322,8 @@ def _ioport(t):
     return IoPortSpec(phys, size, tuple(devices))
 
 
-def build_hardware(spec, tracer, pc_provider=None):
-    """The devices of board ``spec``, publishing to ``tracer``."""
+def build_hardware(spec, tracer, pc_provider=None, now_ns=lambda: 0):
+    """The devices of board ``spec``, publishing to ``tracer``; now_ns: the virtual clock."""
     gpio = GpioController(spec.soc.gpio, tracer, pc_provider)
     leds = {led.name: Led(led.name, gpio.pin(led.pin), tracer, led.active_high) for led in spec.leds}
     keys = {key.name: Key(key.name, gpio.pin(key.pin), key.active_low) for key in spec.keys}
@@ -320,4 +332,7 @@ def build_hardware(spec, tracer, pc_provider=None):
         devices = [PORT_DEVICE_KINDS[d.kind](d.name, d.port, tracer) for d in spec.ioport.devices]
         window = IoPortWindow(spec.ioport.phys, spec.ioport.size, devices, tracer)
         regions.append(window)
-    return Hardware(spec, gpio, leds, keys, regions, window)
+    periph = peripherals.build(spec.soc.devices, spec.soc.pclk_hz, spec.wiring, gpio, tracer,
+                               pc_provider, now_ns)
+    regions += periph.regions
+    return Hardware(spec, gpio, leds, keys, regions, window, periph)
