@@ -74,8 +74,9 @@ class Timeline:
         return sorted(self._pins.values(), key=lambda s: order[s.name])
 
     def signals(self):
-        """Every LED, then every pin that changed (then the beeper, if the board has one)."""
-        return list(self.leds.values()) + self.pins + ([self.beeper] if self.beeper else [])
+        """Every LED, then every pin that changed (then the beeper, if it changed)."""
+        beeper = [self.beeper] if self.beeper and self.beeper.changes else []
+        return list(self.leds.values()) + self.pins + beeper
 
     def close(self):
         """Stop recording; the run's end (virtual time) is now. Safe to call twice."""

@@ -55,7 +55,7 @@ class VcdWriter:
             scope = f"{board}.{SCOPES.get(signal.kind, 'gpio')}"
             wires.append((writer.register_var(scope, signal.name, "wire", size=1,
                                               init=_value(signal.initial)), signal))
-        if timeline.beeper_hz is not None:       # periph (issue 13): frequency in Hz
+        if timeline.beeper_hz is not None and timeline.beeper_hz.changes:   # periph: Hz
             hz = timeline.beeper_hz
             wires.append((writer.register_var(f"{board}.beeper", "frequency", "real",
                                               init=float(hz.initial)), hz))

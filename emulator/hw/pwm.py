@@ -7,6 +7,7 @@ period and a duty cycle. Each timer's input clock is PCLK / (prescaler + 1) / di
 TCNT down from TCNTB to 0: TCNTB + 1 ticks a period; at 0 it raises its interrupt status and,
 with auto-reload, reloads TCNTB/TCMPB. TOUTn (timers 0-3) is high while TCNT > TCMP, so the duty
 cycle is (TCNTB - TCMPB) / (TCNTB + 1), flipped by the inverter (pwm-samsung's formulas).
+Buffer writes take effect at the next manual update or reload, as on the silicon.
 
 Nothing ticks per instruction: the model keeps, per timer, the count at an anchor time and
 derives TCNTO from the virtual clock when read. Interrupt status is brought up to date on any
@@ -81,11 +82,13 @@ class Tout:
 class _Timer:
     """One down-counter: the count ``count`` at virtual time ``anchor`` ticking at ``hz``."""
 
-    __slots__ = ("n", "running", "count", "anchor", "hz", "tcmp", "expiries")
+    __slots__ = ("n", "running", "count", "anchor", "hz", "tcnt", "tcmp", "expiries", "held")
 
     def __init__(self, n):
-        self.n, self.running, self.count, self.anchor, self.hz, self.tcmp = n, False, 0, 0, 0, 0
+        self.n, self.running, self.count, self.anchor, self.hz = n, False, 0, 0, 0
+        self.tcnt = self.tcmp = 0        # the buffers as last loaded (manual update, reload)
         self.expiries = 0
+        self.held = False                # manual update written while running (see _tcon_written)
 
 
 class Pwm:
@@ -148,22 +151,33 @@ class Pwm:
             if periods > t.expiries:
                 t.expiries = periods
                 self._expired(t.n)
+                self._load(t)                         # reload: the buffers take effect
                 if not self._auto_reload(t.n):       # one-shot: stays at 0
                     t.running, t.count, t.anchor = False, 0, now
                     self._update_tout(t.n)
 
     def next_event_ns(self):
-        """Virtual time of the next timer expiry that raises an interrupt (None: none)."""
+        """Virtual time of the next timer expiry that raises an interrupt or loads new
+        buffer values (None: none)."""
         best = None
         enables = self._v[TINT_CSTAT] & 0x1F
         for t in self.timers:
-            if not (t.running and t.hz > 0 and enables >> t.n & 1):
+            if not (t.running and t.hz > 0 and (enables >> t.n & 1 or self._buffers_changed(t))):
                 continue
             now = self.now_ns()
             count, _ = self._count_at(t, now)
             at = now + (count + 1) * NS / t.hz
             best = at if best is None else min(best, at)
         return None if best is None else int(best) + 1
+
+    def _buffers_changed(self, t):
+        return (t.tcnt, t.tcmp) != (self._v[TCNTB[t.n]], self._v[TCMPB[t.n]] if t.n < 4 else 0)
+
+    def _load(self, t):
+        """TCNTB/TCMPB into the timer (manual update, or a reload): TOUT follows them."""
+        if self._buffers_changed(t):
+            t.tcnt, t.tcmp = self._v[TCNTB[t.n]], self._v[TCMPB[t.n]] if t.n < 4 else 0
+            self._update_tout(t.n)
 
     def _expired(self, n):
         cstat = self._v[TINT_CSTAT]
@@ -218,7 +232,6 @@ class Pwm:
         for t in self.timers:
             if t.running:
                 self._re_anchor(t, now)          # new buffers take effect at the next reload
-            self._update_tout(t.n)
 
     def _tcon_written(self, old, new, lanes):
         now = self.now_ns()
@@ -229,9 +242,12 @@ class Pwm:
             t = self.timers[n]
             was = old >> start & 1 and not old >> manual & 1      # TCON said "count"
             counting = new >> start & 1 and not new >> manual & 1
+            # A manual update of a running timer (the course's "TCON = 0x2; TCON = 0x9" retune)
+            # pauses the counter for a few instructions: TOUT keeps sounding, at the new values.
+            t.held = bool(new >> manual & 1) and (t.running or t.held)
             if new >> manual & 1:                 # manual update: load the buffers, hold
-                t.count, t.tcmp, t.anchor, t.expiries = self._v[TCNTB[n]], \
-                    self._v[TCMPB[n]] if n < 4 else 0, now, 0
+                t.count, t.anchor, t.expiries = self._v[TCNTB[n]], now, 0
+                t.tcnt, t.tcmp = self._v[TCNTB[n]], self._v[TCMPB[n]] if n < 4 else 0
                 t.running = False
             elif counting and not was:
                 t.hz = self.tick_hz(n)
@@ -265,8 +281,8 @@ class Pwm:
         if n >= 4:
             return
         t, tcon = self.timers[n], self._v[TCON]
-        running = t.running and self._auto_reload(n) and t.hz > 0
-        tcntb, tcmpb = self._v[TCNTB[n]], self._v[TCMPB[n]]
+        running = (t.running and self._auto_reload(n) or t.held) and t.hz > 0
+        tcntb, tcmpb = t.tcnt, t.tcmp
         period = tcntb + 1
         high = max(0, min(period, tcntb - tcmpb)) if tcmpb != 0xFFFFFFFF else period
         duty = high / period

@@ -49,6 +49,19 @@ def test_course_values_prescaler_255_div_4(b):
     assert b.periph.beeper.describe() == "beeper: on 996.5 Hz duty 50%"
 
 
+def test_buffers_take_effect_at_manual_update_or_reload(b):
+    start_beeper(b)
+    b.now = 250_000
+    b.write(TCNTB0, 1999)
+    b.write(TCMPB0, 999)
+    assert b.periph.beeper.frequency == 1000.0           # still the loaded period
+    b.advance_to(999_999)
+    assert b.periph.beeper.frequency == 1000.0
+    b.advance_to(1_000_000)
+    assert b.periph.beeper.frequency == 500.0 and b.periph.beeper.duty == 0.5
+    assert [e["frequency"] for e in b.of("beeper")] == [1000.0, 500.0]
+
+
 def test_beeper_needs_the_pin_function(b):
     start_beeper(b)
     b.write(GPD0CON, 0x1)                                # back to a GPIO output: silent
@@ -60,7 +73,10 @@ def test_beeper_needs_the_pin_function(b):
 def test_zero_or_full_duty_is_silent_and_inverter_flips(b):
     start_beeper(b, tcmpb=999)                           # TCMPB >= TCNTB: output stays low
     assert not b.periph.beeper.on
-    b.write(TCMPB0, 249)
+    b.write(TCMPB0, 249)                                 # takes effect at the next reload
+    assert not b.periph.beeper.on
+    assert b.periph.next_event_ns() == 1_000_001
+    b.advance_to(1_000_001)
     assert b.periph.beeper.duty == 0.75
     b.write(TCON, b.read(TCON) | 0x4)                    # inverter
     assert b.periph.beeper.duty == 0.25
