@@ -53,7 +53,8 @@ class LedPanel:
     def render(self):
         leds = self._machine.leds
         if self._fancy:
-            return "  ".join(f"{name} {'●' if on else '○'}" for name, on in leds.items())
+            return "  ".join(f"{name} {'●' if on else '○'}" for name, on in leds.items()) \
+                + console_periph.panel_suffix(self._machine)          # periph: the beeper
         return "leds: " + " ".join(f"{name}={'on' if on else 'off'}" for name, on in leds.items())
 
     def _changed(self, _kind, _fields):

@@ -90,8 +90,16 @@ def after_command(con):
 
 # -- what the console prints on its own ---------------------------------------------------------
 
+def panel_suffix(machine):
+    """The beeper on the terminal's LED panel: ``  ♪ 1000.0 Hz`` while it sounds."""
+    periph = machine.hw.periph
+    beeper = periph.beeper if periph is not None else None
+    return f"  ♪ {beeper.frequency:.1f} Hz" if beeper is not None and beeper.on else ""
+
+
 class PeriphPanel:
-    """Prints beeper changes and a watchdog reset as they happen."""
+    """Prints beeper changes and a watchdog reset as they happen (plain lines, also on a
+    terminal, where the LED panel shows a sounding beeper too)."""
 
     def __init__(self, machine, out):
         self._out = out

@@ -140,3 +140,18 @@ def test_misuse_is_a_guest_error(b):
 def test_dead_zone_is_reported_unmodelled(b):
     b.write(TCON, 0x10)
     assert any(f["source"] == "TCON" for f in b.of("unimp"))
+
+
+def test_course_retune_sequence_keeps_the_buzzer_sounding(b):
+    """TCON = (TCON & ~0xF) | 0x2 stops the counter for a few instructions while the new
+    buffers load: the buzzer does not stop for that; it changes pitch."""
+    start_beeper(b)
+    b.write(TCNTB0, 1999)
+    b.write(TCMPB0, 999)
+    b.write(TCON, (b.read(TCON) & ~0xF) | 0x2)
+    assert b.periph.beeper.on and b.periph.beeper.frequency == 500.0
+    b.write(TCON, (b.read(TCON) & ~0xF) | 0x9)
+    assert [(e["on"], e["frequency"]) for e in b.of("beeper")] == [(True, 1000.0), (True, 500.0)]
+    b.write(TCON, b.read(TCON) & ~0xF | 0x2)               # manual update, then nothing:
+    b.write(TCON, b.read(TCON) & ~0xF)                     # stopped
+    assert not b.periph.beeper.on
