@@ -60,7 +60,8 @@ class Adc:
                      "CLRINTADC": (None, self._clear_written),
                      "ADCMUX": (None, self._mux_written)}
         for reg in REGISTERS:
-            block.add(reg, *behaviour.get(reg.name, (None, None)))
+            block.add(reg, *behaviour.get(reg.name, (None, None)),
+                      peek=self._dat_peek if reg.offset == ADCDAT else None)
 
     # -- the board side ---------------------------------------------------------------------
 
@@ -151,6 +152,10 @@ class Adc:
         if self._v[ADCCON] & READ_START:
             self._start("ADCDAT")
         return value
+
+    def _dat_peek(self, stored):
+        self.advance()
+        return self._v[ADCDAT]
 
     def _read_only(self, old, new, lanes):
         self._v[ADCDAT] = old

@@ -182,6 +182,15 @@ class Peripherals:
         self._timed = [d for d in devices.values() if hasattr(d, "advance")]
         self.reset_message = None          # set when the watchdog reset the board
 
+    def connect_interrupts(self, spi, combiner):
+        """Route every device line to its controller input: ``spi(n)`` and
+        ``combiner(group, bit)`` return the input sinks (the interrupt controllers' side)."""
+        routes = {"spi": lambda words: spi(int(words[1])),
+                  "combiner": lambda words: combiner(int(words[1]), int(words[2]))}
+        for _name, _index, source, line in self.irq_lines:
+            words = source.split()
+            line.connect(routes[words[0]](words))
+
     def first(self, kind):
         """The first block of ``kind`` ("adc"), or None."""
         return next((d for d in self.devices.values() if KIND_OF[type(d)] == kind), None)

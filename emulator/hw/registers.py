@@ -51,11 +51,12 @@ class Reg:
 class _Slot:
     """A register placed in a block, with its optional behaviour."""
 
-    __slots__ = ("reg", "mask", "read", "write", "unimp")
+    __slots__ = ("reg", "mask", "read", "write", "unimp", "peek")
 
-    def __init__(self, reg, read, write):
+    def __init__(self, reg, read, write, peek=None):
         self.reg, self.mask, self.read, self.write = reg, reg.mask, read, write
         self.unimp = reg.unimp          # True until the first access has been reported
+        self.peek = peek or read        # what inspection sees (a read without side effects)
 
 
 class RegisterBlock:
@@ -83,8 +84,10 @@ class RegisterBlock:
 
     # -- building ---------------------------------------------------------------------------
 
-    def add(self, reg, read=None, write=None):
-        """Place ``reg`` at its offset; ``read``/``write`` attach behaviour (see class doc)."""
+    def add(self, reg, read=None, write=None, peek=None):
+        """Place ``reg`` at its offset; ``read``/``write`` attach behaviour (see class doc);
+        ``peek(stored)`` replaces ``read`` for inspection when a guest read has side effects
+        (a read that starts an ADC conversion)."""
         if reg.offset % 4 or not 0 <= reg.offset < self.size:
             raise ValueError(f"{self.name}: {reg.name} at bad offset {reg.offset:#x}")
         if reg.offset in self._slots:
@@ -92,7 +95,7 @@ class RegisterBlock:
             raise ValueError(f"{self.name}: {reg.name} and {other} both at offset {reg.offset:#x}")
         if reg.w1c and write is None:
             write = self._clear_on_write(reg.offset)
-        self._slots[reg.offset] = _Slot(reg, read, write)
+        self._slots[reg.offset] = _Slot(reg, read, write, peek)
         self.values[reg.offset] = reg.reset & reg.mask
 
     def _clear_on_write(self, offset):
@@ -117,7 +120,7 @@ class RegisterBlock:
         """The 32-bit value a guest read of the register at ``offset`` would return."""
         slot = self._slots[offset & ~3]
         stored = self.values[offset & ~3]
-        return slot.read(stored) if slot.read else stored
+        return slot.peek(stored) if slot.peek else stored
 
     # -- the guest's hot path ----------------------------------------------------------------
 

@@ -88,3 +88,10 @@ def test_inputs_are_checked(b):
         adc.set_input("AIN3", 3.3)
     with pytest.raises(ValueError, match="no ADC input"):
         adc.set_input("AIN9", 1)
+
+
+def test_inspecting_adcdat_has_no_side_effects(b):
+    adc = b.periph.first("adc")
+    b.write(ADCCON, START_12BIT & ~1 | 1 << 1)          # READ_START: guest reads convert
+    assert adc.region.peek(ADCDAT - ADC) == 0
+    assert adc.next_event_ns() is None and b.errors() == []

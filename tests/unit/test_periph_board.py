@@ -56,3 +56,14 @@ def test_board_errors_name_the_key(tmp_path, edit, message):
     (tmp_path / "b.toml").write_text(edit((BOARDS_DIR / "fs4412.toml").read_text()))
     with pytest.raises(BoardError, match=message):
         load_board(str(tmp_path / "b.toml"))
+
+
+def test_lines_connect_to_controller_inputs():
+    periph = build_hardware(load_board("fs4412"), Tracer()).periph
+    seen = []
+    periph.connect_interrupts(lambda n: lambda level: seen.append(("spi", n, level)),
+                              lambda g, b: lambda level: seen.append(("comb", g, b, level)))
+    assert ("comb", 10, 3, 0) in seen and ("spi", 63, 0) in seen
+    seen.clear()
+    periph.devices["adc"].irq.raise_()
+    assert seen == [("comb", 10, 3, 1)]
