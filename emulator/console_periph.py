@@ -151,17 +151,19 @@ def cmd_pot(con, args):
     return 0
 
 
+SENSOR_USAGE = "sensor NAME [accel X Y Z | gyro X Y Z | temp T]"
+#: What `sensor NAME WHAT ...` sets: WHAT -> (values, unit, setter(sensor, values)).
 SENSOR_SETTERS = {
-    "accel": (3, "g", "set_accel"),
-    "gyro": (3, "dps", "set_gyro"),
-    "temp": (1, "celsius", "set_temp"),
+    "accel": (3, "g", lambda sensor, v: sensor.set_accel(*v)),
+    "gyro": (3, "dps", lambda sensor, v: sensor.set_gyro(*v)),
+    "temp": (1, "celsius", lambda sensor, v: sensor.set_temp(*v)),
 }
 
 
-@console.command("sensor", "sensor NAME [accel X Y Z | gyro X Y Z | temp T]")
+@console.command("sensor", SENSOR_USAGE)
 def cmd_sensor(con, args):
     """Set what an I2C sensor measures (g, deg/s, deg C), or show it."""
-    con._need(args, 1, cmd_sensor.usage)
+    con._need(args, 1, SENSOR_USAGE)
     devices = _periph(con).i2c_devices
     sensor = devices.get(args[0])
     if sensor is None:
@@ -173,15 +175,10 @@ def cmd_sensor(con, args):
         return 0
     what = SENSOR_SETTERS.get(args[1])
     if what is None or len(args) != 2 + what[0]:
-        raise CommandFailed(f"usage: {cmd_sensor.usage}")
-    count, unit, setter = what
-    values = [parse_quantity(a, unit) for a in args[2:]]
-    {"set_accel": sensor.set_accel, "set_gyro": sensor.set_gyro,
-     "set_temp": sensor.set_temp}[setter](*values)
+        raise CommandFailed(f"usage: {SENSOR_USAGE}")
+    _count, unit, setter = what
+    setter(sensor, [parse_quantity(a, unit) for a in args[2:]])
     return 0
-
-
-cmd_sensor.usage = "sensor NAME [accel X Y Z | gyro X Y Z | temp T]"
 
 
 @console.command("beeper", "beeper")

@@ -110,7 +110,7 @@ class Pwm:
                      "TINT_CSTAT": (self._cstat_read, self._cstat_written)}
         for n in range(TIMERS):
             behaviour[f"TCNTB{n}"] = (None, self._buffer_written)
-            behaviour[f"TCNTO{n}"] = (self._tcnto_reader(n), self._read_only(f"TCNTO{n}"))
+            behaviour[f"TCNTO{n}"] = (self._tcnto_reader(n), self._read_only(n))
             if n < 4:
                 behaviour[f"TCMPB{n}"] = (None, self._buffer_written)
         for reg in _registers():
@@ -157,12 +157,13 @@ class Pwm:
                     self._update_tout(t.n)
 
     def next_event_ns(self):
-        """Virtual time of the next timer expiry that raises an interrupt or loads new
-        buffer values (None: none)."""
+        """Virtual time of the next timer expiry that changes something: raises an interrupt
+        not already pending, or loads new buffer values (None: none)."""
         best = None
-        enables = self._v[TINT_CSTAT] & 0x1F
+        cstat = self._v[TINT_CSTAT]
+        waiting = cstat & ~(cstat >> 5) & 0x1F       # enabled and not already pending
         for t in self.timers:
-            if not (t.running and t.hz > 0 and (enables >> t.n & 1 or self._buffers_changed(t))):
+            if not (t.running and t.hz > 0 and (waiting >> t.n & 1 or self._buffers_changed(t))):
                 continue
             now = self.now_ns()
             count, _ = self._count_at(t, now)
@@ -203,10 +204,10 @@ class Pwm:
                 else self.timers[n].count
         return read
 
-    def _read_only(self, name):
+    def _read_only(self, n):
         def write(old, new, lanes):
-            self.region.values[TCNTO[int(name[-1])]] = old
-            self._guest_error(name, f"write of {new:#x} to the read-only {name}: ignored")
+            self._v[TCNTO[n]] = old
+            self._guest_error(f"TCNTO{n}", f"write of {new:#x} to the read-only TCNTO{n}: ignored")
         return write
 
     def _auto_reload(self, n):

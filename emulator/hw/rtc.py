@@ -203,7 +203,7 @@ class Rtc:
         hit = self._next_alarm(seconds, seconds + 86400)
         if hit is not None:
             events.append(self._base_ns + (hit - self._base_s) * NS)
-        if self._v[RTCCON] & TICEN:
+        if self._v[RTCCON] & TICEN and not self._v[INTP] & INTP_TIC:
             period = self.tick_period_ns()
             events.append(int(self._tick_anchor + (self._ticks + 1) * period) + 1)
         return min(events) if events else None

@@ -80,7 +80,12 @@ class Watchdog:
         count, _ = self._state(now)
         return int(now + max(count, 1) * NS / self.tick_hz()) + 1
 
-    next_event_ns = expiry_ns
+    def next_event_ns(self):
+        """The next expiry that changes something (a reset, or an interrupt not pending)."""
+        con = self._v[WTCON]
+        if con & RESET_ENABLE and self.reset_at_ns is None or con & INT_ENABLE and not self.irq.level:
+            return self.expiry_ns()
+        return None
 
     def advance(self, now=None):
         """Take the expiries up to ``now``: interrupt and/or board reset."""

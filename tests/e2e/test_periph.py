@@ -111,3 +111,12 @@ def test_python_api():
     board.sleep(3)
     assert board.reset == "watchdog: board reset"
     assert any(e["kind"] == "board_reset" for e in board.trace)
+
+
+def test_rtc_through_devmem_runs_on_virtual_time():
+    status, out, _m = run_script("sleep 65\ndevmem 0x10070074\ndevmem 0x10070070\n"
+                                 "devmem 0x10070040 32 1\ndevmem 0x10070078 32 0x23\n"
+                                 "devmem 0x10070078\n", PREBUILT)
+    assert status == 0, out
+    assert "devmem 0x10070074\n0x00000001\n" in out and "devmem 0x10070070\n0x00000005\n" in out
+    assert out.endswith("0x00000023\n")
