@@ -114,6 +114,41 @@ class Board:
         `emulator.trace.CATALOGUE` (e.g. {"kind": "mmio_write", "reg": "GPX2DAT", ...})."""
         return list(self._events)
 
+    # -- periph (issue 13): the board's other parts ------------------------------------------
+    @property
+    def beeper(self):
+        """The beeper: ``.on``, ``.state`` ("on"/"off"), ``.frequency`` (Hz), ``.duty`` (0..1)."""
+        return self.machine.hw.periph.beeper
+
+    @property
+    def adc(self):
+        """The ADC model: ``set_input("AIN3", 1.65)``, ``inputs``, ``vref``."""
+        return self.machine.hw.periph.first("adc")
+
+    def pot(self, percent):
+        """Turn the potentiometer to ``percent`` (0-100) of its travel."""
+        adc = self.adc
+        adc.set_input(self.machine.hw.periph.pot, adc.vref * percent / 100)
+
+    def sensor(self, name="mpu6050"):
+        """An I2C sensor: ``set_accel(x, y, z)`` (g), ``set_gyro`` (deg/s), ``set_temp`` (C)."""
+        return self.machine.hw.periph.i2c_devices[name]
+
+    @property
+    def rtc(self):
+        """The RTC: ``now()`` and ``set_time(datetime)``."""
+        return self.machine.hw.periph.first("rtc")
+
+    def sleep(self, seconds):
+        """Let virtual time pass (as the console's `sleep`: devices see every event)."""
+        from .console_periph import sleep
+        sleep(self.machine, seconds * 1e9)
+
+    @property
+    def reset(self):
+        """The watchdog's reset message ("watchdog: board reset") if it reset the board."""
+        return self.machine.hw.periph.reset_message
+
     @property
     def leaks(self) -> list[tuple[str, list]]:
         """(module, [Held]) for every rmmod so far."""

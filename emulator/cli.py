@@ -15,8 +15,9 @@ DEMO_SCRIPT = data_dir("scenarios") / "seed_demo.board"
 DEMO_ROOTFS = data_dir("prebuilt")
 
 
-def _attach_outputs(machine, outputs, kinds, trace_file, verbose, vcd_file, plot_file):
-    """Trace, waveform and plot writers subscribed to machine, appended to outputs."""
+def _attach_outputs(machine, outputs, kinds, trace_file, verbose, vcd_file, plot_file,
+                    audio_file=None):
+    """Trace, waveform, plot and audio writers subscribed to machine, appended to outputs."""
     from .debug.tracefile import TraceRecorder
     if trace_file or verbose:
         jsonl = _open_output(trace_file) if trace_file else None
@@ -35,6 +36,14 @@ def _attach_outputs(machine, outputs, kinds, trace_file, verbose, vcd_file, plot
         stream = _open_output(vcd_file)
         outputs.append(stream)
         outputs.insert(0, VcdWriter(machine, stream))    # writers close before their files
+    if audio_file:                                # periph (issue 13): the beeper as a WAV
+        from .debug.audio import AudioWriter
+        try:
+            stream = open(audio_file, "wb")
+        except OSError as e:
+            _fail(f"--audio {audio_file}: cannot write: {e.strerror}", 2)
+        outputs.append(stream)
+        outputs.insert(0, AudioWriter(machine, stream))
 
 
 def _wait_for_gdb(machine, port, outputs):
@@ -93,7 +102,7 @@ def main():
               help="Write every event as JSON Lines to FILE.")
 @click.option("--trace-only", default=None, metavar="GROUPS",
               help="Comma-separated event groups for --trace/-v: "
-                   "mmio,pin,led,syscall,kernel,printk,fault,guest_error (default: all).")
+                   "mmio,pin,led,syscall,kernel,printk,fault,guest_error,periph (default: all).")
 @click.option("-v", "--verbose", is_flag=True, help="Print the events as text on stderr.")
 @click.option("--realtime", is_flag=True, help="Pace virtual time to the wall clock "
               "(sleeps take real time, for watching LEDs blink).")
@@ -104,12 +113,14 @@ def main():
               help="Write the LEDs and changed GPIO pins as a VCD waveform (GTKWave) to FILE.")
 @click.option("--plot", "plot_file", type=click.Path(dir_okay=False),
               help="Draw the LED/pin timeline to FILE.png or FILE.svg.")
+@click.option("--audio", "audio_file", type=click.Path(dir_okay=False),
+              help="Write what the beeper played over virtual time to FILE.wav.")
 @click.option("--no-kasan", is_flag=True, help="Switch the memory checker off (slab "
               "out-of-bounds, use-after-free, double/invalid free; it slows slab accesses).")
 @click.option("--no-leak-check", is_flag=True, help="Do not track who holds kernel memory "
               "(rmmod then reports only ioremaps, chrdev regions and cdevs).")
 def run(script, board, rootfs, as_json, timeout, trace_file, trace_only, verbose, realtime,
-        gdb_port, vcd_file, plot_file, no_kasan, no_leak_check):
+        gdb_port, vcd_file, plot_file, audio_file, no_kasan, no_leak_check):
     """Run a board script (default: the bundled seed LED demo)."""
     from .console import Console, report
     from .debug.tracefile import ALL, parse_only
@@ -133,7 +144,8 @@ def run(script, board, rootfs, as_json, timeout, trace_file, trace_only, verbose
         machine = Machine(board, rootfs, timeout_s=0 if gdb_port else timeout, console=out.write,
                           kasan=not no_kasan, leak_check=not no_leak_check)
         machine.clock.realtime = realtime
-        _attach_outputs(machine, outputs, kinds, trace_file, verbose, vcd_file, plot_file)
+        _attach_outputs(machine, outputs, kinds, trace_file, verbose, vcd_file, plot_file,
+                        audio_file)
         if gdb_port:
             _wait_for_gdb(machine, gdb_port, outputs)
         console = Console(machine, out, fancy=out.isatty())

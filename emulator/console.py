@@ -56,7 +56,8 @@ class LedPanel:
     def render(self):
         leds = self._machine.leds
         if self._fancy:
-            return "  ".join(f"{name} {'●' if on else '○'}" for name, on in leds.items())
+            return "  ".join(f"{name} {'●' if on else '○'}" for name, on in leds.items()) \
+                + console_periph.panel_suffix(self._machine)          # periph: the beeper
         return "leds: " + " ".join(f"{name}={'on' if on else 'off'}" for name, on in leds.items())
 
     def _changed(self, _kind, _fields):
@@ -70,6 +71,7 @@ class Console:
         self.out = out
         self.inp = inp
         self.panel = LedPanel(machine, out, fancy)
+        self.periph_panel = console_periph.PeriphPanel(machine, out)    # periph (issue 13)
         self.session = Session()
         self.last_step = None      # the previous step (for `expect exit`/`expect stdout`)
         self._fatal = 0            # set by invalid input (2) or a guest crash/timeout (3)
@@ -86,6 +88,8 @@ class Console:
         parsed = parse_lines(lines)
         for i, (number, text, words) in enumerate(parsed):
             status = self.execute(number, text, words)
+            if console_periph.after_command(self) is not None:     # periph: watchdog reset
+                return self._board_reset(parsed[i + 1:])
             if self._fatal:
                 self.session.exit_code = self._fatal
                 return self._fatal
@@ -96,6 +100,16 @@ class Console:
                 self.session.exit_code = 1
                 return 1
         return 0
+
+    def _board_reset(self, rest):
+        """The board reset: the script stops; a following `expect reset` judges it (periph)."""
+        if rest and rest[0][2][:2] == ["expect", "reset"]:
+            status = self.execute(*rest[0])
+            self.session.exit_code = status
+            return status
+        self.out.write("script stopped: the board was reset\n")
+        self.session.exit_code = 3
+        return 3
 
     def execute(self, number, text, words):
         step = Step(number, text)
@@ -242,7 +256,7 @@ class Console:
             seconds = float(args[0])
         except ValueError:
             raise CommandFailed(f"sleep: invalid number '{args[0]}'") from None
-        self.machine.clock.sleep_ns(seconds * 1e9)
+        console_periph.sleep(self.machine, seconds * 1e9)     # periph: steps through events
         return 0
 
     @command("golden", "golden [FILE]")
@@ -286,3 +300,4 @@ def report(console, started):
     }
 
 
+from . import console_periph  # noqa: E402  (periph, issue 13: registers its commands)

@@ -109,7 +109,8 @@ class Machine:
     def _build_hardware(self):
         """The board's devices from its description, attached to the MMIO bus."""
         cpu = self.cpu
-        self.hw = build_hardware(self.spec, self.tracer, pc_provider=lambda: cpu.reg(PC))
+        self.hw = build_hardware(self.spec, self.tracer, pc_provider=lambda: cpu.reg(PC),
+                                 now_ns=lambda: self.clock.now_ns())   # periph: virtual time
         self.bus = MmioBus(cpu, self.tracer, self.spec.dram_base, self.spec.dram_size)
         for region in self.hw.mmio_regions:
             self.bus.attach(region)

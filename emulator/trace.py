@@ -20,6 +20,11 @@ CATALOGUE = {
     "syscall": ("nr", "name", "args", "result"),
     "hypercall": ("name", "args", "result", "caller"),
     "fault": ("fault", "pc", "message"),
+    # periph (issue 13): the board's other devices
+    "beeper": ("beeper", "on", "frequency", "duty"),  # the buzzer started/stopped/retuned
+    "adc": ("channel", "value", "volts"),          # an ADC conversion finished
+    "i2c": ("bus", "line"),                        # one decoded bus transaction, S ... P
+    "board_reset": ("source", "message"),          # the watchdog reset the board
 }
 
 

@@ -44,6 +44,13 @@ class Timeline:
         self._pins = {}
         self._tracer.subscribe("pin", self._pin)
         self._tracer.subscribe("led", self._led)
+        # periph (issue 13): the beeper's on/off (a signal) and its frequency (Hz, a real)
+        beeper = machine.hw.periph.beeper if machine.hw.periph is not None else None
+        self.beeper = Signal(beeper.name, "beeper", int(beeper.on)) if beeper else None
+        self.beeper_hz = Signal(f"{beeper.name}_hz", "beeper_hz", beeper.frequency) \
+            if beeper else None
+        if beeper:
+            self._tracer.subscribe("beeper", self._beeper)
 
     def _pin(self, _kind, fields):
         name = fields["pin"]
@@ -55,6 +62,11 @@ class Timeline:
     def _led(self, _kind, fields):
         self.leds[fields["led"]].changes.append((self._clock.now_ns(), int(fields["on"])))
 
+    def _beeper(self, _kind, fields):
+        now = self._clock.now_ns()
+        self.beeper.changes.append((now, int(fields["on"])))
+        self.beeper_hz.changes.append((now, fields["frequency"]))
+
     @property
     def pins(self):
         """The pins that changed, in the SoC's order."""
@@ -62,12 +74,15 @@ class Timeline:
         return sorted(self._pins.values(), key=lambda s: order[s.name])
 
     def signals(self):
-        """Every LED, then every pin that changed."""
-        return list(self.leds.values()) + self.pins
+        """Every LED, then every pin that changed (then the beeper, if it changed)."""
+        beeper = [self.beeper] if self.beeper and self.beeper.changes else []
+        return list(self.leds.values()) + self.pins + beeper
 
     def close(self):
         """Stop recording; the run's end (virtual time) is now. Safe to call twice."""
         if self.end_ns is None:
             self._tracer.unsubscribe("pin", self._pin)
             self._tracer.unsubscribe("led", self._led)
+            if self.beeper:
+                self._tracer.unsubscribe("beeper", self._beeper)
             self.end_ns = self._clock.now_ns()

@@ -19,6 +19,7 @@ GROUPS = {
     "printk": ("printk",),
     "fault": ("fault",),
     "guest_error": ("guest_error", "unimp"),
+    "periph": ("beeper", "adc", "i2c", "board_reset"),   # periph (issue 13)
 }
 ALL = tuple(GROUPS)
 
@@ -162,6 +163,12 @@ TEXT = {
     "fault": lambda r: f"{r['message']}",
     "guest_error": lambda r: f"{r['source']}: {r['message']}",
     "unimp": lambda r: f"{r['source']}: {r['message']}",
+    # periph (issue 13)
+    "beeper": lambda r: (f"{r['beeper']} on {r['frequency']:.1f} Hz duty {round(r['duty'] * 100)}%"
+                         if r["on"] else f"{r['beeper']} off"),
+    "adc": lambda r: f"{r['channel']} = {r['value']} ({r['volts']:.3f} V)",
+    "i2c": lambda r: f"{r['bus']}: {r['line']}",
+    "board_reset": lambda r: f"{r['source']}: {r['message']}",
 }
 
 

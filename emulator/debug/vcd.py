@@ -22,6 +22,10 @@ def _version():
         return "emu4412"
 
 
+#: Signal kind -> VCD scope under the board.
+SCOPES = {"led": "leds", "pin": "gpio", "beeper": "beeper"}
+
+
 def _value(level):
     """A pin level as a VCD scalar: 0, 1, or 'z' for a pin nothing drives."""
     return "z" if level is None else level
@@ -48,9 +52,13 @@ class VcdWriter:
                            init_timestamp=timeline.start_ns)
         wires = []
         for signal in timeline.signals():
-            scope = f"{board}.{'leds' if signal.kind == 'led' else 'gpio'}"
+            scope = f"{board}.{SCOPES.get(signal.kind, 'gpio')}"
             wires.append((writer.register_var(scope, signal.name, "wire", size=1,
                                               init=_value(signal.initial)), signal))
+        if timeline.beeper_hz is not None and timeline.beeper_hz.changes:   # periph: Hz
+            hz = timeline.beeper_hz
+            wires.append((writer.register_var(f"{board}.beeper", "frequency", "real",
+                                              init=float(hz.initial)), hz))
         changes = sorted(((t, wire, level) for wire, signal in wires
                           for t, level in signal.changes), key=lambda change: change[0])
         for t, wire, level in changes:            # a stable sort: same-time changes keep order

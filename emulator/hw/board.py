@@ -7,6 +7,7 @@ on GPIO pins. :func:`load_board` reads and checks both files into a :class:`Boar
 :class:`~emulator.errors.BoardError` with a one-line message naming the file and the key.
 """
 
+import datetime
 import functools
 import os
 import tomllib
@@ -22,6 +23,7 @@ from .ports_test_device import PORT_DEVICE_KINDS
 from .registers import describe_change
 from .key import Key
 from .led import Led
+from . import peripherals     # periph (issue 13): PWM, ADC, watchdog, RTC, I2C and board parts
 
 BOARDS_DIR = data_dir("boards")
 _REQUIRED = object()
@@ -62,6 +64,8 @@ class SocSpec:
     description: str
     path: Path
     gpio: GpioSpec
+    devices: tuple = ()              # periph (issue 13): peripherals.DeviceSpec
+    pclk_hz: int = 100_000_000
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,7 @@ class BoardSpec:
     leds: tuple
     keys: tuple
     ioport: IoPortSpec = None
+    wiring: peripherals.Wiring = peripherals.Wiring()   # periph (issue 13)
 
     @property
     def gpio_blocks(self):
@@ -92,6 +97,7 @@ class Hardware:
     keys: dict
     mmio_regions: list
     ioport: IoPortWindow = None
+    periph: peripherals.Peripherals = None    # periph (issue 13)
     _by_name: dict = field(default=None, init=False, repr=False)
 
     def register(self, name):
@@ -126,7 +132,7 @@ class Hardware:
 # -- reading TOML with one-line errors ------------------------------------------------------
 
 _KINDS = {int: "an integer", str: "a string", bool: "true or false", dict: "a table",
-          list: "an array"}
+          list: "an array", float: "a number", datetime.datetime: "a date-time"}
 
 
 class _Table:
@@ -147,6 +153,8 @@ class _Table:
                 raise self.error(key, f"missing (expected {_KINDS[kind]})")
             return default
         value = self.data[key]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise self.error(key, f"expected {_KINDS[kind]}, got {value!r}")
         return value
@@ -215,12 +223,13 @@ def _load_soc(path):
     spec = GpioSpec(tuple(blocks), gpio.table("reset").ints(), gpio.table("eint").ints(),
                     gpio.table("wakeup").ints())
     gpio.done()
+    devices, pclk_hz = peripherals.load_devices(top)
     top.done()
     try:                                   # a dry build checks alignment and register overlaps
         GpioController(spec, Tracer())
     except ValueError as e:
         raise BoardError(f"{path}: gpio: {e}") from None
-    return SocSpec(name, description, path, spec)
+    return SocSpec(name, description, path, spec, devices, pclk_hz)
 
 
 def _resolve(name_or_path):
@@ -305,6 +314,7 @@ def _load_board(path, _stamp):
         keys.append(KeySpec(t.get("name", str), t.get("pin", str).lower(), t.get("active_low", bool, True)))
         t.done()
     ioport = _ioport(top.table("ioport", None))
+    wiring = peripherals.load_wiring(top, soc.devices)
     top.done()
     _check_pins(top, soc, leds, "leds")
     _check_pins(top, soc, keys, "keys")
@@ -313,8 +323,10 @@ def _load_board(path, _stamp):
         if device.pin in taken:
             raise top.error("keys", f"{device.name} and {taken[device.pin]} both on {device.pin}")
         taken[device.pin] = device.name
+    if wiring.beeper is not None:
+        _check_pins(top, soc, [wiring.beeper], "beeper")
     return BoardSpec(name, description, path, soc, dram_base, dram_size, tuple(leds), tuple(keys),
-                     ioport)
+                     ioport, wiring)
 
 
 def _ioport(t):
@@ -339,8 +351,8 @@ def _ioport(t):
     return IoPortSpec(phys, size, tuple(devices))
 
 
-def build_hardware(spec, tracer, pc_provider=None):
-    """The devices of board ``spec``, publishing to ``tracer``."""
+def build_hardware(spec, tracer, pc_provider=None, now_ns=lambda: 0):
+    """The devices of board ``spec``, publishing to ``tracer``; now_ns: the virtual clock."""
     gpio = GpioController(spec.soc.gpio, tracer, pc_provider)
     leds = {led.name: Led(led.name, gpio.pin(led.pin), tracer, led.active_high) for led in spec.leds}
     keys = {key.name: Key(key.name, gpio.pin(key.pin), key.active_low) for key in spec.keys}
@@ -349,4 +361,7 @@ def build_hardware(spec, tracer, pc_provider=None):
         devices = [PORT_DEVICE_KINDS[d.kind](d.name, d.port, tracer) for d in spec.ioport.devices]
         window = IoPortWindow(spec.ioport.phys, spec.ioport.size, devices, tracer)
         regions.append(window)
-    return Hardware(spec, gpio, leds, keys, regions, window)
+    periph = peripherals.build(spec.soc.devices, spec.soc.pclk_hz, spec.wiring, gpio, tracer,
+                               pc_provider, now_ns)
+    regions += periph.regions
+    return Hardware(spec, gpio, leds, keys, regions, window, periph)

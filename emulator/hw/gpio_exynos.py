@@ -116,12 +116,13 @@ def _bits(mask):
 class Pin:
     """One pad, named like Linux's gpiolib lines: ``gpx2-7``."""
 
-    __slots__ = ("bank", "index", "name", "_listeners")
+    __slots__ = ("bank", "index", "name", "_listeners", "_function_listeners")
 
     def __init__(self, bank, index):
         self.bank, self.index = bank, index
         self.name = f"{bank.name}-{index}"
         self._listeners = []
+        self._function_listeners = []
 
     @property
     def level(self):
@@ -149,6 +150,12 @@ class Pin:
 
     def disconnect(self, listener):
         self._listeners.remove(listener)
+
+    # periph (issue 13): alternate functions (TOUT0 on gpd0-0) need the CON selection.
+    def on_function(self, listener):
+        """Call ``listener(pin, function)`` whenever the pin's CON selection changes."""
+        self._function_listeners.append(listener)
+        self.bank._function_watch |= 1 << self.index
 
     def set_board_level(self, level):
         """The level the board applies to the pad (a key: 0 or 1); None: the board leaves it."""
@@ -179,6 +186,7 @@ class GpioBank:
         self._board_mask = 0   # bit i: the board applies a level to pin i (a key)
         self._board_level = 0
         self._input = 0        # level of every pin as the board and pulls make it
+        self._function_watch = 0   # bit i: pin i has function listeners (periph, issue 13)
         behaviour = {"CON": (None, self._con_written), "DAT": (self._dat_read, self._dat_written),
                      "PUD": (None, self._pud_written)}
         self.regs = []
@@ -248,6 +256,12 @@ class GpioBank:
         self._out = self._outputs(new)
         self._idle = self.pin_mask & ~self._out
         self._settle(old_out, self._values[self._dat])
+        if self._function_watch:                         # periph (issue 13)
+            for i in _bits(self._function_watch):
+                if (old ^ new) >> 4 * i & 0xF:
+                    pin = self.pins[i]
+                    for listener in pin._function_listeners:
+                        listener(pin, pin.function)
 
     def _dat_written(self, old, new, lanes):
         out = self._out

@@ -87,11 +87,12 @@ def describe_change(reg: Reg, old: int, new: int) -> list[str]:
 class _Slot:
     """A register placed in a block, with its optional behaviour."""
 
-    __slots__ = ("reg", "mask", "read", "write", "unimp")
+    __slots__ = ("reg", "mask", "read", "write", "unimp", "peek")
 
-    def __init__(self, reg, read, write):
+    def __init__(self, reg, read, write, peek=None):
         self.reg, self.mask, self.read, self.write = reg, reg.mask, read, write
         self.unimp = reg.unimp          # True until the first access has been reported
+        self.peek = peek or read        # what inspection sees (a read without side effects)
 
 
 class RegisterBlock:
@@ -121,8 +122,11 @@ class RegisterBlock:
     # -- building ---------------------------------------------------------------------------
 
     def add(self, reg: Reg, read: Callable[[int], int] | None = None,
-            write: Callable[[int, int, int], None] | None = None) -> None:
-        """Place ``reg`` at its offset; ``read``/``write`` attach behaviour (see class doc)."""
+            write: Callable[[int, int, int], None] | None = None,
+            peek: Callable[[int], int] | None = None) -> None:
+        """Place ``reg`` at its offset; ``read``/``write`` attach behaviour (see class doc);
+        ``peek(stored)`` replaces ``read`` for inspection when a guest read has side effects
+        (a read that starts an ADC conversion)."""
         if reg.offset % 4 or not 0 <= reg.offset < self.size:
             raise ValueError(f"{self.name}: {reg.name} at bad offset {reg.offset:#x}")
         if reg.offset in self._slots:
@@ -130,7 +134,7 @@ class RegisterBlock:
             raise ValueError(f"{self.name}: {reg.name} and {other} both at offset {reg.offset:#x}")
         if reg.w1c and write is None:
             write = self._clear_on_write(reg.offset)
-        self._slots[reg.offset] = _Slot(reg, read, write)
+        self._slots[reg.offset] = _Slot(reg, read, write, peek)
         self.values[reg.offset] = reg.reset & reg.mask
 
     def _clear_on_write(self, offset):
@@ -155,7 +159,7 @@ class RegisterBlock:
         """The 32-bit value a guest read of the register at ``offset`` would return."""
         slot = self._slots[offset & ~3]
         stored = self.values[offset & ~3]
-        return slot.read(stored) if slot.read else stored
+        return slot.peek(stored) if slot.peek else stored
 
     # -- the guest's hot path ----------------------------------------------------------------
 

@@ -361,6 +361,23 @@ class Syscalls:
         self.clock.sleep_ns(sec * 1_000_000_000 + nsec)
         return 0
 
+    # periph (issue 13): glibc's usleep/sleep use clock_nanosleep (time64 first, then 265).
+    def _clock_nanosleep(self, flags, ns):
+        if flags & 1:                                      # TIMER_ABSTIME
+            ns -= self.clock.now_ns()
+        self.clock.sleep_ns(max(0, ns))
+        return 0
+
+    @syscall(265)
+    def sys_clock_nanosleep(self, clk, flags, req, rem, *_):
+        sec, nsec = struct.unpack("<ii", self.vm.read(req, 8, user=True))
+        return self._clock_nanosleep(flags, sec * 1_000_000_000 + nsec)
+
+    @syscall(407)
+    def sys_clock_nanosleep_time64(self, clk, flags, req, rem, *_):
+        sec, nsec = struct.unpack("<qq", self.vm.read(req, 16, user=True))
+        return self._clock_nanosleep(flags, sec * 1_000_000_000 + nsec)
+
     @syscall(263)
     def sys_clock_gettime(self, clk, tp, *_):
         sec, ns = divmod(self.clock.now_ns(), 1_000_000_000)

@@ -37,6 +37,11 @@ FORMATS = {
     "mmio_write": _write_text,
     "pin": lambda f: f"{f['pin']} -> {'z' if f['level'] is None else f['level']}",
     "led": lambda f: f"{f['led']} -> {'on' if f['on'] else 'off'}",
+    # periph (issue 13): what the board's other parts did
+    "beeper": lambda f: (f"{f['beeper']} -> on {f['frequency']:.1f} Hz duty {round(f['duty'] * 100)}%"
+                         if f["on"] else f"{f['beeper']} -> off"),
+    "i2c": lambda f: f"{f['bus']}: {f['line']}",
+    "board_reset": lambda f: f"{f['source']}: board reset",
 }
 
 

@@ -43,8 +43,10 @@ R_ARM_NAMES = {0: "R_ARM_NONE", 2: "R_ARM_ABS32", 3: "R_ARM_REL32", 28: "R_ARM_C
                29: "R_ARM_JUMP24", 40: "R_ARM_V4BX", 42: "R_ARM_PREL31",
                43: "R_ARM_MOVW_ABS_NC", 44: "R_ARM_MOVT_ABS"}
 
-MODULES = ("leddrv.ko", "kmbench.ko", "memtest.ko")
-PROGRAMS = ("testled_app", "ioctl_loop", "kmbench_app", "memtest_app")
+MODULES = ("leddrv.ko", "kmbench.ko", "memtest.ko",
+           "beeper.ko", "adc.ko", "wdt.ko", "mpu6050.ko")              # periph (issue 13)
+PROGRAMS = ("testled_app", "ioctl_loop", "kmbench_app", "memtest_app",
+            "beeper_app", "adc_app", "wdt_app", "mpu6050_app")        # periph (issue 13)
 
 
 def provided_symbols():
