@@ -79,13 +79,16 @@ def read_script(path):
         raise InputError(f"{path}: not a text board script") from None
 
 
-def run_script(path, options=None):
-    """Run the script at ``path`` on a fresh board; never raises for what the script does."""
+def run_script(path, options=None, template=None):
+    """Run the script at ``path`` on a fresh board; never raises for what the script does.
+
+    template: a clone.Template whose board this run adopts (in a forked child: see clone.py)
+    instead of building one; the run is the same as on a fresh board."""
     options = options or Options()
     result = ScriptResult(shown_path(path), *test_names(path))
     started = time.perf_counter()
     try:
-        _run(path, options, result)
+        _run(path, options, result, template)
     except Exception:                      # an emulator bug must not stop the other scripts
         trace = traceback.format_exc()
         result.fail(1, "internal error", "internal error: " + trace.strip().splitlines()[-1], trace)
@@ -97,18 +100,29 @@ class _Run:
     """A fresh board for one script, with what watches it: the console stream, the recent
     events and, when the script has a golden trace, the golden recorder."""
 
-    def __init__(self, path, lines, options):
+    def __init__(self, path, lines, options, template=None):
         from ..console import Console      # the emulator proper (unicorn) loads on first use
-        from ..machine import Machine
 
         rootfs = options.rootfs or os.path.dirname(os.path.abspath(path))
-        self.out, tracer = Capture(), Tracer()
-        self.recent = Recent(tracer)
+        self.out = Capture()
         self.golden = golden.GoldenCheck(path, options.update_golden)
         recording = golden.declared(lines) or os.path.isfile(self.golden.sibling)
-        recorder = self.golden.recorder = golden.Recorder(tracer) if recording else None
-        self.machine = machine = Machine(options.board, rootfs, timeout_s=options.timeout,
-                                         console=self.out.write, tracer=tracer)
+        watchers = []
+
+        def subscribe(tracer):             # before the board's own observers, as on a fresh board
+            self.recent = Recent(tracer)
+            watchers.append(golden.Recorder(tracer) if recording else None)
+
+        if template is not None:
+            machine = template.adopt(rootfs, self.out.write, subscribe)
+        else:
+            from ..machine import Machine
+            tracer = Tracer()
+            subscribe(tracer)
+            machine = Machine(options.board, rootfs, timeout_s=options.timeout,
+                              console=self.out.write, tracer=tracer)
+        self.machine = machine
+        recorder = self.golden.recorder = watchers[0]
         self.console = Console(machine, self.out, inp=io.StringIO())  # `debug`: no keyboard
         self.console.golden = self.golden
         # From the trace issue: syscall events for the last events; exact PCs of MMIO
@@ -125,10 +139,10 @@ class _Run:
             recorder.step = lambda: f"line {steps[-1].line}: {steps[-1].command}" if steps else ""
 
 
-def _run(path, options, result):
+def _run(path, options, result, template):
     try:
         lines = read_script(path)
-        run = _Run(path, lines, options)
+        run = _Run(path, lines, options, template)
     except EmulatorError as e:             # unreadable script, bad board
         result.fail(e.exit_status, FAILURE_TYPES.get(e.exit_status, "failed"), str(e))
         return

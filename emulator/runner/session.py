@@ -1,5 +1,5 @@
-"""`emu4412 test`: collect scripts, run each on a fresh board (serially in this process, or
-in worker processes with -j N), print one line a script in input order, failure details,
+"""`emu4412 test`: collect scripts, run each on a clone of a board booted once (a forked
+child; -j N: N at a time), print one line a script in input order, failure details,
 and the summary `N passed, N failed`; optionally write JUnit XML."""
 
 import functools
@@ -7,7 +7,7 @@ import os
 import time
 
 from ..errors import InputError
-from . import junit, report
+from . import clone, junit, report
 from .collect import collect
 from .pool import run_parallel
 from .script import FAILURE_TYPES, ScriptResult, run_script, shown_path, test_names
@@ -33,14 +33,25 @@ def lost(script, reason):
 
 
 def execute(scripts, options, jobs=1):
-    """Yield each script's ScriptResult, in the order of ``scripts``."""
+    """Yield each script's ScriptResult, in the order of ``scripts``.
+
+    Where the platform forks, the board is built once here and each script runs in a forked
+    child of it (clone.py), ``jobs`` at a time; elsewhere each script builds a fresh board,
+    in this process or in ``jobs`` worker processes."""
+    from .. import console, machine  # noqa: F401  (imported once, before anything forks)
+    limit = functools.partial(deadline, options)
+    template = clone.template(options.board, options.timeout) if clone.CAN_FORK else None
+    if template is not None:
+        clone.warm_images(scripts, lambda s: options.rootfs or os.path.dirname(os.path.abspath(s)))
+        work = functools.partial(run_script, options=options, template=template)
+        yield from clone.run_forked(scripts, jobs, work, limit, lost)
+        return
     if jobs <= 1 or len(scripts) <= 1:
         for script in scripts:
             yield run_script(script, options)
         return
-    from .. import console, machine  # noqa: F401  (imported once, before the workers fork)
     yield from run_parallel(scripts, jobs, functools.partial(run_script, options=options),
-                            functools.partial(deadline, options), lost)
+                            limit, lost)
 
 
 def run_tests(paths, options, jobs=1, junit_path=None, echo=print):

@@ -48,8 +48,9 @@ class Kasan:
         self._current, self._describe = current, describe
         # Anonymous memory, zero and backed by the host only where written: pages never
         # handed out are not checked; slab pages are poisoned when they become slabs and
-        # when they are given back.
-        self.shadow = mmap.mmap(-1, (self.hi - self.lo) >> SHADOW_SCALE)
+        # when they are given back. Private (copy-on-write), not mmap's default shared
+        # mapping: a forked clone of this board (runner/clone.py) gets its own shadow.
+        self.shadow = mmap.mmap(-1, (self.hi - self.lo) >> SHADOW_SCALE, flags=mmap.MAP_PRIVATE)
         self.reports = []
         self._seen = set()
         self._hook = None
