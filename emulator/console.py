@@ -16,7 +16,6 @@ from .errors import (CommandFailed, GuestFault, GuestTimeout, InputError, Loader
 from .expectations import EXPECTATIONS as MORE_EXPECTATIONS
 from .kernel.errno import NAMES
 from .kernel.mm.faults import fail_command
-from .runner import golden
 
 COMMANDS = {}
 
@@ -246,6 +245,7 @@ class Console:
 
     @command("golden", "golden [FILE]")
     def cmd_golden(self, args):
+        from .runner import golden         # speed: the runner is imported only when used
         return golden.declare(self, args)
 
     @command("expect", "expect led NAME on|off | leds NAME=on|off... | exit N | dmesg REGEX | "

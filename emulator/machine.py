@@ -68,8 +68,8 @@ def _program_symbols(program, comm, lo, hi):
     key = (program.digest, comm)
     table = _SYMBOL_TABLES.get(key)
     if table is None:
-        table = _SYMBOL_TABLES[key] = SymbolTable(comm, program.symbols, lo, hi,
-                                                  program.mapping, program.exidx)
+        table = _SYMBOL_TABLES[key] = SymbolTable(   # speed: symbols read on first lookup
+            comm, lambda: program.symbols, lo, hi, lambda: program.mapping, program.exidx)
     return table
 
 
