@@ -42,9 +42,13 @@ class _Console:
 class Template:
     """A board built once for (board, timeout); adopt() hands it to one script's run."""
 
+    #: Templates built in this process (a pytest-xdist worker builds one and reuses it).
+    built = 0
+
     def __init__(self, board, timeout):
         from ..machine import Machine
 
+        Template.built += 1
         self.console = _Console()
         self.machine = Machine(board, os.getcwd(), timeout_s=timeout,
                                console=self.console.write, tracer=Tracer())
@@ -164,6 +168,20 @@ def fork(task, work, deadline):
             os._exit(status)
     os.close(wfd)
     return Child(task, pid, rfd, deadline)
+
+
+def run_one(script, options, deadline, on_lost):
+    """``script``'s ScriptResult from a forked clone of this process's template (built on
+    first use), or from a fresh board where there is no fork or no template."""
+    from .. import console  # noqa: F401  (imported here once, not in every child)
+    from .script import run_script
+
+    board = template(options.board, options.timeout) if CAN_FORK else None
+    if board is None:
+        return run_script(script, options)
+    warm_images([script], lambda s: options.rootfs or os.path.dirname(os.path.abspath(s)))
+    work = lambda s: run_script(s, options, board)  # noqa: E731
+    return next(run_forked([script], 1, work, deadline, on_lost))
 
 
 def _lost_reason(status):
