@@ -49,6 +49,8 @@ def _make_encoder():
 
 
 _encode = _make_encoder()
+#: JSON lines written per write call.
+BATCH = 256
 
 
 class _Memo(dict):
@@ -70,6 +72,7 @@ class TraceRecorder:
         """jsonl, text: writable text streams (either may be None)."""
         self.m, self._jsonl, self._text = machine, jsonl, text
         self.count = 0
+        self._pending = []           # encoded JSON lines not yet written
         self._clock, self._cpu = machine.clock, machine.cpu
         # Symbols do not move while a module stays loaded, and the same register writes
         # repeat: caches keep formatting cheap on the MMIO path.
@@ -93,11 +96,23 @@ class TraceRecorder:
             enrich(self, fields, record)
         self.count += 1
         if self._jsonl is not None:
-            self._jsonl.write(_encode(record) + "\n")
+            # speed: lines are written BATCH at a time (one write call, not one per event);
+            # close() writes the rest, and the caller closes in a `finally`.
+            pending = self._pending
+            pending.append(_encode(record))
+            if len(pending) >= BATCH:
+                self._write_pending()
         if self._text is not None:
             self._text.write(render_text(record) + "\n")
 
+    def _write_pending(self):
+        if self._pending:
+            self._jsonl.write("\n".join(self._pending) + "\n")
+            self._pending.clear()
+
     def close(self):
+        if self._jsonl is not None:
+            self._write_pending()
         for stream in (self._jsonl, self._text):
             if stream is not None:
                 stream.flush()
