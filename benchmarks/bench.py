@@ -152,7 +152,8 @@ def runner_rate(copies, runs, jobs, cpu=None):
 
 
 def clone_memory():
-    """(RSS, private, shared) MB of a forked clone that ran the seed demo (smaps_rollup)."""
+    """(RSS, private, shared) MB of a forked clone that ran the seed demo (smaps_rollup),
+    the board booted in this process (run it in a fresh one: bench.py --clone-memory)."""
     from emulator.runner import clone
     from emulator.runner.script import Options, run_script
 
@@ -184,7 +185,11 @@ def main():
     ap.add_argument("--pairs", type=int, default=100_000)
     ap.add_argument("--scripts", type=int, default=20, help="seed script copies for (d)")
     ap.add_argument("--many", type=int, default=100, help="the larger (d) case's copies")
+    ap.add_argument("--clone-memory", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.clone_memory:                 # in a fresh process: what one worker holds
+        print(*clone_memory())
+        return
     compile_package()
     cpu = []
     print(f"(a) seed demo, emu4412 run wall time: {demo_wall(args.runs, cpu):.3f} s "
@@ -227,7 +232,9 @@ def main():
           f"untraced {plain:.3f} s")
     print(f"    memory: host RSS of emu4412 run (seed demo): {demo_rss(args.runs):.0f} MB  "
           f"[target <= 60 MB per worker]")
-    rss, private, shared = clone_memory()
+    proc = subprocess.run([sys.executable, __file__, "--clone-memory"], check=True,
+                          capture_output=True, text=True, cwd=ROOT)
+    rss, private, shared = map(float, proc.stdout.split())
     print(f"    memory: a forked emu4412 test script run (seed demo): RSS {rss:.0f} MB, "
           f"{private:.0f} MB of it its own, {shared:.0f} MB shared with the booted board")
 
