@@ -9,6 +9,8 @@ guest crash still leaves every event before it.
 
 import json
 
+from ..trace import CATALOGUE
+
 #: What `--trace-only` accepts -> the event kinds it selects.
 GROUPS = {
     "mmio": ("mmio_read", "mmio_write"),
@@ -78,7 +80,11 @@ class TraceRecorder:
         # repeat: caches keep formatting cheap on the MMIO path.
         self.symbols = _Memo(machine.symbolize.short)
         self.changes = _Memo(machine.hw.gpio.describe_write)
-        machine.symbolize.on_add.append(lambda table: self.symbols.clear())
+        # speed: the JSON text of a record after its time stamps, by the event's fields,
+        # for kinds whose records depend on nothing else (symbols aside: cleared with them).
+        self._lines = {}
+        self._fast = jsonl is not None and text is None
+        machine.symbolize.on_add.append(self._symbols_changed)
         if {"mmio_read", "mmio_write"} & set(kinds):
             machine.track_access_pc()
         if {"syscall", "hypercall"} & set(kinds):
@@ -86,8 +92,46 @@ class TraceRecorder:
         for kind in kinds:
             machine.tracer.subscribe(kind, self._event)
 
+    def _symbols_changed(self, _table):
+        self.symbols.clear()
+        self._lines.clear()
+
     def _event(self, kind, fields):
         icount = self._cpu.instructions
+        rest = self._known_line(kind, fields) if self._fast else None
+        if rest is not None:                   # the same line as _record would write
+            self.count += 1
+            pending = self._pending
+            pending.append(f'{{"t_ns":{self._clock.at(icount)},"icount":{icount},{rest}')
+            if len(pending) >= BATCH:
+                self._write_pending()
+            return
+        self._record(kind, fields, icount)
+
+    def _known_line(self, kind, fields):
+        """The JSON line of the event after its time stamps, remembered per LINE_KEYS (None:
+        not a remembered kind, or fields this kind does not usually carry)."""
+        key_of = LINE_KEYS.get(kind)
+        if key_of is None or len(fields) != LINE_FIELDS[kind]:
+            return None
+        try:
+            key = (kind, key_of(fields))
+            rest = self._lines.get(key)
+        except TypeError:                      # an unhashable field value
+            return None
+        if rest is None:
+            record = {"kind": kind}
+            enrich = ENRICH.get(kind)
+            if enrich is None:
+                record.update(fields)
+            else:
+                enrich(self, fields, record)
+            if len(self._lines) >= LINES_KEPT:
+                self._lines.clear()
+            rest = self._lines[key] = _encode(record)[1:]
+        return rest
+
+    def _record(self, kind, fields, icount):
         record = {"t_ns": self._clock.at(icount), "icount": icount, "kind": kind}
         enrich = ENRICH.get(kind)
         if enrich is None:
@@ -156,6 +200,20 @@ def _fault(rec, f, record):
 
 ENRICH = {"mmio_read": _mmio, "mmio_write": _mmio, "syscall": _syscall,
           "hypercall": _hypercall, "fault": _fault}
+
+#: Kinds whose JSON line (after the time stamps) is a function of the event's fields (and
+#: the symbols): the fields that decide it, hashable. The ioctl loop repeats the same few
+#: MMIO, pin, LED and syscall events, so most lines are a look-up and one f-string.
+LINE_KEYS = {
+    "mmio_read": lambda f: (f["pc"], f["addr"], f["reg"], f["size"], f["value"]),
+    "mmio_write": lambda f: (f["pc"], f["addr"], f["reg"], f["size"], f["value"], f["old"]),
+    "pin": lambda f: (f["pin"], f["level"]),
+    "led": lambda f: (f["led"], f["on"]),
+    "syscall": lambda f: (f["nr"], f["name"], tuple(f["args"]), f["result"]),
+}
+LINE_FIELDS = {kind: len(CATALOGUE[kind]) for kind in LINE_KEYS}
+#: Lines remembered at most (then forgotten at once: traces with few repeats stay cheap).
+LINES_KEPT = 4096
 
 
 # -- text form (-v) ----------------------------------------------------------------------------
