@@ -2,7 +2,9 @@
 child of it.
 
 The template is a board built once (SoC, kernel, page allocator, page cache, stub pages), with
-the images the scripts name already parsed into the loaders' caches. A script runs in a forked
+the images the scripts name already parsed into the loaders' caches (it has run nothing, so
+each clone still translates the guest code it runs: README "Speed and scale-out"). A script
+runs in a forked
 child: the child sees the template's memory copy-on-write (the Unicorn instance and its guest
 RAM included), adopts the board for the script (its root filesystem, console stream and trace
 subscribers, as a fresh board would have them), runs it and sends its ScriptResult back over a
@@ -56,7 +58,10 @@ class Template:
     def adopt(self, rootfs, console, subscribe):
         """The board, set up as Machine(board, rootfs, console=console, tracer=T) would be
         where ``subscribe(T)`` had run before the board subscribed its own observers (so
-        every event reaches the observers in the same order as on a fresh board)."""
+        every event reaches the observers in the same order as on a fresh board).
+
+        Relies on Machine's console, vfs.root, tracer and _guest_error (test_clone.py
+        compares the result with a fresh board, so a change there shows)."""
         machine = self.machine
         machine.vfs.root = os.path.realpath(rootfs)
         machine.console = console
