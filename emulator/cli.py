@@ -250,8 +250,14 @@ def sdk():
 @click.option("--rootfs", type=click.Path(file_okay=False), help="Root filesystem for every "
               "script (default: each script's directory).")
 @click.option("--timeout", default=10.0, show_default=True, help="Seconds a guest call may run.")
-def test_command(paths, jobs, junit_path, update_golden, board, rootfs, timeout):
-    """Run board scripts (files, and *.board under directories), each on a fresh board."""
+@click.option("--shard", "shard_spec", metavar="K/N", help="Run only shard K of N (a CI job "
+              "matrix: each script lands in one shard, by its path).")
+@click.option("--progress", is_flag=True, help="Show a live count and ETA on a terminal "
+              "(off when stderr is not a terminal or CI is set).")
+def test_command(paths, jobs, junit_path, update_golden, board, rootfs, timeout, shard_spec,
+                 progress):
+    """Run board scripts (files, and *.board under directories), each on a clone of a
+    board booted once (as a fresh board would run it)."""
     from .hw.board import load_board
     from .runner.script import Options
     from .runner.session import run_tests
@@ -261,7 +267,8 @@ def test_command(paths, jobs, junit_path, update_golden, board, rootfs, timeout)
     try:
         load_board(board)
         status = run_tests(paths, Options(board, rootfs, timeout, update_golden), jobs,
-                           junit_path, echo=lambda text: click.echo(text))
+                           junit_path, echo=lambda text: click.echo(text),
+                           shard_spec=shard_spec, progress=progress)
     except InputError as e:
         _fail(str(e), 2)
     sys.exit(status)

@@ -293,6 +293,12 @@ class Cpu:
         return self._add_hook(UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, HOOK_MEM_CFUNC(callback),
                               begin, end)
 
+    def hook_memory_native(self, address: int, user_data: int, begin: int, end: int) -> int:
+        """A read/write hook over [begin, end] whose callback is C code at ``address`` (from
+        emulator._hooks), given ``user_data`` (an address) on each access. (speed, issue 15)"""
+        return self._add_native_hook(UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, address, user_data,
+                                     begin, end)
+
     def defer(self, error: BaseException) -> None:
         """Re-raise error after emu_start returns (for raw callbacks), stopping the guest."""
         self._defer(error)

@@ -66,8 +66,8 @@ def _program_symbols(program, comm, lo, hi):
     key = (program.digest, comm)
     table = _SYMBOL_TABLES.get(key)
     if table is None:
-        table = _SYMBOL_TABLES[key] = SymbolTable(comm, program.symbols, lo, hi,
-                                                  program.mapping, program.exidx)
+        table = _SYMBOL_TABLES[key] = SymbolTable(   # speed: symbols read on first lookup
+            comm, lambda: program.symbols, lo, hi, lambda: program.mapping, program.exidx)
     return table
 
 
@@ -93,6 +93,16 @@ class Machine:
         self._build_mm(kasan, leak_check)
         self._build_drivers_core()
         self._build_vfs_and_syscalls(rootfs)
+        self.tracer.subscribe("guest_error", self._guest_error)
+
+    def adopt(self, rootfs, console, subscribe):
+        """Hand this booted board to a new run (runner/clone.py, in a forked child): its root
+        filesystem and console stream, with ``subscribe(tracer)`` placing the run's observers
+        before the board's own, as on a board built for the run."""
+        self.vfs.root = os.path.realpath(rootfs)
+        self.console = console
+        self.tracer.unsubscribe("guest_error", self._guest_error)
+        subscribe(self.tracer)
         self.tracer.subscribe("guest_error", self._guest_error)
 
     # -- set-up, in order -----------------------------------------------------------------

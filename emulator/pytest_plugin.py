@@ -1,8 +1,10 @@
 """pytest plugin (entry point ``emu4412``): board scripts as tests, and a ``board`` fixture.
 
-- Every ``*.board`` file pytest collects becomes one test item, run on a fresh board as
-  ``emu4412 test`` runs it (golden traces included); a failure shows the failing step,
-  expected vs actual and the console's tail. Disable with ``-p no:emu4412``.
+- Every ``*.board`` file pytest collects becomes one test item, run as ``emu4412 test``
+  runs it (golden traces included): in a forked clone of a board booted once per process,
+  so under pytest-xdist (``pytest -n 2``, ``--dist loadfile``, ``--tx``) each worker boots
+  one board and reuses it; a failure shows the failing step, expected vs actual and the
+  console's tail. Disable with ``-p no:emu4412``.
 - ``board``: a fresh :class:`emulator.Board` ("fs4412") per test.
 
 Root filesystem (where ``insmod leddrv.ko`` and ``./testled_app`` are looked up), first that
@@ -74,13 +76,16 @@ class BoardScriptItem(pytest.Item):
     result = None
 
     def runtest(self):
-        from .runner.script import Options, run_script
+        from .runner.clone import run_one
+        from .runner.script import Options
+        from .runner.session import deadline, lost
 
         config = self.config
         options = Options(rootfs=rootfs_for(self, None),
                           timeout=config.getoption("emu4412_timeout"),
                           update_golden=config.getoption("emu4412_update_golden"))
-        self.result = result = run_script(str(self.path), options)
+        script = str(self.path)
+        self.result = result = run_one(script, options, lambda s: deadline(options, s), lost)
         if result.output:
             self.add_report_section("call", "console", result.output + "\n")
         for note in result.notes:

@@ -9,6 +9,8 @@ guest crash still leaves every event before it.
 
 import json
 
+from ..trace import CATALOGUE
+
 #: What `--trace-only` accepts -> the event kinds it selects.
 GROUPS = {
     "mmio": ("mmio_read", "mmio_write"),
@@ -50,6 +52,8 @@ def _make_encoder():
 
 
 _encode = _make_encoder()
+#: JSON lines written per write call.
+BATCH = 256
 
 
 class _Memo(dict):
@@ -71,12 +75,17 @@ class TraceRecorder:
         """jsonl, text: writable text streams (either may be None)."""
         self.m, self._jsonl, self._text = machine, jsonl, text
         self.count = 0
+        self._pending = []           # encoded JSON lines not yet written
         self._clock, self._cpu = machine.clock, machine.cpu
         # Symbols do not move while a module stays loaded, and the same register writes
         # repeat: caches keep formatting cheap on the MMIO path.
         self.symbols = _Memo(machine.symbolize.short)
         self.changes = _Memo(machine.hw.describe_write)
-        machine.symbolize.on_add.append(lambda table: self.symbols.clear())
+        # speed: the JSON text of a record after its time stamps, by the event's fields,
+        # for kinds whose records depend on nothing else (symbols aside: cleared with them).
+        self._lines = {}
+        self._fast = jsonl is not None and text is None
+        machine.symbolize.on_add.append(self._symbols_changed)
         if {"mmio_read", "mmio_write"} & set(kinds):
             machine.track_access_pc()
         if {"syscall", "hypercall"} & set(kinds):
@@ -84,8 +93,46 @@ class TraceRecorder:
         for kind in kinds:
             machine.tracer.subscribe(kind, self._event)
 
+    def _symbols_changed(self, _table):
+        self.symbols.clear()
+        self._lines.clear()
+
     def _event(self, kind, fields):
         icount = self._cpu.instructions
+        rest = self._known_line(kind, fields) if self._fast else None
+        if rest is not None:                   # the same line as _record would write
+            self.count += 1
+            pending = self._pending
+            pending.append(f'{{"t_ns":{self._clock.at(icount)},"icount":{icount},{rest}')
+            if len(pending) >= BATCH:
+                self._write_pending()
+            return
+        self._record(kind, fields, icount)
+
+    def _known_line(self, kind, fields):
+        """The JSON line of the event after its time stamps, remembered per LINE_KEYS (None:
+        not a remembered kind, or fields this kind does not usually carry)."""
+        key_of = LINE_KEYS.get(kind)
+        if key_of is None or len(fields) != LINE_FIELDS[kind]:
+            return None
+        try:
+            key = (kind, key_of(fields))
+            rest = self._lines.get(key)
+        except TypeError:                      # an unhashable field value
+            return None
+        if rest is None:
+            record = {"kind": kind}
+            enrich = ENRICH.get(kind)
+            if enrich is None:
+                record.update(fields)
+            else:
+                enrich(self, fields, record)
+            if len(self._lines) >= LINES_KEPT:
+                self._lines.clear()
+            rest = self._lines[key] = _encode(record)[1:]
+        return rest
+
+    def _record(self, kind, fields, icount):
         record = {"t_ns": self._clock.at(icount), "icount": icount, "kind": kind}
         enrich = ENRICH.get(kind)
         if enrich is None:
@@ -94,11 +141,23 @@ class TraceRecorder:
             enrich(self, fields, record)
         self.count += 1
         if self._jsonl is not None:
-            self._jsonl.write(_encode(record) + "\n")
+            # speed: lines are written BATCH at a time (one write call, not one per event);
+            # close() writes the rest, and the caller closes in a `finally`.
+            pending = self._pending
+            pending.append(_encode(record))
+            if len(pending) >= BATCH:
+                self._write_pending()
         if self._text is not None:
             self._text.write(render_text(record) + "\n")
 
+    def _write_pending(self):
+        if self._pending:
+            self._jsonl.write("\n".join(self._pending) + "\n")
+            self._pending.clear()
+
     def close(self):
+        if self._jsonl is not None:
+            self._write_pending()
         for stream in (self._jsonl, self._text):
             if stream is not None:
                 stream.flush()
@@ -142,6 +201,20 @@ def _fault(rec, f, record):
 
 ENRICH = {"mmio_read": _mmio, "mmio_write": _mmio, "syscall": _syscall,
           "hypercall": _hypercall, "fault": _fault}
+
+#: Kinds whose JSON line (after the time stamps) is a function of the event's fields (and
+#: the symbols): the fields that decide it, hashable. The ioctl loop repeats the same few
+#: MMIO, pin, LED and syscall events, so most lines are a look-up and one f-string.
+LINE_KEYS = {
+    "mmio_read": lambda f: (f["pc"], f["addr"], f["reg"], f["size"], f["value"]),
+    "mmio_write": lambda f: (f["pc"], f["addr"], f["reg"], f["size"], f["value"], f["old"]),
+    "pin": lambda f: (f["pin"], f["level"]),
+    "led": lambda f: (f["led"], f["on"]),
+    "syscall": lambda f: (f["nr"], f["name"], tuple(f["args"]), f["result"]),
+}
+LINE_FIELDS = {kind: len(CATALOGUE[kind]) for kind in LINE_KEYS}
+#: Lines remembered at most (then forgotten at once: traces with few repeats stay cheap).
+LINES_KEPT = 4096
 
 
 # -- text form (-v) ----------------------------------------------------------------------------

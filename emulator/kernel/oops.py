@@ -4,34 +4,45 @@ Unicorn does not set DFAR on a data abort, so the faulting address is recomputed
 faulting instruction's memory operand (decoded with capstone) and the registers.
 """
 
-import capstone
-from capstone import arm_const
+import functools
 
 from ..memory.mmu import GuestFaultAccess
 
-_REGS = {getattr(arm_const, f"ARM_REG_R{i}"): f"r{i}" for i in range(13)}
-_REGS.update({arm_const.ARM_REG_SP: "sp", arm_const.ARM_REG_LR: "lr", arm_const.ARM_REG_PC: "pc"})
 _MODES = {0x10: "USER_32", 0x13: "SVC_32", 0x17: "ABT_32", 0x1B: "UND_32", 0x12: "IRQ_32"}
 
-_md = capstone.Cs(capstone.CS_ARCH_ARM, capstone.CS_MODE_ARM)
-_md.detail = True
+
+@functools.cache
+def _capstone():
+    """(capstone, arm_const, a detailed ARM disassembler, register names): imported on the
+    first oops, not at start-up (speed: capstone costs ~20 ms to import)."""
+    import capstone
+    from capstone import arm_const
+
+    regs = {getattr(arm_const, f"ARM_REG_R{i}"): f"r{i}" for i in range(13)}
+    regs.update({arm_const.ARM_REG_SP: "sp", arm_const.ARM_REG_LR: "lr",
+                 arm_const.ARM_REG_PC: "pc"})
+    md = capstone.Cs(capstone.CS_ARCH_ARM, capstone.CS_MODE_ARM)
+    md.detail = True
+    return capstone, arm_const, md, regs
 
 
 def decode(code, addr, thumb=False):
-    _md.mode = capstone.CS_MODE_THUMB if thumb else capstone.CS_MODE_ARM
-    return next(_md.disasm(code, addr), None)
+    capstone, _, md, _ = _capstone()
+    md.mode = capstone.CS_MODE_THUMB if thumb else capstone.CS_MODE_ARM
+    return next(md.disasm(code, addr), None)
 
 
 def fault_address(insn, regs):
     """The address the instruction's memory operand names, or None."""
     if insn is None:
         return None
+    _, arm_const, _, names = _capstone()
     for op in insn.operands:
         if op.type == arm_const.ARM_OP_MEM:
-            base = regs.get(_REGS.get(op.mem.base), 0)
+            base = regs.get(names.get(op.mem.base), 0)
             if op.mem.base == arm_const.ARM_REG_PC:
                 base = insn.address + 8
-            index = regs.get(_REGS.get(op.mem.index), 0) if op.mem.index else 0
+            index = regs.get(names.get(op.mem.index), 0) if op.mem.index else 0
             if op.mem.index and op.shift.type == arm_const.ARM_SFT_LSL:
                 index <<= op.shift.value
             if op.subtracted:

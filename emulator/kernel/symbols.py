@@ -1,6 +1,7 @@
 """Address -> `symbol+0xoff [module]`, over kernel service stubs, modules and the program."""
 
 import bisect
+import functools
 
 
 class SymbolTable:
@@ -11,14 +12,30 @@ class SymbolTable:
     """
 
     def __init__(self, label, symbols, start, end, mapping=(), exidx=()):
-        """symbols: (addr, size, name); mapping: (addr, "$a"|"$d"|"$t"); exidx: (addr, size)."""
+        """symbols: (addr, size, name); mapping: (addr, "$a"|"$d"|"$t"); exidx: (addr, size).
+
+        symbols and mapping may be callables giving them: they are then read on the first
+        lookup (a program's thousands of symbols are not needed to run it)."""
         self.label, self.start, self.end = label, start, end
-        entries = sorted((a, s, n) for a, s, n in symbols)
-        self._addrs = [e[0] for e in entries]
-        self._entries = entries
-        self.by_name = {n: a for a, _, n in entries}
-        self.mapping = sorted(mapping)
+        self._symbols, self._mapping = symbols, mapping
         self.exidx = tuple(exidx)
+
+    @functools.cached_property
+    def _entries(self):
+        symbols = self._symbols() if callable(self._symbols) else self._symbols
+        return sorted((a, s, n) for a, s, n in symbols)
+
+    @functools.cached_property
+    def _addrs(self):
+        return [e[0] for e in self._entries]
+
+    @functools.cached_property
+    def by_name(self):
+        return {n: a for a, _, n in self._entries}
+
+    @functools.cached_property
+    def mapping(self):
+        return sorted(self._mapping() if callable(self._mapping) else self._mapping)
 
     def state_at(self, addr):
         """"$a", "$d" or "$t": what the mapping symbols say addr holds ("$a" by default)."""

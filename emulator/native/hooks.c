@@ -6,6 +6,10 @@
  *   block_counter: UC_HOOK_BLOCK; user data is uint64_t[2] {blocks, bytes}.
  *   pc_recorder:   UC_HOOK_MEM_READ|WRITE; user data is struct pc_recorder below: it records
  *                  the PC of the access (exact inside memory hooks, unlike MMIO handlers).
+ *   kasan_filter:  UC_HOOK_MEM_READ|WRITE over the KASAN window; user data is struct
+ *                  kasan_filter below: it reads the shadow bytes of the access and calls the
+ *                  Python checker only when one is not zero (a bad access, or a partial
+ *                  granule the checker must look at), so good accesses never enter Python.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -39,6 +43,36 @@ static void pc_recorder(void *uc, int type, uint64_t address, int size, int64_t 
     rec->reg_read(uc, rec->regid, &rec->pc);
 }
 
+typedef void (*mem_hook_fn)(void *uc, int type, uint64_t address, int size, int64_t value,
+                            void *user_data);
+
+struct kasan_filter {
+    const uint8_t *shadow;  /* one byte per 8 bytes of [lo, lo + 8 * len) */
+    uint64_t lo;            /* physical start of the window */
+    uint64_t len;           /* shadow bytes */
+    mem_hook_fn check;      /* the Python checker, called with the same arguments */
+};
+
+static void kasan_filter(void *uc, int type, uint64_t address, int size, int64_t value,
+                         void *user_data)
+{
+    const struct kasan_filter *f = user_data;
+    uint64_t first = (address - f->lo) >> 3;
+    uint64_t last = (address + (uint64_t)(size > 0 ? size - 1 : 0) - f->lo) >> 3;
+    if (last >= f->len)
+        last = f->len - 1;
+    if (first < f->len && !f->shadow[first] && !f->shadow[last])
+        return;
+    f->check(uc, type, address, size, value, NULL);
+}
+
+static PyObject *kasan_filter_address(PyObject *self, PyObject *unused)
+{
+    (void)self;
+    (void)unused;
+    return PyLong_FromVoidPtr((void *)kasan_filter);
+}
+
 static PyObject *block_counter_address(PyObject *self, PyObject *unused)
 {
     (void)self;
@@ -58,6 +92,8 @@ static PyMethodDef methods[] = {
      "Address of the C block-counting callback (UC_HOOK_BLOCK)."},
     {"pc_recorder_address", pc_recorder_address, METH_NOARGS,
      "Address of the C access-PC recording callback (UC_HOOK_MEM_READ|WRITE)."},
+    {"kasan_filter_address", kasan_filter_address, METH_NOARGS,
+     "Address of the C KASAN shadow pre-check (UC_HOOK_MEM_READ|WRITE)."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -54,7 +54,7 @@ def build(results, seconds, name="emu4412"):
     return ET.ElementTree(root)
 
 
-def write(results, seconds, path):
-    tree = build(results, seconds)
+def write(results, seconds, path, name="emu4412"):
+    tree = build(results, seconds, name)
     ET.indent(tree)
     tree.write(path, encoding="utf-8", xml_declaration=True)

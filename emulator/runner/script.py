@@ -70,13 +70,16 @@ def test_names(path):
     return folder.replace(os.sep, ".").strip(".") or "board", os.path.splitext(base)[0]
 
 
-def run_script(path, options=None):
-    """Run the script at ``path`` on a fresh board; never raises for what the script does."""
+def run_script(path, options=None, template=None):
+    """Run the script at ``path`` on a fresh board; never raises for what the script does.
+
+    template: a clone.Template whose board this run adopts (in a forked child: see clone.py)
+    instead of building one; the run is the same as on a fresh board."""
     options = options or Options()
     result = ScriptResult(shown_path(path), *test_names(path))
     started = time.perf_counter()
     try:
-        _run(path, options, result)
+        _run(path, options, result, template)
     except Exception:                      # an emulator bug must not stop the other scripts
         trace = traceback.format_exc()
         result.fail(1, "internal error", "internal error: " + trace.strip().splitlines()[-1], trace)
@@ -88,25 +91,36 @@ class _Run:
     """A fresh board for one script, with what watches it: the console stream, the recent
     events and, when the script has a golden trace, the golden recorder."""
 
-    def __init__(self, path, lines, options):
+    def __init__(self, path, lines, options, template=None):
         from ..console import Console      # the emulator proper (unicorn) loads on first use
-        from ..machine import Machine
 
         rootfs = options.rootfs or os.path.dirname(os.path.abspath(path))
-        self.out, tracer = Capture(), Tracer()
+        self.out, self.steps = Capture(), []
         recording = uses_command(lines, "golden") or os.path.isfile(golden.sibling_of(path))
-        self.machine = machine = Machine(options.board, rootfs, timeout_s=options.timeout,
-                                         console=self.out.write, tracer=tracer)
+        # Bound late: the watchers subscribe before the board's own observers (as on a fresh
+        # board), and name symbols and script lines once the board and console exist.
+        symbolize = lambda pc: self.machine.symbolize.short(pc)  # noqa: E731
+        line = lambda: f"line {self.steps[-1].line}" if self.steps else ""  # noqa: E731
+        command = lambda: (f"line {self.steps[-1].line}: {self.steps[-1].command}"  # noqa: E731
+                           if self.steps else "")
+        recorders = []
+
+        def subscribe(tracer):
+            self.recent = Recent(tracer, symbolize, line)
+            recorders.append(golden.Recorder(tracer, symbolize, command) if recording else None)
+
+        if template is not None:
+            machine = template.adopt(rootfs, self.out.write, subscribe)
+        else:
+            from ..machine import Machine
+            tracer = Tracer()
+            subscribe(tracer)
+            machine = Machine(options.board, rootfs, timeout_s=options.timeout,
+                              console=self.out.write, tracer=tracer)
+        self.machine = machine
         self.console = Console(machine, self.out, inp=io.StringIO())  # `debug`: no keyboard
-        steps = self.steps = self.out.steps = self.console.session.steps
-        # The watchers subscribe once the board exists (building it publishes no event).
-        self.recent = Recent(tracer, machine.symbolize.short,
-                             lambda: f"line {steps[-1].line}" if steps else "")
-        recorder = golden.Recorder(
-            tracer, machine.symbolize.short,
-            lambda: f"line {steps[-1].line}: {steps[-1].command}" if steps else "") \
-            if recording else None
-        self.golden = golden.GoldenCheck(path, options.update_golden, recorder)
+        self.steps = self.out.steps = self.console.session.steps
+        self.golden = golden.GoldenCheck(path, options.update_golden, recorders[0])
         self.console.add_command("golden", self.golden.command, "golden [FILE]")
         # From the trace issue: syscall events for the last events; exact PCs of MMIO
         # accesses for the golden trace's symbols (a memory hook: only when recording).
@@ -116,10 +130,10 @@ class _Run:
             machine.track_access_pc()
 
 
-def _run(path, options, result):
+def _run(path, options, result, template):
     try:
         lines = read_script(path)
-        run = _Run(path, lines, options)
+        run = _Run(path, lines, options, template)
     except EmulatorError as e:             # unreadable script, bad board
         result.fail(e.exit_status, FAILURE_TYPES.get(e.exit_status, "failed"), str(e))
         return

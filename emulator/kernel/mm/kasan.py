@@ -11,10 +11,11 @@ access still hits poisoned shadow. A bad access, double free or invalid free is 
 once per place and object, Linux's way, to dmesg and to `reports`.
 """
 
+import ctypes
 import mmap
 from collections import OrderedDict
 
-from ...cpu import MEM_WRITE, PC
+from ...cpu import HOOK_MEM_CFUNC, MEM_WRITE, PC
 from ...memory.layout import PAGE_OFFSET, PHYS_OFFSET
 
 KASAN_FREE_PAGE = 0xFF
@@ -37,6 +38,12 @@ def redzone(size):
     return 2048
 
 
+class _KasanFilter(ctypes.Structure):
+    """Shared with emulator/native/hooks.c (struct kasan_filter)."""
+    _fields_ = [("shadow", ctypes.c_void_p), ("lo", ctypes.c_uint64), ("len", ctypes.c_uint64),
+                ("check", ctypes.c_void_p)]
+
+
 class Kasan:
     def __init__(self, window_pa, cpu, env, describe):
         """describe(va) -> dict(start, size, cache, alloc, free) of the object holding va,
@@ -46,11 +53,13 @@ class Kasan:
         self._current, self._describe = env.current, describe
         # Anonymous memory, zero and backed by the host only where written: pages never
         # handed out are not checked; slab pages are poisoned when they become slabs and
-        # when they are given back.
-        self.shadow = mmap.mmap(-1, (self.hi - self.lo) >> SHADOW_SCALE)
+        # when they are given back. Private (copy-on-write), not mmap's default shared
+        # mapping: a forked clone of this board (runner/clone.py) gets its own shadow.
+        self.shadow = mmap.mmap(-1, (self.hi - self.lo) >> SHADOW_SCALE, flags=mmap.MAP_PRIVATE)
         self.reports = []
         self._seen = set()
         self._hook = None
+        self._native = None          # what the C shadow check refers to, kept alive
         self.alloc_info = {}         # object va -> (caller, comm, pid)
         self.free_info = {}
         self.quarantine = OrderedDict()   # object va -> (cache, bytes)
@@ -102,14 +111,32 @@ class Kasan:
     # -- the hook -------------------------------------------------------------------------
     def arm(self):
         if self._hook is None:
-            self._hook = self._cpu.hook_memory_raw(self._access, self.lo, self.hi - 1)
+            self._hook = self._arm_native() or \
+                self._cpu.hook_memory_raw(self._access, self.lo, self.hi - 1)
             self._cpu.flush_translations()       # code translated earlier has no hook calls
+
+    def _arm_native(self):
+        """The shadow check in C (emulator/native/hooks.c kasan_filter): Python's _access
+        runs only for an access whose shadow is not all zero. None where the native module
+        predates it (the Python hook then checks every access)."""
+        from ... import _hooks
+        if not hasattr(_hooks, "kasan_filter_address"):
+            return None
+        check = HOOK_MEM_CFUNC(self._access)
+        shadow = ctypes.c_char.from_buffer(self.shadow)
+        self._native = (check, shadow, _KasanFilter(ctypes.addressof(shadow), self.lo,
+                                                    len(self.shadow), ctypes.cast(check,
+                                                                                  ctypes.c_void_p)))
+        return self._cpu.hook_memory_native(_hooks.kasan_filter_address(),
+                                            ctypes.addressof(self._native[2]),
+                                            self.lo, self.hi - 1)
 
     def disarm(self):
         if self._hook is not None:
             self._cpu.unhook(self._hook)
             self._hook = None
             self._cpu.flush_translations()
+            self._native = None
 
     @property
     def armed(self):
