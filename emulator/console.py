@@ -6,6 +6,7 @@ crash or timeout stops it with status 3. Input and output streams are arguments,
 drive the console with StringIO.
 """
 
+import math
 import re
 import shlex
 import sys
@@ -16,9 +17,14 @@ from .errors import (CommandFailed, GuestFault, GuestTimeout, InputError, Loader
 from .expectations import EXPECTATIONS as MORE_EXPECTATIONS
 from .kernel.errno import NAMES
 from .kernel.mm.faults import fail_command
+from .kernel.process import STACK_SIZE
 from .runner import golden
 
 COMMANDS = {}
+MAX_SLEEP_S = 86400         # one virtual day: longer sleeps are almost certainly a typo
+#: Room for argv and envp strings and pointers on a program's stack (exec's E2BIG limit):
+#: the stack less a page for auxv and the start-up frames.
+ARG_MAX = STACK_SIZE - 4096
 
 
 def command(name, usage):
@@ -77,6 +83,8 @@ class Console:
         """Run a script's lines; returns the exit status (0, 1 or 3)."""
         parsed = []
         for number, text in enumerate(lines, 1):
+            if "\0" in text:
+                raise ScriptError(f"line {number}: NUL byte in the script")
             try:
                 words = shlex.split(text, comments=True)
             except ValueError as e:
@@ -128,6 +136,10 @@ class Console:
         return status
 
     def run_program(self, words):
+        env = 3 * 24                     # the three short environment strings machine.run sets
+        if sum(len(w.encode("utf-8", "surrogateescape")) + 5 for w in words) + env > ARG_MAX:
+            raise CommandFailed(f"{words[0]}: Argument list too long (more than {ARG_MAX} "
+                                "bytes of arguments)")
         status = self.machine.run(words[0], words[1:])
         return status
 
@@ -240,7 +252,10 @@ class Console:
         try:
             seconds = float(args[0])
         except ValueError:
-            raise CommandFailed(f"sleep: invalid number '{args[0]}'") from None
+            seconds = math.nan
+        if not 0 <= seconds <= MAX_SLEEP_S:       # also rejects nan
+            raise CommandFailed(f"sleep: invalid number '{args[0]}' (0 to {MAX_SLEEP_S} "
+                                "seconds)") from None
         self.machine.clock.sleep_ns(seconds * 1e9)
         return 0
 

@@ -297,7 +297,7 @@ class Machine:
     def run(self, path, argv=None, env=("PATH=/bin:/sbin:/usr/bin", "HOME=/", "TERM=vt100")):
         """Run an ARM program from the root filesystem; returns its exit status."""
         data = self.read_rootfs(path)
-        program = load_program(data, path)
+        program = load_program(data, path, self.spec.dram_size)
         argv = [path] + list(argv or [])
         mm = AddressSpace(self.tables, self.frames, self.ram, self.cpu)
         comm = os.path.basename(path)[:15]

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from elftools.elf.sections import SymbolTableSection
 
 from ..errors import LoaderError
-from .elf import open_arm_elf, section_data
+from .elf import open_arm_elf, symbols_of
 
 PF_X, PF_W, PF_R = 1, 2, 4
+USER_TOP = 0xBF000000     # TASK_SIZE: user space ends where the module area starts
 
 
 @dataclass(frozen=True)
@@ -33,9 +34,26 @@ class Program:
     exidx: tuple = ()     # (addr, size) of .ARM.exidx, the unwind table
 
 
-@functools.lru_cache(maxsize=16)
-def load_program(data, label):
-    """Parse once per distinct image: a shell runs the same program many times."""
+def load_program(data, label, ram_bytes=None):
+    """The program in data; LoaderError (exit 2) naming the field when it cannot run.
+
+    ram_bytes: the board's RAM; segments needing more fail here, before anything is
+    allocated (Linux's exec would fail with -ENOMEM after a long reclaim).
+    """
+    program = _parse(data, label)
+    need = sum(seg.memsz for seg in program.segments)
+    if ram_bytes is not None and need > ram_bytes:
+        raise LoaderError(f"{label}: loadable segments need {need:#x} bytes, more than the "
+                          f"board's {ram_bytes >> 20} MiB of RAM")
+    return program
+
+
+@functools.lru_cache(maxsize=8)
+def _parse(data, label):
+    """Parse once per distinct image: a shell runs the same program many times.
+
+    The cache holds at most 8 images (a program's symbols are ~0.7 MB of Python objects).
+    """
     elf = open_arm_elf(data, label, "ET_EXEC")
     segments, phdr = [], None
     header = elf.header
@@ -48,7 +66,7 @@ def load_program(data, label):
             phdr = seg["p_vaddr"]
         if kind != "PT_LOAD" or seg["p_memsz"] == 0:
             continue
-        if seg["p_vaddr"] + seg["p_memsz"] > 0xBF000000:
+        if seg["p_vaddr"] + seg["p_memsz"] > USER_TOP:
             raise LoaderError(f"{label}: segment at {seg['p_vaddr']:#x} is outside user space")
         try:
             body = seg.data()
@@ -66,12 +84,11 @@ def load_program(data, label):
         if sec.name == ".ARM.exidx":
             exidx = ((sec["sh_addr"], sec["sh_size"]),)
         if isinstance(sec, SymbolTableSection) and sec.name == ".symtab":
-            section_data(sec, label)
-            for sym in sec.iter_symbols():
-                if sym["st_info"]["type"] == "STT_FUNC" and sym["st_value"]:
-                    symbols.append((sym["st_value"] & ~1, sym["st_size"], sym.name))
-                elif sym.name[:2] in ("$a", "$d", "$t") and sym["st_shndx"] != "SHN_UNDEF":
-                    mapping.append((sym["st_value"], sym.name[:2]))
+            for name, shndx, value, size, kind in symbols_of(sec, label):
+                if kind == "STT_FUNC" and value:
+                    symbols.append((value & ~1, size, name))
+                elif name[:2] in ("$a", "$d", "$t") and shndx != "SHN_UNDEF":
+                    mapping.append((value, name[:2]))
     return Program(header["e_entry"], phdr or 0, header["e_phnum"], header["e_phentsize"],
                    tuple(segments), tuple(sorted(symbols)), hashlib.sha1(data).digest(),
                    tuple(sorted(mapping)), exidx)
