@@ -255,7 +255,7 @@ class Machine:
                             comm, pid)
         for line in lines:
             self.printk.kernel(1, line)
-        raise GuestFault(f"kernel oops: {lines[0]} (PC at {self.symbolize(fault.pc)})",
+        raise GuestFault(f"kernel oops: {lines[0]} (PC at {fault.where or self.symbolize(fault.pc)})",
                          "\n".join(lines))
 
     def _uc_fault(self, err):

@@ -31,7 +31,11 @@ class StringLib:
 
     @export()
     def memcmp(self, a, b, n):
-        return self._compare(self._vm.read(a, n), self._vm.read(b, n))
+        """The first differing bytes' difference (lib/string.c), 0 when equal."""
+        for cx, cy in zip(self._vm.read(a, n), self._vm.read(b, n)):
+            if cx != cy:
+                return (cx - cy) & 0xFFFFFFFF
+        return 0
 
     # -- strings --------------------------------------------------------------------------
     @export()
@@ -69,10 +73,11 @@ class StringLib:
 
     @staticmethod
     def _compare(x, y):
-        for cx, cy in zip(x, y):
+        """3.14's strcmp/strncmp answer: -1 or +1 at the first difference (unsigned), else 0."""
+        for cx, cy in zip(x + b"\0", y + b"\0"):
             if cx != cy:
-                return (cx - cy) & 0xFFFFFFFF
-        return (len(x) - len(y)) and ((1 if len(x) > len(y) else -1) & 0xFFFFFFFF)
+                return 1 if cx > cy else 0xFFFFFFFF
+        return 0
 
     @export()
     def strchr(self, s, c):
