@@ -104,7 +104,7 @@ class _Run:
         rootfs = options.rootfs or os.path.dirname(os.path.abspath(path))
         self.out, tracer = Capture(), Tracer()
         self.recent = Recent(tracer)
-        self.golden = golden.GoldenCheck(path, options.update_golden)
+        self.golden = golden.GoldenCheck(path, options.update_golden, options.rootfs)
         recording = golden.declared(lines) or os.path.isfile(self.golden.sibling)
         recorder = self.golden.recorder = golden.Recorder(tracer) if recording else None
         self.machine = machine = Machine(options.board, rootfs, timeout_s=options.timeout,
