@@ -114,6 +114,7 @@ class Machine:
             self._current_task, self.entry.call_nested, self.ledger, self.ioremap.vmalloc,
             lambda: self.ioremap.mappings, kasan=kasan, leak_check=leak_check)
         self.frames = mm.frames("anon")
+        self.printk.use_memory(mm.checked(vm, caller))      # %s and formats checked (KASAN)
         self.kmalloc = mm.kmalloc
         self.kasan_reports = mm.kasan.reports if mm.kasan is not None else None
         self.chrdev = Chrdev(vm, self.kmalloc, self.ledger, caller)

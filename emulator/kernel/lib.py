@@ -91,7 +91,8 @@ class StringLib:
     # -- formatted output -------------------------------------------------------------------
     def _format(self, fmt, args):
         return vsnprintf(self._vm.read_cstr(fmt), args, self._vm.read_cstr,
-                         symbolize=self._symbolize).encode("utf-8", "replace")
+                         symbolize=self._symbolize,
+                         read_bytes=self._vm.read).encode("utf-8", "replace")
 
     def _store(self, buf, size, text):
         if size:

@@ -80,6 +80,10 @@ class Printk:
     def __init__(self, log, vm, symbolize):
         self.log, self._vm, self._symbolize = log, vm, symbolize
 
+    def use_memory(self, vm):
+        """Read formats and %s arguments through vm (the memory checker's view, once built)."""
+        self._vm = vm
+
     def kernel(self, level, text):
         """printk from the emulated kernel itself (Python side)."""
         self.log.emit(level, False, text if text.endswith("\n") else text + "\n")
@@ -87,6 +91,6 @@ class Printk:
     @export("printk", varargs=True)
     def printk(self, fmt, args):
         level, cont, text = format_printk(self._vm.read_cstr(fmt), args, self._vm.read_cstr,
-                                          symbolize=self._symbolize)
+                                          symbolize=self._symbolize, read_bytes=self._vm.read)
         self.log.emit(level, cont or level is None, text)
         return len(text)

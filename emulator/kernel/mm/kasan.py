@@ -124,9 +124,11 @@ class Kasan:
         if not shadow[(pa - self.lo) >> SHADOW_SCALE] and not shadow[last]:
             return
         try:
-            addr = self.bad(pa - PHYS_OFFSET + PAGE_OFFSET, size)
+            va = pa - PHYS_OFFSET + PAGE_OFFSET
+            addr = self.bad(va, size)
             if addr is not None:
-                self.report_access(addr, size, access == UC_MEM_WRITE, self._cpu.reg(PC))
+                self.report_access(addr, size, access == UC_MEM_WRITE, self._cpu.reg(PC),
+                                   start=va)
         except BaseException as e:          # noqa: BLE001 - re-raised after emu_start
             self._cpu.defer(e)
 
@@ -134,10 +136,13 @@ class Kasan:
         """A kernel service touching [va, va + size) on behalf of code at caller."""
         addr = self.bad(va, size)
         if addr is not None:
-            self.report_access(addr, size, is_write, caller, via_service=True)
+            self.report_access(addr, size, is_write, caller, via_service=True, start=va)
 
     # -- reports --------------------------------------------------------------------------
-    def report_access(self, addr, size, is_write, pc, via_service=False):
+    def report_access(self, addr, size, is_write, pc, via_service=False, start=None):
+        """addr: the first inaccessible byte (it decides the bug type); start: where the
+        access begins (what Linux prints, and the object it describes)."""
+        start = addr if start is None else start
         obj = self._describe(addr)
         bug = self._bug_type(addr)
         key = (obj["start"] if obj else addr, bug, is_write, via_service)
@@ -146,12 +151,12 @@ class Kasan:
         self._seen.add(key)
         comm, pid = self._current()
         lines = [f"BUG: KASAN: {bug} in {self._symbolize(pc)}",
-                 f"{'Write' if is_write else 'Read'} of size {size} at addr {addr:08x} "
+                 f"{'Write' if is_write else 'Read'} of size {size} at addr {start:08x} "
                  f"by task {comm}/{pid}"]
         if via_service:
             lines.append("(the access was made by a kernel function it called: memcpy, "
                          "memset, copy_from_user, ...)")
-        self._report(lines + self._object_lines(addr, obj) + self._shadow_lines(addr))
+        self._report(lines + self._object_lines(start, obj) + self._shadow_lines(addr))
 
     def _bug_type(self, addr):
         """From the shadow byte (a partial granule's neighbour tells what lies beyond)."""
@@ -261,3 +266,13 @@ class CheckedMemory:
 
     def write_u32(self, va, value):
         self.write(va, (value & 0xFFFFFFFF).to_bytes(4, "little"))
+
+    def read_cstr(self, va, limit=4096, user=False):
+        """A string service's read (strlen, strcmp, strcpy, %s, ...): the bytes it scans,
+        the NUL included when found within limit, must be accessible."""
+        data = self._vm.read_cstr(va, limit, user)
+        if not user:
+            scanned = len(data) + (1 if len(data) < limit else 0)
+            if scanned:
+                self._kasan.check(va, scanned, False, self._caller())
+        return data
