@@ -21,7 +21,7 @@ from .kernel.entry import Entry, Fault, GuestCall
 from .kernel.files import ConsoleFile
 from .kernel.hypercall import Hypercalls
 from .kernel.kuser import vectors_page
-from .kernel.lib import StringLib
+from .kernel.lib import StringLib, lib_providers
 from .kernel.mm.ioremap import Ioremap
 from .kernel.mm.context import AtomicDelay
 from .kernel.mm.ledger import TrackedLedger
@@ -129,7 +129,10 @@ class Machine:
                          self._kill)
         for name, va in self.mmap.data_symbols().items():
             hc.export_data(name, va)
-        for provider in (self.printk, StringLib(mm.checked(vm, caller), self.symbolize),
+        checked = mm.checked(vm, caller)
+        for provider in (*lib_providers(checked, self.symbolize, self.kmalloc.kmalloc,  # issue 16
+                                        self.printk.emit_raw, self.entry.call_nested),
+                         self.printk, StringLib(mm.checked(vm, caller), self.symbolize),
                          Aeabi(kprint), self.chrdev, self.ioremap, Uaccess(mm.checked(vm, caller)),
                          AtomicDelay(self.clock, mm.context), UnwindPersonality(), self.resources,
                          self.ioports, self.mmap, *mm.providers):

@@ -124,3 +124,12 @@ class StringLib:
         text = self._format(fmt, args)
         self._store(buf, size, text)
         return len(text)
+
+
+def lib_providers(vm, symbolize, kmalloc, printk_raw, call_nested):
+    """The rest of 3.14's lib/ exports, one provider per source file family (lib_*.py)."""
+    from .lib_kstrtox import Kstrtox
+    from .lib_misc import Crc, Random, Sort
+    from .lib_string import StringExtras
+    return (Kstrtox(vm), StringExtras(vm, symbolize, kmalloc, printk_raw), Random(vm),
+            Crc(vm), Sort(vm, call_nested))

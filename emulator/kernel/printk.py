@@ -9,7 +9,7 @@ time as `[    5.123456]`.
 from dataclasses import dataclass
 
 from .hypercall import export
-from .printf import format_printk
+from .printf import format_printk, split_level
 
 DEFAULT_MESSAGE_LOGLEVEL = 4
 CONSOLE_LOGLEVEL = 7
@@ -87,6 +87,11 @@ class Printk:
     def kernel(self, level, text):
         """printk from the emulated kernel itself (Python side)."""
         self.log.emit(level, False, text if text.endswith("\n") else text + "\n")
+
+    def emit_raw(self, raw):
+        """Log an already formatted message (bytes, with its KERN_ level prefix)."""
+        level, cont, text = split_level(raw)
+        self.log.emit(level, cont or level is None, text.decode("utf-8", "replace"))
 
     @export("printk", varargs=True)
     def printk(self, fmt, args):

@@ -138,6 +138,13 @@ class Kasan:
         if addr is not None:
             self.report_access(addr, size, is_write, caller, via_service=True, start=va)
 
+    def check_bytewise(self, va, size, caller):
+        """A string service scanning [va, va + size) a byte at a time: like the instrumented
+        lib/string.c, the first inaccessible byte is reported as a 1-byte read."""
+        addr = self.bad(va, size)
+        if addr is not None:
+            self.report_access(addr, 1, False, caller, via_service=True, start=addr)
+
     # -- reports --------------------------------------------------------------------------
     def report_access(self, addr, size, is_write, pc, via_service=False, start=None):
         """addr: the first inaccessible byte (it decides the bug type); start: where the
@@ -274,5 +281,5 @@ class CheckedMemory:
         if not user:
             scanned = len(data) + (1 if len(data) < limit else 0)
             if scanned:
-                self._kasan.check(va, scanned, False, self._caller())
+                self._kasan.check_bytewise(va, scanned, self._caller())
         return data
