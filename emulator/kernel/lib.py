@@ -8,26 +8,41 @@ from .hypercall import VarArgs, export
 from .printf import vsnprintf
 
 
+CHUNK = 1 << 20        # bytes copied or set at a time: a guest size may be any 32-bit value
+
+
 class StringLib:
     def __init__(self, vm, symbolize):
         self._vm, self._symbolize = vm, symbolize
+        # The memory checker's view reports a whole bad range once, up front; the plain
+        # view checks nothing.
+        self._check = getattr(vm, "check_range", lambda va, n, is_write: None)
 
     # -- memory ---------------------------------------------------------------------------
+    # In chunks, so a huge size (memmove(p, q, -2)) faults where Linux's would (an oops)
+    # instead of building gigabytes on the host first.
     @export()
     def memset(self, s, c, n):
-        if n:
-            self._vm.write(s, bytes([c & 0xFF]) * n)
+        self._check(s, n, True)
+        for off in range(0, n, CHUNK):
+            self._vm.write(s + off, bytes([c & 0xFF]) * min(CHUNK, n - off))
         return s
 
     @export()
     def memcpy(self, dest, src, n):
-        if n:
-            self._vm.write(dest, self._vm.read(src, n))
+        self._check(src, n, False)
+        self._check(dest, n, True)
+        offsets = range(0, n, CHUNK)
+        if src < dest < src + n:               # overlapping, dest above: copy backwards
+            offsets = reversed(offsets)
+        for off in offsets:
+            step = min(CHUNK, n - off)
+            self._vm.write(dest + off, self._vm.read(src + off, step))
         return dest
 
     @export()
     def memmove(self, dest, src, n):
-        return self.memcpy(dest, src, n)      # read-then-write is overlap-safe
+        return self.memcpy(dest, src, n)      # chunks are read before written: overlap-safe
 
     @export()
     def memcmp(self, a, b, n):

@@ -90,3 +90,14 @@ def test_printk_percent_s_is_checked():
     from emulator.kernel.hypercall import VarArgs
     printk.printk(fmt, VarArgs((fmt, s, 0, 0), 1, 0, m.vm.read_u32))
     assert m.kasan_reports and f"Read of size 1 at addr {s + 8:08x}" in m.kasan_reports[0]
+
+
+def test_memmove_with_a_huge_size_reports_then_faults():
+    """test_kasan's kmalloc_memmove_invalid_size: memmove(p, p + 4, -2)."""
+    from emulator.memory.mmu import GuestFaultAccess
+    m = machine()
+    p = m.kmalloc.kmalloc(64, GFP_KERNEL)
+    with pytest.raises(GuestFaultAccess):        # Entry turns this into the oops (exit 3)
+        _service(m, "memmove")(p, p + 4, 0xFFFFFFFE)
+    assert m.kasan_reports[0].startswith("BUG: KASAN: slab-out-of-bounds")
+    assert f"Read of size {0xFFFFFFFE} at addr {p + 4:08x}" in m.kasan_reports[0]

@@ -27,6 +27,7 @@ BUG_TYPES = {KASAN_FREE_PAGE: "use-after-free", KASAN_PAGE_REDZONE: "slab-out-of
              KASAN_KMALLOC_REDZONE: "slab-out-of-bounds", KASAN_KMALLOC_FREE: "use-after-free"}
 SHADOW_SCALE = 3
 QUARANTINE_BYTES = 1 << 20
+SCAN_GRANULES = 1 << 16          # shadow bytes looked at a time
 RULE = "=" * 66
 
 
@@ -86,19 +87,22 @@ class Kasan:
         """The first inaccessible address in [va, va + size), or None."""
         if not self.covers(va):
             return None
-        first, last = self._index(va), self._index(va + size - 1)
-        granules = self.shadow[first:last + 1]
-        if not any(granules):
-            return None
+        first = self._index(va)
+        last = min(self._index(va + size - 1), len(self.shadow) - 1)
         base = va & ~7
-        for i, s in enumerate(granules):
-            if s == 0:
+        for chunk in range(first, last + 1, SCAN_GRANULES):   # a guest size can be huge
+            granules = self.shadow[chunk:min(chunk + SCAN_GRANULES, last + 1)]
+            if not any(granules):
                 continue
-            lo = max(va, base + 8 * i)
-            if s >= 0x80:
-                return lo
-            if va + size > base + 8 * i + s:       # beyond the valid bytes of a partial one
-                return max(lo, base + 8 * i + s)
+            for j, s in enumerate(granules):
+                if s == 0:
+                    continue
+                i = chunk - first + j
+                lo = max(va, base + 8 * i)
+                if s >= 0x80:
+                    return lo
+                if va + size > base + 8 * i + s:   # beyond the valid bytes of a partial one
+                    return max(lo, base + 8 * i + s)
         return None
 
     # -- the hook -------------------------------------------------------------------------
@@ -257,6 +261,11 @@ class CheckedMemory:
 
     def __getattr__(self, name):
         return getattr(self._vm, name)
+
+    def check_range(self, va, n, is_write):
+        """The whole range a service is about to touch, reported once with its full size."""
+        if n:
+            self._kasan.check(va, n, is_write, self._caller())
 
     def read(self, va, n, user=False):
         if not user and n:
