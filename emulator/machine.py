@@ -61,15 +61,19 @@ SCTLR_M, SCTLR_C, SCTLR_Z, SCTLR_I, SCTLR_V = 1, 1 << 2, 1 << 11, 1 << 12, 1 << 
 
 
 _SYMBOL_TABLES = {}
+SYMBOL_TABLES_KEPT = 8      # ~0.7 MB each: a test worker sees many images (issue 16)
 
 
 def _program_symbols(program, comm, lo, hi):
-    """The program's symbol table, built once per image and name (it is read-only)."""
+    """The program's symbol table, built once per image and name (it is read-only); the
+    least recently used of more than SYMBOL_TABLES_KEPT is dropped."""
     key = (program.digest, comm)
-    table = _SYMBOL_TABLES.get(key)
+    table = _SYMBOL_TABLES.pop(key, None)
     if table is None:
-        table = _SYMBOL_TABLES[key] = SymbolTable(comm, program.symbols, lo, hi,
-                                                  program.mapping, program.exidx)
+        table = SymbolTable(comm, program.symbols, lo, hi, program.mapping, program.exidx)
+    _SYMBOL_TABLES[key] = table                 # most recently used last
+    while len(_SYMBOL_TABLES) > SYMBOL_TABLES_KEPT:
+        del _SYMBOL_TABLES[next(iter(_SYMBOL_TABLES))]
     return table
 
 
