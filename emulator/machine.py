@@ -84,6 +84,9 @@ class Machine:
         leak_check switch the memory checker and the allocation ownership tracking."""
         self.console = console or (lambda text: None)
         self.tracer = tracer or Tracer()
+        if not (isinstance(timeout_s, (int, float)) and 0 <= timeout_s < float("inf")):
+            raise InputError(f"timeout {timeout_s!r}: a finite number of seconds >= 0 "
+                             "(0: no limit)")
         self.timeout_us = int(timeout_s * 1_000_000)
         self.spec = load_board(board)
         self.cpu = cpu = Cpu()

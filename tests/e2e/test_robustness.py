@@ -246,3 +246,11 @@ def test_program_caches_are_bounded(rootfs):
                                         for i in range(12)), rootfs)
     assert _parse.cache_info().currsize <= 8
     assert len(machine_module._SYMBOL_TABLES) <= machine_module.SYMBOL_TABLES_KEPT
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), -1])
+def test_board_api_rejects_a_bad_timeout(value):
+    from emulator import Board
+    from emulator.errors import InputError
+    with pytest.raises(InputError, match="a finite number of seconds >= 0"):
+        Board("fs4412", timeout=value)
