@@ -143,8 +143,9 @@ class StringLib:
 
 def lib_providers(vm, symbolize, kmalloc, printk_raw, call_nested):
     """The rest of 3.14's lib/ exports, one provider per source file family (lib_*.py)."""
+    from .lib_bitmap import Bitmaps
     from .lib_kstrtox import Kstrtox
     from .lib_misc import Crc, Random, Sort
     from .lib_string import StringExtras
     return (Kstrtox(vm), StringExtras(vm, symbolize, kmalloc, printk_raw), Random(vm),
-            Crc(vm), Sort(vm, call_nested))
+            Crc(vm), Sort(vm, call_nested), Bitmaps(vm))

@@ -155,8 +155,8 @@ class Crc:
     def crc32_be(self, crc, p, n):
         return crc32_be(crc, self._data(p, n))
 
-    @export()
-    def __crc32c_le(self, crc, p, n):
+    @export("__crc32c_le")
+    def crc32c_le(self, crc, p, n):
         return crc_reflected(CRC32C, crc, self._data(p, n))
 
     @export()

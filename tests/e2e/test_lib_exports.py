@@ -49,6 +49,11 @@ EXPECTED = [
     # the catalogued check values of "123456789": CRC-32, CRC-32/BZIP2, CRC-32C, CRC-16/ARC
     "libcheck: crc32 = cbf43926", "libcheck: crc32_be = fc891918",
     "libcheck: crc32c = e3069283", "libcheck: crc16 = bb3d",
+    # bits 3-7 and 40-49: the first 8-aligned run of 30 clear bits starts at 8
+    "libcheck: bitmap weight 15 area 8 first 3 next_zero 8",
+    "libcheck: bitmap and 0 subset 1 full 0",
+    "libcheck: set bit 3", "libcheck: set bit 4", "libcheck: set bit 5", "libcheck: set bit 6",
+    "libcheck: set bit 7",
 ]
 
 

@@ -13,6 +13,7 @@
 #include <linux/random.h>
 #include <linux/crc32.h>
 #include <linux/crc16.h>
+#include <linux/bitmap.h>
 
 struct item {
 	struct list_head node;
@@ -45,6 +46,9 @@ static int __init libcheck_init(void)
 	struct item items[5];
 	struct item *it;
 	LIST_HEAD(head);
+	DECLARE_BITMAP(bits, 70);
+	DECLARE_BITMAP(other, 70);
+	unsigned int bit;
 
 	pr_info("libcheck: kstrtoul 0x1F = %d %lu\n", kstrtoul(lc_num, 0, &ul), ul);
 	pr_info("libcheck: kstrtos8 -129 = %d\n", kstrtos8(lc_neg, 10, &s8v));
@@ -95,6 +99,18 @@ static int __init libcheck_init(void)
 	pr_info("libcheck: crc16 = %04x\n", crc16(0, lc_digits, 9));
 	pr_info("libcheck: prandom_u32_state = %08x\n",
 		prandom_u32_state((struct rnd_state *)state_words));
+
+	bitmap_zero(bits, 70);
+	bitmap_set(bits, 3, 5);
+	bitmap_set(bits, 40, 10);
+	pr_info("libcheck: bitmap weight %d area %lu first %d next_zero %d\n",
+		bitmap_weight(bits, 70), bitmap_find_next_zero_area(bits, 70, 0, 30, 7),
+		find_first_bit(bits, 70), find_next_zero_bit(bits, 70, 3));
+	bitmap_complement(other, bits, 70);
+	pr_info("libcheck: bitmap and %d subset %d full %d\n", bitmap_and(other, other, bits, 70),
+		bitmap_subset(bits, bits, 70), bitmap_full(bits, 70));
+	for_each_set_bit(bit, bits, 10)
+		pr_info("libcheck: set bit %u\n", bit);
 
 	text = kmalloc(8, GFP_KERNEL);
 	memset(text, 'a', 8);
