@@ -33,6 +33,8 @@ def parse_lines(lines, strict=True) -> list[ScriptLine]:
     parsed = []
     for number, text in enumerate(lines, 1):
         try:
+            if "\0" in text:
+                raise ValueError("NUL byte in the script")
             words = shlex.split(text, comments=True)
         except ValueError as e:
             if strict:

@@ -1,6 +1,7 @@
 """The `emu4412` command: a thin click group over the console and the loaders."""
 
 import json
+import math
 import os
 import sys
 import time
@@ -80,12 +81,58 @@ def _open_output(path):
         _fail(f"{path}: {e.strerror}", 2)
 
 
-def _fail(message, status):
+def _fail(message, status, console=None, started=None):
+    """One line on stderr and exit; under `run --json` also the one JSON object on stdout."""
     click.echo(f"emu4412: {message}", err=True)
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.params.get("as_json"):
+        click.echo(json.dumps(_error_report(message, status, console, started)))
     sys.exit(status)
 
 
-@click.group()
+def _error_report(message, status, console, started):
+    """The --json object for a run that stopped with an error (DESIGN.md section 3)."""
+    if console is not None:
+        from .console import report
+        obj = report(console, started)
+        obj.update(ok=False, exit_code=status)
+    else:
+        obj = {"ok": False, "exit_code": status, "steps": [], "leds": {}, "dmesg": [],
+               "stats": {}}
+    obj["error"] = message
+    return obj
+
+
+def _seconds(allow_zero):
+    """A click callback: --timeout must be a finite number of seconds, > 0 (or 0 if allowed)."""
+    def check(_ctx, param, value):
+        if not (math.isfinite(value) and (value > 0 or allow_zero and value == 0)):
+            raise click.BadParameter(f"{value!r}: must be a {'non-negative' if allow_zero else 'positive'}"
+                                     " finite number of seconds", param=param)
+        return value
+    return check
+
+
+class _Group(click.Group):
+    """click's group, keeping the --json contract also for a usage error (exit 2)."""
+
+    def main(self, args=None, **kwargs):
+        args = list(sys.argv[1:] if args is None else args)
+        try:
+            return super().main(args, standalone_mode=False, **kwargs)
+        except click.exceptions.Exit as e:
+            sys.exit(e.exit_code)
+        except click.Abort:
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+        except click.ClickException as e:
+            e.show()
+            if args[:1] == ["run"] and "--json" in args:
+                click.echo(json.dumps(_error_report(e.format_message(), e.exit_code, None, None)))
+            sys.exit(e.exit_code)
+
+
+@click.group(cls=_Group)
 @click.version_option(package_name="emu4412")
 def main():
     """Emulate the FS4412 board: run compiled driver modules and ARM programs."""
@@ -97,7 +144,8 @@ def main():
 @click.option("--rootfs", type=click.Path(file_okay=False), help="Root filesystem directory "
               "(default: the script's directory).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON report on stdout.")
-@click.option("--timeout", default=10.0, show_default=True, help="Seconds a guest call may run.")
+@click.option("--timeout", default=10.0, show_default=True, callback=_seconds(False),
+              help="Seconds a guest call may run.")
 @click.option("--trace", "trace_file", type=click.Path(dir_okay=False),
               help="Write every event as JSON Lines to FILE.")
 @click.option("--trace-only", default=None, metavar="GROUPS",
@@ -139,6 +187,7 @@ def run(script, board, rootfs, as_json, timeout, trace_file, trace_only, verbose
     out = sys.stderr if as_json else sys.stdout
     started = time.perf_counter()
     outputs = []            # trace writers and the like: closed even when the guest crashes
+    console = None
     try:
         # Under gdb the guest sits stopped for as long as the user likes: no time limit.
         machine = Machine(board, rootfs, timeout_s=0 if gdb_port else timeout, console=out.write,
@@ -151,7 +200,10 @@ def run(script, board, rootfs, as_json, timeout, trace_file, trace_only, verbose
         console = Console(machine, out, fancy=out.isatty())
         status = console.run_lines(lines)
     except EmulatorError as e:
-        _fail(str(e), e.exit_status)
+        _close_all(outputs)
+        outputs = []
+        out.flush()
+        _fail(str(e), e.exit_status, console, started)
     finally:
         _close_all(outputs)
     out.flush()
@@ -167,7 +219,7 @@ def run(script, board, rootfs, as_json, timeout, trace_file, trace_only, verbose
               "(default: the script's directory).")
 @click.option("-x", "--commands", type=click.File("r"), help="Read debugger commands from "
               "FILE instead of the terminal.")
-@click.option("--timeout", default=0.0, show_default=True,
+@click.option("--timeout", default=0.0, show_default=True, callback=_seconds(True),
               help="Seconds a guest call may run (0: no limit, for sitting at the prompt).")
 def debug(script, board, rootfs, commands, timeout):
     """Run a board script under the debugger: break, watch, step, inspect."""
@@ -194,7 +246,7 @@ def debug(script, board, rootfs, commands, timeout):
 @main.command()
 @click.option("--board", default="fs4412", show_default=True)
 @click.option("--rootfs", default=".", type=click.Path(file_okay=False), show_default=True)
-@click.option("--timeout", default=10.0, show_default=True)
+@click.option("--timeout", default=10.0, show_default=True, callback=_seconds(False))
 def shell(board, rootfs, timeout):
     """An interactive board console (the script language, one command a line)."""
     from .console import Console
@@ -249,7 +301,8 @@ def sdk():
 @click.option("--board", default="fs4412", show_default=True, help="Board name or TOML file.")
 @click.option("--rootfs", type=click.Path(file_okay=False), help="Root filesystem for every "
               "script (default: each script's directory).")
-@click.option("--timeout", default=10.0, show_default=True, help="Seconds a guest call may run.")
+@click.option("--timeout", default=10.0, show_default=True, callback=_seconds(False),
+              help="Seconds a guest call may run.")
 @click.option("--shard", "shard_spec", metavar="K/N", help="Run only shard K of N (a CI job "
               "matrix: each script lands in one shard, by its path).")
 @click.option("--progress", is_flag=True, help="Show a live count and ETA on a terminal "

@@ -10,6 +10,7 @@ Commands: a method decorated with :func:`command` here, or added to one console 
 Expectations (`expect ...`) are registered in expectations.py.
 """
 
+import math
 import sys
 from dataclasses import dataclass, field
 
@@ -19,9 +20,14 @@ from .errors import (CommandFailed, GuestFault, GuestTimeout, InputError, Loader
 from .expectations import EXPECTATIONS, usage as expect_usage
 from .kernel.errno import NAMES
 from .kernel.mm.faults import fail_command
+from .kernel.process import STACK_SIZE
 
 #: name -> (method(console, args) -> status, usage): the commands every console has.
 COMMANDS = {}
+MAX_SLEEP_S = 86400         # one virtual day: longer sleeps are almost certainly a typo
+#: Room for argv and envp strings and pointers on a program's stack (exec's E2BIG limit):
+#: the stack less a page for auxv and the start-up frames.
+ARG_MAX = STACK_SIZE - 4096
 
 
 def command(name, usage):
@@ -143,6 +149,10 @@ class Console:
         return status
 
     def run_program(self, words):
+        env = 3 * 24                     # the three short environment strings machine.run sets
+        if sum(len(w.encode("utf-8", "surrogateescape")) + 5 for w in words) + env > ARG_MAX:
+            raise CommandFailed(f"{words[0]}: Argument list too long (more than {ARG_MAX} "
+                                "bytes of arguments)")
         status = self.machine.run(words[0], words[1:])
         return status
 
@@ -255,7 +265,10 @@ class Console:
         try:
             seconds = float(args[0])
         except ValueError:
-            raise CommandFailed(f"sleep: invalid number '{args[0]}'") from None
+            seconds = math.nan
+        if not 0 <= seconds <= MAX_SLEEP_S:       # also rejects nan
+            raise CommandFailed(f"sleep: invalid number '{args[0]}' (0 to {MAX_SLEEP_S} "
+                                "seconds)") from None
         console_periph.sleep(self.machine, seconds * 1e9)     # periph: steps through events
         return 0
 

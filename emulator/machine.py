@@ -18,7 +18,7 @@ from .kernel.entry import Entry, Fault, GuestCall, GuestCalls
 from .kernel.files import ConsoleFile
 from .kernel.hypercall import Hypercalls
 from .kernel.kuser import vectors_page
-from .kernel.lib import StringLib
+from .kernel.lib import StringLib, lib_providers
 from .kernel.mm.ioremap import Ioremap
 from .kernel.mm.context import AtomicDelay
 from .kernel.mm.env import ServiceEnv
@@ -59,15 +59,20 @@ SCTLR_M, SCTLR_C, SCTLR_Z, SCTLR_I, SCTLR_V = 1, 1 << 2, 1 << 11, 1 << 12, 1 << 
 
 
 _SYMBOL_TABLES = {}
+SYMBOL_TABLES_KEPT = 8      # ~0.7 MB each: a test worker sees many images (issue 16)
 
 
 def _program_symbols(program, comm, lo, hi):
-    """The program's symbol table, built once per image and name (it is read-only)."""
+    """The program's symbol table, built once per image and name (it is read-only); the
+    least recently used of more than SYMBOL_TABLES_KEPT is dropped."""
     key = (program.digest, comm)
-    table = _SYMBOL_TABLES.get(key)
+    table = _SYMBOL_TABLES.pop(key, None)
     if table is None:
-        table = _SYMBOL_TABLES[key] = SymbolTable(   # speed: symbols read on first lookup
-            comm, lambda: program.symbols, lo, hi, lambda: program.mapping, program.exidx)
+        table = SymbolTable(comm, lambda: program.symbols, lo, hi,  # speed: read on first lookup
+                            lambda: program.mapping, program.exidx)
+    _SYMBOL_TABLES[key] = table                 # most recently used last
+    while len(_SYMBOL_TABLES) > SYMBOL_TABLES_KEPT:
+        del _SYMBOL_TABLES[next(iter(_SYMBOL_TABLES))]
     return table
 
 
@@ -81,6 +86,9 @@ class Machine:
         leak_check switch the memory checker and the allocation ownership tracking."""
         self.console = console or (lambda text: None)
         self.tracer = tracer or Tracer()
+        if not (isinstance(timeout_s, (int, float)) and 0 <= timeout_s < float("inf")):
+            raise InputError(f"timeout {timeout_s!r}: a finite number of seconds >= 0 "
+                             "(0: no limit)")
         self.timeout_us = int(timeout_s * 1_000_000)
         self.spec = load_board(board)
         self._fault = None
@@ -153,6 +161,7 @@ class Machine:
             self.guest.call_nested, hc.address, self.ioremap.vmalloc,
             lambda: self.ioremap.mappings, kasan=kasan, leak_check=leak_check)
         self.frames = mm.frames("anon")
+        self.printk.use_memory(mm.checked(vm, env.caller))      # %s and formats checked (KASAN)
         self.kmalloc = mm.kmalloc
         self.kasan_reports = mm.kasan.reports if mm.kasan is not None else None
 
@@ -172,7 +181,10 @@ class Machine:
         for provider in (self.resources, self.mmap):
             for name, va in provider.data_symbols().items():
                 hc.export_data(name, va)
-        for provider in (self.printk, StringLib(mm.checked(vm, caller), self.symbolize),
+        checked = mm.checked(vm, caller)
+        for provider in (*lib_providers(checked, self.symbolize, self.kmalloc.kmalloc,  # issue 16
+                                        self.printk.emit_raw, self.guest.call_nested),
+                         self.printk, StringLib(checked, self.symbolize),
                          Aeabi(kprint), self.chrdev, self.ioremap, Uaccess(mm.checked(vm, caller)),
                          AtomicDelay(self.clock, mm.context), UnwindPersonality(), self.resources,
                          self.ioports, self.mmap, *mm.providers):
@@ -294,7 +306,7 @@ class Machine:
                             comm, pid)
         for line in lines:
             self.printk.kernel(1, line)
-        raise GuestFault(f"kernel oops: {lines[0]} (PC at {self.symbolize(fault.pc)})",
+        raise GuestFault(f"kernel oops: {lines[0]} (PC at {fault.where or self.symbolize(fault.pc)})",
                          "\n".join(lines))
 
     def _uc_fault(self, err):
@@ -336,7 +348,7 @@ class Machine:
     def run(self, path, argv=None, env=("PATH=/bin:/sbin:/usr/bin", "HOME=/", "TERM=vt100")):
         """Run an ARM program from the root filesystem; returns its exit status."""
         data = self.read_rootfs(path)
-        program = load_program(data, path)
+        program = load_program(data, path, self.spec.dram_size)
         argv = [path] + list(argv or [])
         mm = AddressSpace(self.tables, self.frames, self.ram, self.cpu)
         comm = os.path.basename(path)[:15]

@@ -29,6 +29,9 @@ TARGET_XML = """<?xml version="1.0"?>
                                           ("pc", ' type="code_ptr"')])) + \
     f'    <reg name="cpsr" bitsize="32" regnum="{CPSR_REGNUM}"/>\n  </feature>\n</target>\n'
 SECTION_ORDER = (".text", ".init.text", ".exit.text", ".rodata", ".data", ".bss")
+PACKET_SIZE = 0x4000              # what qSupported announces: the largest packet either way
+MAX_READ = (PACKET_SIZE - 16) // 2  # an `m` reply is hex: two characters a byte
+MAX_RESENDS = 8                   # a client that NAKs every reply is dropped
 
 
 def _checksum(data):
@@ -62,13 +65,8 @@ class GdbStub(Debugger):
 
     def close(self):
         if self._conn is not None:
-            try:
-                self._send(b"W00")
-            except OSError:
-                pass
-            self._conn.close()
-            self._conn = None
-        self.detach()
+            self._send(b"W00")
+        self._hang_up()
 
     # -- stops ------------------------------------------------------------------------------
     def stop(self, reason):
@@ -97,8 +95,7 @@ class GdbStub(Debugger):
         while not self._resume and self._conn is not None:
             packet = self._receive()
             if packet is None:               # gdb went away: run on without it
-                self._conn = None
-                self.detach()
+                self._hang_up()
                 return
             reply = self._dispatch(packet)
             if reply is not None:
@@ -111,42 +108,100 @@ class GdbStub(Debugger):
             return b""
         try:
             return handler(self, packet)
-        except (GuestFaultAccess, ValueError, IndexError):
+        except (GuestFaultAccess, ValueError, IndexError, OverflowError):
             return b"E14"
 
+    def _hang_up(self):
+        """The client left (or misbehaved past repair): run on without it."""
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            except OSError:
+                pass
+            self._conn = None
+        self._buf = b""
+        self.detach()
+
+    def _write(self, data):
+        """Send raw bytes; False (and hung up) when the client is gone."""
+        if self._conn is None:
+            return False
+        try:
+            self._conn.sendall(data)
+            return True
+        except OSError:
+            self._hang_up()
+            return False
+
+    def _recv(self, n):
+        if self._conn is None:
+            return b""
+        try:
+            return self._conn.recv(n)
+        except OSError:
+            return b""
+
     def _receive(self):
-        while True:
-            start = self._buf.find(b"$")
-            if self._buf[:1] == b"\x03":
-                self._buf = self._buf[1:]
-                continue                     # an interrupt request while stopped: ignore
-            if start >= 0:
-                end = self._buf.find(b"#", start)
-                if end >= 0 and len(self._buf) >= end + 3:
-                    body = self._buf[start + 1:end]
-                    self._buf = self._buf[end + 3:]
-                    self._conn.sendall(b"+")
-                    return body
-            chunk = self._conn.recv(4096)
+        """The next packet whose checksum is right (acknowledged with '+'; a bad one gets '-'
+        and is dropped), or None when the client went away. Nothing is buffered beyond one
+        packet's size."""
+        while self._conn is not None:
+            body = self._take_packet()
+            if body is not None:
+                return body
+            chunk = self._recv(4096)
             if not chunk:
                 return None
             self._buf += chunk
+        return None
+
+    def _take_packet(self):
+        buf = self._buf
+        body = None
+        while buf and body is None:
+            if buf[:1] != b"$":              # acks, interrupt requests (0x03), noise
+                start = buf.find(b"$")
+                buf = b"" if start < 0 else buf[start:]
+                continue
+            end = buf.find(b"#", 0, PACKET_SIZE + 2)
+            if end < 0:
+                if len(buf) > PACKET_SIZE + 1:   # no end in sight: drop it
+                    self._write(b"-")
+                    buf = b""
+                break
+            if len(buf) < end + 3:
+                break
+            candidate, checksum = buf[1:end], buf[end + 1:end + 3]
+            buf = buf[end + 3:]
+            try:
+                good = int(checksum, 16) == _checksum(candidate)
+            except ValueError:
+                good = False
+            if self._write(b"+" if good else b"-") and good:
+                body = candidate
+        self._buf = buf
+        return body
 
     def _send(self, body):
-        if self._conn is None:
-            return
-        self._conn.sendall(b"$" + body + b"#%02x" % _checksum(body))
-        while True:                          # wait for gdb's acknowledgement
-            ack = self._conn.recv(1)
-            if ack in (b"+", b""):
+        packet = b"$" + body + b"#%02x" % _checksum(body)
+        for _ in range(MAX_RESENDS):
+            if not self._write(packet):
                 return
-            if ack == b"-":
-                self._conn.sendall(b"$" + body + b"#%02x" % _checksum(body))
+            while True:                      # wait for gdb's acknowledgement
+                ack = self._recv(1)
+                if ack in (b"+", b"-", b""):
+                    break
+            if ack == b"":
+                self._hang_up()
+                return
+            if ack == b"+":
+                return
+        self._hang_up()
 
     # -- packet handlers ------------------------------------------------------------------------
     def _query(self, packet):
         if packet.startswith(b"qSupported"):
-            return b"PacketSize=4000;qXfer:features:read+;swbreak+;hwbreak+"
+            return b"PacketSize=%x;qXfer:features:read+;swbreak+;hwbreak+" % PACKET_SIZE
         if packet.startswith(b"qXfer:features:read:target.xml:"):
             offset, length = (int(x, 16) for x in packet.split(b":")[-1].split(b","))
             chunk = TARGET_XML.encode()[offset:offset + length]
@@ -181,6 +236,10 @@ class GdbStub(Debugger):
 
     def _read_memory(self, packet):
         addr, length = (int(x, 16) for x in packet[1:].split(b","))
+        if not 0 <= addr < 1 << 32:
+            return b"E14"
+        # A shorter reply is allowed (the protocol's partial read); never more than a packet.
+        length = min(length, MAX_READ, (1 << 32) - addr)
         return self.m.vm.read(addr, length).hex().encode()
 
     def _write_memory(self, packet):
@@ -218,15 +277,12 @@ class GdbStub(Debugger):
         return None
 
     def _kill(self, packet):
-        self._conn.close()
-        self._conn = None
+        self._hang_up()
         raise DebuggerQuit("killed from gdb")
 
     def _detach(self, packet):
         self._send(b"OK")
-        self._conn.close()
-        self._conn = None
-        self.detach()
+        self._hang_up()
         self._resume = True
 
     def _on_code(self, addr, size):

@@ -50,8 +50,12 @@ class DevMem:
     def access(self, pa, width, value=None):
         """One access of width bits at physical pa; the value read (or None after a write)."""
         size = width // 8
-        if size not in (1, 2, 4) or pa % size:
-            raise ValueError(f"devmem: width {width} at {pa:#x}: 8, 16 or 32 bits, aligned")
+        if width not in (8, 16, 32) or pa % size:
+            raise ValueError(f"width {width} at {pa:#x}: 8, 16 or 32 bits, aligned")
+        if not 0 <= pa < 1 << 32:
+            raise ValueError(f"address {pa:#x} is not a 32-bit physical address")
+        if value is not None and not 0 <= value < 1 << width:
+            raise ValueError(f"value {value:#x} does not fit in {width} bits")
         if self._bus.is_ram(pa):
             if value is None:
                 return int.from_bytes(self._ram.read(pa, size), "little")

@@ -31,6 +31,8 @@ from typing import NamedTuple
 from ..cpu import (CPSR_T, EXCP_DATA_ABORT, EXCP_PREFETCH_ABORT, EXCP_SWI,
                    EXCP_UDEF, EXCP_BKPT, MODE_MASK, PC, SP, SVC_MODE, USR_MODE, Cpu)
 from ..errors import GuestTimeout
+from ..memory.mmu import GuestFaultAccess
+from .syscall_names import SYSCALL_NAMES
 
 
 class GuestCall(NamedTuple):
@@ -55,6 +57,8 @@ class Fault:
     pc: int
     user: bool
     regs: dict
+    addr: int = None       # the faulting address, when known (a kernel service's access)
+    where: str = None      # the kernel function that faulted, when not guest code
 
 
 class SvcFrame:
@@ -235,12 +239,25 @@ class Entry:
     def _on_svc(self, _intno):
         vals = self._svc_in.read()
         pc = vals[_PC]
-        if self._stub_lo < pc <= self._hc.stubs_end:
-            self._hc.dispatch(pc, vals)
-        elif pc == self._resume:
-            self._advance(vals[0])
-        else:
-            self._syscall(vals)
+        try:
+            if self._stub_lo < pc <= self._hc.stubs_end:
+                self._hc.dispatch(pc, vals)
+            elif pc == self._resume:
+                self._advance(vals[0])
+            else:
+                self._syscall(vals)
+        except GuestFaultAccess as e:
+            # A kernel service (or a syscall's kernel side) dereferenced a bad kernel pointer
+            # the guest gave it: Linux oopses in that function; so do we.
+            if self._stub_lo < pc <= self._hc.stubs_end:
+                where = self._hc.name_at(pc - 4)
+            else:
+                nr = self._frames[-1].saved[_NR] if self._frames else vals[_NR]
+                where = f"sys_{SYSCALL_NAMES.get(nr, nr)}"
+            self._frames.clear()
+            self._guest.stop()
+            regs = self.cpu.regs()
+            self._report_fault(Fault("data abort", regs["pc"], False, regs, addr=e.va, where=where))
 
     def _syscall(self, vals):
         if vals[_CPSR] & MODE_MASK != USR_MODE:

@@ -8,30 +8,49 @@ from .hypercall import VarArgs, export
 from .printf import vsnprintf
 
 
+CHUNK = 1 << 20        # bytes copied or set at a time: a guest size may be any 32-bit value
+
+
 class StringLib:
     def __init__(self, vm, symbolize):
         self._vm, self._symbolize = vm, symbolize
+        # The memory checker's view reports a whole bad range once, up front; the plain
+        # view checks nothing.
+        self._check = getattr(vm, "check_range", lambda va, n, is_write: None)
 
     # -- memory ---------------------------------------------------------------------------
+    # In chunks, so a huge size (memmove(p, q, -2)) faults where Linux's would (an oops)
+    # instead of building gigabytes on the host first.
     @export()
     def memset(self, s, c, n):
-        if n:
-            self._vm.write(s, bytes([c & 0xFF]) * n)
+        self._check(s, n, True)
+        for off in range(0, n, CHUNK):
+            self._vm.write(s + off, bytes([c & 0xFF]) * min(CHUNK, n - off))
         return s
 
     @export()
     def memcpy(self, dest, src, n):
-        if n:
-            self._vm.write(dest, self._vm.read(src, n))
+        self._check(src, n, False)
+        self._check(dest, n, True)
+        offsets = range(0, n, CHUNK)
+        if src < dest < src + n:               # overlapping, dest above: copy backwards
+            offsets = reversed(offsets)
+        for off in offsets:
+            step = min(CHUNK, n - off)
+            self._vm.write(dest + off, self._vm.read(src + off, step))
         return dest
 
     @export()
     def memmove(self, dest, src, n):
-        return self.memcpy(dest, src, n)      # read-then-write is overlap-safe
+        return self.memcpy(dest, src, n)      # chunks are read before written: overlap-safe
 
     @export()
     def memcmp(self, a, b, n):
-        return self._compare(self._vm.read(a, n), self._vm.read(b, n))
+        """The first differing bytes' difference (lib/string.c), 0 when equal."""
+        for cx, cy in zip(self._vm.read(a, n), self._vm.read(b, n)):
+            if cx != cy:
+                return (cx - cy) & 0xFFFFFFFF
+        return 0
 
     # -- strings --------------------------------------------------------------------------
     @export()
@@ -69,10 +88,11 @@ class StringLib:
 
     @staticmethod
     def _compare(x, y):
-        for cx, cy in zip(x, y):
+        """3.14's strcmp/strncmp answer: -1 or +1 at the first difference (unsigned), else 0."""
+        for cx, cy in zip(x + b"\0", y + b"\0"):
             if cx != cy:
-                return (cx - cy) & 0xFFFFFFFF
-        return (len(x) - len(y)) and ((1 if len(x) > len(y) else -1) & 0xFFFFFFFF)
+                return 1 if cx > cy else 0xFFFFFFFF
+        return 0
 
     @export()
     def strchr(self, s, c):
@@ -86,7 +106,8 @@ class StringLib:
     # -- formatted output -------------------------------------------------------------------
     def _format(self, fmt, args):
         return vsnprintf(self._vm.read_cstr(fmt), args, self._vm.read_cstr,
-                         symbolize=self._symbolize).encode("utf-8", "replace")
+                         symbolize=self._symbolize,
+                         read_bytes=self._vm.read).encode("utf-8", "replace")
 
     def _store(self, buf, size, text):
         if size:
@@ -118,3 +139,13 @@ class StringLib:
         text = self._format(fmt, args)
         self._store(buf, size, text)
         return len(text)
+
+
+def lib_providers(vm, symbolize, kmalloc, printk_raw, call_nested):
+    """The rest of 3.14's lib/ exports, one provider per source file family (lib_*.py)."""
+    from .lib_bitmap import Bitmaps
+    from .lib_kstrtox import Kstrtox
+    from .lib_misc import Crc, Random, Sort
+    from .lib_string import StringExtras
+    return (Kstrtox(vm), StringExtras(vm, symbolize, kmalloc, printk_raw), Random(vm),
+            Crc(vm), Sort(vm, call_nested), Bitmaps(vm))

@@ -7,7 +7,7 @@ then reports whatever the module still holds (memory, mappings, device numbers) 
 
 from dataclasses import dataclass, field
 
-from ..errors import CommandFailed, UnresolvedSymbols
+from ..errors import CommandFailed, LoaderError, UnresolvedSymbols
 from ..loader.module import ModuleLinker
 from ..memory.layout import MODULES_END, MODULES_VADDR, PAGE_SIZE
 from ..memory.mmu import KERNEL_RWX
@@ -28,11 +28,19 @@ def strerror(err):
     return STRERROR.get(err, NAMES.get(err, f"error {err}"))
 
 
+def name_hint(linked):
+    """The module's name for messages before its struct module is trusted."""
+    return linked.modinfo.get("name") or "module"
+
+
 def module_struct(linked):
     """(name, init, exit) from the linked image's `struct module` at __this_module (init and
     exit 0 when the module has none); the name from .modinfo first, as modpost writes it."""
     tm = linked.this_module - linked.base
     image = linked.image
+    if not 0 <= tm <= len(image) - (MODULE["exit"] + 4):
+        raise LoaderError(f"{name_hint(linked)}: __this_module at {linked.this_module:#x} lies "
+                          "outside the module's sections")
 
     def field_u32(name):
         return int.from_bytes(image[tm + MODULE[name]:tm + MODULE[name] + 4], "little")

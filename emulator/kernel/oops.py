@@ -67,7 +67,7 @@ def oops_report(fault, vm, symbolize, modules, comm, pid):
     insn = decode(code, pc, thumb) if code else None
     lines = []
     if fault.kind == "data abort":
-        addr = fault_address(insn, regs)
+        addr = fault.addr if fault.addr is not None else fault_address(insn, regs)
         where = "(unknown)" if addr is None else f"{addr:08x}"
         what = ("NULL pointer dereference" if addr is not None and addr < 4096
                 else "paging request")
@@ -80,7 +80,7 @@ def oops_report(fault, vm, symbolize, modules, comm, pid):
         lines.append(f"Internal error: Oops - {fault.kind}: 0 [#1] PREEMPT SMP ARM")
     lines.append("Modules linked in: " + " ".join(f"{m}(O)" for m in reversed(modules)))
     lines.append(f"CPU: 0 PID: {pid} Comm: {comm} Tainted: G           O 3.14.0 #1")
-    lines.append(f"PC is at {symbolize(pc)}")
+    lines.append(f"PC is at {fault.where}" if fault.where else f"PC is at {symbolize(pc)}")
     lines.append(f"LR is at {symbolize(regs['lr'])}")
     lines.append(f"pc : [<{pc:08x}>]    lr : [<{regs['lr']:08x}>]    psr: {regs['cpsr']:08x}")
     lines.append(f"sp : {regs['sp']:08x}  ip : {regs['r12']:08x}  fp : {regs['r11']:08x}")

@@ -9,7 +9,7 @@ time as `[    5.123456]`.
 from dataclasses import dataclass
 
 from .hypercall import export
-from .printf import format_printk
+from .printf import format_printk, split_level
 
 DEFAULT_MESSAGE_LOGLEVEL = 4
 CONSOLE_LOGLEVEL = 7
@@ -80,13 +80,22 @@ class Printk:
     def __init__(self, log, vm, symbolize):
         self.log, self._vm, self._symbolize = log, vm, symbolize
 
+    def use_memory(self, vm):
+        """Read formats and %s arguments through vm (the memory checker's view, once built)."""
+        self._vm = vm
+
     def kernel(self, level, text):
         """printk from the emulated kernel itself (Python side)."""
         self.log.emit(level, False, text if text.endswith("\n") else text + "\n")
 
+    def emit_raw(self, raw):
+        """Log an already formatted message (bytes, with its KERN_ level prefix)."""
+        level, cont, text = split_level(raw)
+        self.log.emit(level, cont or level is None, text.decode("utf-8", "replace"))
+
     @export("printk", varargs=True)
     def printk(self, fmt, args):
         level, cont, text = format_printk(self._vm.read_cstr(fmt), args, self._vm.read_cstr,
-                                          symbolize=self._symbolize)
+                                          symbolize=self._symbolize, read_bytes=self._vm.read)
         self.log.emit(level, cont or level is None, text)
         return len(text)

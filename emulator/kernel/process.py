@@ -92,6 +92,8 @@ class AddressSpace:
             if pfn is not None:
                 self._tables.unmap_page(page)
                 self._frames.free(pfn)
+        if start == self.mmap_top:        # the lowest mapping went: its room can be reused
+            self.mmap_top = end
         self._cpu.flush_tlb()
 
     def protect(self, va, size, flags):

@@ -7,8 +7,9 @@ logged once with its number and name.
 
 import inspect
 import struct
+from types import GeneratorType
 
-from ..memory.mmu import GuestFaultAccess
+from ..memory.mmu import UserFaultAccess
 from .entry import EXIT
 from .abi import INODE, MKDEV
 from .errno import EBADF, EFAULT, EINVAL, EISDIR, ENOENT, ENOMEM, ENOSYS, ENOTDIR, EROFS, ESPIPE
@@ -34,6 +35,8 @@ PROT_WRITE, PROT_EXEC = 2, 4
 MAP_ANONYMOUS, MAP_FIXED = 0x20, 0x10
 SIGSEGV = 11
 FIOCLEX, FIONCLEX = 0x5451, 0x5450
+UIO_MAXIOV = 1024                 # writev's iovcnt limit (include/uapi/linux/uio.h)
+GETRANDOM_MAX = (1 << 31) - 1 >> 6   # urandom_read's cap per call: INT_MAX >> (ENTROPY_SHIFT + 3)
 UTSNAME = (b"Linux", b"fs4412", b"3.14.0", b"#1 SMP PREEMPT", b"armv7l", b"(none)")
 
 
@@ -72,10 +75,14 @@ class Syscalls:
                 self._unknown_seen.add(nr)
                 self._log_unknown(nr, SYSCALL_NAMES.get(nr, "unknown"))
             return -ENOSYS
+        # The user-memory accessor's contract: an access made as user space (vm.read/write
+        # with user=True) that faults ends the call with -EFAULT, also inside generator
+        # handlers; a fault on a kernel address is the kernel's own bug (Entry oopses).
         try:
-            return handler(*args)
-        except GuestFaultAccess:
+            result = handler(*args)
+        except UserFaultAccess:
             return -EFAULT
+        return _efault_guard(result) if type(result) is GeneratorType else result
 
     def _file(self, fd):
         return self.process.files.get(fd)
@@ -187,7 +194,7 @@ class Syscalls:
 
     # -- files ----------------------------------------------------------------------------
     def _open(self, path_ptr, flags):
-        path = self.vm.read_cstr(path_ptr, user=True).decode("utf-8", "replace")
+        path = self.vm.read_cstr(path_ptr, user=True).decode("utf-8", "surrogateescape")
         node = self.vfs.lookup(path)
         if node is None:
             if flags & O_CREAT and not path.startswith(("/dev/", "/proc/", "/sys/")):
@@ -247,6 +254,8 @@ class Syscalls:
         file = self._file(fd)
         if file is None:
             return -EBADF
+        if iovcnt > UIO_MAXIOV:
+            return -EINVAL
         total = 0
         for i in range(iovcnt):
             base, length = struct.unpack("<II", self.vm.read(iov + 8 * i, 8, user=True))
@@ -311,9 +320,10 @@ class Syscalls:
                 return -EBADF
             mode, rdev, size = self._stat_of(file)
         else:
-            node = self.vfs.lookup(pathname.decode("utf-8", "replace"))
+            name = pathname.decode("utf-8", "surrogateescape")
+            node = self.vfs.lookup(name)
             if node is None:
-                return -ENOENT if not self.vfs.is_dir(pathname.decode()) else self._statx_dir(buf)
+                return -ENOENT if not self.vfs.is_dir(name) else self._statx_dir(buf)
             mode = mode_of(node)
             rdev = node.rdev if isinstance(node, DevNode) else 0
             size = len(self.vfs.read_file(node.path)) if isinstance(node, (HostFile, OverlayFile)) else 0
@@ -351,9 +361,20 @@ class Syscalls:
     @syscall(384)
     def sys_getrandom(self, buf, count, flags, *_):
         # Deterministic bytes: two runs of a script behave the same (virtual board, no entropy).
-        data = bytes((i * 131 + 17) & 0xFF for i in range(count))
-        self.vm.write(buf, data, user=True)
-        return count
+        # Written a page at a time up to the first fault, as copy_to_user does, and capped
+        # per call as urandom_read is, so the host work is bounded by the guest's memory.
+        count = min(count, GETRANDOM_MAX)
+        done = 0
+        while done < count:
+            step = min(count - done, 4096 - ((buf + done) & 4095))
+            start = done % 256
+            try:
+                self.vm.write(buf + done, (_RANDOM_PATTERN[start:start + 256] * (step // 256 + 2))
+                              [:step], user=True)
+            except UserFaultAccess:
+                return done or -EFAULT
+            done += step
+        return done
 
     @syscall(162)
     def sys_nanosleep(self, req, rem, *_):
@@ -389,6 +410,17 @@ class Syscalls:
         sec, ns = divmod(self.clock.now_ns(), 1_000_000_000)
         self.vm.write(tp, struct.pack("<QI4x", sec, ns), user=True)
         return 0
+
+
+_RANDOM_PATTERN = bytes((i * 131 + 17) & 0xFF for i in range(512))
+
+
+def _efault_guard(gen):
+    """Run a generator handler; a user-memory fault inside it ends the call with -EFAULT."""
+    try:
+        return (yield from gen)
+    except UserFaultAccess:
+        return -EFAULT
 
 
 def _old_dev(rdev):

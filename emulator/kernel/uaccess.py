@@ -1,11 +1,15 @@
 """Copying between kernel and user space (arch/arm/lib/copy_{from,to}_user.S semantics).
 
 Each function returns the number of bytes NOT copied: a fault part-way through copies what
-precedes the first inaccessible page, as the real fixup handlers do.
+precedes the first inaccessible page, as the real fixup handlers do; __copy_from_user's
+fixup also zero-fills the rest of the kernel buffer (3.14's ARM code calls __memzero), so
+a driver never sees stale kernel bytes there.
 """
 
 from ..memory.layout import PAGE_SIZE
 from .hypercall import export
+
+ZERO_CHUNK = 1 << 16
 
 
 class Uaccess:
@@ -26,6 +30,8 @@ class Uaccess:
         ok = self._user_span(frm, n, write=False)
         if ok:
             self._vm.write(to, self._vm.read(frm, ok, user=True))
+        for pos in range(ok, n, ZERO_CHUNK):             # chunks: n is the guest's number
+            self._vm.write(to + pos, bytes(min(ZERO_CHUNK, n - pos)))
         return n - ok
 
     @export("__copy_to_user")

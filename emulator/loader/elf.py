@@ -1,6 +1,13 @@
-"""Reading ELF files with pyelftools, turning every malformation into one LoaderError line."""
+"""Reading ELF files with pyelftools, turning every malformation into one LoaderError line.
+
+Before pyelftools sees a file, `check_layout` reads the raw ELF32 headers and checks every
+offset, count, size and index they hold against the file (the way the kernel's
+elf_header_check / module_sig checks do), so a corrupt file fails here with the field named,
+never later with a Python error or a huge allocation.
+"""
 
 import io
+import struct
 
 from elftools.common.exceptions import ELFError
 from elftools.elf.elffile import ELFFile
@@ -9,6 +16,15 @@ from ..errors import LoaderError
 
 EM_ARM = 40
 ET_REL, ET_EXEC, ET_DYN = "ET_REL", "ET_EXEC", "ET_DYN"
+
+EHDR = struct.Struct("<16sHHIIIIIHHHHHH")      # Elf32_Ehdr, 52 bytes
+SHDR = struct.Struct("<IIIIIIIIII")            # Elf32_Shdr, 40 bytes
+PHDR = struct.Struct("<IIIIIIII")              # Elf32_Phdr, 32 bytes
+SHT_NULL, SHT_SYMTAB, SHT_STRTAB, SHT_RELA, SHT_NOBITS, SHT_REL, SHT_DYNSYM = 0, 2, 3, 4, 8, 9, 11
+SHN_LORESERVE = 0xFF00
+PT_LOAD = 1
+#: Entry sizes of the tables the loaders walk: a wrong one would misread every entry.
+ENTSIZE = {SHT_SYMTAB: 16, SHT_DYNSYM: 16, SHT_REL: 8, SHT_RELA: 12}
 
 
 def read_bytes(path, error=LoaderError, label=None):
@@ -19,19 +35,92 @@ def read_bytes(path, error=LoaderError, label=None):
             return f.read()
     except IsADirectoryError:
         raise error(f"{label}: Is a directory") from None
-    except OSError as e:
-        raise error(f"{label}: {e.strerror}") from None
+    except (OSError, ValueError) as e:           # ValueError: a NUL byte in the path
+        raise error(f"{label}: {getattr(e, 'strerror', None) or e}") from None
+
+
+class _Checker:
+    def __init__(self, data, label):
+        self.size, self.label = len(data), label
+
+    def fail(self, what):
+        raise LoaderError(f"{self.label}: corrupt ELF file: {what}")
+
+    def span(self, what, offset, length):
+        """[offset, offset+length) must lie inside the file."""
+        if offset + length > self.size:
+            self.fail(f"{what} {offset:#x}+{length:#x} is past the end of the file "
+                      f"({self.size:#x} bytes)")
+
+
+def check_layout(data, label):
+    """Check the ELF32 headers' offsets, sizes and indices against the file; LoaderError if not."""
+    c = _Checker(data, label)
+    if len(data) < EHDR.size:
+        c.fail(f"truncated ELF header ({len(data)} bytes, need {EHDR.size})")
+    (_, _, _, _, _, phoff, shoff, _, _, phentsize, phnum, shentsize, shnum,
+     shstrndx) = EHDR.unpack_from(data)
+    if phnum:
+        if phentsize != PHDR.size:
+            c.fail(f"e_phentsize {phentsize}, expected {PHDR.size}")
+        c.span("program headers at e_phoff", phoff, phnum * PHDR.size)
+    if shnum == 0 and shoff:
+        c.fail("e_shnum 0 with section headers present (extended numbering is not supported)")
+    if not shnum:
+        return
+    if shentsize != SHDR.size:
+        c.fail(f"e_shentsize {shentsize}, expected {SHDR.size}")
+    c.span("section headers at e_shoff", shoff, shnum * SHDR.size)
+    if shstrndx >= shnum:
+        c.fail(f"e_shstrndx {shstrndx} out of range ({shnum} sections)")
+    headers = [SHDR.unpack_from(data, shoff + i * SHDR.size) for i in range(shnum)]
+    strtab_size = headers[shstrndx][5] if shstrndx else 0
+    if shstrndx and headers[shstrndx][1] == SHT_NOBITS:
+        c.fail(f"e_shstrndx {shstrndx} is not a string table")
+    for i, (name, kind, _, _, offset, size, link, info, align, entsize) in enumerate(headers):
+        if kind == SHT_NULL:
+            continue
+        if shstrndx and name >= strtab_size:
+            c.fail(f"section {i}: sh_name {name:#x} outside the section name table")
+        if kind != SHT_NOBITS:
+            c.span(f"section {i}: sh_offset+sh_size", offset, size)
+        if align & (align - 1):
+            c.fail(f"section {i}: sh_addralign {align} is not a power of two")
+        if kind in ENTSIZE:
+            if entsize != ENTSIZE[kind]:
+                c.fail(f"section {i}: sh_entsize {entsize}, expected {ENTSIZE[kind]}")
+            if size % entsize:
+                c.fail(f"section {i}: sh_size {size:#x} is not a multiple of sh_entsize")
+            if link >= shnum:
+                c.fail(f"section {i}: sh_link {link} out of range ({shnum} sections)")
+            wanted = SHT_STRTAB if kind in (SHT_SYMTAB, SHT_DYNSYM) else SHT_SYMTAB
+            if headers[link][1] != wanted and not (wanted == SHT_SYMTAB
+                                                    and headers[link][1] == SHT_DYNSYM):
+                c.fail(f"section {i}: sh_link {link} is not a "
+                       f"{'string' if wanted == SHT_STRTAB else 'symbol'} table")
+        if kind in (SHT_REL, SHT_RELA) and info >= shnum:
+            c.fail(f"section {i}: sh_info {info} out of range ({shnum} sections)")
+    for i in range(phnum):
+        kind, offset, vaddr, _, filesz, memsz, _, _ = PHDR.unpack_from(data, phoff + i * PHDR.size)
+        if kind != PT_LOAD:
+            continue
+        c.span(f"segment {i}: p_offset+p_filesz", offset, filesz)
+        if filesz > memsz:
+            c.fail(f"segment {i}: p_filesz {filesz:#x} larger than p_memsz {memsz:#x}")
+        if vaddr + memsz > 1 << 32:
+            c.fail(f"segment {i}: p_vaddr+p_memsz {vaddr:#x}+{memsz:#x} wraps around")
 
 
 def open_arm_elf(data, label, want_type):
     """Parse data as a little-endian ELF32 ARM file of type want_type ('ET_REL'/'ET_EXEC')."""
     if data[:4] != b"\x7fELF":
         raise LoaderError(f"{label}: not an ELF file")
+    if len(data) < 6 or data[4] != 1 or data[5] != 1:
+        raise LoaderError(f"{label}: not a 32-bit little-endian ELF (the Cortex-A9 runs ARM EABI)")
+    check_layout(data, label)
     try:
         elf = ELFFile(io.BytesIO(data))
         header = elf.header
-        if elf.elfclass != 32 or not elf.little_endian:
-            raise LoaderError(f"{label}: not a 32-bit little-endian ELF (the Cortex-A9 runs ARM EABI)")
         if header["e_machine"] not in ("EM_ARM", EM_ARM):
             raise LoaderError(f"{label}: ELF for {header['e_machine']}, not ARM")
         if header["e_type"] != want_type:
@@ -42,12 +131,37 @@ def open_arm_elf(data, label, want_type):
         return elf
     except ELFError as e:
         raise LoaderError(f"{label}: corrupt ELF file ({e})") from None
-    except (ValueError, KeyError, IndexError, OSError) as e:
+    except (ValueError, KeyError, IndexError, OSError, struct.error, UnicodeDecodeError) as e:
         raise LoaderError(f"{label}: corrupt ELF file ({type(e).__name__}: {e})") from None
 
 
 def section_data(section, label):
     try:
         return section.data()
-    except (ELFError, ValueError, OSError) as e:
+    except (ELFError, ValueError, OSError, struct.error) as e:
         raise LoaderError(f"{label}: corrupt section {section.name} ({e})") from None
+
+
+def symbols_of(section, label):
+    """[(name, st_shndx, st_value, st_size, type)] of a checked symbol table section.
+
+    A name offset outside the string table or a section index past the section headers is a
+    corrupt file (LoaderError naming the symbol and field).
+    """
+    strtab = section.stringtable
+    names = section_data(strtab, label)
+    nsections = section.elffile.num_sections()
+    out = []
+    try:
+        for i, sym in enumerate(section.iter_symbols()):
+            if sym["st_name"] >= max(len(names), 1):
+                raise LoaderError(f"{label}: corrupt ELF file: symbol {i}: st_name "
+                                  f"{sym['st_name']:#x} outside the string table")
+            shndx = sym["st_shndx"]
+            if isinstance(shndx, int) and shndx >= nsections:
+                raise LoaderError(f"{label}: corrupt ELF file: symbol {i} ({sym.name}): "
+                                  f"st_shndx {shndx} out of range ({nsections} sections)")
+            out.append((sym.name, shndx, sym["st_value"], sym["st_size"], sym["st_info"]["type"]))
+    except (ELFError, ValueError, KeyError, struct.error, UnicodeDecodeError) as e:
+        raise LoaderError(f"{label}: corrupt symbol table {section.name} ({e})") from None
+    return out

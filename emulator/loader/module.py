@@ -15,8 +15,9 @@ from elftools.elf.sections import SymbolTableSection
 
 from ..errors import LoaderError, UnresolvedSymbols
 from . import reloc_arm
-from .elf import open_arm_elf, section_data
+from .elf import open_arm_elf, section_data, symbols_of
 
+MODULES_SIZE = 0xBFE00000 - 0xBF000000    # the module area: no module can be larger
 
 
 @dataclass
@@ -90,8 +91,7 @@ class ModuleLinker:
                       if s["sh_flags"] & SH_FLAGS.SHF_ALLOC and s["sh_size"]]
         placed = {sec.idx for sec in self.alloc}
         # (name, shndx, value, size, type) per symbol, in symbol-table order.
-        self.symbols = [(sym.name, sym["st_shndx"], sym["st_value"], sym["st_size"],
-                         sym["st_info"]["type"]) for sym in symtabs[0].iter_symbols()]
+        self.symbols = symbols_of(symtabs[0], label)
         # (relocation section name, target section index, [(offset, type, symbol index)])
         # for the sections that are loaded; debug-info relocations are never applied.
         self.relocs = []
@@ -104,9 +104,22 @@ class ModuleLinker:
                                for r in s.iter_relocations()]
                 except Exception as e:  # pyelftools raises assorted errors on truncation
                     raise LoaderError(f"{label}: corrupt relocations in {s.name} ({e})") from None
+                self._check_relocs(s, entries, sections[s["sh_info"]])
                 self.relocs.append((s.name, s["sh_info"], entries))
         modinfo = next((s for s in sections if s.name == ".modinfo"), None)
         self.modinfo = parse_modinfo(section_data(modinfo, label)) if modinfo else {}
+
+    def _check_relocs(self, rel, entries, target):
+        """apply_relocate's checks (arch/arm/kernel/module.c): symbol index and offset in range."""
+        limit = target["sh_size"] - 4
+        for i, (offset, _, sym_index) in enumerate(entries):
+            if sym_index >= len(self.symbols):
+                raise LoaderError(f"{self.label}: {rel.name}: reloc {i}: bad relocation symbol "
+                                  f"index {sym_index} ({len(self.symbols)} symbols)")
+            if offset > limit:
+                raise LoaderError(f"{self.label}: {rel.name}: reloc {i} sym "
+                                  f"'{self.symbols[sym_index][0]}': out of bounds relocation, "
+                                  f"offset {offset:#x} size {target['sh_size']:#x}")
 
     @staticmethod
     @functools.lru_cache(maxsize=32)
@@ -125,6 +138,10 @@ class ModuleLinker:
                 pos = (pos + sec.align - 1) // sec.align * sec.align
                 offsets[sec.idx] = pos
                 pos += sec.size
+                if pos > MODULES_SIZE:
+                    raise LoaderError(f"{self.label}: section {sec.name} (sh_size {sec.size:#x}, "
+                                      f"sh_addralign {sec.align}) does not fit the "
+                                      f"{MODULES_SIZE >> 20} MiB module area")
             if group == 0:
                 pos = (pos + 7) & ~7
                 self.veneer_offset = pos

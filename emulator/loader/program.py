@@ -11,6 +11,7 @@ from ..errors import LoaderError
 from .elf import open_arm_elf, section_data
 
 PF_X, PF_W, PF_R = 1, 2, 4
+USER_TOP = 0xBF000000     # TASK_SIZE: user space ends where the module area starts
 
 
 @dataclass(frozen=True)
@@ -71,9 +72,26 @@ class Program:
         return self._symbols[1]
 
 
-@functools.lru_cache(maxsize=16)
-def load_program(data, label):
-    """Parse once per distinct image: a shell runs the same program many times."""
+def load_program(data, label, ram_bytes=None):
+    """The program in data; LoaderError (exit 2) naming the field when it cannot run.
+
+    ram_bytes: the board's RAM; segments needing more fail here, before anything is
+    allocated (Linux's exec would fail with -ENOMEM after a long reclaim).
+    """
+    program = _parse(data, label)
+    need = sum(seg.memsz for seg in program.segments)
+    if ram_bytes is not None and need > ram_bytes:
+        raise LoaderError(f"{label}: loadable segments need {need:#x} bytes, more than the "
+                          f"board's {ram_bytes >> 20} MiB of RAM")
+    return program
+
+
+@functools.lru_cache(maxsize=8)
+def _parse(data, label):
+    """Parse once per distinct image: a shell runs the same program many times.
+
+    The cache holds at most 8 images (a program's symbols are ~0.7 MB of Python objects).
+    """
     elf = open_arm_elf(data, label, "ET_EXEC")
     segments, phdr = [], None
     header = elf.header
@@ -86,7 +104,7 @@ def load_program(data, label):
             phdr = seg["p_vaddr"]
         if kind != "PT_LOAD" or seg["p_memsz"] == 0:
             continue
-        if seg["p_vaddr"] + seg["p_memsz"] > 0xBF000000:
+        if seg["p_vaddr"] + seg["p_memsz"] > USER_TOP:
             raise LoaderError(f"{label}: segment at {seg['p_vaddr']:#x} is outside user space")
         try:
             body = seg.data()

@@ -68,6 +68,8 @@ class PageTables:
         self.l1_pa = l1_pa
         self._alloc_table = alloc_table
         self._l2 = {}          # L1 index -> physical address of its L2 table
+        self._used = {}        # L1 index -> pages mapped through its L2 table
+        self._spare = []       # L2 tables emptied by unmapping, reused before allocating
         self._pages = {}       # vpn -> (pfn, Prot)
         ram.write(l1_pa, bytes(16 * 1024))
 
@@ -84,7 +86,7 @@ class PageTables:
         idx = va >> 20
         table = self._l2.get(idx)
         if table is None:
-            table = self._alloc_table()
+            table = self._spare.pop() if self._spare else self._alloc_table()
             # One 4 KiB page holds the 256-entry table in its first KiB; rest unused.
             self._ram.write(table, bytes(1024))
             self._ram.write_u32(self.l1_pa + idx * 4, (table & 0xFFFFFC00) | 0b01)
@@ -95,13 +97,30 @@ class PageTables:
         table = self._l2_table(va)
         self._ram.write_u32(table + ((va >> PAGE_SHIFT) & 0xFF) * 4,
                             small_page_descriptor(pa, prot))
+        self._count(va >> PAGE_SHIFT)
         self._pages[va >> PAGE_SHIFT] = (pa >> PAGE_SHIFT, prot)
 
     def map_pages(self, va, pas, prot):
         """Map consecutive pages from va to the physical pages pas: one RAM write per L2 table."""
         for i, pa in enumerate(pas):
+            self._count((va >> PAGE_SHIFT) + i)
             self._pages[(va >> PAGE_SHIFT) + i] = (pa >> PAGE_SHIFT, prot)
         self._write_run(va, [small_page_descriptor(pa, prot) for pa in pas])
+
+    def _count(self, vpn):
+        if vpn not in self._pages:
+            idx = vpn >> 8
+            self._used[idx] = self._used.get(idx, 0) + 1
+
+    def _uncount(self, vpn):
+        """One page fewer behind vpn's L2 table; an emptied table is unhooked for reuse
+        (free_pgtables), so mmap/munmap churn does not use up the boot memory."""
+        idx = vpn >> 8
+        left = self._used[idx] = self._used.get(idx, 1) - 1
+        if left <= 0 and idx in self._l2:
+            del self._used[idx]
+            self._ram.write_u32(self.l1_pa + idx * 4, 0)
+            self._spare.append(self._l2.pop(idx))
 
     def unmap_pages(self, vas):
         """Unmap the given page addresses (those mapped), writing runs of entries at once."""
@@ -113,6 +132,8 @@ class PageTables:
                 j += 1
             self._write_run(vpns[i] << PAGE_SHIFT, [0] * (j - i))
             i = j
+        for vpn in vpns:
+            self._uncount(vpn)
 
     def _write_run(self, va, descriptors):
         while descriptors:
@@ -129,6 +150,7 @@ class PageTables:
             return False
         table = self._l2[va >> 20]
         self._ram.write_u32(table + (vpn & 0xFF) * 4, 0)
+        self._uncount(vpn)
         return True
 
     def mapping(self, va):
@@ -159,6 +181,10 @@ class GuestFaultAccess(Exception):
         self.va = va
 
 
+class UserFaultAccess(GuestFaultAccess):
+    """An access made as user space (user=True) failed: a system call answers -EFAULT."""
+
+
 class VirtualMemory:
     """Reads and writes guest virtual memory through the page tables' Python mirror."""
 
@@ -169,7 +195,7 @@ class VirtualMemory:
         while n > 0:
             pa = self.tables.translate(va, user, write)
             if pa is None:
-                raise GuestFaultAccess(va)
+                raise (UserFaultAccess if user else GuestFaultAccess)(va)
             step = min(n, PAGE_SIZE - (va & (PAGE_SIZE - 1)))
             if PAGE_OFFSET <= va < LOWMEM_VIRT_END and not user:
                 step = min(n, LOWMEM_VIRT_END - va)     # the linear map is contiguous

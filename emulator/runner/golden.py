@@ -17,7 +17,7 @@ import difflib
 import os
 from dataclasses import dataclass
 
-from ..errors import CommandFailed
+from ..errors import CommandFailed, ScriptError
 
 SUFFIX = ".golden"
 HEADER = ("# emu4412 golden trace: MMIO writes, pin and LED changes, in order.\n"
@@ -140,11 +140,16 @@ def sibling_of(script_path):
 class GoldenCheck:
     """A script's golden trace: declared by `golden [FILE]` or a sibling SCRIPT.golden."""
 
-    def __init__(self, script_path, update=False, recorder=None):
-        """recorder: the run's Recorder (None: the script has no golden trace)."""
+    def __init__(self, script_path, update=False, recorder=None, rootfs=None):
+        """recorder: the run's Recorder (None: the script has no golden trace); rootfs: a
+        second folder golden files may live in (--rootfs); nothing else is read or written,
+        as the guest sees nothing outside its root filesystem."""
         self.script = os.path.abspath(script_path)
         self.update = update
         self.recorder = recorder
+        self.roots = [os.path.realpath(os.path.dirname(self.script))]
+        if rootfs:
+            self.roots.append(os.path.realpath(rootfs))
         self.path = None
 
     @property
@@ -159,11 +164,23 @@ class GoldenCheck:
 
     def declare(self, name=None):
         """`golden [FILE]`: FILE relative to the script's directory (default: the sibling)."""
+        if name is not None and ("\0" in name or not name):
+            raise ScriptError(f"golden: invalid file name {name!r}")
         path = os.path.join(os.path.dirname(self.script), name) if name else self.sibling
         path = os.path.normpath(path)
+        self.confined(path, name or os.path.basename(path))
         if self.path is not None and self.path != path:
             raise CommandFailed(f"golden: already declared as {self.path}")
         self.path = path
+
+    def confined(self, path, shown):
+        """path, if it (symbolic links resolved) lies inside the script's folder or --rootfs;
+        else ScriptError (exit 2): a script never reads or writes other host files."""
+        real = os.path.realpath(path)
+        if not any(os.path.commonpath([real, root]) == root for root in self.roots):
+            where = " or ".join(self.roots)
+            raise ScriptError(f"golden: {shown}: outside the script's folder ({where})")
+        return path
 
     def target(self):
         """The golden file this run is checked against, or None."""
@@ -176,6 +193,10 @@ class GoldenCheck:
         path = self.target()
         if path is None:
             return Verdict(True)
+        try:
+            self.confined(path, path)        # the sibling may be a link out of the folder
+        except ScriptError as e:
+            return Verdict(False, str(e))
         if self.recorder is None:
             return Verdict(False, f"golden trace {path}: nothing was recorded (declare it "
                                   f"with a `golden` line)")

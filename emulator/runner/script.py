@@ -120,7 +120,8 @@ class _Run:
         self.machine = machine
         self.console = Console(machine, self.out, inp=io.StringIO())  # `debug`: no keyboard
         self.steps = self.out.steps = self.console.session.steps
-        self.golden = golden.GoldenCheck(path, options.update_golden, recorders[0])
+        self.golden = golden.GoldenCheck(path, options.update_golden, recorders[0],
+                                         options.rootfs)
         self.console.add_command("golden", self.golden.command, "golden [FILE]")
         # From the trace issue: syscall events for the last events; exact PCs of MMIO
         # accesses for the golden trace's symbols (a memory hook: only when recording).

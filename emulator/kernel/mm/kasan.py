@@ -26,6 +26,7 @@ BUG_TYPES = {KASAN_FREE_PAGE: "use-after-free", KASAN_PAGE_REDZONE: "slab-out-of
              KASAN_KMALLOC_REDZONE: "slab-out-of-bounds", KASAN_KMALLOC_FREE: "use-after-free"}
 SHADOW_SCALE = 3
 QUARANTINE_BYTES = 1 << 20
+SCAN_GRANULES = 1 << 16          # shadow bytes looked at a time
 RULE = "=" * 66
 
 
@@ -93,19 +94,22 @@ class Kasan:
         """The first inaccessible address in [va, va + size), or None."""
         if not self.covers(va):
             return None
-        first, last = self._index(va), self._index(va + size - 1)
-        granules = self.shadow[first:last + 1]
-        if not any(granules):
-            return None
+        first = self._index(va)
+        last = min(self._index(va + size - 1), len(self.shadow) - 1)
         base = va & ~7
-        for i, s in enumerate(granules):
-            if s == 0:
+        for chunk in range(first, last + 1, SCAN_GRANULES):   # a guest size can be huge
+            granules = self.shadow[chunk:min(chunk + SCAN_GRANULES, last + 1)]
+            if not any(granules):
                 continue
-            lo = max(va, base + 8 * i)
-            if s >= 0x80:
-                return lo
-            if va + size > base + 8 * i + s:       # beyond the valid bytes of a partial one
-                return max(lo, base + 8 * i + s)
+            for j, s in enumerate(granules):
+                if s == 0:
+                    continue
+                i = chunk - first + j
+                lo = max(va, base + 8 * i)
+                if s >= 0x80:
+                    return lo
+                if va + size > base + 8 * i + s:   # beyond the valid bytes of a partial one
+                    return max(lo, base + 8 * i + s)
         return None
 
     # -- the hook -------------------------------------------------------------------------
@@ -149,9 +153,11 @@ class Kasan:
         if not shadow[(pa - self.lo) >> SHADOW_SCALE] and not shadow[last]:
             return
         try:
-            addr = self.bad(pa - PHYS_OFFSET + PAGE_OFFSET, size)
+            va = pa - PHYS_OFFSET + PAGE_OFFSET
+            addr = self.bad(va, size)
             if addr is not None:
-                self.report_access(addr, size, access == MEM_WRITE, self._cpu.reg(PC))
+                self.report_access(addr, size, access == MEM_WRITE, self._cpu.reg(PC),
+                                   start=va)
         except BaseException as e:          # noqa: BLE001 - re-raised after emu_start
             self._cpu.defer(e)
 
@@ -159,10 +165,20 @@ class Kasan:
         """A kernel service touching [va, va + size) on behalf of code at caller."""
         addr = self.bad(va, size)
         if addr is not None:
-            self.report_access(addr, size, is_write, caller, via_service=True)
+            self.report_access(addr, size, is_write, caller, via_service=True, start=va)
+
+    def check_bytewise(self, va, size, caller):
+        """A string service scanning [va, va + size) a byte at a time: like the instrumented
+        lib/string.c, the first inaccessible byte is reported as a 1-byte read."""
+        addr = self.bad(va, size)
+        if addr is not None:
+            self.report_access(addr, 1, False, caller, via_service=True, start=addr)
 
     # -- reports --------------------------------------------------------------------------
-    def report_access(self, addr, size, is_write, pc, via_service=False):
+    def report_access(self, addr, size, is_write, pc, via_service=False, start=None):
+        """addr: the first inaccessible byte (it decides the bug type); start: where the
+        access begins (what Linux prints, and the object it describes)."""
+        start = addr if start is None else start
         obj = self._describe(addr)
         bug = self._bug_type(addr)
         key = (obj["start"] if obj else addr, bug, is_write, via_service)
@@ -171,12 +187,12 @@ class Kasan:
         self._seen.add(key)
         comm, pid = self._current()
         lines = [f"BUG: KASAN: {bug} in {self._symbolize(pc)}",
-                 f"{'Write' if is_write else 'Read'} of size {size} at addr {addr:08x} "
+                 f"{'Write' if is_write else 'Read'} of size {size} at addr {start:08x} "
                  f"by task {comm}/{pid}"]
         if via_service:
             lines.append("(the access was made by a kernel function it called: memcpy, "
                          "memset, copy_from_user, ...)")
-        self._report(lines + self._object_lines(addr, obj) + self._shadow_lines(addr))
+        self._report(lines + self._object_lines(start, obj) + self._shadow_lines(addr))
 
     def _bug_type(self, addr):
         """From the shadow byte (a partial granule's neighbour tells what lies beyond)."""
@@ -271,6 +287,11 @@ class CheckedMemory:
     def __getattr__(self, name):
         return getattr(self._vm, name)
 
+    def check_range(self, va, n, is_write):
+        """The whole range a service is about to touch, reported once with its full size."""
+        if n:
+            self._kasan.check(va, n, is_write, self._caller())
+
     def read(self, va, n, user=False):
         if not user and n:
             self._kasan.check(va, n, False, self._caller())
@@ -286,3 +307,13 @@ class CheckedMemory:
 
     def write_u32(self, va, value):
         self.write(va, (value & 0xFFFFFFFF).to_bytes(4, "little"))
+
+    def read_cstr(self, va, limit=4096, user=False):
+        """A string service's read (strlen, strcmp, strcpy, %s, ...): the bytes it scans,
+        the NUL included when found within limit, must be accessible."""
+        data = self._vm.read_cstr(va, limit, user)
+        if not user:
+            scanned = len(data) + (1 if len(data) < limit else 0)
+            if scanned:
+                self._kasan.check_bytewise(va, scanned, self._caller())
+        return data

@@ -13,7 +13,7 @@ from ...memory.layout import PAGE_SHIFT, PAGE_SIZE, phys_to_virt, virt_to_phys
 from ..hypercall import export
 from . import gfp
 from .gfp import GFP_KERNEL, GFP_SLAB_BUG_MASK, describe
-from .kasan import KASAN_FREE_PAGE, KASAN_PAGE_REDZONE, redzone
+from .kasan import KASAN_FREE_PAGE, KASAN_KMALLOC_REDZONE, KASAN_PAGE_REDZONE, redzone
 from .slab import POISON_FREE
 
 KMALLOC_SIZES = (64, 128, 192, 256, 512, 1024, 2048, 4096, 8192)
@@ -130,12 +130,16 @@ class Kmalloc:
 
     def describe(self, va):
         """The block holding va for a memory-checker report (see Kasan), or None."""
-        for start, (size, _, npages) in list(self.large.items()) + \
-                list(self.freed_large.items()):
+        # A live block first, then a slab object; a freed large block's record last: its
+        # pages may since belong to a slab, whose object is the one to name.
+        for start, (size, _, npages) in self.large.items():
             if start <= va < start + npages * PAGE_SIZE:
                 return self._info(start, size, None)
         found = self._slab.find(va)
         if found is None or found[2] is None:
+            for start, (size, _, npages) in self.freed_large.items():
+                if start <= va < start + npages * PAGE_SIZE:
+                    return self._info(start, size, None)
             return None
         cache, _, obj = found
         alloc = self._kasan.alloc_info.get(obj) if self._kasan is not None else None
@@ -246,14 +250,29 @@ class Kmalloc:
             self.report_bad_free(status, va, caller, cache, obj, what="krealloc")
             return 0
         if old >= new_size:
-            if self._kasan is not None and va not in self.large:
-                self._kasan.unpoison(va, new_size)
+            if self._kasan is not None:
+                self._kasan_resize(va, old, new_size)
             return va
         new = self._checked_alloc(new_size, flags, caller)
         if new and old:
             self._ram.write(virt_to_phys(new), self._ram.read(virt_to_phys(va), old))
             self.free(va, caller)
         return new
+
+    def _kasan_resize(self, va, old, new_size):
+        """kasan_krealloc: exactly new_size bytes accessible, the rest of the block redzone
+        again (a shrunk tail is re-poisoned, a large block grown in place unpoisoned)."""
+        kasan = self._kasan
+        if va in self.large:
+            _, pfn, npages = self.large[va]
+            self.large[va] = (new_size, pfn, npages)
+            kasan.poison(va, npages * PAGE_SIZE, KASAN_PAGE_REDZONE)
+        else:
+            kasan.poison(va, old, KASAN_KMALLOC_REDZONE)
+        kasan.unpoison(va, new_size)
+        info = kasan.alloc_info.get(va)
+        if info is not None:
+            kasan.alloc_info[va] = info[:3] + (new_size,)
 
     @export("kstrdup")
     def kstrdup(self, s, gfp_mask):

@@ -12,6 +12,7 @@ in an array cache.
 import struct
 
 from ...memory.layout import virt_to_phys
+from .slab import SLAB_DESTROY_BY_RCU
 from .kasan import KASAN_FREE_PAGE, KASAN_KMALLOC_FREE, KASAN_KMALLOC_REDZONE
 from .layout import TRACK_GRANULE_SHIFT
 
@@ -117,7 +118,13 @@ class SlabObjects:
         """Free an object classify() found "ok"."""
         if self.ledger is not None:
             self._unrecord(obj)
-        if self.kasan is not None:           # quarantined: off the slab, not reusable yet
+        if self.kasan is not None and cache.flags & SLAB_DESTROY_BY_RCU:
+            # Typesafe by RCU: a freed object stays a valid object of its type until the
+            # slab itself goes, so readers may still look at it (Linux's KASAN neither
+            # poisons nor quarantines such objects).
+            self.kasan.free_info[obj] = (caller, *self._current())
+            self.slab.release(cache, obj)
+        elif self.kasan is not None:         # quarantined: off the slab, not reusable yet
             self.kasan.poison(obj, cache.size, KASAN_KMALLOC_FREE)
             self.kasan.free_info[obj] = (caller, *self._current())
             for old, old_cache in self.kasan.hold(obj, cache, cache.size):

@@ -235,4 +235,6 @@ extern __printf(3, 4) int scnprintf(char *buf, size_t size, const char *fmt, ...
 	const typeof( ((type *)0)->member ) *__mptr = (ptr);	\
 	(type *)( (char *)__mptr - offsetof(type,member) );})
 
+#include <linux/kstrtox.h>	/* issue 16: lib/ exports */
+
 #endif /* _LINUX_KERNEL_H */

@@ -136,4 +136,6 @@ int printk(const char *fmt, ...);
 #define pr_info_once(fmt, ...)					\
 	printk_once(KERN_INFO pr_fmt(fmt), ##__VA_ARGS__)
 
+#include <linux/hexdump.h>	/* issue 16: lib/ exports */
+
 #endif /* __KERNEL_PRINTK__ */

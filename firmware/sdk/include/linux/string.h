@@ -29,4 +29,6 @@ extern char *strchr(const char *, int);
 extern char *kstrdup(const char *s, gfp_t gfp);
 extern void *kmemdup(const void *src, size_t len, gfp_t gfp);
 
+#include <linux/string_lib.h>	/* issue 16: lib/ exports */
+
 #endif /* _LINUX_STRING_H_ */
