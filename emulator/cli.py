@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from .errors import EmulatorError, InputError
+from .kernel.fs.skeleton import board_skeleton   # the board's /bin (busybox), /etc, /tmp
 
 FIRMWARE = Path(__file__).resolve().parents[1] / "firmware"
 DEMO_SCRIPT = FIRMWARE / "scenarios" / "seed_demo.board"
@@ -131,7 +132,8 @@ def run(script, board, rootfs, as_json, timeout, trace_file, trace_only, verbose
     try:
         # Under gdb the guest sits stopped for as long as the user likes: no time limit.
         machine = Machine(board, rootfs, timeout_s=0 if gdb_port else timeout, console=out.write,
-                          kasan=not no_kasan, leak_check=not no_leak_check)
+                          kasan=not no_kasan, leak_check=not no_leak_check,
+                          skeleton=board_skeleton())
         machine.clock.realtime = realtime
         _attach_outputs(machine, outputs, kinds, trace_file, verbose, vcd_file, plot_file)
         if gdb_port:
@@ -167,7 +169,8 @@ def debug(script, board, rootfs, commands, timeout):
     rootfs = rootfs or os.path.dirname(os.path.abspath(script))
     inp = commands or sys.stdin
     try:
-        machine = Machine(board, rootfs, timeout_s=timeout, console=sys.stdout.write)
+        machine = Machine(board, rootfs, timeout_s=timeout, console=sys.stdout.write,
+                          skeleton=board_skeleton())
         debugger = Debugger(machine, inp, sys.stdout)
         debugger.attach()
         click.echo("emu4412 debugger: set breakpoints (break myled_ioctl, watch GPX2DAT), "
@@ -188,7 +191,8 @@ def shell(board, rootfs, timeout):
     from .console import Console
     from .machine import Machine
 
-    machine = Machine(board, rootfs, timeout_s=timeout, console=sys.stdout.write)
+    machine = Machine(board, rootfs, timeout_s=timeout, console=sys.stdout.write,
+                      skeleton=board_skeleton())
     console = Console(machine, sys.stdout, fancy=sys.stdout.isatty())
     number = 0
     while True:

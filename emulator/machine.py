@@ -36,8 +36,11 @@ from .kernel.mmap import Mmap
 from .kernel.devmem import MEM_RDEV, DevMem
 from .kernel.symbols import Symbolizer, SymbolTable
 from .kernel.syscalls import Syscalls
+from .kernel.fs import calls as _fs_calls  # noqa: F401  (registers the fs/module/sys calls)
+from .kernel.fs.namespace import RootFs
+from .kernel.fs.procfs import ProcFs
+from .kernel.tty import Tty
 from .kernel.uaccess import Uaccess
-from .kernel.vfs import Vfs
 from .loader.elf import read_bytes
 from .loader.program import load_program
 from .memory.bus import MmioBus
@@ -75,9 +78,10 @@ def _program_symbols(program, comm, lo, hi):
 
 class Machine:
     def __init__(self, board="fs4412", rootfs=".", timeout_s=10.0, console=None, tracer=None,
-                 kasan=True, leak_check=True):
+                 kasan=True, leak_check=True, skeleton=None):
         """console(text) receives what the board prints on its serial console; kasan and
-        leak_check switch the memory checker and the allocation ownership tracking."""
+        leak_check switch the memory checker and the allocation ownership tracking;
+        skeleton: a kernel.fs.skeleton.Skeleton under the rootfs folder (busybox, /etc)."""
         self.console = console or (lambda text: None)
         self.tracer = tracer or Tracer()
         self.timeout_us = int(timeout_s * 1_000_000)
@@ -141,7 +145,7 @@ class Machine:
         self.modules = Modules(tables, mm.frames("module"), ram, vm, cpu, resolve, self.entry,
                                self.symbolize, self.ledger, kprint, self.timeout_us)
         self.page_cache = PageCache(mm.frames("file"), ram)
-        self.vfs = Vfs(rootfs)
+        self.vfs = RootFs(rootfs, skeleton, self.clock)
         self.vfs.add_proc("devices", self.chrdev.proc_devices)
         self.vfs.add_proc("modules", self.modules.proc_modules)
         self.vfs.add_proc("iomem", self.resources.proc_iomem)
@@ -152,6 +156,12 @@ class Machine:
                                  self.modules.module_get, self._unknown_syscall)
         self.entry.syscall = self.syscalls
         self.syscalls.mmap = self.mmap
+        # (busybox issue 14) what the fs, module and sys calls need; the console tty.
+        self.syscalls.modules, self.syscalls.printk = self.modules, self.printk.kernel
+        self.syscalls.reboot = None           # "restart"/"halt"/"power_off" after reboot(2)
+        self.procfs = ProcFs(self.vfs, self.clock, self._processes, lambda: self.modules.tainted)
+        self.tty = Tty()
+        self.tty.current = lambda: self.syscalls.process
         self.devmem = DevMem(self.mmap, vm, self.bus, ram)
         self.syscalls.special_open[MEM_RDEV] = self.devmem.open
         self.entry.user_fault = self._user_fault
@@ -184,6 +194,11 @@ class Machine:
         """(comm, pid) of the task kernel code runs for (insmod/rmmod: pid 1, as oopses say)."""
         process = getattr(self, "syscalls", None) and self.syscalls.process
         return (process.comm, process.pid) if process else ("insmod", 1)
+
+    def _processes(self):
+        """The processes /proc lists: the one running now, if any."""
+        process = self.syscalls.process
+        return [process] if process is not None else []
 
     def _ioremap_caller(self, va):
         held = self.ledger.entry("ioremap", va)
@@ -308,7 +323,10 @@ class Machine:
             raise LoaderError(f"{path}: out of memory loading the program")
         sp = build_stack(mm, self.vm, program, [a.encode() for a in argv],
                          [e.encode() for e in env], bytes(range(16)), path.encode())
-        sink = ConsoleFile(self._program_output)
+        proc.cmdline = b"".join(a.encode() + b"\0" for a in argv)
+        proc.exe = self.vfs.normalize(path)
+        sink = ConsoleFile(self._program_output, self.tty)
+        self.tty.pgrp, self.tty.session = proc.pgid, proc.sid     # the foreground job
         for fd in (0, 1, 2):
             proc.files[fd] = sink
         lo = min(s.vaddr for s in program.segments)

@@ -1,0 +1,69 @@
+"""The console tty's state (drivers/tty/tty_io.c, tty_ioctl.c): termios, window size and the
+foreground process group, as the termios ioctls read and set them.
+
+Input processing (ICANON, ECHO, ISIG) comes with console input; here the settings are kept
+and given back exactly, as a program saving and restoring them expects.
+"""
+
+import struct
+
+from .errno import EINVAL, ENOTTY, EPERM
+
+TCGETS, TCSETS, TCSETSW, TCSETSF = 0x5401, 0x5402, 0x5403, 0x5404
+TIOCGPGRP, TIOCSPGRP, TIOCGWINSZ, TIOCSWINSZ = 0x540F, 0x5410, 0x5413, 0x5414
+# struct termios for a serial console at 115200 8N1 (B115200|CS8|CREAD|HUPCL|CLOCAL),
+# ICRNL|IXON, OPOST|ONLCR, ISIG|ICANON|ECHO|ECHOE|ECHOK|ECHOCTL|ECHOKE|IEXTEN, and the
+# default control characters (include/asm-generic/termbits.h, tty_std_termios).
+INIT_CC = bytes([3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22, 0, 0, 0])
+CONSOLE_TERMIOS = struct.pack("<IIIIB19s", 0x500, 0x5, 0x1CB2, 0x8A3B, 0, INIT_CC)
+
+
+class Tty:
+    def __init__(self, rows=24, cols=80):
+        self.termios = CONSOLE_TERMIOS
+        self.winsize = struct.pack("<HHHH", rows, cols, 0, 0)
+        self.pgrp = 0                # the foreground process group (0: none yet)
+        self.session = 0             # the session the tty controls (0: none)
+        self.current = lambda: None  # the running process (set by the machine)
+
+    def ioctl(self, vm, cmd, arg, process=None):
+        handler = _IOCTLS.get(cmd)
+        return -ENOTTY if handler is None else handler(self, vm, arg, process)
+
+    def _tcgets(self, vm, arg, process):
+        vm.write(arg, self.termios, user=True)
+        return 0
+
+    def _tcsets(self, vm, arg, process):
+        self.termios = vm.read(arg, len(CONSOLE_TERMIOS), user=True)
+        return 0
+
+    def _getwinsz(self, vm, arg, process):
+        vm.write(arg, self.winsize, user=True)
+        return 0
+
+    def _setwinsz(self, vm, arg, process):
+        self.winsize = vm.read(arg, 8, user=True)
+        return 0
+
+    def _gpgrp(self, vm, arg, process):
+        if process is not None and self.session and process.sid != self.session:
+            return -ENOTTY           # not the caller's controlling terminal
+        vm.write(arg, self.pgrp.to_bytes(4, "little"), user=True)
+        return 0
+
+    def _spgrp(self, vm, arg, process):
+        if process is not None and self.session and process.sid != self.session:
+            return -ENOTTY
+        pgrp = int.from_bytes(vm.read(arg, 4, user=True), "little", signed=True)
+        if pgrp < 0:
+            return -EINVAL
+        if process is not None and pgrp != process.pgid:
+            return -EPERM            # no such group in the session (one process today)
+        self.pgrp = pgrp
+        return 0
+
+
+_IOCTLS = {TCGETS: Tty._tcgets, TCSETS: Tty._tcsets, TCSETSW: Tty._tcsets,
+           TCSETSF: Tty._tcsets, TIOCGWINSZ: Tty._getwinsz, TIOCSWINSZ: Tty._setwinsz,
+           TIOCGPGRP: Tty._gpgrp, TIOCSPGRP: Tty._spgrp}

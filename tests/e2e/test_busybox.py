@@ -1,0 +1,174 @@
+"""Busybox (firmware/prebuilt/busybox, Debian's 1.35 built by firmware/busybox/build.sh) run
+as one process at a time against the emulated kernel, on the board's root filesystem
+skeleton with the user's folder over it. What is asserted is what the board's console shows.
+"""
+
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from emulator.kernel.fs.skeleton import board_skeleton
+from emulator.machine import Machine
+
+from tests.e2e.helpers import ROOT
+
+PREBUILT = ROOT / "firmware" / "prebuilt"
+BUILD_SH = ROOT / "firmware" / "busybox" / "build.sh"
+
+
+class Board:
+    """A machine with the skeleton; run(line) gives (status, what the program printed)."""
+
+    def __init__(self, rootfs):
+        self.out = []
+        self.machine = Machine("fs4412", str(rootfs), console=self.out.append,
+                               skeleton=board_skeleton())
+
+    def run(self, *argv):
+        mark = len(self.machine.stdout)
+        status = self.machine.run(argv[0], list(argv[1:]))
+        return status, bytes(self.machine.stdout[mark:]).decode()
+
+
+@pytest.fixture
+def board(tmp_path):
+    shutil.copy(PREBUILT / "leddrv.ko", tmp_path)
+    shutil.copy(PREBUILT / "testled_app", tmp_path)
+    (tmp_path / "notes.txt").write_text("hello from the host\n")
+    return Board(tmp_path)
+
+
+def test_ls_root_shows_skeleton_and_user_files(board):
+    status, out = board.run("/bin/ls", "--color=never", "/")
+    assert status == 0
+    assert sorted(out.split()) == sorted(["bin", "dev", "etc", "home", "lib", "linuxrc", "mnt", "proc",
+                                  "root", "sbin", "sys", "tmp", "usr", "var", "leddrv.ko",
+                                  "notes.txt", "testled_app"])
+
+
+def test_ls_long_shows_links_modes_and_virtual_time(board):
+    status, out = board.run("/bin/ls", "-l", "--color=never", "/bin/ls", "/etc/passwd")
+    assert status == 0
+    assert out.splitlines() == [
+        "lrwxrwxrwx    1 root     root             7 Jan  1 00:00 /bin/ls -> busybox",
+        "-rw-r--r--    1 root     root            30 Jan  1 00:00 /etc/passwd"]
+
+
+def test_mknod_then_ls_dev(board):
+    assert board.run("/bin/mknod", "/dev/leddev", "c", "11", "0") == (0, "")
+    status, out = board.run("/bin/ls", "-l", "--color=never", "/dev")
+    assert status == 0
+    assert "crw-r--r--    1 root     root       11,   0 Jan  1 00:00 leddev" in out
+
+
+def test_cat_proc_cpuinfo_as_the_board_prints_it(board):
+    status, out = board.run("/bin/cat", "/proc/cpuinfo")
+    assert status == 0
+    assert out.count("model name\t: ARMv7 Processor rev 0 (v7l)\n") == 4
+    assert "processor\t: 3\n" in out and "CPU part\t: 0xc09\n" in out
+    assert out.endswith("Hardware\t: Samsung Exynos4 (Flattened Device Tree)\n"
+                        "Revision\t: 0000\nSerial\t\t: 0000000000000000\n")
+
+
+def test_insmod_lsmod_rmmod_through_the_module_syscalls(board):
+    assert board.run("/sbin/insmod", "leddrv.ko")[0] == 0
+    assert "leddrv" in board.machine.modules.loaded
+    status, out = board.run("/sbin/lsmod")
+    assert status == 0
+    assert out.splitlines()[1].split() == ["leddrv", "4096", "0"]
+    status, out = board.run("/bin/cat", "/proc/modules")
+    assert out.startswith("leddrv 4096 0 - Live 0xbf")
+    status, out = board.run("/bin/cat", "/proc/sys/kernel/tainted")
+    assert out == "4096\n"                                   # TAINT_OOT_MODULE
+    status, _ = board.run("/sbin/insmod", "leddrv.ko")
+    assert status == 17                                      # busybox exits with the errno
+    assert "insmod: can't insert 'leddrv.ko': File exists\n" in board.out
+    assert board.run("/bin/mknod", "/dev/leddev", "c", "11", "0")[0] == 0
+    assert board.run("./testled_app", "/dev/leddev", "1", "2")[0] == 0
+    assert board.machine.leds["LED2"]
+    assert board.run("/sbin/rmmod", "leddrv")[0] == 0
+    assert "leddrv" not in board.machine.modules.loaded
+    assert board.run("/sbin/lsmod")[1].splitlines()[1:] == []
+    assert board.run("/sbin/rmmod", "leddrv")[0] == 1        # ENOENT now
+
+
+def test_sh_builtins_redirect_to_tmp_and_read_back(board):
+    status, out = board.run("/bin/sh", "-c",
+                            "echo hi > /tmp/x; echo there >> /tmp/x; read a < /tmp/x; "
+                            "echo got $a; cd /etc/init.d; pwd")
+    assert status == 0
+    assert out == "got hi\n/etc/init.d\n"
+    assert board.run("/bin/cat", "/tmp/x") == (0, "hi\nthere\n")
+
+
+def test_mkdir_rm_rename_stay_in_the_overlay(board, tmp_path):
+    assert board.run("/bin/mkdir", "-p", "/tmp/a/b")[0] == 0
+    assert board.run("/bin/cp", "/notes.txt", "/tmp/a/b/n")[0] == 0
+    assert board.run("/bin/mv", "/tmp/a", "/tmp/c")[0] == 0
+    assert board.run("/bin/cat", "/tmp/c/b/n") == (0, "hello from the host\n")
+    assert board.run("/bin/rm", "/notes.txt")[0] == 0
+    assert board.run("/bin/ls", "/notes.txt")[0] == 1
+    assert (tmp_path / "notes.txt").read_text() == "hello from the host\n"   # host untouched
+    assert board.run("/bin/rmdir", "/tmp/c")[0] == 1                          # not empty
+    assert board.run("/bin/rm", "-r", "/tmp/c")[0] == 0
+    assert board.run("/bin/ls", "-A", "/tmp") == (0, "")
+    assert sorted(os.listdir(tmp_path)) == ["leddrv.ko", "notes.txt", "testled_app"]
+
+
+def test_hexdump_grep_uname_date(board):
+    assert board.run("/usr/bin/hexdump", "-C", "/etc/group") == (0, (
+        "00000000  72 6f 6f 74 3a 78 3a 30  3a 0a                    |root:x:0:.|\n"
+        "0000000a\n"))
+    assert board.run("/bin/grep", "-n", "sysinit", "/etc/inittab") == (
+        0, "2:::sysinit:/etc/init.d/rcS\n")
+    assert board.run("/bin/uname", "-a") == (0, "Linux fs4412 3.14.0 #1 SMP PREEMPT armv7l "
+                                                "GNU/Linux\n")
+    assert board.run("/bin/date") == (0, "Thu Jan  1 00:00:00 UTC 1970\n")
+
+
+def test_mount_tmpfs_shows_in_proc_mounts_and_hides_what_was_there(board):
+    assert board.run("/bin/mkdir", "/mnt/old")[0] == 0
+    assert board.run("/bin/mount", "-t", "tmpfs", "tmpfs", "/mnt")[0] == 0
+    assert board.run("/bin/ls", "/mnt") == (0, "")
+    status, out = board.run("/bin/cat", "/proc/mounts")
+    assert out.splitlines()[-1] == "tmpfs /mnt tmpfs rw,relatime 0 0"
+    assert board.run("/bin/umount", "/mnt")[0] == 0
+    assert board.run("/bin/ls", "--color=never", "/mnt") == (0, "old\n")
+
+
+def test_proc_self_is_the_running_process(board):
+    status, out = board.run("/bin/cat", "/proc/self/stat")
+    pid = board.machine._next_pid - 1
+    assert out.startswith(f"{pid} (cat) R 1 {pid} 1 52290 {pid} ")
+    assert len(out.split()) == 52
+    assert board.run("/bin/readlink", "/proc/self/exe") == (0, "/bin/readlink\n")
+    status, out = board.run("/bin/ls", "--color=never", "/proc/self/fd")
+    assert out.split() == ["0", "1", "2", "3"]
+
+
+def test_same_output_across_runs(tmp_path):
+    commands = [("/bin/ls", "-la", "/", "/etc", "/proc"), ("/bin/cat", "/proc/uptime"),
+                ("/bin/sh", "-c", "echo $$; umask; pwd"), ("/bin/ls", "-l", "/proc/self/")]
+
+    def session():
+        board = Board(tmp_path)
+        return [board.run(*c) for c in commands]
+    assert session() == session()
+
+
+def test_build_script_skips_cleanly_without_its_toolchain(tmp_path):
+    env = dict(os.environ, CROSS_COMPILE="/nonexistent/arm-none-", BUSYBOX_WORK=str(tmp_path))
+    proc = subprocess.run(["sh", str(BUILD_SH), str(tmp_path / "busybox")], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 77
+    assert proc.stderr.startswith("busybox build skipped: ")
+    assert not (tmp_path / "busybox").exists()
+
+
+def test_committed_busybox_is_small_static_arm():
+    data = (PREBUILT / "busybox").read_bytes()
+    assert len(data) < 2 * 1024 * 1024
+    assert data[:4] == b"\x7fELF" and data[18] == 40                 # EM_ARM
+    assert b"BusyBox v1.35.0 (Debian 1:1.35.0-4+deb12u1)" in data
