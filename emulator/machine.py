@@ -39,6 +39,8 @@ from .kernel.syscalls import Syscalls
 from .kernel.fs import calls as _fs_calls  # noqa: F401  (registers the fs/module/sys calls)
 from .kernel.fs.namespace import RootFs
 from .kernel.fs.procfs import ProcFs
+from .kernel.syslog import Syslog
+from .kernel.chardevs import builtin_openers, make_nodes
 from .kernel.tty import Tty
 from .kernel.uaccess import Uaccess
 from .loader.elf import read_bytes
@@ -160,10 +162,16 @@ class Machine:
         self.syscalls.modules, self.syscalls.printk = self.modules, self.printk.kernel
         self.syscalls.reboot = None           # "restart"/"halt"/"power_off" after reboot(2)
         self.procfs = ProcFs(self.vfs, self.clock, self._processes, lambda: self.modules.tainted)
+        self.syscalls.syslog = syslog = Syslog(self.log)
+        self.procfs.add_writable("sys/kernel/printk", syslog.proc_printk, syslog.store_printk)
         self.tty = Tty()
         self.tty.current = lambda: self.syscalls.process
         self.devmem = DevMem(self.mmap, vm, self.bus, ram)
         self.syscalls.special_open[MEM_RDEV] = self.devmem.open
+        # (busybox issue 14) the built-in character devices and their devtmpfs nodes
+        self.syscalls.special_open.update(builtin_openers(self._program_output, self.tty,
+                                                          self.log, self.printk.kernel))
+        make_nodes(self.vfs)
         self.entry.user_fault = self._user_fault
         self.entry.on_fault = self._on_fault
         self._fault = None

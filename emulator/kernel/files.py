@@ -48,6 +48,10 @@ class ConsoleFile(File):
         self._sink(vm.read(buf, count, user=True))
         return count
 
+    def write_kernel(self, data):
+        """Output the kernel writes itself (sendfile to the console)."""
+        self._sink(data)
+
     def read(self, vm, buf, count):
         return 0
 

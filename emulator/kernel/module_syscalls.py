@@ -11,6 +11,15 @@ MODULE_INIT_IGNORE_MODVERSIONS, MODULE_INIT_IGNORE_VERMAGIC = 1, 2
 MODULE_NAME_LEN = 60          # 64 - sizeof(unsigned long)
 
 
+def _no_params(sc, uargs):
+    """Module parameters are not passed to modules yet: refuse them loudly (0 or -EINVAL)."""
+    args = sc.vm.read_cstr(uargs, user=True).decode("utf-8", "replace").strip() if uargs else ""
+    if args:
+        sc.printk(3, f"emu4412: module parameters are not supported yet: '{args}'")
+        return -EINVAL
+    return 0
+
+
 def load_and_init(sc, data, label):
     """load_module + do_init_module: a generator returning 0 or -errno."""
     modules = sc.modules
@@ -33,6 +42,9 @@ def load_and_init(sc, data, label):
 def sys_init_module(sc, umod, length, uargs, *_):
     if length == 0:
         return -ENOEXEC
+    err = _no_params(sc, uargs)
+    if err:
+        return err
     data = sc.vm.read(umod, length, user=True)
     return load_and_init(sc, data, "module")
 
@@ -44,6 +56,9 @@ def sys_finit_module(sc, fd, uargs, flags, *_):
     file = sc.process.files.get(fd)
     if file is None:
         return -EBADF
+    err = _no_params(sc, uargs)
+    if err:
+        return err
     data = getattr(file, "data", None)
     if data is None or getattr(file, "f_flags", 0) & 3 == 1:
         return -EBADF                    # not a readable regular file

@@ -15,9 +15,9 @@ NSEC = 1_000_000_000
 TIMER_ABSTIME = 1
 LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2 = 0xFEE1DEAD, (672274793, 85072278, 369367448, 537993216)
 #: reboot(2) commands: what the kernel prints (kernel/reboot.c) and how the run ends.
-REBOOT_CMDS = {0x01234567: ("restart", "Restarting system."),
-               0xCDEF0123: ("halt", "System halted."),
-               0x4321FEDC: ("power_off", "Power down.")}
+REBOOT_CMDS = {0x01234567: ("restart", "reboot: Restarting system"),
+               0xCDEF0123: ("halt", "reboot: System halted"),
+               0x4321FEDC: ("power_off", "reboot: Power down")}
 LINUX_REBOOT_CMD_CAD_ON, LINUX_REBOOT_CMD_CAD_OFF = 0x89ABCDEF, 0
 
 
@@ -28,6 +28,11 @@ def _zero(sc, *_):
 
 for _nr in (24, 47, 49, 50):           # getuid, getgid, geteuid, getegid (16-bit forms)
     syscall(_nr)(_zero)
+
+
+@syscall(205)
+def sys_getgroups32(sc, size, groups, *_):
+    return 0 if size & 0x80000000 == 0 else -EINVAL     # root has no supplementary groups
 
 
 @syscall(64)
@@ -135,8 +140,8 @@ def sys_sysinfo(sc, info, *_):
 def sys_reboot(sc, magic1, magic2, cmd, arg, *_):
     """Ends the run as the board would: the kernel's message, then no more user code.
 
-    The machine's `reboot` attribute records the command ("restart", "halt", "power_off"),
-    so the console ends the script with status 0 (see README: busybox).
+    The syscalls' `reboot` attribute records the command ("restart", "halt", "power_off"),
+    so the console ends the script there with the status it has (see README: busybox).
     """
     if magic1 != LINUX_REBOOT_MAGIC1 or magic2 not in LINUX_REBOOT_MAGIC2:
         return -EINVAL

@@ -211,7 +211,11 @@ class Syscalls:
         file = self._file(fd)
         if file is None:
             return -EBADF
-        if cmd in (0x5451, 0x5450):       # FIOCLEX, FIONCLEX: handled by the VFS
+        if cmd == 0x5451:                 # FIOCLEX, FIONCLEX: the fd's close-on-exec flag
+            self.process.cloexec.add(fd)
+            return 0
+        if cmd == 0x5450:
+            self.process.cloexec.discard(fd)
             return 0
         return file.ioctl(self.vm, cmd, arg)
 

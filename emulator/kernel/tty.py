@@ -11,6 +11,7 @@ from .errno import EINVAL, ENOTTY, EPERM
 
 TCGETS, TCSETS, TCSETSW, TCSETSF = 0x5401, 0x5402, 0x5403, 0x5404
 TIOCGPGRP, TIOCSPGRP, TIOCGWINSZ, TIOCSWINSZ = 0x540F, 0x5410, 0x5413, 0x5414
+TIOCSCTTY, TIOCNOTTY, FIONREAD, TIOCGSID = 0x540E, 0x5422, 0x541B, 0x5429
 # struct termios for a serial console at 115200 8N1 (B115200|CS8|CREAD|HUPCL|CLOCAL),
 # ICRNL|IXON, OPOST|ONLCR, ISIG|ICANON|ECHO|ECHOE|ECHOK|ECHOCTL|ECHOKE|IEXTEN, and the
 # default control characters (include/asm-generic/termbits.h, tty_std_termios).
@@ -64,6 +65,36 @@ class Tty:
         return 0
 
 
+    def _sctty(self, vm, arg, process):
+        """Make this the controlling tty of the caller's session (a session leader's)."""
+        if process is None or process.sid != process.pid:
+            return -EPERM
+        if self.session == process.sid:
+            return 0
+        if self.session and arg != 1:
+            return -EPERM            # another session has it: only a forced steal (arg 1)
+        self.session, self.pgrp = process.sid, process.pgid
+        return 0
+
+    def _notty(self, vm, arg, process):
+        if process is None or self.session != process.sid:
+            return -ENOTTY
+        if process.sid == process.pid:     # the session leader lets it go
+            self.session = self.pgrp = 0
+        return 0
+
+    def _nread(self, vm, arg, process):
+        vm.write(arg, (0).to_bytes(4, "little"), user=True)      # no console input yet
+        return 0
+
+    def _gsid(self, vm, arg, process):
+        if not self.session or (process is not None and process.sid != self.session):
+            return -ENOTTY
+        vm.write(arg, self.session.to_bytes(4, "little"), user=True)
+        return 0
+
+
 _IOCTLS = {TCGETS: Tty._tcgets, TCSETS: Tty._tcsets, TCSETSW: Tty._tcsets,
            TCSETSF: Tty._tcsets, TIOCGWINSZ: Tty._getwinsz, TIOCSWINSZ: Tty._setwinsz,
-           TIOCGPGRP: Tty._gpgrp, TIOCSPGRP: Tty._spgrp}
+           TIOCGPGRP: Tty._gpgrp, TIOCSPGRP: Tty._spgrp, TIOCSCTTY: Tty._sctty,
+           TIOCNOTTY: Tty._notty, FIONREAD: Tty._nread, TIOCGSID: Tty._gsid}

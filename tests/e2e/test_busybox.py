@@ -3,12 +3,14 @@ as one process at a time against the emulated kernel, on the board's root filesy
 skeleton with the user's folder over it. What is asserted is what the board's console shows.
 """
 
+import io
 import os
 import shutil
 import subprocess
 
 import pytest
 
+from emulator.console import Console
 from emulator.kernel.fs.skeleton import board_skeleton
 from emulator.machine import Machine
 
@@ -172,3 +174,71 @@ def test_committed_busybox_is_small_static_arm():
     assert len(data) < 2 * 1024 * 1024
     assert data[:4] == b"\x7fELF" and data[18] == 40                 # EM_ARM
     assert b"BusyBox v1.35.0 (Debian 1:1.35.0-4+deb12u1)" in data
+
+
+def test_df_shows_the_memory_filesystems(board):
+    assert board.run("/bin/mount", "-t", "tmpfs", "tmpfs", "/mnt")[0] == 0
+    assert board.run("/bin/sh", "-c", "echo hello > /mnt/f")[0] == 0
+    status, out = board.run("/bin/df")
+    assert status == 0
+    rows = [line.split() for line in out.splitlines()[1:]]
+    assert [r[0] for r in rows] == ["devtmpfs", "tmpfs"]
+    assert rows[1][2:] == ["4", str(int(rows[1][1]) - 4), "0%", "/mnt"]   # one page used
+
+
+def test_reboot_ends_the_board_script(tmp_path):
+    out = io.StringIO()
+    machine = Machine("fs4412", str(tmp_path), console=out.write, skeleton=board_skeleton())
+    status = Console(machine, out).run_lines(["/bin/echo before", "/sbin/reboot -f",
+                                              "/bin/echo after"])
+    assert status == 0
+    assert "reboot: Restarting system\n" in out.getvalue()
+    assert "board restart: the run ends here" in out.getvalue()
+    assert "after" not in out.getvalue()
+
+
+def test_touch_chmod_chown_on_the_overlay(board, tmp_path):
+    host_before = (tmp_path / "notes.txt").stat()
+    assert board.run("/bin/touch", "/tmp/t")[0] == 0
+    assert board.run("/bin/chmod", "4755", "/tmp/t")[0] == 0
+    assert board.run("/bin/chown", "1:2", "/tmp/t")[0] == 0           # clears set-user-ID
+    assert board.run("/bin/sleep", "61")[0] == 0                      # virtual time
+    assert board.run("/bin/touch", "/notes.txt")[0] == 0
+    status, out = board.run("/bin/ls", "-l", "--color=never", "/tmp/t", "/notes.txt")
+    assert out.splitlines() == [
+        "-rw-r--r--    1 root     root            20 Jan  1 00:01 /notes.txt",
+        "-rwxr-xr-x    1 1        2                0 Jan  1 00:00 /tmp/t"]
+    host_after = (tmp_path / "notes.txt").stat()                     # the host file: as it was
+    assert (host_after.st_mode, host_after.st_mtime_ns) == (host_before.st_mode,
+                                                            host_before.st_mtime_ns)
+    assert board.run("/bin/chmod", "777", "/proc")[0] == 1           # EPERM
+
+
+def test_dmesg_and_console_loglevel(board):
+    assert board.run("/bin/sh", "-c", "echo 8 > /proc/sys/kernel/printk")[0] == 0
+    assert board.run("/bin/cat", "/proc/sys/kernel/printk") == (0, "8\t4\t1\t7\n")
+    board.machine.printk.kernel(6, "hello from the kernel")
+    status, out = board.run("/bin/dmesg")
+    assert out.splitlines()[-1].endswith("] hello from the kernel")
+    status, out = board.run("/bin/dmesg", "-r")
+    assert out.splitlines()[-1].startswith("<6>[")
+    assert board.run("/bin/dmesg", "-c")[0] == 0
+    assert board.run("/bin/dmesg") == (0, "")
+    assert board.run("/bin/dmesg", "-n", "3")[0] == 0
+    assert board.run("/bin/cat", "/proc/sys/kernel/printk")[1].startswith("3\t")
+
+
+def test_builtin_character_devices(board):
+    status, out = board.run("/bin/ls", "-l", "--color=never", "/dev/null", "/dev/console",
+                            "/dev/ttySAC2")
+    assert out.splitlines() == [
+        "crw-------    1 root     root        5,   1 Jan  1 00:00 /dev/console",
+        "crw-rw-rw-    1 root     root        1,   3 Jan  1 00:00 /dev/null",
+        "crw-------    1 root     root      204,  66 Jan  1 00:00 /dev/ttySAC2"]
+    assert board.run("/usr/bin/tty") == (0, "/dev/console\n")
+    assert board.run("/bin/sh", "-c", "echo gone > /dev/null; echo shown > /dev/ttySAC2") == (
+        0, "shown\n")
+    assert board.run("/usr/bin/head", "-c", "4", "/dev/zero") == (0, "\0\0\0\0")
+    assert board.run("/bin/sh", "-c", "echo '<3>from user space' > /dev/kmsg")[0] == 0
+    assert board.machine.dmesg()[-1].endswith("] from user space")
+    assert board.run("/bin/sh", "-c", "echo x > /dev/full")[0] == 1   # ENOSPC

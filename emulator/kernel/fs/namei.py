@@ -12,7 +12,7 @@ from ..files import chrdev_open
 from ..syscalls import syscall
 from ..vfs import DevNode, HostFile, OverlayFile, ProcFile
 from .file import DirFile, RegularFile
-from .namespace import Directory, Symlink
+from .namespace import Directory, Symlink, contents
 
 AT_FDCWD = -100 & 0xFFFFFFFF
 AT_SYMLINK_NOFOLLOW, AT_REMOVEDIR, AT_SYMLINK_FOLLOW, AT_EMPTY_PATH = 0x100, 0x200, 0x400, 0x1000
@@ -81,7 +81,7 @@ def do_open(sc, dirfd, ptr, flags, mode):
             return -ENOENT
         if real.startswith(("/proc/", "/sys/")):
             return -EACCES
-        err = vfs._parent_ok(real)
+        err = vfs.parent_ok(real)
         if err:
             return err
         node = vfs.create(real, mode & ~sc.process.fs.umask)
@@ -101,7 +101,7 @@ def do_open(sc, dirfd, ptr, flags, mode):
         store = getattr(node, "store", None)
         if acc != 0 and store is None:
             return -EACCES
-        data = node.render().encode() if acc != 1 else b""
+        data = contents(node) if acc != 1 else b""
         return _install(sc, RegularFile(real, node, flags, data=data,
                                         writable_node=_ProcWriter(store) if acc else None), flags)
     if isinstance(node, HostFile) and acc != 0:
@@ -117,14 +117,20 @@ def do_open(sc, dirfd, ptr, flags, mode):
 
 
 class _ProcWriter:
-    """A writable /proc file's sink: what is written goes to the kernel's store callable."""
+    """A writable /proc file's sink: each write hands the bytes so far to the kernel's store."""
 
     def __init__(self, store):
-        self.data, self._store = bytearray(), store
+        self.data = _ProcBuffer(store)
+
+
+class _ProcBuffer(bytearray):
+    def __init__(self, store):
+        super().__init__()
+        self._store = store
 
     def __setitem__(self, key, value):
-        self.data[key] = value
-        self._store(bytes(self.data))
+        super().__setitem__(key, value)
+        self._store(bytes(self))
 
 
 def _open_device(sc, node, flags):
@@ -138,7 +144,7 @@ def _open_device(sc, node, flags):
         result = yield from chrdev_open(node, flags, sc.vm, sc.chrdev, sc.kmalloc, sc.module_get)
     if isinstance(result, int):
         return result
-    result.f_flags = flags
+    result.f_flags, result.path, result.node = flags, node.path, node
     return _install(sc, result, flags)
 
 
@@ -289,7 +295,7 @@ def _mknod(sc, dirfd, ptr, mode, dev):
     if kind in (S_IFREG, 0):
         if node is not None:
             return -EEXIST
-        err = sc.vfs._parent_ok(real)
+        err = sc.vfs.parent_ok(real)
         return err or (sc.vfs.create(real, perm) and 0)
     # The user's dev_t (old 8:8 or huge 12:20 encoding, new_decode_dev) to the kernel's.
     major, minor = (dev & 0xFFF00) >> 8, (dev & 0xFF) | ((dev >> 12) & 0xFFF00)

@@ -205,9 +205,9 @@ class RootFs(Vfs):
         real, node, err = self.resolve(path, cwd)
         if err or not isinstance(node, Directory):
             return None
-        return sorted(self._names(real))
+        return sorted(self.child_names(real))
 
-    def _names(self, path):
+    def child_names(self, path):
         prefix = "/" if path == "/" else path + "/"
         names = set()
         for table in (self.devices, self.overlay, self.symlinks, self.dirs):
@@ -233,7 +233,7 @@ class RootFs(Vfs):
     def read_file(self, path):
         node = self.lookup(path)
         if isinstance(node, (ProcFile, OverlayFile, HostFile)):
-            return _contents(node)
+            return contents(node)
         return -ENOENT
 
     # -- metadata -----------------------------------------------------------------------------
@@ -243,32 +243,58 @@ class RootFs(Vfs):
             self._inos[key] = len(self._inos) + 2        # 1 is the root's
         return 1 if path == "/" else self._inos[key]
 
+    def anon_ino(self):
+        """A fresh inode number for an object outside the tree (a pipe)."""
+        return self.ino(f"anon:{len(self._inos)}", None)
+
     def stat(self, path, node):
-        """Kstat of a resolved node."""
+        """Kstat of a resolved node (ownership and times as chown/utimensat left them)."""
+        k = self._kstat(path, node)
+        k.uid, k.gid = getattr(node, "uid", 0), getattr(node, "gid", 0)
+        k.mtime = getattr(node, "mtime", k.mtime)
+        return k
+
+    def _kstat(self, path, node):
         ino = self.ino(path, node)
         if isinstance(node, Directory):
-            nlink = 2 + sum(1 for n in self._names(path) if isinstance(
+            nlink = 2 + sum(1 for n in self.child_names(path) if isinstance(
                 self.node_at(posixpath.join(path, n)), Directory))
             return Kstat(ino, node.mode, nlink=nlink, size=0 if path.startswith(
-                ("/proc", "/sys")) else 4096 if path != "/dev" else 0, mtime=node.mtime)
+                ("/proc", "/sys")) else 4096 if path != "/dev" else 0)
         if isinstance(node, Symlink):
-            return Kstat(ino, st.S_IFLNK | 0o777, size=len(node.target), mtime=node.mtime)
+            return Kstat(ino, st.S_IFLNK | 0o777, size=len(node.target))
         if isinstance(node, DevNode):
             return Kstat(ino, node.mode, rdev=node.rdev, dev=6)
         if isinstance(node, ProcFile):
-            return Kstat(ino, st.S_IFREG | 0o444, dev=3)
+            return Kstat(ino, getattr(node, "mode", st.S_IFREG | 0o444), dev=3)
         if isinstance(node, OverlayFile):
             return Kstat(ino, getattr(node, "mode", st.S_IFREG | 0o644),
-                         nlink=getattr(node, "nlink", 1), size=len(node.data),
-                         mtime=getattr(node, "mtime", 0))
+                         nlink=getattr(node, "nlink", 1), size=len(node.data))
         if isinstance(node, HostFile):
             info = os.stat(node.host_path)
             mode = st.S_IFREG | (0o755 if info.st_mode & 0o111 else 0o644)
             return Kstat(ino, mode, size=info.st_size)
         return Kstat(ino, getattr(node, "mode", st.S_IFREG | 0o444), size=0)
 
+    def own(self, path, node):
+        """The overlay's own node for path, copied up from a lower layer to change its
+        metadata (chmod, chown, utimes); None for the kernel's virtual directories."""
+        if isinstance(node, HostFile):
+            return self.copy_up(path, node)
+        if isinstance(node, Directory) and self.dirs.get(path) is not node:
+            if path == "/" or path in VIRTUAL_ROOTS or path.startswith(("/proc/", "/sys/")):
+                return None
+            node = Directory(path, node.mode, node.mtime)
+            self._place(self.dirs, path, node)
+        elif isinstance(node, Symlink) and self.symlinks.get(path) is not node:
+            if path.startswith("/proc/"):
+                return None
+            node = Symlink(path, node.target, node.mtime)
+            self._place(self.symlinks, path, node)
+        return node
+
     # -- changes (all in the overlay) -----------------------------------------------------
-    def _parent_ok(self, path):
+    def parent_ok(self, path):
         parent = self.node_at(posixpath.dirname(path))
         if parent is None:
             return -ENOENT
@@ -297,7 +323,7 @@ class RootFs(Vfs):
 
     def copy_up(self, path, node):
         """A lower-layer file opened for writing: its bytes become an overlay file."""
-        data = bytearray(_contents(node))
+        data = bytearray(contents(node))
         new = self.create(path, 0o755 if self.stat(path, node).mode & 0o111 else 0o644)
         new.data[:] = data
         return new
@@ -307,7 +333,7 @@ class RootFs(Vfs):
             return -EPERM
         if self.node_at(path) is not None:
             return -EEXIST
-        err = self._parent_ok(path)
+        err = self.parent_ok(path)
         if err:
             return err
         self._place(self.dirs, path, Directory(path, st.S_IFDIR | (mode & 0o7777), self._now()))
@@ -317,7 +343,7 @@ class RootFs(Vfs):
         path = self.normalize(path)
         if self.node_at(path) is not None:
             return -EEXIST
-        err = self._parent_ok(path)
+        err = self.parent_ok(path)
         if err:
             return err
         if not self._writable(path) and not path.startswith("/dev/"):
@@ -328,7 +354,7 @@ class RootFs(Vfs):
     def symlink(self, target, path):
         if self.node_at(path) is not None:
             return -EEXIST
-        err = self._parent_ok(path)
+        err = self.parent_ok(path)
         if err:
             return err
         if not self._writable(path):
@@ -344,7 +370,7 @@ class RootFs(Vfs):
             return -EPERM
         if self.node_at(new) is not None:
             return -EEXIST
-        err = self._parent_ok(new)
+        err = self.parent_ok(new)
         if err:
             return err
         if isinstance(node, HostFile):
@@ -376,7 +402,7 @@ class RootFs(Vfs):
             return -ENOTDIR
         if path == "/" or not self._writable(path) or self.is_mountpoint(path):
             return -EBUSY
-        if self._names(path):
+        if self.child_names(path):
             return -ENOTEMPTY
         self._forget(path)
         return 0
@@ -393,14 +419,14 @@ class RootFs(Vfs):
             return 0
         if new.startswith(old + "/"):
             return -EINVAL
-        err = self._parent_ok(new)
+        err = self.parent_ok(new)
         if err:
             return err
         dest = self.node_at(new)
         if dest is not None:
             if isinstance(node, Directory) != isinstance(dest, Directory):
                 return -EISDIR if isinstance(dest, Directory) else -ENOTDIR
-            if isinstance(dest, Directory) and self._names(new):
+            if isinstance(dest, Directory) and self.child_names(new):
                 return -ENOTEMPTY
             self._forget(new)
         moves = [(old, node)]
@@ -417,7 +443,7 @@ class RootFs(Vfs):
 
     def _subtree(self, path):
         out = []
-        for name in sorted(self._names(path)):
+        for name in sorted(self.child_names(path)):
             child = posixpath.join(path, name)
             out.append(child)
             if isinstance(self.node_at(child), Directory):
@@ -470,14 +496,15 @@ class RootFs(Vfs):
         return "".join(f"{m.source} {m.target} {m.fstype} {m.options} 0 0\n" for m in self.mounts)
 
 
-def _contents(node):
+def contents(node):
     if isinstance(node, OverlayFile):
         return bytes(node.data)
     if isinstance(node, HostFile):
         with open(node.host_path, "rb") as f:
             return f.read()
     if isinstance(node, ProcFile):
-        return node.render().encode()
+        data = node.render()                     # text, or bytes (sysfs binary attributes)
+        return data if isinstance(data, bytes) else data.encode()
     return b""
 
 

@@ -81,7 +81,7 @@ class PipeEnd(File):
 def do_pipe(sc, fds_ptr, flags):
     if flags & ~(O_CLOEXEC | O_NONBLOCK | O_DIRECT):
         return -EINVAL
-    pipe = Pipe(sc.vfs.ino(f"pipe:{len(sc.vfs._inos)}", None))
+    pipe = Pipe(sc.vfs.anon_ino())
     proc = sc.process
     rfd = proc.install(PipeEnd(pipe, False, flags & O_NONBLOCK))
     wfd = proc.install(PipeEnd(pipe, True, flags & O_NONBLOCK))

@@ -69,8 +69,13 @@ class ProcFs:
                  "sys/kernel/hotplug": lambda: self.hotplug.decode() + "\n"}
         for name, render in files.items():
             vfs.add_proc(name, render)
-        vfs.proc["/proc/sys/kernel/hotplug"].store = self._set_hotplug
+        self.add_writable("sys/kernel/hotplug", files["sys/kernel/hotplug"], self._set_hotplug)
         vfs.proc_dirs, vfs.proc_list = self.lookup, self.names
+
+    def add_writable(self, name, render, store):
+        """A /proc file whose writes go to store(bytes written so far, as one buffer)."""
+        self._vfs.add_proc(name, render)
+        self._vfs.proc["/proc/" + name].store = store
 
     def _set_hotplug(self, data):
         self.hotplug = data.rstrip(b"\n")

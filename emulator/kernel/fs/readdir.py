@@ -27,7 +27,7 @@ def entries(vfs, path):
     """[(ino, d_type, name)] of a directory: ".", "..", then the names in order."""
     parent = path.rsplit("/", 1)[0] or "/"
     out = [(vfs.ino(path, None), DT_DIR, "."), (vfs.ino(parent, None), DT_DIR, "..")]
-    for name in sorted(vfs._names(path)):
+    for name in sorted(vfs.child_names(path)):
         child = path.rstrip("/") + "/" + name
         node = vfs.node_at(child)
         if node is not None:

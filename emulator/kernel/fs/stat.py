@@ -42,7 +42,7 @@ def file_stat(sc, file):
     kstat = getattr(file, "kstat", None)
     if kstat is not None:
         return kstat(sc.vfs)
-    return Kstat(sc.vfs.ino(f"anon:{id(file)}", file), S_IFREG | 0o600)
+    return Kstat(sc.vfs.anon_ino(), S_IFREG | 0o600)
 
 
 def write_stat64(sc, buf, k):
