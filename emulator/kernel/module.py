@@ -75,7 +75,8 @@ class Modules:
     def proc_modules(self):
         lines = []
         for m in reversed(list(self.loaded.values())):
-            lines.append(f"{m.name} {m.size} {m.refcount} - Live {m.base:#010x} (O)")
+            deps = "[permanent]," if m.linked.init and not m.linked.exit else "-"
+            lines.append(f"{m.name} {m.size} {m.refcount} {deps} Live {m.base:#010x} (O)")
         return "\n".join(lines) + ("\n" if lines else "")
 
     # -- insmod ---------------------------------------------------------------------------

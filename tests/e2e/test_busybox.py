@@ -4,6 +4,7 @@ skeleton with the user's folder over it. What is asserted is what the board's co
 """
 
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -14,7 +15,7 @@ from emulator.console import Console
 from emulator.kernel.fs.skeleton import board_skeleton
 from emulator.machine import Machine
 
-from tests.e2e.helpers import ROOT
+from tests.e2e.helpers import ROOT, cli
 
 PREBUILT = ROOT / "firmware" / "prebuilt"
 BUILD_SH = ROOT / "firmware" / "busybox" / "build.sh"
@@ -242,3 +243,13 @@ def test_builtin_character_devices(board):
     assert board.run("/bin/sh", "-c", "echo '<3>from user space' > /dev/kmsg")[0] == 0
     assert board.machine.dmesg()[-1].endswith("] from user space")
     assert board.run("/bin/sh", "-c", "echo x > /dev/full")[0] == 1   # ENOSPC
+
+
+def test_busybox_demo_scenario_through_the_cli():
+    proc = cli("run", str(ROOT / "firmware" / "scenarios" / "busybox_demo.board"),
+               "--rootfs", str(PREBUILT), "--json")
+    report = json.loads(proc.stdout)
+    assert proc.returncode == 0 and report["ok"], proc.stderr
+    assert [s["status"] for s in report["steps"] if s["command"].startswith("/sbin/")] == \
+        [0, 0, 0, 1]                                # insmod, lsmod, rmmod, rmmod again
+    assert report["leds"]["LED2"] is False

@@ -18,7 +18,8 @@ import posixpath
 import stat as st
 from dataclasses import dataclass
 
-from ..errno import EBUSY, EEXIST, EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, ENOTEMPTY, EPERM
+from ..errno import (EBUSY, EEXIST, EINVAL, EISDIR, ELOOP, ENODEV, ENOENT, ENOTDIR, ENOTEMPTY,
+                     EPERM)
 from ..vfs import DevNode, HostFile, OverlayFile, ProcFile, Vfs
 
 MAXSYMLINKS = 40        # include/linux/namei.h
@@ -460,7 +461,7 @@ class RootFs(Vfs):
 
     def mount(self, source, target, fstype):
         if fstype not in FS_OPTIONS or fstype == "rootfs":
-            return -19                               # ENODEV: unknown filesystem type
+            return -ENODEV                           # unknown filesystem type
         if not isinstance(self.node_at(target), Directory):
             return -ENOTDIR if self.node_at(target) is not None else -ENOENT
         if fstype in ("tmpfs", "ramfs"):
