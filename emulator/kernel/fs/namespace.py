@@ -101,7 +101,7 @@ class RootFs(Vfs):
         for table in (self.devices, self.overlay, self.symlinks, self.dirs):
             if path in table:
                 return table[path]
-        if path in VIRTUAL_ROOTS:
+        if path in VIRTUAL_ROOTS or path in getattr(self, "virtual_dirs", ()):
             return Directory(path)
         if path.startswith("/proc/"):
             if path in self.proc:
@@ -218,8 +218,10 @@ class RootFs(Vfs):
             if self.proc_list:
                 names.update(self.proc_list(path) or ())
             return names
-        if path == "/sys" or path.startswith(("/sys/", "/dev")):
-            names.update(Vfs.listdir(self, path) or ())
+        if path == "/sys" or path.startswith("/sys/"):
+            names.update(Vfs.listdir(self, path) or ())     # what the driver model publishes
+            return names
+        if path == "/dev" or path.startswith("/dev/"):
             return names
         if path == "/":
             names.update(n.lstrip("/") for n in VIRTUAL_ROOTS)
