@@ -253,3 +253,13 @@ def test_busybox_demo_scenario_through_the_cli():
     assert [s["status"] for s in report["steps"] if s["command"].startswith("/sbin/")] == \
         [0, 0, 0, 1]                                # insmod, lsmod, rmmod, rmmod again
     assert report["leds"]["LED2"] is False
+
+
+def test_a_read_that_would_sleep_forever_ends_the_run_with_status_3(tmp_path):
+    script = tmp_path / "k.board"
+    script.write_text("/bin/cat /dev/kmsg\n/bin/echo never\n")
+    proc = cli("run", str(script), "--json")
+    report = json.loads(proc.stdout)
+    assert proc.returncode == 3 and report["exit_code"] == 3
+    assert [s["status"] for s in report["steps"]] == [3]
+    assert "would sleep: waking it needs another process" in proc.stderr

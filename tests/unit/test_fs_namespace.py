@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from emulator.errors import Unimplemented
+from emulator.errors import GuestTimeout
 from emulator.kernel.errno import EBUSY, EEXIST, ELOOP, ENOENT, ENOTDIR, ENOTEMPTY
 from emulator.kernel.fs.namespace import Directory, RootFs, Symlink
 from emulator.kernel.fs.pipe import Pipe, PipeEnd
@@ -122,7 +122,7 @@ def test_pipe_in_one_process(fs):
     assert writer.write(vm, 100, 5) == 5
     assert reader.read(vm, 200, 3) == 3 and vm.mem[200] == b"hel"
     assert reader.read(vm, 200, 10) == 2
-    with pytest.raises(Unimplemented, match="needs another process"):
+    with pytest.raises(GuestTimeout, match="needs another process"):
         reader.read(vm, 200, 10)                 # would sleep: nobody else can write
     writer.release()
     assert reader.read(vm, 200, 10) == 0         # no writer left: end of file

@@ -2,12 +2,12 @@
 
 One process at a time today: a read of an empty pipe whose write end is still open would
 sleep until another process writes, which only the scheduler can bring about; until it
-lands such a read fails loudly (PipeWouldSleep) rather than pretending. O_NONBLOCK reads get
+lands such a read ends the run loudly (PipeWouldSleep, a time limit) rather than pretending. O_NONBLOCK reads get
 -EAGAIN as on Linux. Writing with no reader left gives -EPIPE (SIGPIPE comes with signals).
 """
 
 from ..errno import EAGAIN, EBADF, EINVAL, EPIPE
-from ...errors import Unimplemented
+from ...errors import GuestTimeout
 from ..files import File
 from ..syscalls import syscall
 from .file import O_NONBLOCK
@@ -18,8 +18,9 @@ O_CLOEXEC, O_DIRECT = 0o2000000, 0o200000
 S_IFIFO = 0o010000
 
 
-class PipeWouldSleep(Unimplemented):
-    """A blocking pipe operation that needs another process (the scheduler) to finish."""
+class PipeWouldSleep(GuestTimeout):
+    """A wait that only another process could end: with one process it would never finish,
+    so it ends the run as a time limit does (status 3, the report still written)."""
 
 
 class Pipe:
