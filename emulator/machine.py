@@ -332,7 +332,7 @@ class Machine:
         sp = build_stack(mm, self.vm, program, [a.encode() for a in argv],
                          [e.encode() for e in env], bytes(range(16)), path.encode())
         proc.cmdline = b"".join(a.encode() + b"\0" for a in argv)
-        proc.exe = self.vfs.normalize(path)
+        proc.exe = self.vfs.resolve(self.vfs.normalize(path))[0]     # d_path: links resolved
         sink = ConsoleFile(self._program_output, self.tty)
         self.tty.pgrp, self.tty.session = proc.pgid, proc.sid     # the foreground job
         for fd in (0, 1, 2):

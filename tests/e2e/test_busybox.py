@@ -6,6 +6,7 @@ skeleton with the user's folder over it. What is asserted is what the board's co
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 
@@ -146,7 +147,12 @@ def test_proc_self_is_the_running_process(board):
     pid = board.machine._next_pid - 1
     assert out.startswith(f"{pid} (cat) R 1 {pid} 1 52290 {pid} ")
     assert len(out.split()) == 52
-    assert board.run("/bin/readlink", "/proc/self/exe") == (0, "/bin/readlink\n")
+    status, out = board.run("/bin/cat", "/proc/self/status")
+    lines = out.splitlines()
+    assert lines[:3] == ["Name:\tcat", "State:\tR (running)", f"Tgid:\t{pid + 1}"]
+    assert "CapEff:\t0000001fffffffff" in lines and "Cpus_allowed_list:\t0-3" in lines
+    assert int(re.search(r"VmRSS:\s+(\d+) kB", out).group(1)) > 0
+    assert board.run("/bin/readlink", "/proc/self/exe") == (0, "/bin/busybox\n")
     status, out = board.run("/bin/ls", "--color=never", "/proc/self/fd")
     assert out.split() == ["0", "1", "2", "3"]
 

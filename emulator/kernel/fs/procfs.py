@@ -33,6 +33,7 @@ FILESYSTEMS = (("nodev", "sysfs"), ("nodev", "rootfs"), ("nodev", "ramfs"), ("no
 TTY_NR = (204 << 8) | 66      # ttySAC2: major 204, minor 66, as new_encode_dev gives it
 USER_HZ = 100
 PAGE_SIZE = 4096
+STACK_KB = 128                # the program stack mapped at start (kernel/process.py)
 
 
 def cpuinfo():
@@ -158,8 +159,8 @@ class ProcFs:
 
     def pid_stat(self, proc):
         mm = proc.mm
-        vsize = len(getattr(mm, "pages", ())) * PAGE_SIZE
         rss = len(getattr(mm, "pages", ())) + len(getattr(mm, "shared", ()))
+        vsize = rss * PAGE_SIZE                 # every mapping is populated when made
         fields = [proc.ppid, proc.pgid, proc.sid, TTY_NR, proc.pgid, 0x400000, 0, 0, 0, 0,
                   0, 0, 0, 0, 20, 0, 1, 0, 0, vsize, rss, 0xFFFFFFFF, 0, 0, 0, 0, 0,
                   0, 0, 0, 0, 0, 0, 0, 17, 0, 0, 0, 0, 0, 0,
@@ -167,11 +168,37 @@ class ProcFs:
         return f"{proc.pid} ({proc.comm}) R " + " ".join(str(f) for f in fields) + "\n"
 
     def pid_status(self, proc):
-        pages = len(getattr(proc.mm, "pages", ()))
+        """proc_pid_status: name, state, ids, task_mem, signal and capability masks (3.14).
+
+        Signal masks are empty (no handlers, nothing pending: signals come with the process
+        model); root has every capability of 3.14 (CAP_LAST_CAP 36); no CPUSETS on the board.
+        """
+        mm = proc.mm
+        own, shared = len(getattr(mm, "pages", ())), len(getattr(mm, "shared", ()))
+        size_kb = (own + shared) * 4
+        sections = {p >> 21 for p in list(getattr(mm, "pages", ())) + list(getattr(mm, "shared", ()))}
+        data_kb = max(0, getattr(mm, "brk", 0) - getattr(mm, "brk_start", 0)) // 1024
+        mem = {"VmPeak": size_kb, "VmSize": size_kb, "VmLck": 0, "VmPin": 0, "VmHWM": size_kb,
+               "VmRSS": size_kb, "VmData": data_kb, "VmStk": STACK_KB, "VmExe": shared * 4,
+               "VmLib": 0, "VmPTE": 2 * len(sections), "VmSwap": 0}
+        zero_set, all_caps = "0" * 16, f"{(1 << 37) - 1:016x}"
         return (f"Name:\t{proc.comm}\nState:\tR (running)\nTgid:\t{proc.pid}\nNgid:\t0\n"
                 f"Pid:\t{proc.pid}\nPPid:\t{proc.ppid}\nTracerPid:\t0\n"
                 f"Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t32\nGroups:\t\n"
-                f"VmSize:\t{pages * 4:8d} kB\nVmRSS:\t{pages * 4:8d} kB\nThreads:\t1\n")
+                + "".join(f"{k}:\t{v:8d} kB\n" for k, v in mem.items())
+                + f"Threads:\t1\nSigQ:\t0/{self._sigpending_limit()}\n"
+                + "".join(f"{k}:\t{zero_set}\n" for k in ("SigPnd", "ShdPnd", "SigBlk",
+                                                           "SigIgn", "SigCgt"))
+                + f"CapInh:\t{zero_set}\nCapPrm:\t{all_caps}\nCapEff:\t{all_caps}\n"
+                f"CapBnd:\t{all_caps}\nCpus_allowed:\tf\nCpus_allowed_list:\t0-3\n"
+                f"voluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n")
+
+    def _sigpending_limit(self):
+        """RLIMIT_SIGPENDING as fork_init sets it: max_threads / 2 (max_threads from RAM)."""
+        meminfo = self._vfs.read_file("/proc/meminfo")
+        total_kb = int(meminfo.split(b"MemTotal:")[1].split()[0]) if isinstance(
+            meminfo, bytes) and b"MemTotal:" in meminfo else 0
+        return total_kb // 4 // 16 // 2
 
     def pid_cmdline(self, proc):
         return getattr(proc, "cmdline", b"").decode("utf-8", "replace")
