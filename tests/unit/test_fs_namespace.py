@@ -128,3 +128,29 @@ def test_pipe_in_one_process(fs):
     assert reader.read(vm, 200, 10) == 0         # no writer left: end of file
     reader.release()
     assert PipeEnd(pipe, True, 0).write(vm, 100, 5) == -32     # EPIPE
+
+
+def test_dup_fd_and_close_on_exec_for_fork_and_exec():
+    from emulator.kernel.files import File
+    from emulator.kernel.fs.fcntl import close_on_exec, dup_fd
+    from emulator.kernel.process import Process
+
+    released = []
+
+    class Tracked(File):
+        def release(self):
+            released.append(self)
+            return 0
+    parent = Process(100, "sh", None)
+    a, b = Tracked(), Tracked()
+    parent.files.update({0: a, 3: b})
+    parent.cloexec.add(3)
+    files, cloexec = dup_fd(parent)
+    assert files == parent.files and cloexec == {3} and (a.users, b.users) == (2, 2)
+    child = Process(101, "sh", None)
+    child.files, child.cloexec = files, cloexec
+    list(close_on_exec(child))
+    assert child.files == {0: a} and child.cloexec == set()
+    assert released == [] and b.users == 1            # the parent still holds fd 3
+    list(close_on_exec(parent))
+    assert released == [b]

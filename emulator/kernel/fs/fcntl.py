@@ -7,7 +7,7 @@ close-on-exec is a property of the descriptor (process.cloexec).
 import struct
 
 from ..errno import EBADF, EINVAL, EMFILE, ESPIPE
-from ..files import BufferFile
+from ..files import BufferFile, fput
 from ..syscalls import syscall
 from .file import DirFile, O_APPEND, O_NONBLOCK
 
@@ -34,7 +34,6 @@ def _dup_to(sc, file, newfd, cloexec):
     else:
         proc.cloexec.discard(newfd)
     if old is not None:
-        from ..files import fput
         result = fput(old)
         if not isinstance(result, int):
             return _after(result, newfd)
@@ -153,3 +152,25 @@ def sys_llseek(sc, fd, high, low, result, whence, *_):
         return pos
     sc.vm.write(result, struct.pack("<q", pos), user=True)
     return 0
+
+
+# -- for fork and exec (fs/file.c dup_fd, do_close_on_exec) ------------------------------------
+def dup_fd(proc):
+    """(files, cloexec) for a child made by fork: the same open files, one reference more
+    each (offsets and status flags shared with the parent), the same close-on-exec fds."""
+    files = dict(proc.files)
+    for file in files.values():
+        file.users += 1
+    return files, set(proc.cloexec)
+
+
+def close_on_exec(proc):
+    """execve's do_close_on_exec: close every close-on-exec fd (a generator: a driver's
+    release may run as guest code)."""
+    for fd in sorted(proc.cloexec):
+        file = proc.files.pop(fd, None)
+        if file is not None:
+            result = fput(file)
+            if not isinstance(result, int):
+                yield from result
+    proc.cloexec.clear()
