@@ -14,6 +14,7 @@ set -eu
 VERSION=1:1.35.0-4+deb12u1    # Debian bookworm's busybox source package (exact)
 SUITE=bookworm
 MIRROR=http://deb.debian.org/debian
+SNAPSHOT=http://snapshot.debian.org/archive/debian/20250520T000000Z
 CROSS=${CROSS_COMPILE:-arm-linux-gnueabi-}
 HERE=$(cd "$(dirname "$0")" && pwd)
 OUT=${1:-$HERE/../prebuilt/busybox}
@@ -25,16 +26,23 @@ command -v dpkg-source >/dev/null || skip "dpkg-source not installed (apt-get in
 command -v apt-get >/dev/null || skip "apt-get not available"
 
 rm -rf "$WORK" && mkdir -p "$WORK/apt/lists/partial" "$WORK/apt/archives/partial" "$WORK/src"
-echo "deb-src $MIRROR $SUITE main" > "$WORK/apt/sources.list"
 APT="-o Dir::Etc::SourceList=$WORK/apt/sources.list -o Dir::Etc::SourceParts=/dev/null
-     -o Dir::State::Lists=$WORK/apt/lists -o Dir::Cache=$WORK/apt -o Debug::NoLocking=1"
-# shellcheck disable=SC2086
-apt-get $APT -q update >"$WORK/apt.log" 2>&1 || skip "apt-get update failed (no network?)"
+     -o Dir::State::Lists=$WORK/apt/lists -o Dir::Cache=$WORK/apt -o Debug::NoLocking=1
+     -o Acquire::Check-Valid-Until=false"      # the snapshot's Release files are old
 cd "$WORK/src"
-# shellcheck disable=SC2086
-apt-get $APT -q source --download-only "busybox=$VERSION" >>"$WORK/apt.log" 2>&1 \
-    || skip "busybox $VERSION source package not available"
-dpkg-source -x --no-check busybox_*.dsc tree >/dev/null    # unpacks and applies Debian's patches
+# The mirror first; once a later point release replaces this version there, the snapshot
+# archive (which keeps every version) still has it.
+for source in "$MIRROR" "$SNAPSHOT"; do
+    echo "deb-src $source $SUITE main" > "$WORK/apt/sources.list"
+    # shellcheck disable=SC2086
+    apt-get $APT -q update >>"$WORK/apt.log" 2>&1 &&
+        apt-get $APT -q source --download-only "busybox=$VERSION" >>"$WORK/apt.log" 2>&1 &&
+        break
+done
+ls busybox_*.dsc >/dev/null 2>&1 ||
+    skip "busybox $VERSION source package not available (no network?): see $WORK/apt.log"
+# Unpack and apply Debian's patches (apt checked the files against the signed Sources index).
+dpkg-source -x --no-check busybox_*.dsc tree >/dev/null
 cd tree
 
 # The build must not depend on the time, the user, the host or the directory.
