@@ -269,3 +269,15 @@ def test_a_read_that_would_sleep_forever_ends_the_run_with_status_3(tmp_path):
     assert proc.returncode == 3 and report["exit_code"] == 3
     assert [s["status"] for s in report["steps"]] == [3]
     assert "would sleep: waking it needs another process" in proc.stderr
+
+
+def test_remount_read_only_refuses_writes_until_remounted_rw(board):
+    assert board.run("/bin/mount", "-o", "remount,ro", "/")[0] == 0
+    assert board.run("/bin/cat", "/proc/mounts")[1].splitlines()[0] == "rootfs / rootfs ro 0 0"
+    assert board.run("/bin/touch", "/x")[0] == 1
+    assert "touch: /x: Read-only file system\n" in board.out
+    assert board.run("/bin/rm", "/notes.txt")[0] == 1
+    assert board.run("/bin/mount", "-t", "tmpfs", "tmpfs", "/mnt")[0] == 0
+    assert board.run("/bin/touch", "/mnt/ok")[0] == 0              # tmpfs is writable
+    assert board.run("/bin/mount", "-o", "remount,rw", "/")[0] == 0
+    assert board.run("/bin/rm", "/notes.txt")[0] == 0

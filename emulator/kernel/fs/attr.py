@@ -33,6 +33,9 @@ def _target(sc, dirfd, ptr, follow=True):
         return err, None
     if node is None:
         return -ENOENT, None
+    err = sc.vfs.read_only(real)
+    if err:
+        return err, None
     node = sc.vfs.own(real, node)
     return (real, node) if node is not None else (-EPERM, None)
 

@@ -7,7 +7,7 @@ are only ever read. Paths are resolved against the process's cwd or a directory 
 
 from ..abi import MKDEV
 from ..errno import (EACCES, EBADF, EEXIST, EFAULT, EINVAL, EISDIR, ELOOP, ENAMETOOLONG, ENOENT,
-                     ENOTDIR, ENXIO, EPERM, ERANGE)
+                     ENOTDIR, ENXIO, ERANGE)
 from ..files import chrdev_open
 from ..syscalls import syscall
 from ..vfs import DevNode, HostFile, OverlayFile, ProcFile
@@ -81,7 +81,7 @@ def do_open(sc, dirfd, ptr, flags, mode):
             return -ENOENT
         if real.startswith(("/proc/", "/sys/")):
             return -EACCES
-        err = vfs.parent_ok(real)
+        err = vfs.parent_ok(real) or vfs.read_only(real)
         if err:
             return err
         node = vfs.create(real, mode & ~sc.process.fs.umask)
@@ -104,6 +104,10 @@ def do_open(sc, dirfd, ptr, flags, mode):
         data = contents(node) if acc != 1 else b""
         return _install(sc, RegularFile(real, node, flags, data=data,
                                         writable_node=_ProcWriter(store) if acc else None), flags)
+    if isinstance(node, (HostFile, OverlayFile)) and (acc != 0 or flags & O_TRUNC):
+        err = vfs.read_only(real)
+        if err:
+            return err
     if isinstance(node, HostFile) and acc != 0:
         node = vfs.copy_up(real, node)              # the guest writes to the overlay
     if isinstance(node, OverlayFile):
@@ -295,7 +299,7 @@ def _mknod(sc, dirfd, ptr, mode, dev):
     if kind in (S_IFREG, 0):
         if node is not None:
             return -EEXIST
-        err = sc.vfs.parent_ok(real)
+        err = sc.vfs.parent_ok(real) or sc.vfs.read_only(real)
         return err or (sc.vfs.create(real, perm) and 0)
     # The user's dev_t (old 8:8 or huge 12:20 encoding, new_decode_dev) to the kernel's.
     major, minor = (dev & 0xFFF00) >> 8, (dev & 0xFF) | ((dev >> 12) & 0xFFF00)
@@ -355,8 +359,14 @@ MNT_FORCE, MNT_DETACH, MNT_EXPIRE, UMOUNT_NOFOLLOW = 1, 2, 4, 8
 
 @syscall(21)
 def sys_mount(sc, source, target, fstype, flags, data, *_):
-    if flags & (MS_REMOUNT | MS_BIND | MS_MOVE):
-        return -EINVAL if flags & MS_MOVE else 0 if flags & MS_REMOUNT else -EPERM
+    if flags & (MS_BIND | MS_MOVE):
+        sc.printk(4, "emu4412: bind and move mounts are not supported yet")
+        return -EINVAL
+    if flags & MS_REMOUNT:
+        real, node, err = lookup_at(sc, AT_FDCWD, target)
+        if err or node is None:
+            return err or -ENOENT
+        return sc.vfs.remount(real, bool(flags & MS_RDONLY))
     src = user_path(sc, source) if source else "none"
     kind = user_path(sc, fstype) if fstype else ""
     for value in (src, kind):
@@ -367,7 +377,7 @@ def sys_mount(sc, source, target, fstype, flags, data, *_):
         return err
     if node is None:
         return -ENOENT
-    return sc.vfs.mount(src, real, kind)
+    return sc.vfs.mount(src, real, kind, bool(flags & MS_RDONLY))
 
 
 @syscall(52)

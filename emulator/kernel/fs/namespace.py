@@ -19,7 +19,7 @@ import stat as st
 from dataclasses import dataclass
 
 from ..errno import (EBUSY, EEXIST, EINVAL, EISDIR, ELOOP, ENODEV, ENOENT, ENOTDIR, ENOTEMPTY,
-                     EPERM)
+                     EPERM, EROFS)
 from ..vfs import DevNode, HostFile, OverlayFile, ProcFile, Vfs
 
 MAXSYMLINKS = 40        # include/linux/namei.h
@@ -306,6 +306,19 @@ class RootFs(Vfs):
     def _writable(self, path):
         return not path.startswith(("/proc/", "/sys/")) and path not in VIRTUAL_ROOTS
 
+    def mount_of(self, path):
+        """The mount a path is on: the last-mounted one with the longest matching target."""
+        best = self.mounts[0]
+        for m in self.mounts:
+            if path == m.target or path.startswith(m.target.rstrip("/") + "/"):
+                if len(m.target) >= len(best.target):
+                    best = m
+        return best
+
+    def read_only(self, path):
+        """-EROFS when path is on a read-only mount (mount -o ro, remount,ro), else 0."""
+        return -EROFS if self.mount_of(path).options.split(",")[0] == "ro" else 0
+
     def _forget(self, path):
         """Remove path from the overlay tables; whiteout what a lower layer still has."""
         for table in (self.devices, self.overlay, self.symlinks, self.dirs):
@@ -336,7 +349,7 @@ class RootFs(Vfs):
             return -EPERM
         if self.node_at(path) is not None:
             return -EEXIST
-        err = self.parent_ok(path)
+        err = self.parent_ok(path) or self.read_only(path)
         if err:
             return err
         self._place(self.dirs, path, Directory(path, st.S_IFDIR | (mode & 0o7777), self._now()))
@@ -351,6 +364,9 @@ class RootFs(Vfs):
             return err
         if not self._writable(path) and not path.startswith("/dev/"):
             return -EPERM
+        err = self.read_only(path)
+        if err:
+            return err
         self._place(self.devices, path, DevNode(path, mode, rdev))
         return 0
 
@@ -362,6 +378,9 @@ class RootFs(Vfs):
             return err
         if not self._writable(path):
             return -EPERM
+        err = self.read_only(path)
+        if err:
+            return err
         self._place(self.symlinks, path, Symlink(path, target, self._now()))
         return 0
 
@@ -373,7 +392,7 @@ class RootFs(Vfs):
             return -EPERM
         if self.node_at(new) is not None:
             return -EEXIST
-        err = self.parent_ok(new)
+        err = self.parent_ok(new) or self.read_only(new)
         if err:
             return err
         if isinstance(node, HostFile):
@@ -392,6 +411,9 @@ class RootFs(Vfs):
             return -EISDIR
         if not self._writable(path):
             return -EPERM
+        err = self.read_only(path)
+        if err:
+            return err
         if isinstance(node, OverlayFile):
             node.nlink = getattr(node, "nlink", 1) - 1
         self._forget(path)
@@ -407,6 +429,9 @@ class RootFs(Vfs):
             return -EBUSY
         if self.child_names(path):
             return -ENOTEMPTY
+        err = self.read_only(path)
+        if err:
+            return err
         self._forget(path)
         return 0
 
@@ -418,6 +443,8 @@ class RootFs(Vfs):
             return -EPERM
         if "/" in (old, new):
             return -EBUSY
+        if self.read_only(old) or self.read_only(new):
+            return -EROFS
         if old == new:
             return 0
         if new.startswith(old + "/"):
@@ -461,7 +488,7 @@ class RootFs(Vfs):
     def is_mountpoint(self, path):
         return any(m.target == path for m in self.mounts)
 
-    def mount(self, source, target, fstype):
+    def mount(self, source, target, fstype, read_only=False):
         if fstype not in FS_OPTIONS or fstype == "rootfs":
             return -ENODEV                           # unknown filesystem type
         if not isinstance(self.node_at(target), Directory):
@@ -473,8 +500,16 @@ class RootFs(Vfs):
                 for p in [p for p in table if p.startswith(prefix)]:
                     hidden[p] = (table, table.pop(p))
             self._tmpfs_hidden[target] = hidden
-        self.mounts.append(Mount(source, target, fstype, FS_OPTIONS[fstype]))
+        self.mounts.append(Mount(source, target, fstype, _with_ro(FS_OPTIONS[fstype], read_only)))
         return 0
+
+    def remount(self, target, read_only):
+        """MS_REMOUNT: the mount at target becomes read-only or read-write."""
+        for m in reversed(self.mounts):
+            if m.target == target:
+                m.options = _with_ro(m.options, read_only)
+                return 0
+        return -EINVAL
 
     def umount(self, target):
         for i in range(len(self.mounts) - 1, 0, -1):
@@ -497,6 +532,12 @@ class RootFs(Vfs):
 
     def proc_mounts(self):
         return "".join(f"{m.source} {m.target} {m.fstype} {m.options} 0 0\n" for m in self.mounts)
+
+
+def _with_ro(options, read_only):
+    """Mount options with the first one (rw/ro) set as asked."""
+    rest = options.split(",")[1:]
+    return ",".join(["ro" if read_only else "rw"] + rest)
 
 
 def contents(node):

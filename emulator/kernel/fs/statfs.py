@@ -22,20 +22,11 @@ PAGE = 4096
 NAME_MAX = 255
 
 
-def _mount_of(vfs, path):
-    best = None
-    for m in vfs.mounts:
-        if path == m.target or path.startswith(m.target.rstrip("/") + "/"):
-            if best is None or len(m.target) >= len(best.target):
-                best = m
-    return best
-
-
 def _statfs(sc, path, size, buf):
     if size not in (84, 88):
         return -EINVAL
     vfs = sc.vfs
-    mount = _mount_of(vfs, path)
+    mount = vfs.mount_of(path)
     blocks = free = files = ffree = 0
     if mount.fstype in SIZED:
         meminfo = vfs.read_file("/proc/meminfo").decode()
@@ -48,8 +39,9 @@ def _statfs(sc, path, size, buf):
         files = total_kb // 8                       # shmem's default nr_inodes: pages/2
         ffree = files - sum(1 for table in (vfs.overlay, vfs.dirs, vfs.symlinks, vfs.devices)
                             for p in table if p.startswith(prefix))
+    flags = 0x20 | (1 if vfs.read_only(path) else 0)      # ST_RELATIME, ST_RDONLY
     data = STATFS64.pack(MAGIC.get(mount.fstype, 0), PAGE, blocks, free, free, files, ffree,
-                         0, 0, NAME_MAX, PAGE, 0x20)           # ST_RELATIME
+                         0, 0, NAME_MAX, PAGE, flags)
     sc.vm.write(buf, data, user=True)
     return 0
 
