@@ -11,6 +11,7 @@ import click
 from .boardscript import read_script
 from .data import data_dir
 from .errors import EmulatorError, InputError
+from .kernel.fs.skeleton import board_skeleton   # the board's /bin (busybox), /etc, /tmp
 
 DEMO_SCRIPT = data_dir("scenarios") / "seed_demo.board"
 DEMO_ROOTFS = data_dir("prebuilt")
@@ -191,7 +192,8 @@ def run(script, board, rootfs, as_json, timeout, trace_file, trace_only, verbose
     try:
         # Under gdb the guest sits stopped for as long as the user likes: no time limit.
         machine = Machine(board, rootfs, timeout_s=0 if gdb_port else timeout, console=out.write,
-                          kasan=not no_kasan, leak_check=not no_leak_check)
+                          kasan=not no_kasan, leak_check=not no_leak_check,
+                          skeleton=board_skeleton())
         machine.clock.realtime = realtime
         _attach_outputs(machine, outputs, kinds, trace_file, verbose, vcd_file, plot_file,
                         audio_file)
@@ -231,7 +233,8 @@ def debug(script, board, rootfs, commands, timeout):
     rootfs = rootfs or os.path.dirname(os.path.abspath(script))
     inp = commands or sys.stdin
     try:
-        machine = Machine(board, rootfs, timeout_s=timeout, console=sys.stdout.write)
+        machine = Machine(board, rootfs, timeout_s=timeout, console=sys.stdout.write,
+                          skeleton=board_skeleton())
         debugger = Debugger(machine, inp, sys.stdout)
         debugger.attach()
         click.echo("emu4412 debugger: set breakpoints (break myled_ioctl, watch GPX2DAT), "
@@ -253,7 +256,8 @@ def shell(board, rootfs, timeout):
     from .machine import Machine
 
     try:
-        machine = Machine(board, rootfs, timeout_s=timeout, console=sys.stdout.write)
+        machine = Machine(board, rootfs, timeout_s=timeout, console=sys.stdout.write,
+                          skeleton=board_skeleton())
     except EmulatorError as e:
         _fail(str(e), e.exit_status)
     console = Console(machine, sys.stdout, fancy=sys.stdout.isatty())

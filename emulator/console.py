@@ -99,6 +99,10 @@ class Console:
             if self._fatal:
                 self.session.exit_code = self._fatal
                 return self._fatal
+            if self.machine.syscalls.reboot:       # reboot(2): the board is gone, the run ends
+                self.out.write(f"board {self.machine.syscalls.reboot.replace('_', ' ')}: "
+                               f"the run ends here\n")
+                return self.session.exit_code
             if status != 0:
                 nxt = parsed[i + 1][2] if i + 1 < len(parsed) else None
                 if words[0] != "expect" and nxt and nxt[:2] == ["expect", "exit"]:

@@ -34,8 +34,13 @@ from .kernel.mmap import Mmap
 from .kernel.devmem import MEM_RDEV, DevMem
 from .kernel.symbols import Symbolizer, SymbolTable
 from .kernel.syscalls import Syscalls
+from .kernel.fs import calls as _fs_calls  # noqa: F401  (registers the fs/module/sys calls)
+from .kernel.fs.namespace import RootFs
+from .kernel.fs.procfs import ProcFs
+from .kernel.syslog import Syslog
+from .kernel.chardevs import builtin_openers, make_nodes
+from .kernel.tty import Tty
 from .kernel.uaccess import Uaccess
-from .kernel.vfs import Vfs
 from .loader.elf import read_bytes
 from .loader.program import load_program
 from .memory.bus import MmioBus
@@ -81,9 +86,10 @@ class Machine:
     built before it (passed to its constructor), then drives them for the console."""
 
     def __init__(self, board="fs4412", rootfs=".", timeout_s=10.0, console=None, tracer=None,
-                 kasan=True, leak_check=True):
+                 kasan=True, leak_check=True, skeleton=None):
         """console(text) receives what the board prints on its serial console; kasan and
-        leak_check switch the memory checker and the allocation ownership tracking."""
+        leak_check switch the memory checker and the allocation ownership tracking;
+        skeleton: a kernel.fs.skeleton.Skeleton under the rootfs folder (busybox, /etc)."""
         self.console = console or (lambda text: None)
         self.tracer = tracer or Tracer()
         if not (isinstance(timeout_s, (int, float)) and 0 <= timeout_s < float("inf")):
@@ -100,7 +106,7 @@ class Machine:
         self._build_kernel_core()
         self._build_mm(kasan, leak_check)
         self._build_drivers_core()
-        self._build_vfs_and_syscalls(rootfs)
+        self._build_vfs_and_syscalls(rootfs, skeleton)
         self.tracer.subscribe("guest_error", self._guest_error)
 
     def adopt(self, rootfs, console, subscribe):
@@ -195,20 +201,30 @@ class Machine:
         self.modules = Modules(self.tables, mm.frames("module"), self.ram, vm, cpu, mm.resolve,
                                self.guest, self.symbolize, self.ledger, kprint, self.timeout_us)
 
-    def _build_vfs_and_syscalls(self, rootfs):
+    def _build_vfs_and_syscalls(self, rootfs, skeleton):
         """The root filesystem with /proc, the syscall table, and the exception entry."""
         self.page_cache = PageCache(self.mm.frames("file"), self.ram)
-        self.vfs = Vfs(rootfs)
+        self.vfs = RootFs(rootfs, skeleton, self.clock)
         self.vfs.add_proc("devices", self.chrdev.proc_devices)
         self.vfs.add_proc("modules", self.modules.proc_modules)
         self.vfs.add_proc("iomem", self.resources.proc_iomem)
         self.vfs.add_proc("ioports", self.resources.proc_ioports)
         for name, render in self.mm.proc_files(self._ioremap_caller).items():
             self.vfs.add_proc(name, render)
+        # (busybox issue 14) what the fs, module and sys calls need; the console tty.
+        self.procfs = ProcFs(self.vfs, self.clock, self._processes, lambda: self.modules.tainted)
+        syslog = Syslog(self.log)
+        self.procfs.add_writable("sys/kernel/printk", syslog.proc_printk, syslog.store_printk)
+        self.tty = Tty(current=lambda: self.syscalls.process)
         self.devmem = DevMem(self.mmap, self.vm, self.bus, self.ram)
+        special_open = {MEM_RDEV: self.devmem.open,   # and the built-in character devices
+                        **builtin_openers(self._program_output, self.tty, self.log,
+                                          self.printk.kernel)}
+        make_nodes(self.vfs)
         self.syscalls = Syscalls(self.vm, self.vfs, self.chrdev, self.kmalloc, self.clock,
                                  self.cpu, self.modules.module_get, self._unknown_syscall,
-                                 mmap=self.mmap, special_open={MEM_RDEV: self.devmem.open})
+                                 mmap=self.mmap, special_open=special_open,
+                                 modules=self.modules, printk=self.printk.kernel, syslog=syslog)
         self.entry = Entry(self.cpu, self.hypercalls, self.guest, self._kstack + THREAD_SIZE,
                            syscall=self.syscalls, on_fault=self._on_fault,
                            user_fault=self._user_fault)
@@ -235,6 +251,11 @@ class Machine:
         """(comm, pid) of the task kernel code runs for (insmod/rmmod: pid 1, as oopses say)."""
         process = getattr(self, "syscalls", None) and self.syscalls.process
         return (process.comm, process.pid) if process else ("insmod", 1)
+
+    def _processes(self):
+        """The processes /proc lists: the one running now, if any."""
+        process = self.syscalls.process
+        return [process] if process is not None else []
 
     def _ioremap_caller(self, va):
         held = self.ledger.entry("ioremap", va)
@@ -359,7 +380,10 @@ class Machine:
             raise LoaderError(f"{path}: out of memory loading the program")
         sp = build_stack(mm, self.vm, program, [a.encode() for a in argv],
                          [e.encode() for e in env], bytes(range(16)), path.encode())
-        sink = ConsoleFile(self._program_output)
+        proc.cmdline = b"".join(a.encode() + b"\0" for a in argv)
+        proc.exe = self.vfs.resolve(self.vfs.normalize(path))[0]     # d_path: links resolved
+        sink = ConsoleFile(self._program_output, self.tty)
+        self.tty.pgrp, self.tty.session = proc.pgid, proc.sid     # the foreground job
         for fd in (0, 1, 2):
             proc.files[fd] = sink
         lo = min(s.vaddr for s in program.segments)

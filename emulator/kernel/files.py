@@ -5,17 +5,13 @@ driver's file_operations in guest code (see entry.py). The chrdev bridge builds 
 `struct inode` / `struct file` in guest memory, as chrdev_open and do_dentry_open do.
 """
 
-import struct
-
 from .abi import CDEV, FILE, FILE_OPERATIONS, INODE
 from .entry import GuestCall, TailCall, signed
 from .errno import EBADF, EINVAL, ENOTTY, ENXIO
+from .tty import Tty
 
-TCGETS, TIOCGWINSZ = 0x5401, 0x5413
 O_ACCMODE, O_RDONLY, O_WRONLY, O_RDWR = 3, 0, 1, 2
 FMODE_READ, FMODE_WRITE = 1, 2
-# struct termios for a serial console at 115200 8N1, ICANON|ECHO (asm-generic/termbits.h).
-CONSOLE_TERMIOS = struct.pack("<IIIIB19s", 0x500, 0x5, 0x1CB2, 0x8A3B, 0, bytes(19))
 
 
 class File:
@@ -42,24 +38,24 @@ class File:
 class ConsoleFile(File):
     """stdin/stdout/stderr: the board's serial console (no input; output to the host)."""
 
-    def __init__(self, sink):
+    def __init__(self, sink, tty=None):
         self._sink = sink
+        self.tty = tty or Tty()        # termios, window size, foreground group (kernel/tty.py)
+        self.f_flags = O_RDWR
 
     def write(self, vm, buf, count):
         self._sink(vm.read(buf, count, user=True))
         return count
 
+    def write_kernel(self, data):
+        """Output the kernel writes itself (sendfile to the console)."""
+        self._sink(data)
+
     def read(self, vm, buf, count):
         return 0
 
     def ioctl(self, vm, cmd, arg):
-        if cmd == TCGETS:
-            vm.write(arg, CONSOLE_TERMIOS, user=True)
-            return 0
-        if cmd == TIOCGWINSZ:
-            vm.write(arg, struct.pack("<HHHH", 24, 80, 0, 0), user=True)
-            return 0
-        return -ENOTTY
+        return self.tty.ioctl(vm, cmd, arg, self.tty.current())
 
 
 class BufferFile(File):

@@ -14,7 +14,7 @@ from ..memory.mmu import KERNEL_RWX
 from ..memory.vmarea import VmArea
 from .abi import MODULE, VERMAGIC
 from .entry import signed
-from .errno import EBUSY, EEXIST, ENOEXEC, NAMES
+from .errno import EAGAIN, EBUSY, EEXIST, ENOENT, ENOEXEC, ENOMEM, NAMES
 from .symbols import SymbolTable
 
 #: strerror texts insmod/rmmod print, by errno (as busybox does).
@@ -22,6 +22,9 @@ STRERROR = {1: "Operation not permitted", 2: "No such file or directory", 8: "Ex
             11: "Resource temporarily unavailable", 12: "Cannot allocate memory",
             16: "Device or resource busy", 17: "File exists", 19: "No such device",
             22: "Invalid argument"}
+
+
+TAINT_OOT_MODULE = 1 << 12    # an out-of-tree module was loaded (include/linux/kernel.h)
 
 
 def strerror(err):
@@ -74,6 +77,7 @@ class Modules:
         self.area = VmArea(MODULES_VADDR + PAGE_SIZE, MODULES_END)   # first page: stubs
         self.loaded = {}            # name -> Module, in load order
         self.leak_reports = []      # (module, [Held]) after each rmmod
+        self.tainted = 0            # the kernel's taint mask (/proc/sys/kernel/tainted)
 
     # -- lookups --------------------------------------------------------------------------
     def owner_of(self, addr):
@@ -96,32 +100,48 @@ class Modules:
     def proc_modules(self):
         lines = []
         for m in reversed(list(self.loaded.values())):
-            lines.append(f"{m.name} {m.size} {m.refcount} - Live {m.base:#010x} (O)")
+            deps = "[permanent]," if m.init and not m.exit else "-"
+            lines.append(f"{m.name} {m.size} {m.refcount} {deps} Live {m.base:#010x} (O)")
         return "\n".join(lines) + ("\n" if lines else "")
 
     # -- insmod ---------------------------------------------------------------------------
     def insmod(self, data, label):
+        """Load, link and initialise a module (the console's insmod); CommandFailed on error."""
+        module = self.load(data, label)
+        if module.init:
+            ret = self._guest.call(module.init, (), self.timeout_us,
+                                   what=f"{module.name} init")
+            if ret is None:          # the init crashed; the machine reports the oops
+                return module
+            self.finish_init(module, signed(ret), label)
+        return module
+
+    def load(self, data, label):
+        """load_module up to do_init_module: the linked, mapped module (init not yet run).
+
+        Errors raise CommandFailed with the errno init_module(2) returns as `.errno`.
+        """
         linker = ModuleLinker.parse(data, label)
         name = linker.modinfo.get("name") or label.rsplit("/", 1)[-1].removesuffix(".ko")
         vermagic = linker.modinfo.get("vermagic")
         if vermagic != VERMAGIC:
             self._printk(3, f"{name}: version magic '{vermagic}' should be '{VERMAGIC}'")
-            raise CommandFailed(f"insmod: can't insert '{label}': {strerror(ENOEXEC)}")
+            raise _failed(f"insmod: can't insert '{label}': {strerror(ENOEXEC)}", ENOEXEC)
         if name in self.loaded:
-            raise CommandFailed(f"insmod: can't insert '{label}': {strerror(EEXIST)}")
+            raise _failed(f"insmod: can't insert '{label}': {strerror(EEXIST)}", EEXIST)
         offsets, size = linker.layout()
         size = (size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)
         base = self.area.alloc(size)
         if base is None:
-            raise CommandFailed(f"insmod: can't insert '{label}': Cannot allocate memory")
+            raise _failed(f"insmod: can't insert '{label}': Cannot allocate memory", ENOMEM)
         try:
             linked = linker.link(base, offsets, size, self._resolve)
         except UnresolvedSymbols as e:
             self.area.free(base)
             for sym in e.names:
                 self._printk(4, f"{name}: Unknown symbol {sym} (err 0)")
-            raise CommandFailed(f"insmod: can't insert '{label}': unknown symbol in module: "
-                                f"{', '.join(e.names)}") from None
+            raise _failed(f"insmod: can't insert '{label}': unknown symbol in module: "
+                          f"{', '.join(e.names)}", ENOENT) from None
         except Exception:
             self.area.free(base)
             raise
@@ -129,20 +149,20 @@ class Modules:
         _, init, exit_ = module_struct(linked)
         module = Module(name, base, size, linked, pages, init, exit_)
         self.loaded[name] = module
+        self.tainted |= TAINT_OOT_MODULE
         exidx = [v for k, v in linked.sections.items() if k.startswith(".ARM.exidx")]
         self._symbolizer.add(SymbolTable(name, ((s.addr, s.size, s.name) for s in linked.symbols),
                                          base, base + size, linked.mapping_symbols, exidx))
-        if module.init:
-            ret = self._guest.call(module.init, (), self.timeout_us, what=f"{name} init")
-            if ret is None:          # the init crashed; the machine reports the oops
-                return module
-            ret = signed(ret)
-            if ret < 0:
-                self._unload(module)
-                raise CommandFailed(f"insmod: can't insert '{label}': {strerror(-ret)}")
-            if ret > 0:
-                self._printk(4, f"{name}: '{name}' init returned positive value {ret}")
         return module
+
+    def finish_init(self, module, ret, label):
+        """do_init_module after the init function returned ret (CommandFailed if it failed)."""
+        name = module.name
+        if ret < 0:
+            self._unload(module)
+            raise _failed(f"insmod: can't insert '{label}': {strerror(-ret)}", -ret)
+        if ret > 0:
+            self._printk(4, f"{name}: '{name}' init returned positive value {ret}")
 
     def _map(self, base, image):
         pages = []
@@ -170,21 +190,35 @@ class Modules:
 
     # -- rmmod ----------------------------------------------------------------------------
     def rmmod(self, name):
+        module = self.check_unload(name)
+        if module.exit:
+            if self._guest.call(module.exit, (), self.timeout_us,
+                                what=f"{module.name} exit") is None:
+                return None
+        return self.finish_unload(module)
+
+    def check_unload(self, name):
+        """delete_module's checks: the module, or CommandFailed with `.errno`."""
         name = name.removesuffix(".ko").rsplit("/", 1)[-1]
         module = self.loaded.get(name)
         if module is None:
-            raise CommandFailed(f"rmmod: can't unload module '{name}': No such file or directory")
+            raise _failed(f"rmmod: can't unload module '{name}': No such file or directory",
+                          ENOENT)
         if module.refcount:
-            raise CommandFailed(f"rmmod: can't unload module '{name}': {strerror(11)}")
+            raise _failed(f"rmmod: can't unload module '{name}': {strerror(EAGAIN)}", EAGAIN)
         if module.init and not module.exit:
-            raise CommandFailed(f"rmmod: can't unload module '{name}': {strerror(EBUSY)}")
-        if module.exit:
-            if self._guest.call(module.exit, (), self.timeout_us,
-                                what=f"{name} exit") is None:
-                return None
-        leaks = self._ledger.held_by(name)
-        self.leak_reports.append((name, leaks))
+            raise _failed(f"rmmod: can't unload module '{name}': {strerror(EBUSY)}", EBUSY)
+        return module
+
+    def finish_unload(self, module):
+        """After the exit function: report what the module still holds, then free it."""
+        leaks = self._ledger.held_by(module.name)
+        self.leak_reports.append((module.name, leaks))
         self._unload(module)
         return leaks
 
 
+def _failed(message, errno):
+    error = CommandFailed(message)
+    error.errno = errno
+    return error

@@ -34,6 +34,7 @@ class LogBuffer:
         self.console = console          # callable(line) for messages below console_loglevel
         self.records = []
         self._partial = None            # (level, text) of an unfinished line
+        self.console_loglevel = CONSOLE_LOGLEVEL   # dmesg -n, /proc/sys/kernel/printk set it
 
     def emit(self, level, cont, text):
         """Add printk output; `cont` is True for KERN_CONT or a level-less message."""
@@ -60,7 +61,7 @@ class LogBuffer:
         self.records.append(record)
         if self._tracer.wants("printk"):
             self._tracer.publish("printk", level=level, text=text)
-        if self.console is not None and level < CONSOLE_LOGLEVEL:
+        if self.console is not None and level < self.console_loglevel:
             self.console(record.line())
 
     def lines(self):

@@ -10,6 +10,7 @@ import struct
 from ..memory.layout import PAGE_SIZE, TASK_SIZE
 from ..memory.mmu import USER_RO, USER_RW, USER_RWX, USER_RX
 from .errno import ENOMEM
+from .fs.fs_struct import FsStruct
 
 STACK_TOP = TASK_SIZE
 STACK_SIZE = 128 * 1024      # mapped up front (Linux grows the stack on demand): see README
@@ -150,6 +151,12 @@ class Process:
         self.exit_status = None  # set at exit: the shell's $? (128 + signal when killed)
         self.tid_address = 0
         self.robust_list = 0
+        # (busybox issue 14) cwd/umask, close-on-exec fds, ids a foreground command has:
+        # a group leader in the console's session, a child of init.
+        self.fs = FsStruct()
+        self.cloexec = set()
+        self.ppid, self.pgid, self.sid = 1, pid, 1
+        self.cmdline, self.exe = b"", ""      # /proc/<pid>/cmdline and exe
 
     def install(self, file, lowest=0):
         fd = lowest

@@ -11,11 +11,9 @@ from types import GeneratorType
 
 from ..memory.mmu import UserFaultAccess
 from .entry import EXIT
-from .abi import INODE, MKDEV
-from .errno import EBADF, EFAULT, EINVAL, EISDIR, ENOENT, ENOMEM, ENOSYS, ENOTDIR, EROFS, ESPIPE
-from .files import BufferFile, ChrdevFile, chrdev_open, fput
+from .errno import EBADF, EFAULT, EINVAL, ENOMEM, ENOSYS
+from .files import fput
 from .syscall_names import SYSCALL_NAMES
-from .vfs import DevNode, HostFile, OverlayFile, mode_of
 
 _TABLE = {}
 
@@ -28,9 +26,6 @@ def syscall(nr):
     return mark
 
 
-AT_FDCWD = -100 & 0xFFFFFFFF
-O_CREAT, O_TRUNC, O_DIRECTORY = 0o100, 0o1000, 0o200000
-S_IFCHR, S_IFDIR = 0o020000, 0o040000
 PROT_WRITE, PROT_EXEC = 2, 4
 MAP_ANONYMOUS, MAP_FIXED = 0x20, 0x10
 SIGSEGV = 11
@@ -40,18 +35,15 @@ GETRANDOM_MAX = (1 << 31) - 1 >> 6   # urandom_read's cap per call: INT_MAX >> (
 UTSNAME = (b"Linux", b"fs4412", b"3.14.0", b"#1 SMP PREEMPT", b"armv7l", b"(none)")
 
 
-def _s32(v):
-    return v - (1 << 32) if v & 0x80000000 else v
-
-
 class Syscalls:
     """The syscall table: Entry calls it with (nr, r0-r5); each `@syscall(NR)` handler
     returns a SyscallResult (kernel/entry.py explains the protocol)."""
 
     def __init__(self, vm, vfs, chrdev, kmalloc, clock, cpu, module_get, log_unknown,
-                 mmap=None, special_open=None):
+                 mmap=None, special_open=None, modules=None, printk=None, syslog=None):
         """mmap: the file-mapping layer (kernel/mmap.py; None: no mmap); special_open:
-        rdev -> open(flags) for kernel-side devices (/dev/mem)."""
+        rdev -> open(flags) for kernel-side devices (/dev/mem); modules, printk, syslog: what
+        the module, fs and sys calls use (kernel/module_syscalls.py, fs/, sys.py)."""
         self.vm, self.vfs, self.chrdev, self.kmalloc = vm, vfs, chrdev, kmalloc
         self.clock, self.cpu, self.module_get = clock, cpu, module_get
         self._log_unknown = log_unknown
@@ -59,6 +51,8 @@ class Syscalls:
         self.process = None
         self.mmap = mmap
         self.special_open = dict(special_open or {})
+        self.modules, self.printk, self.syslog = modules, printk, syslog
+        self.reboot = None           # "restart"/"halt"/"power_off" after reboot(2)
         self._handlers = {nr: fn.__get__(self) for nr, fn in _TABLE.items()}
         self._arity = {nr: sum(1 for p in inspect.signature(fn).parameters.values()
                                if p.kind is p.POSITIONAL_OR_KEYWORD) - 1
@@ -192,51 +186,13 @@ class Syscalls:
                                      | (2 if prot & PROT_WRITE else 0))
         return 0 if ok else -ENOMEM
 
-    # -- files ----------------------------------------------------------------------------
-    def _open(self, path_ptr, flags):
-        path = self.vm.read_cstr(path_ptr, user=True).decode("utf-8", "surrogateescape")
-        node = self.vfs.lookup(path)
-        if node is None:
-            if flags & O_CREAT and not path.startswith(("/dev/", "/proc/", "/sys/")):
-                node = self.vfs.create(path)
-            elif self.vfs.is_dir(path):
-                return -EISDIR
-            else:
-                return -ENOENT
-        if isinstance(node, DevNode):
-            if node.mode & 0o170000 != S_IFCHR:
-                return -ENOENT
-            special = self.special_open.get(node.rdev)
-            if special is not None:
-                result = special(flags)
-                return result if isinstance(result, int) else self.process.install(result)
-            result = yield from chrdev_open(node, flags, self.vm, self.chrdev, self.kmalloc,
-                                            self.module_get)
-            return result if isinstance(result, int) else self.process.install(result)
-        if flags & O_DIRECTORY:
-            return -ENOTDIR
-        if isinstance(node, OverlayFile):
-            if flags & O_TRUNC:
-                node.data.clear()
-            return self.process.install(BufferFile(bytes(node.data), node))
-        if flags & 3 and not isinstance(node, OverlayFile):
-            return -EROFS        # the root filesystem is read-only
-        data = self.vfs.read_file(path)
-        return self.process.install(BufferFile(data))
-
-    @syscall(5)
-    def sys_open(self, path, flags, mode, *_):
-        return self._open(path, flags)
-
-    @syscall(322)
-    def sys_openat(self, dirfd, path, flags, mode, *_):
-        return self._open(path, flags)
-
+    # -- files (open, stat, lseek, directories: kernel/fs/) ---------------------------------
     @syscall(6)
     def sys_close(self, fd, *_):
         file = self.process.files.pop(fd, None)
         if file is None:
             return -EBADF
+        self.process.cloexec.discard(fd)          # (busybox issue 14: close-on-exec per fd)
         return fput(file)
 
     @syscall(3)
@@ -273,78 +229,13 @@ class Syscalls:
         file = self._file(fd)
         if file is None:
             return -EBADF
-        if cmd in (FIOCLEX, FIONCLEX):     # close-on-exec: handled by the VFS
+        if cmd == FIOCLEX:                 # FIOCLEX, FIONCLEX: the fd's close-on-exec flag
+            self.process.cloexec.add(fd)
+            return 0
+        if cmd == FIONCLEX:
+            self.process.cloexec.discard(fd)
             return 0
         return file.ioctl(self.vm, cmd, arg)
-
-    @syscall(19)
-    def sys_lseek(self, fd, offset, whence, *_):
-        file = self._file(fd)
-        if file is None:
-            return -EBADF
-        if not isinstance(file, BufferFile):
-            return -ESPIPE
-        base = {0: 0, 1: file.pos, 2: len(file.data)}.get(whence)
-        if base is None or base + _s32(offset) < 0:
-            return -EINVAL
-        file.pos = base + _s32(offset)
-        return file.pos
-
-    # -- metadata -------------------------------------------------------------------------
-    def _stat_of(self, file):
-        """(mode, rdev, size) of an open file."""
-        if isinstance(file, ChrdevFile):
-            return S_IFCHR | 0o666, self.vm.read_u32(file.inode_va + INODE["i_rdev"]), 0
-        if isinstance(file, BufferFile):
-            return 0o100644, 0, len(file.data)
-        return S_IFCHR | 0o620, MKDEV(5, 1), 0        # the console: /dev/console (5, 1)
-
-    @syscall(197)
-    def sys_fstat64(self, fd, buf, *_):
-        file = self._file(fd)
-        if file is None:
-            return -EBADF
-        mode, rdev, size = self._stat_of(file)
-        # struct stat64 (arch/arm/include/uapi/asm/stat.h), 104 bytes.
-        data = struct.pack("<QI4xIIIIQ4xqIIQIIIIIIQ", 0x0b01, 1, mode, 1, 0, 0,
-                           _old_dev(rdev), size, 4096, (size + 511) // 512, 0, 0, 0, 0, 0, 0, 1)
-        self.vm.write(buf, data, user=True)
-        return 0
-
-    @syscall(397)
-    def sys_statx(self, dirfd, path, flags, mask, buf, *_):
-        pathname = self.vm.read_cstr(path, user=True)
-        if pathname == b"" and flags & 0x1000:           # AT_EMPTY_PATH: fstat
-            file = self._file(dirfd)
-            if file is None:
-                return -EBADF
-            mode, rdev, size = self._stat_of(file)
-        else:
-            name = pathname.decode("utf-8", "surrogateescape")
-            node = self.vfs.lookup(name)
-            if node is None:
-                return -ENOENT if not self.vfs.is_dir(name) else self._statx_dir(buf)
-            mode = mode_of(node)
-            rdev = node.rdev if isinstance(node, DevNode) else 0
-            size = len(self.vfs.read_file(node.path)) if isinstance(node, (HostFile, OverlayFile)) else 0
-        return self._write_statx(buf, mode, rdev, size)
-
-    def _statx_dir(self, buf):
-        return self._write_statx(buf, S_IFDIR | 0o755, 0, 4096)
-
-    def _write_statx(self, buf, mode, rdev, size):
-        major, minor = rdev >> 20, rdev & 0xFFFFF
-        data = struct.pack("<IIQIIIHH", 0x7FF, 4096, 0, 1, 0, 0, mode, 0)
-        data += struct.pack("<QQQQ", 1, size, (size + 511) // 512, 0)
-        data += bytes(16 * 4)                              # atime, btime, ctime, mtime
-        data += struct.pack("<IIII", major, minor, 0, 1)
-        data += bytes(256 - len(data))
-        self.vm.write(buf, data, user=True)
-        return 0
-
-    @syscall(85)
-    def sys_readlink(self, path, buf, size, *_):
-        return -ENOENT
 
     @syscall(122)
     def sys_uname(self, buf, *_):
@@ -421,10 +312,3 @@ def _efault_guard(gen):
         return (yield from gen)
     except UserFaultAccess:
         return -EFAULT
-
-
-def _old_dev(rdev):
-    """The kernel's dev_t (12:20) as stat's huge_encode_dev form (major << 8 | minor)."""
-    major, minor = rdev >> 20, rdev & 0xFFFFF
-    return (minor & 0xFF) | (major << 8) | ((minor & ~0xFF) << 12)
-

@@ -1,0 +1,5 @@
+"""Importing this module registers the file-system system calls in the syscall table."""
+
+from . import attr, fcntl, namei, pipe, readdir, select, sendfile, stat, statfs  # noqa: F401
+
+from .. import module_syscalls, sys, syslog  # noqa: F401  (init_module, kernel/sys.c, syslog)
