@@ -6,6 +6,7 @@ crash or timeout stops it with status 3. Input and output streams are arguments,
 drive the console with StringIO.
 """
 
+import os
 import re
 import shlex
 import sys
@@ -41,6 +42,22 @@ class Step:
 class Session:
     steps: list = field(default_factory=list)
     exit_code: int = 0
+
+
+def script_dt(lines, script_dir):
+    """The device tree a script names with `dt FILE` before its first command (issue 11):
+    a host path relative to the script's directory, or None."""
+    for text in lines:
+        try:
+            words = shlex.split(text, comments=True)
+        except ValueError:
+            return None
+        if not words:
+            continue
+        if words[0] != "dt" or len(words) != 2:
+            return None
+        return os.path.join(script_dir, words[1])
+    return None
 
 
 class LedPanel:
@@ -174,7 +191,9 @@ class Console:
         if names is None:
             raise CommandFailed(f"ls: {path}: No such file or directory")
         if names:
-            self.out.write("\n".join(names) + "\n")
+            text = "\n".join(names) + "\n"
+            self.out.write(text)
+            self._capture(text)            # `expect stdout` can judge it (issue 11)
         return 0
 
     @command("cat", "cat FILE")
@@ -186,6 +205,15 @@ class Console:
         text = data.decode("utf-8", "replace")
         self.out.write(text)
         self._capture(text)
+        return 0
+
+    @command("dt", "dt FILE.dtb|FILE.dts (only before the first command)")
+    def cmd_dt(self, args):
+        """Applied when the board was made (script_dt); later it is an invalid script."""
+        if len(args) != 1 or any(s.command.split()[0] != "dt" for s in self.session.steps[:-1]):
+            raise ScriptError(f"line {self.session.steps[-1].line}: dt: a device tree is "
+                              "chosen before the board boots: `dt FILE` must come before the "
+                              "first command")
         return 0
 
     @command("debug", "debug")

@@ -15,6 +15,7 @@ from .errors import GuestFault, InputError, LoaderError
 from .hw.board import build_hardware, load_board
 from .kernel.abi import MKDEV
 from .kernel.aeabi import Aeabi, UnwindPersonality
+from .kernel.base.setup import DriverModel      # driver model, device tree (issue 11)
 from .kernel.chrdev import Chrdev
 from .kernel.clock import Clock
 from .kernel.entry import Entry, Fault, GuestCall
@@ -75,7 +76,7 @@ def _program_symbols(program, comm, lo, hi):
 
 class Machine:
     def __init__(self, board="fs4412", rootfs=".", timeout_s=10.0, console=None, tracer=None,
-                 kasan=True, leak_check=True):
+                 kasan=True, leak_check=True, dt=None):
         """console(text) receives what the board prints on its serial console; kasan and
         leak_check switch the memory checker and the allocation ownership tracking."""
         self.console = console or (lambda text: None)
@@ -133,6 +134,13 @@ class Machine:
                          AtomicDelay(self.clock, mm.context), UnwindPersonality(), self.resources,
                          self.ioports, self.mmap, *mm.providers):
             hc.register(provider)
+        # -- driver model and device tree (issue 11): dt is a .dtb/.dts path or None (board's)
+        self.dm = DriverModel(dt, vm, self.kmalloc, self.log, self.entry.call_nested,
+                              self.ioremap, self.resources, caller,
+                              lambda size: phys_to_virt(boot.alloc(size, align=8)))
+        for provider in self.dm.providers:
+            hc.register(provider)
+        # -- end driver model
         self._map_page(MODULES_VADDR, boot.alloc(PAGE_SIZE), self._stub_page(), KERNEL_RWX)
         resolve = lambda name: mm.resolve(name, hc.address)  # noqa: E731  (fast paths first)
         mm.set_resolver(resolve)
@@ -142,6 +150,7 @@ class Machine:
                                self.symbolize, self.ledger, kprint, self.timeout_us)
         self.page_cache = PageCache(mm.frames("file"), ram)
         self.vfs = Vfs(rootfs)
+        self.dm.attach(self.vfs)                        # populate the platform bus (issue 11)
         self.vfs.add_proc("devices", self.chrdev.proc_devices)
         self.vfs.add_proc("modules", self.modules.proc_modules)
         self.vfs.add_proc("iomem", self.resources.proc_iomem)

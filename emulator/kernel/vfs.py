@@ -46,6 +46,7 @@ class Vfs:
         self.devices = {}        # "/dev/x" -> DevNode
         self.proc = {}           # "/proc/x" -> ProcFile
         self.overlay = {}        # path -> OverlayFile
+        self.virtual_dirs = set()   # sysfs / device-tree directories (issue 11)
 
     @staticmethod
     def normalize(path, cwd="/"):
@@ -60,6 +61,31 @@ class Vfs:
 
     def add_proc(self, name, render):
         self.proc["/proc/" + name] = ProcFile("/proc/" + name, render)
+
+    # -- sysfs, /proc/device-tree (issue 11): generated files in the proc table ----------------
+    def add_virtual(self, path, render):
+        """A generated file at any /sys or /proc path; its parent directories appear."""
+        self.proc[path] = ProcFile(path, render)
+        self.add_virtual_dir(posixpath.dirname(path))
+
+    def remove_virtual(self, path):
+        self.proc.pop(path, None)
+
+    def add_virtual_dir(self, path):
+        while path not in ("/", ""):
+            self.virtual_dirs.add(path)
+            path = posixpath.dirname(path)
+
+    def remove_virtual_dir(self, path):
+        for p in [p for p in self.proc if p.startswith(path + "/")]:
+            del self.proc[p]
+        self.virtual_dirs -= {d for d in self.virtual_dirs if d == path or d.startswith(path + "/")}
+
+    def _virtual_listing(self, path):
+        names = {p[len(path) + 1:].split("/")[0]
+                 for p in list(self.proc) + list(self.devices) + list(self.virtual_dirs)
+                 if p.startswith(path + "/")}
+        return sorted(names)
 
     def mknod(self, path, mode, rdev):
         path = self.normalize(path)
@@ -85,7 +111,7 @@ class Vfs:
 
     def is_dir(self, path):
         path = self.normalize(path)
-        if path in ("/", "/dev", "/proc", "/sys"):
+        if path in ("/", "/dev", "/proc", "/sys") or path in self.virtual_dirs:
             return True
         host = self.host_path(path)
         return host is not None and os.path.isdir(host)
@@ -93,8 +119,8 @@ class Vfs:
     def listdir(self, path):
         path = self.normalize(path)
         virtual = {"/dev": self.devices, "/proc": self.proc}
-        if path in virtual:
-            return sorted(posixpath.basename(p) for p in virtual[path])
+        if path in virtual or path in self.virtual_dirs or path == "/sys":
+            return self._virtual_listing(path)
         host = self.host_path(path)
         if host is None or not os.path.isdir(host):
             return None
@@ -108,7 +134,8 @@ class Vfs:
         """Whole contents of a regular or /proc file as bytes, or -errno."""
         node = self.lookup(path)
         if isinstance(node, ProcFile):
-            return node.render().encode()
+            data = node.render()
+            return data if isinstance(data, bytes) else data.encode()
         if isinstance(node, OverlayFile):
             return bytes(node.data)
         if isinstance(node, HostFile):

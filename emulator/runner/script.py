@@ -27,6 +27,7 @@ class Options:
     rootfs: str = None          # None: each script's own directory
     timeout: float = 10.0       # seconds a guest call may run
     update_golden: bool = False
+    dt: str = None              # --dt: the device tree (a script's `dt FILE` line wins)
 
 
 @dataclass
@@ -107,8 +108,10 @@ class _Run:
         self.golden = golden.GoldenCheck(path, options.update_golden)
         recording = golden.declared(lines) or os.path.isfile(self.golden.sibling)
         recorder = self.golden.recorder = golden.Recorder(tracer) if recording else None
+        from ..console import script_dt
+        dt = script_dt(lines, os.path.dirname(os.path.abspath(path))) or options.dt
         self.machine = machine = Machine(options.board, rootfs, timeout_s=options.timeout,
-                                         console=self.out.write, tracer=tracer)
+                                         console=self.out.write, tracer=tracer, dt=dt)
         self.console = Console(machine, self.out, inp=io.StringIO())  # `debug`: no keyboard
         self.console.golden = self.golden
         # From the trace issue: syscall events for the last events; exact PCs of MMIO

@@ -43,8 +43,9 @@ R_ARM_NAMES = {0: "R_ARM_NONE", 2: "R_ARM_ABS32", 3: "R_ARM_REL32", 28: "R_ARM_C
                29: "R_ARM_JUMP24", 40: "R_ARM_V4BX", 42: "R_ARM_PREL31",
                43: "R_ARM_MOVW_ABS_NC", 44: "R_ARM_MOVT_ABS"}
 
-MODULES = ("leddrv.ko", "kmbench.ko", "memtest.ko")
+MODULES = ("leddrv.ko", "kmbench.ko", "memtest.ko", "dtled.ko")
 PROGRAMS = ("testled_app", "ioctl_loop", "kmbench_app", "memtest_app")
+DEVICE_TREES = ("fs4412.dtb",)
 
 
 def provided_symbols():
@@ -70,7 +71,7 @@ def test_prebuilt_sums_list_every_image_sorted():
     lines = (PREBUILT / "SHA256SUMS").read_text().splitlines()
     names = [line.split(None, 1)[1] for line in lines]
     assert names == sorted(names)
-    assert set(names) == set(MODULES) | set(PROGRAMS)
+    assert set(names) == set(MODULES) | set(PROGRAMS) | set(DEVICE_TREES)
 
 
 def test_prebuilt_images_match_their_sums():
@@ -82,7 +83,7 @@ def _ignore_products(directory, names):
     """Build products and prebuilt images are not sources."""
     skip = {"prebuilt", "__pycache__"}
     for name in names:
-        if name.endswith((".o", ".ko", ".mod.c", ".cmd", ".tmp")):
+        if name.endswith((".o", ".ko", ".mod.c", ".cmd", ".tmp", ".dtb")):
             skip.add(name)
         elif Path(directory).parent.name == "apps" and name == Path(directory).name:
             skip.add(name)  # apps/X/X, the program

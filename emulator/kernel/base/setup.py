@@ -1,0 +1,68 @@
+"""Boot of the driver model: the device tree in guest memory, irq domains, the platform bus
+populated from the tree, /proc/device-tree; and the kernel services they export."""
+
+from ..of import fdt
+from ..of.address import OfAddressApi
+from ..of.base import OfApi, OfTree
+from ..of.irq import OfIrq, OfIrqApi
+from .core import DeviceApi, DeviceCore
+from .devres import Devres
+from .platform import PlatformBus
+
+DT_VIEWS = ("/proc/device-tree", "/sys/firmware/devicetree/base")
+
+
+class EarlyAlloc:
+    """memblock for the boot-time objects (the unflattened tree, the platform devices made
+    at populate): bump allocations from the kernel's reserved boot memory, so the slab caches
+    start the session as empty as on a board whose boot objects are long settled. Memory from
+    here is never given back (a boot device's release frees nothing)."""
+
+    def __init__(self, boot_alloc, vm):
+        self._boot_alloc, self._vm = boot_alloc, vm
+
+    def alloc(self, size, zero=False, caller=None):
+        va = self._boot_alloc(max(size, 1))
+        if zero:
+            self._vm.write(va, bytes(size))
+        return va
+
+    def free(self, va, caller=0):
+        """Boot memory stays reserved."""
+
+
+class DriverModel:
+    def __init__(self, dt, vm, kmalloc, log, call_guest, ioremap, resources, caller, boot_alloc):
+        """dt: a .dtb/.dts path, or None for the board's own tree (InputError if invalid);
+        boot_alloc(size) -> va: the kernel's boot memory (for the boot-time objects)."""
+        self.root = fdt.load(dt)
+        self.early = EarlyAlloc(boot_alloc, vm)
+        self.tree = OfTree(self.root, vm, self.early)
+        self.of_irq = OfIrq(self.tree)
+        self.of_irq.init_controllers()                  # init_IRQ, time_init
+        self.core = DeviceCore(vm, kmalloc, log, None, call_guest)
+        self.platform = PlatformBus(self.core, self.tree, self.of_irq, resources)
+        self.devres = Devres(self.core, kmalloc, ioremap, resources, caller)
+        self.providers = [OfApi(self.tree, vm), OfIrqApi(self.of_irq, self.tree, vm),
+                          OfAddressApi(self.tree, vm, ioremap), DeviceApi(self.core),
+                          self.platform, self.devres]
+
+    @property
+    def domains(self):
+        return self.of_irq.domains
+
+    def attach(self, vfs):
+        """Once the file namespace exists: populate the platform bus (arch_initcall) and show
+        the tree under /proc/device-tree and /sys/firmware/devicetree/base."""
+        self.core.vfs = vfs
+        runtime, self.core.kmalloc = self.core.kmalloc, self.early
+        try:
+            self.platform.populate()
+        finally:
+            self.core.kmalloc = runtime
+        for node in self.tree.nodes:
+            for view in DT_VIEWS:
+                base = view + (node.full_name if node.parent is not None else "")
+                vfs.add_virtual_dir(base)
+                for name, value in node.props.items():
+                    vfs.add_virtual(f"{base}/{name}", lambda value=value: value)
