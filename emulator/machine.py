@@ -137,7 +137,8 @@ class Machine:
         # -- driver model and device tree (issue 11): dt is a .dtb/.dts path or None (board's)
         self.dm = DriverModel(dt, vm, self.kmalloc, self.log, self.entry.call_nested,
                               self.ioremap, self.resources, caller,
-                              lambda size: phys_to_virt(boot.alloc(size, align=8)))
+                              lambda size: phys_to_virt(boot.alloc(size, align=8)),
+                              self.bus, self.hw.gpio, self.chrdev)
         for provider in self.dm.providers:
             hc.register(provider)
         # -- end driver model

@@ -110,7 +110,7 @@ VERMAGIC = UTS_RELEASE + " SMP mod_unload ARMv7 p2v8 "
 # -- driver model (issue 11) ---------------------------------------------------------------
 # The board config's layouts (Linux 3.14, FS4412 .config: DEBUG_SPINLOCK, no ACPI, no
 # OF_DYNAMIC), read from the DWARF of a module built against the board's real tree.
-# struct device: mutex (40 bytes with DEBUG_MUTEXES) at 52, power (dev_pm_info) 72 bytes at
+# struct device: mutex (40 bytes with DEBUG_MUTEXES) at 52, power (dev_pm_info) 76 bytes at
 # 104, devres_lock (16) at 232; acpi_node is empty, so devt shares its offset 224.
 DEVICE = Struct("device", {
     "parent": 0, "p": 4, "kobj": 8, "init_name": 44, "type": 48, "mutex": 52, "bus": 92,

@@ -43,7 +43,7 @@ R_ARM_NAMES = {0: "R_ARM_NONE", 2: "R_ARM_ABS32", 3: "R_ARM_REL32", 28: "R_ARM_C
                29: "R_ARM_JUMP24", 40: "R_ARM_V4BX", 42: "R_ARM_PREL31",
                43: "R_ARM_MOVW_ABS_NC", 44: "R_ARM_MOVT_ABS"}
 
-MODULES = ("leddrv.ko", "kmbench.ko", "memtest.ko", "dtled.ko")
+MODULES = ("leddrv.ko", "kmbench.ko", "memtest.ko", "dtled.ko", "gpioled.ko")
 PROGRAMS = ("testled_app", "ioctl_loop", "kmbench_app", "memtest_app")
 DEVICE_TREES = ("fs4412.dtb",)
 
@@ -258,12 +258,12 @@ def test_modpost_warns_about_unknown_symbols_and_missing_license(tmp_path):
     (mod / "Makefile").write_text("obj-m := warn.o\n")
     (mod / "warn.c").write_text(
         '#include <linux/module.h>\n'
-        'extern int gpio_request(unsigned gpio, const char *label);\n'
-        'static int __init warn_init(void) { return gpio_request(1, "x"); }\n'
+        'extern int usb_register_driver(void *d, void *o, const char *n);\n'
+        'static int __init warn_init(void) { return usb_register_driver(0, 0, "x"); }\n'
         'module_init(warn_init);\n')
     proc = sdk_make(mod, "modules")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert 'WARNING: "gpio_request" [warn.ko] undefined!' in proc.stderr
+    assert 'WARNING: "usb_register_driver" [warn.ko] undefined!' in proc.stderr
     assert "missing MODULE_LICENSE()" in proc.stderr
     assert (mod / "warn.ko").exists()
 
@@ -296,7 +296,7 @@ def test_test_driver_fixtures_build(tmp_path):
                          if s["st_shndx"] == "SHN_UNDEF" and s.name}
         unknown = undefined - provided_symbols()
         if name == "unresolved":
-            assert unknown == {"request_threaded_irq", "gpio_request"}
+            assert unknown == {"request_threaded_irq", "usb_register_driver"}
         else:
             assert not unknown, (name, unknown)
             assert "WARNING" not in proc.stderr, proc.stderr

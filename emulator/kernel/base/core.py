@@ -264,6 +264,10 @@ class DeviceApi:
     @export("device_create", varargs=True)
     def device_create(self, cls, parent, devt, drvdata, fmt, args):
         _, _, name = format_printk(self._vm.read_cstr(fmt), args, self._vm.read_cstr)
+        return self.create(cls, parent, devt, drvdata, name)
+
+    def create(self, cls, parent, devt, drvdata, name):
+        """device_create with the name formatted: a device in cls, /dev/NAME, /sys/class."""
         va = self.core.kmalloc.alloc(DEVICE.size, zero=True)
         if not va:
             return err_ptr(errno.ENOMEM)

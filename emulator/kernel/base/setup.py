@@ -1,12 +1,16 @@
 """Boot of the driver model: the device tree in guest memory, irq domains, the platform bus
 populated from the tree, /proc/device-tree; and the kernel services they export."""
 
+from ..gpio.gpiolib import Gpiolib
+from ..gpio.pinctrl import ExynosPinctrl
 from ..of import fdt
+from ..of.address import reg_entries
 from ..of.address import OfAddressApi
 from ..of.base import OfApi, OfTree
 from ..of.irq import OfIrq, OfIrqApi
 from .core import DeviceApi, DeviceCore
 from .devres import Devres
+from .misc import Misc
 from .platform import PlatformBus
 
 DT_VIEWS = ("/proc/device-tree", "/sys/firmware/devicetree/base")
@@ -32,9 +36,11 @@ class EarlyAlloc:
 
 
 class DriverModel:
-    def __init__(self, dt, vm, kmalloc, log, call_guest, ioremap, resources, caller, boot_alloc):
+    def __init__(self, dt, vm, kmalloc, log, call_guest, ioremap, resources, caller, boot_alloc,
+                 bus, gpio_hw, chrdev):
         """dt: a .dtb/.dts path, or None for the board's own tree (InputError if invalid);
-        boot_alloc(size) -> va: the kernel's boot memory (for the boot-time objects)."""
+        boot_alloc(size) -> va: the kernel's boot memory (for the boot-time objects);
+        bus, gpio_hw: where gpiolib's register accesses go."""
         self.root = fdt.load(dt)
         self.early = EarlyAlloc(boot_alloc, vm)
         self.tree = OfTree(self.root, vm, self.early)
@@ -43,9 +49,18 @@ class DriverModel:
         self.core = DeviceCore(vm, kmalloc, log, None, call_guest)
         self.platform = PlatformBus(self.core, self.tree, self.of_irq, resources)
         self.devres = Devres(self.core, kmalloc, ioremap, resources, caller)
+        pinctrl = ExynosPinctrl(bus, gpio_hw)
+        controllers = [(reg_entries(n)[0][0], f"{reg_entries(n)[0][0]:x}.pinctrl")
+                       for n in self.tree.root.children
+                       if self.tree.compatible_score(n, "samsung,exynos4x12-pinctrl")
+                       and self.tree.available(n) and reg_entries(n)]
+        self.gpio = Gpiolib(vm, log, pinctrl, pinctrl.chips(controllers), self.early,
+                            self.tree, self.of_irq.domains, self.core)
+        self.device_api = DeviceApi(self.core)
+        self.misc = Misc(self.core, self.device_api, chrdev)
         self.providers = [OfApi(self.tree, vm), OfIrqApi(self.of_irq, self.tree, vm),
-                          OfAddressApi(self.tree, vm, ioremap), DeviceApi(self.core),
-                          self.platform, self.devres]
+                          OfAddressApi(self.tree, vm, ioremap), self.device_api,
+                          self.platform, self.devres, self.gpio, self.misc]
 
     @property
     def domains(self):
@@ -60,6 +75,8 @@ class DriverModel:
             self.platform.populate()
         finally:
             self.core.kmalloc = runtime
+        vfs.add_virtual("/sys/kernel/debug/gpio", self.gpio.debugfs)
+        vfs.add_proc("misc", self.misc.proc_misc)
         for node in self.tree.nodes:
             for view in DT_VIEWS:
                 base = view + (node.full_name if node.parent is not None else "")

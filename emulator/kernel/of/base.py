@@ -388,6 +388,19 @@ class OfApi:
         parts = [p.decode("utf-8", "replace") for p in found[0].props[found[1]].split(b"\0")[:-1]]
         return parts.index(want) if want in parts else _neg(errno.ENODATA)
 
+    @export()
+    def of_count_phandle_with_args(self, node, list_name, cells_name):
+        n = self._tree.node(node)
+        name, cells = self._str(list_name), self._str(cells_name)
+        if n is None or name not in n.props:
+            return _neg(errno.ENOENT)
+        count = 0
+        while True:
+            found = self._tree.parse_phandle_with_args(n, name, cells, count)
+            if isinstance(found, int):
+                return count if found == -errno.ENOENT else _neg(-found)
+            count += 1
+
     # -- matching --------------------------------------------------------------------------
     @export()
     def of_device_is_compatible(self, node, compat):

@@ -134,9 +134,9 @@ struct dev_archdata {
 	struct dma_map_ops	*dma_ops;
 };
 
-/* struct dev_pm_info of the board's config: 72 bytes the emulated kernel does not use. */
+/* struct dev_pm_info of the board's config: 76 bytes the emulated kernel does not use. */
 struct dev_pm_info {
-	unsigned char __opaque[72];
+	unsigned char __opaque[76];
 };
 
 struct device {
