@@ -17,6 +17,7 @@ from .errors import (CommandFailed, GuestFault, GuestTimeout, InputError, Loader
 from .expectations import EXPECTATIONS as MORE_EXPECTATIONS
 from .kernel.errno import NAMES
 from .kernel.mm.faults import fail_command
+from .kernel.module import STRERROR
 from .runner import golden
 
 COMMANDS = {}
@@ -42,6 +43,10 @@ class Step:
 class Session:
     steps: list = field(default_factory=list)
     exit_code: int = 0
+
+
+#: The shell's messages when `> FILE` cannot be opened for writing.
+ECHO_OPEN_ERRORS = {-2: "No such file or directory", -13: "Permission denied"}
 
 
 def script_dt(lines, script_dir):
@@ -167,9 +172,32 @@ class Console:
 
     @command("lsmod", "lsmod")
     def cmd_lsmod(self, args):
-        self.out.write("Module                  Size  Used by\n")
-        for m in self.machine.modules.loaded.values():
-            self.out.write(f"{m.name:<20}{m.size:>8}  {m.refcount}\n")
+        """Newest module first, as /proc/modules and busybox list them; `expect stdout`
+        can judge it (issue 11)."""
+        text = "Module                  Size  Used by\n" + "".join(
+            f"{m.name:<20}{m.size:>8}  {m.refcount}\n"
+            for m in reversed(list(self.machine.modules.loaded.values())))
+        self.out.write(text)
+        self._capture(text)
+        return 0
+
+    @command("echo", "echo [TEXT...] [> FILE]")
+    def cmd_echo(self, args):
+        """busybox echo; with `> FILE` the line is written to a sysfs attribute (issue 11)."""
+        if ">" not in args:
+            text = " ".join(args) + "\n"
+            self.out.write(text)
+            self._capture(text)
+            return 0
+        at = args.index(">")
+        if at != len(args) - 2:
+            raise CommandFailed("usage: echo [TEXT...] > FILE")
+        path, data = args[-1], (" ".join(args[:at]) + "\n").encode()
+        err = self.machine.vfs.write_file(path, data)
+        if err in ECHO_OPEN_ERRORS:
+            raise CommandFailed(f"sh: can't create {path}: {ECHO_OPEN_ERRORS[err]}")
+        if err:
+            raise CommandFailed(f"sh: write error: {STRERROR.get(-err, NAMES.get(-err, err))}")
         return 0
 
     @command("mknod", "mknod PATH c MAJOR MINOR")

@@ -138,7 +138,9 @@ class Machine:
         self.dm = DriverModel(dt, vm, self.kmalloc, self.log, self.entry.call_nested,
                               self.ioremap, self.resources, caller,
                               lambda size: phys_to_virt(boot.alloc(size, align=8)),
-                              self.bus, self.hw.gpio, self.chrdev)
+                              self.bus, self.hw.gpio, self.chrdev,
+                              lambda fn, args: self._guarded(lambda: self.entry.call(
+                                  fn, args, self.timeout_us, what="sysfs store"))[0])
         for provider in self.dm.providers:
             hc.register(provider)
         # -- end driver model

@@ -149,3 +149,9 @@ CLASS = Struct("class", {
 DRIVER_MODEL_STRUCTS = {s.name: s for s in (
     DEVICE, DEVICE_DRIVER, PLATFORM_DEVICE, PLATFORM_DRIVER, PLATFORM_DEVICE_ID, OF_DEVICE_ID,
     DEVICE_NODE, PROPERTY, OF_PHANDLE_ARGS, MISCDEVICE, CLASS)}
+LED_CLASSDEV = Struct("led_classdev", {
+    "name": 0, "brightness": 4, "max_brightness": 8, "flags": 12, "brightness_set": 16,
+    "brightness_get": 20, "blink_set": 24, "dev": 28, "node": 32, "default_trigger": 40,
+    "blink_delay_on": 44, "blink_delay_off": 48, "blink_timer": 52, "blink_brightness": 80,
+    "set_brightness_work": 84, "delayed_set_value": 100}, 104)
+DRIVER_MODEL_STRUCTS[LED_CLASSDEV.name] = LED_CLASSDEV

@@ -11,7 +11,7 @@ import posixpath
 import stat
 from dataclasses import dataclass
 
-from .errno import EEXIST, ENOENT, ENOTDIR
+from .errno import EACCES, EEXIST, ENOENT, ENOTDIR
 
 
 @dataclass
@@ -47,6 +47,7 @@ class Vfs:
         self.proc = {}           # "/proc/x" -> ProcFile
         self.overlay = {}        # path -> OverlayFile
         self.virtual_dirs = set()   # sysfs / device-tree directories (issue 11)
+        self.stores = {}            # path -> store(bytes) -> 0 or -errno (sysfs attributes)
 
     @staticmethod
     def normalize(path, cwd="/"):
@@ -63,13 +64,24 @@ class Vfs:
         self.proc["/proc/" + name] = ProcFile("/proc/" + name, render)
 
     # -- sysfs, /proc/device-tree (issue 11): generated files in the proc table ----------------
-    def add_virtual(self, path, render):
-        """A generated file at any /sys or /proc path; its parent directories appear."""
+    def add_virtual(self, path, render, store=None):
+        """A generated file at any /sys or /proc path (writable when store is given); its
+        parent directories appear."""
         self.proc[path] = ProcFile(path, render)
+        if store is not None:
+            self.stores[path] = store
         self.add_virtual_dir(posixpath.dirname(path))
 
     def remove_virtual(self, path):
         self.proc.pop(path, None)
+        self.stores.pop(path, None)
+
+    def write_file(self, path, data):
+        """A write to a generated file: 0, -EACCES (read-only) or -ENOENT."""
+        path = self.normalize(path)
+        if path in self.stores:
+            return self.stores[path](data)
+        return -EACCES if path in self.proc else -ENOENT
 
     def add_virtual_dir(self, path):
         while path not in ("/", ""):
@@ -79,6 +91,7 @@ class Vfs:
     def remove_virtual_dir(self, path):
         for p in [p for p in self.proc if p.startswith(path + "/")]:
             del self.proc[p]
+            self.stores.pop(p, None)
         self.virtual_dirs -= {d for d in self.virtual_dirs if d == path or d.startswith(path + "/")}
 
     def _virtual_listing(self, path):

@@ -5,11 +5,12 @@ from emulator.kernel import abi
 from tests.unit.test_sdk_headers import compile_c
 
 HEADERS = ("linux/platform_device.h", "linux/of.h", "linux/miscdevice.h", "linux/device.h",
-           "linux/mod_devicetable.h")
+           "linux/mod_devicetable.h", "linux/leds.h")
 #: Sizes measured on the board's kernel (DESIGN.md section 8 and the DWARF of a probe module).
 BOARD_SIZES = {"device": 296, "platform_device": 328, "platform_driver": 88,
                "of_device_id": 196, "miscdevice": 36, "device_driver": 60, "class": 60,
-               "device_node": 60, "property": 24, "platform_device_id": 24}
+               "device_node": 60, "property": 24, "platform_device_id": 24,
+               "led_classdev": 104}
 
 
 def probe():

@@ -43,7 +43,8 @@ R_ARM_NAMES = {0: "R_ARM_NONE", 2: "R_ARM_ABS32", 3: "R_ARM_REL32", 28: "R_ARM_C
                29: "R_ARM_JUMP24", 40: "R_ARM_V4BX", 42: "R_ARM_PREL31",
                43: "R_ARM_MOVW_ABS_NC", 44: "R_ARM_MOVT_ABS"}
 
-MODULES = ("leddrv.ko", "kmbench.ko", "memtest.ko", "dtled.ko", "gpioled.ko")
+MODULES = ("leddrv.ko", "kmbench.ko", "memtest.ko", "dtled.ko", "gpioled.ko", "ledclass.ko",
+           "platdev.ko", "platdrv.ko")
 PROGRAMS = ("testled_app", "ioctl_loop", "kmbench_app", "memtest_app")
 DEVICE_TREES = ("fs4412.dtb",)
 

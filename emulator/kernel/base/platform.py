@@ -29,7 +29,30 @@ class PlatformBus:
         self.drivers = []           # platform_driver vas
         self._node_of = {}          # platform_device va -> DtNode
         self._no_reg_magic = 0
+        self._builtin = []          # (compatible, guest device_driver, probe(node, name))
         self.bus_va = core.cstr("platform")          # struct bus_type starts with its name
+
+    # -- built-in drivers -----------------------------------------------------------------------
+    def register_builtin(self, name, compatible, probe):
+        """A driver of the kernel image (leds-gpio): probe(node, device name) in Python."""
+        drv = self.core.kmalloc.alloc(DEVICE_DRIVER.size, zero=True)
+        self.vm.write_u32(drv + DEVICE_DRIVER["name"], self.core.cstr(name))
+        self.vm.write_u32(drv + DEVICE_DRIVER["bus"], self.bus_va)
+        self._builtin.append((compatible, drv, probe))
+        self.core.vfs.add_virtual_dir(f"/sys/bus/platform/drivers/{name}")
+
+    def _probe_builtin(self, pdev):
+        dev = pdev + PLATFORM_DEVICE["dev"]
+        node = self._node_of.get(pdev)
+        for compatible, drv, probe in self._builtin:
+            if node is not None and self.tree.compatible_score(node, compatible):
+                self.vm.write_u32(dev + DEVICE["driver"], drv)
+                name = self.core.name_of(dev)
+                probe(node, name)
+                self.core.vfs.add_virtual(f"/sys/bus/platform/drivers/"
+                                          f"{self.core.str_at(self.vm.read_u32(drv))}/{name}/"
+                                          "uevent", lambda: self._uevent(pdev))
+                return
 
     # -- boot: of_platform_populate ----------------------------------------------------------
     def populate(self):
@@ -64,6 +87,7 @@ class PlatformBus:
         self._node_of[pdev] = node
         self.core.set_name(dev, name)
         self._add(pdev)
+        self._probe_builtin(pdev)
         if self.tree.compatible_score(node, "samsung,exynos4x12-pinctrl"):
             self.of_irq.add_pinctrl_domains(node)          # samsung_pinctrl_probe
         if bus and any(self.tree.compatible_score(node, c) for c in SIMPLE_BUS):

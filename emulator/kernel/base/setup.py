@@ -3,6 +3,8 @@ populated from the tree, /proc/device-tree; and the kernel services they export.
 
 from ..gpio.gpiolib import Gpiolib
 from ..gpio.pinctrl import ExynosPinctrl
+from ..leds.led_class import LedClass
+from ..leds.leds_gpio import COMPATIBLE as GPIO_LEDS, LedsGpio
 from ..of import fdt
 from ..of.address import reg_entries
 from ..of.address import OfAddressApi
@@ -37,7 +39,7 @@ class EarlyAlloc:
 
 class DriverModel:
     def __init__(self, dt, vm, kmalloc, log, call_guest, ioremap, resources, caller, boot_alloc,
-                 bus, gpio_hw, chrdev):
+                 bus, gpio_hw, chrdev, call_host):
         """dt: a .dtb/.dts path, or None for the board's own tree (InputError if invalid);
         boot_alloc(size) -> va: the kernel's boot memory (for the boot-time objects);
         bus, gpio_hw: where gpiolib's register accesses go."""
@@ -58,9 +60,10 @@ class DriverModel:
                             self.tree, self.of_irq.domains, self.core)
         self.device_api = DeviceApi(self.core)
         self.misc = Misc(self.core, self.device_api, chrdev)
+        self.leds = LedClass(self.core, self.device_api, call_host, call_guest)
         self.providers = [OfApi(self.tree, vm), OfIrqApi(self.of_irq, self.tree, vm),
                           OfAddressApi(self.tree, vm, ioremap), self.device_api,
-                          self.platform, self.devres, self.gpio, self.misc]
+                          self.platform, self.devres, self.gpio, self.misc, self.leds]
 
     @property
     def domains(self):
@@ -72,6 +75,8 @@ class DriverModel:
         self.core.vfs = vfs
         runtime, self.core.kmalloc = self.core.kmalloc, self.early
         try:
+            leds_gpio = LedsGpio(self.tree, self.gpio, self.leds, self.core.log)
+            self.platform.register_builtin("leds-gpio", GPIO_LEDS, leds_gpio.probe)
             self.platform.populate()
         finally:
             self.core.kmalloc = runtime
