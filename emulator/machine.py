@@ -140,7 +140,8 @@ class Machine:
                               lambda size: phys_to_virt(boot.alloc(size, align=8)),
                               self.bus, self.hw.gpio, self.chrdev,
                               lambda fn, args: self._guarded(lambda: self.entry.call(
-                                  fn, args, self.timeout_us, what="sysfs store"))[0])
+                                  fn, args, self.timeout_us, what="sysfs store"))[0],
+                              self.tracer)
         for provider in self.dm.providers:
             hc.register(provider)
         # -- end driver model

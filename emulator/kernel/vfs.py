@@ -48,6 +48,7 @@ class Vfs:
         self.overlay = {}        # path -> OverlayFile
         self.virtual_dirs = set()   # sysfs / device-tree directories (issue 11)
         self.stores = {}            # path -> store(bytes) -> 0 or -errno (sysfs attributes)
+        self.mounts = {}            # prefix -> view with file(path), listdir(path) (issue 11)
 
     @staticmethod
     def normalize(path, cwd="/"):
@@ -94,6 +95,18 @@ class Vfs:
             self.stores.pop(p, None)
         self.virtual_dirs -= {d for d in self.virtual_dirs if d == path or d.startswith(path + "/")}
 
+    def mount(self, prefix, view):
+        """A generated tree at prefix (/proc/device-tree): view.file(rel) -> bytes | None,
+        view.listdir(rel) -> names | None, for rel = the path below prefix ("" for it)."""
+        self.mounts[prefix] = view
+        self.add_virtual_dir(prefix)
+
+    def _mounted(self, path):
+        for prefix, view in self.mounts.items():
+            if path == prefix or path.startswith(prefix + "/"):
+                return view, path[len(prefix) + 1:]
+        return None, None
+
     def _virtual_listing(self, path):
         names = {p[len(path) + 1:].split("/")[0]
                  for p in list(self.proc) + list(self.devices) + list(self.virtual_dirs)
@@ -115,6 +128,10 @@ class Vfs:
         for table in (self.devices, self.proc, self.overlay):
             if path in table:
                 return table[path]
+        view, rel = self._mounted(path)
+        if view is not None:
+            data = view.file(rel)
+            return None if data is None else ProcFile(path, lambda: data)
         if path.startswith(("/dev/", "/proc/", "/sys/")):
             return None
         host = self.host_path(path)
@@ -124,6 +141,9 @@ class Vfs:
 
     def is_dir(self, path):
         path = self.normalize(path)
+        view, rel = self._mounted(path)
+        if view is not None:
+            return view.listdir(rel) is not None
         if path in ("/", "/dev", "/proc", "/sys") or path in self.virtual_dirs:
             return True
         host = self.host_path(path)
@@ -131,6 +151,9 @@ class Vfs:
 
     def listdir(self, path):
         path = self.normalize(path)
+        view, rel = self._mounted(path)
+        if view is not None:
+            return view.listdir(rel)
         virtual = {"/dev": self.devices, "/proc": self.proc}
         if path in virtual or path in self.virtual_dirs or path == "/sys":
             return self._virtual_listing(path)

@@ -47,8 +47,11 @@ def test_dtled_scenario_passes():
 
 def test_dtled_with_the_python_api(tmp_path):
     board = Board(dt=SCENARIOS / "dtled.dts")
+    assert board.reg("GPX2PUD") >> 14 == 1 and board.reg("GPX2DRV") == 0
     board.insmod("dtled.ko")
     assert board.leds["LED2"]
+    # the "default" pinctrl state was applied before probe: pull none, drive strength 3
+    assert board.reg("GPX2PUD") >> 14 == 0 and board.reg("GPX2DRV") >> 14 == 3
     assert "/dev/dtled0" in board.machine.vfs.devices
     assert any("probe of 11000c60.fs4412-dtbad failed with error -22" in line
                for line in board.dmesg)

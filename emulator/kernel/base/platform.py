@@ -30,6 +30,7 @@ class PlatformBus:
         self._node_of = {}          # platform_device va -> DtNode
         self._no_reg_magic = 0
         self._builtin = []          # (compatible, guest device_driver, probe(node, name))
+        self.pin_states = None      # apply_default_state(node, device name) -> 0 | -errno
         self.bus_va = core.cstr("platform")          # struct bus_type starts with its name
 
     # -- built-in drivers -----------------------------------------------------------------------
@@ -183,8 +184,12 @@ class PlatformBus:
         vm, dev = self.vm, pdev + PLATFORM_DEVICE["dev"]
         drv = pdrv + PLATFORM_DRIVER["driver"]
         vm.write_u32(dev + DEVICE["driver"], drv)
+        node = self._node_of.get(pdev)
+        ret = self.pin_states(node, self.core.name_of(dev)) \
+            if node is not None and self.pin_states else 0
         probe = vm.read_u32(pdrv + PLATFORM_DRIVER["probe"])
-        ret = signed(self.core.call_guest(probe, (pdev,))) if probe else 0
+        if ret == 0:
+            ret = signed(self.core.call_guest(probe, (pdev,))) if probe else 0
         if ret == 0:
             name = self.core.name_of(dev)
             self.core.vfs.add_virtual(f"/sys/bus/platform/drivers/"

@@ -1,6 +1,8 @@
 """Boot of the driver model: the device tree in guest memory, irq domains, the platform bus
 populated from the tree, /proc/device-tree; and the kernel services they export."""
 
+from ...hw.clock import build_cmu
+from ..clk import ClockFramework
 from ..gpio.gpiolib import Gpiolib
 from ..gpio.pinctrl import ExynosPinctrl
 from ..leds.led_class import LedClass
@@ -16,6 +18,32 @@ from .misc import Misc
 from .platform import PlatformBus
 
 DT_VIEWS = ("/proc/device-tree", "/sys/firmware/devicetree/base")
+
+
+class DeviceTreeView:
+    """/proc/device-tree: a directory per node, a file per property (raw value)."""
+
+    def __init__(self, root):
+        self._root = root
+
+    def _walk(self, rel):
+        node, parts = self._root, [p for p in rel.split("/") if p]
+        for i, part in enumerate(parts):
+            child = next((c for c in node.children if c.name == part), None)
+            if child is None:
+                return node, parts[i:]
+            node = child
+        return node, []
+
+    def file(self, rel):
+        node, rest = self._walk(rel)
+        return node.props.get(rest[0]) if len(rest) == 1 else None
+
+    def listdir(self, rel):
+        node, rest = self._walk(rel)
+        if rest:
+            return None
+        return sorted(list(node.props) + [c.name for c in node.children])
 
 
 class EarlyAlloc:
@@ -39,7 +67,7 @@ class EarlyAlloc:
 
 class DriverModel:
     def __init__(self, dt, vm, kmalloc, log, call_guest, ioremap, resources, caller, boot_alloc,
-                 bus, gpio_hw, chrdev, call_host):
+                 bus, gpio_hw, chrdev, call_host, tracer):
         """dt: a .dtb/.dts path, or None for the board's own tree (InputError if invalid);
         boot_alloc(size) -> va: the kernel's boot memory (for the boot-time objects);
         bus, gpio_hw: where gpiolib's register accesses go."""
@@ -58,12 +86,17 @@ class DriverModel:
                        and self.tree.available(n) and reg_entries(n)]
         self.gpio = Gpiolib(vm, log, pinctrl, pinctrl.chips(controllers), self.early,
                             self.tree, self.of_irq.domains, self.core)
+        self.platform.pin_states = self.gpio.apply_default_state
         self.device_api = DeviceApi(self.core)
         self.misc = Misc(self.core, self.device_api, chrdev)
         self.leds = LedClass(self.core, self.device_api, call_host, call_guest)
+        self.cmu = build_cmu(tracer)                   # the CMU's gate registers (hw/clock.py)
+        bus.attach(self.cmu)
+        self.clk = ClockFramework(vm, log, self.tree, bus, self.cmu, self.early)
         self.providers = [OfApi(self.tree, vm), OfIrqApi(self.of_irq, self.tree, vm),
                           OfAddressApi(self.tree, vm, ioremap), self.device_api,
-                          self.platform, self.devres, self.gpio, self.misc, self.leds]
+                          self.platform, self.devres, self.gpio, self.misc, self.leds,
+                          self.clk]
 
     @property
     def domains(self):
@@ -82,9 +115,6 @@ class DriverModel:
             self.core.kmalloc = runtime
         vfs.add_virtual("/sys/kernel/debug/gpio", self.gpio.debugfs)
         vfs.add_proc("misc", self.misc.proc_misc)
-        for node in self.tree.nodes:
-            for view in DT_VIEWS:
-                base = view + (node.full_name if node.parent is not None else "")
-                vfs.add_virtual_dir(base)
-                for name, value in node.props.items():
-                    vfs.add_virtual(f"{base}/{name}", lambda value=value: value)
+        vfs.add_virtual("/sys/kernel/debug/clk/clk_summary", self.clk.summary)
+        for prefix in DT_VIEWS:
+            vfs.mount(prefix, DeviceTreeView(self.root))

@@ -272,6 +272,30 @@ class Gpiolib:
             self._vm.write_u32(flags, args[1] & OF_GPIO_ACTIVE_LOW)
         return self._desc(gpio)
 
+    # -- pinctrl states ------------------------------------------------------------------------
+    def apply_default_state(self, node, device_name):
+        """pinctrl_bind_pins at probe: the "default" state's groups (samsung,pins with
+        samsung,pin-function/-pud/-drv) written to the pins' registers. 0 or -errno."""
+        names = node.strings("pinctrl-names") or []
+        if "default" not in names or f"pinctrl-{names.index('default')}" not in node.props:
+            return 0
+        for phandle in node.cells(f"pinctrl-{names.index('default')}"):
+            group = self._tree.by_phandle.get(phandle)
+            if group is None:
+                self._log.emit(3, False, f"{device_name}: invalid pinctrl-0 phandle {phandle}\n")
+                return -errno.EINVAL
+            values = {k: (group.cells(f"samsung,pin-{k}") or [None])[0]
+                      for k in ("function", "pud", "drv")}
+            for pin in group.strings("samsung,pins") or []:
+                bank, _, index = pin.rpartition("-")
+                number = self.number(bank, int(index)) if index.isdigit() else None
+                if number is None:
+                    self._log.emit(3, False, f"samsung-pinctrl: pin {pin} not found for "
+                                             f"{device_name}\n")
+                    return -errno.EINVAL
+                self._pinctrl.configure(*self._by_gpio[number], **values)
+        return 0
+
     # -- managed requests ----------------------------------------------------------------------
     def _devres(self, dev, gpio):
         d = self._core.devices.get(dev) or self._core.initialize(dev)

@@ -21,7 +21,7 @@ EXYNOS4X12_PIN_BANKS = {
     0x03860000: (("gpz", 7),),
     0x106E0000: (("gpv0", 8), ("gpv1", 8), ("gpv2", 8), ("gpv3", 8), ("gpv4", 2)),
 }
-CON, DAT = 0x0, 0x4
+CON, DAT, PUD, DRV = 0x0, 0x4, 0x8, 0xC
 CON_INPUT, CON_OUTPUT = 0x0, 0x1
 
 
@@ -83,6 +83,20 @@ class ExynosPinctrl:
     def get(self, chip, offset):
         """samsung_gpio_get: DAT >> offset & 1."""
         return (self._access(chip.reg_base + DAT) >> offset) & 1
+
+    def _field(self, pa, offset, bits, value):
+        reg = self._access(pa)
+        shift, mask = offset * bits, (1 << bits) - 1
+        self._access(pa, (reg & ~(mask << shift)) | ((value & mask) << shift))
+
+    def configure(self, chip, offset, function=None, pud=None, drv=None):
+        """samsung_pinmux_setup / samsung_pinconf_rw: a pin's CON, PUD and DRV fields."""
+        if function is not None:
+            self._field(chip.reg_base + CON, offset, 4, function)
+        if pud is not None:
+            self._field(chip.reg_base + PUD, offset, 2, pud)
+        if drv is not None:
+            self._field(chip.reg_base + DRV, offset, 2, drv)
 
     def is_output(self, chip, offset):
         bank = self._hw.bank(chip.label)

@@ -26,70 +26,90 @@ def _ci(a, b):
 
 
 class OfTree:
-    """The device tree as the kernel holds it: DtNode <-> guest device_node."""
+    """The device tree as the kernel holds it: DtNode <-> guest device_node.
 
-    def __init__(self, root, vm, kmalloc):
-        self.root, self._vm, self._kmalloc = root, vm, kmalloc
+    The structures are laid out in one block of boot memory (as unflatten_device_tree does
+    in one memblock allocation) and written with one copy.
+    """
+
+    def __init__(self, root, vm, early):
+        self.root, self._vm = root, vm
         self.nodes = list(root.walk())             # allnext order
-        self.va_of, self.node_of = {}, {}
         self.by_phandle = {}
-        self._prop_va = {}                         # (node, prop name) -> (property va, value va)
-        self._full_name_va = {}
         for node in self.nodes:
             if "name" not in node.props:
                 node.props["name"] = node.short_name.encode() + b"\0"
             phandle = node.cells("phandle") or node.cells("linux,phandle")
             if phandle:
                 self.by_phandle[phandle[0]] = node
-            va = kmalloc.alloc(DEVICE_NODE.size, zero=True)
-            self.va_of[node], self.node_of[va] = va, node
+        image, pointers, where = self._pack()
+        base = early.alloc(len(image))
+        for pos in pointers:                       # offsets -> addresses
+            struct.pack_into("<I", image, pos, struct.unpack_from("<I", image, pos)[0] + base)
+        vm.write(base, bytes(image))
+        self.va_of = {node: base + off for node, off in where["node"].items()}
+        self.node_of = {va: node for node, va in self.va_of.items()}
+        self._prop_va = {key: (base + p, base + v if v is not None else 0)
+                         for key, (p, v) in where["prop"].items()}
+        self._full_name_va = {node: base + off for node, off in where["full_name"].items()}
+
+    def _pack(self):
+        """The block's bytes with pointer fields holding offsets, the positions of those
+        fields, and where each node, property and full_name string went."""
+        image, pointers = bytearray(), []
+        where = {"node": {}, "prop": {}, "full_name": {}}
+
+        def put(data, align=4):
+            image.extend(bytes(-len(image) % align))
+            off = len(image)
+            image.extend(data)
+            return off
+
         for node in self.nodes:
-            self._write(node)
-
-    def _cstr(self, text):
-        raw = text.encode() + b"\0"
-        va = self._kmalloc.alloc(len(raw))
-        self._vm.write(va, raw)
-        return va
-
-    def _write(self, node):
-        va, vm = self.va_of[node], self._vm
-        prop_vas = []
-        for name, value in node.props.items():
-            pva = self._kmalloc.alloc(PROPERTY.size, zero=True)
-            value_va = 0
-            if value:
-                value_va = self._kmalloc.alloc(len(value))
-                vm.write(value_va, value)
-            vm.write_u32(pva + PROPERTY["name"], self._cstr(name))
-            vm.write_u32(pva + PROPERTY["length"], len(value))
-            vm.write_u32(pva + PROPERTY["value"], value_va)
-            prop_vas.append(pva)
-            self._prop_va[(node, name)] = (pva, value_va)
-        for pva, nxt in zip(prop_vas, prop_vas[1:] + [0]):
-            vm.write_u32(pva + PROPERTY["next"], nxt)
-        dtype = node.strings("device_type")
-        index = self.nodes.index(node)
-        siblings = node.parent.children if node.parent else [node]
-        pos = siblings.index(node)
-        fields = {
-            "name": self._cstr(node.short_name), "type": self._cstr(dtype[0] if dtype else "<NULL>"),
-            "phandle": (node.cells("phandle") or [0])[0], "full_name": self.full_name_va(node),
-            "properties": prop_vas[0] if prop_vas else 0,
-            "parent": self.va_of.get(node.parent, 0),
-            "child": self.va_of[node.children[0]] if node.children else 0,
-            "sibling": self.va_of[siblings[pos + 1]] if pos + 1 < len(siblings) else 0,
-            "allnext": self.va_of[self.nodes[index + 1]] if index + 1 < len(self.nodes) else 0,
-            "kref": 1}
-        for field, value in fields.items():
-            vm.write_u32(va + DEVICE_NODE[field], value)
+            where["node"][node] = put(bytes(DEVICE_NODE.size))
+        for index, node in enumerate(self.nodes):
+            nva = where["node"][node]
+            prop_offs = []
+            for name, value in node.props.items():
+                poff = put(bytes(PROPERTY.size))
+                name_off = put(name.encode() + b"\0", 1)
+                value_off = put(value) if value else None
+                struct.pack_into("<II", image, poff + PROPERTY["name"], name_off, len(value))
+                pointers.append(poff + PROPERTY["name"])
+                if value_off is not None:
+                    struct.pack_into("<I", image, poff + PROPERTY["value"], value_off)
+                    pointers.append(poff + PROPERTY["value"])
+                prop_offs.append(poff)
+                where["prop"][(node, name)] = (poff, value_off)
+            for poff, nxt in zip(prop_offs, prop_offs[1:]):
+                struct.pack_into("<I", image, poff + PROPERTY["next"], nxt)
+                pointers.append(poff + PROPERTY["next"])
+            dtype = node.strings("device_type")
+            where["full_name"][node] = put(node.full_name.encode() + b"\0", 1)
+            links = {"name": put(node.short_name.encode() + b"\0", 1),
+                     "type": put((dtype[0] if dtype else "<NULL>").encode() + b"\0", 1),
+                     "full_name": where["full_name"][node],
+                     "properties": prop_offs[0] if prop_offs else None,
+                     "parent": where["node"].get(node.parent),
+                     "child": where["node"][node.children[0]] if node.children else None}
+            siblings = node.parent.children if node.parent else [node]
+            pos = siblings.index(node)
+            links["sibling"] = where["node"][siblings[pos + 1]] if pos + 1 < len(siblings) \
+                else None
+            links["allnext"] = where["node"][self.nodes[index + 1]] \
+                if index + 1 < len(self.nodes) else None
+            for field, off in links.items():
+                if off is not None:
+                    struct.pack_into("<I", image, nva + DEVICE_NODE[field], off)
+                    pointers.append(nva + DEVICE_NODE[field])
+            struct.pack_into("<I", image, nva + DEVICE_NODE["phandle"],
+                             (node.cells("phandle") or [0])[0])
+            struct.pack_into("<I", image, nva + DEVICE_NODE["kref"], 1)
+        return image, pointers, where
 
     def full_name_va(self, node):
         """The node's full_name string in guest memory (resources point at it, as in 3.14)."""
-        va = self._full_name_va.get(node)
-        if va is None:
-            va = self._full_name_va[node] = self._cstr(node.full_name)
-        return va
+        return self._full_name_va[node]
 
     def string_va(self, node, prop, index):
         """Guest address of the index-th string of a string-list property."""

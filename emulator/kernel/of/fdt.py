@@ -5,6 +5,7 @@ The result is a plain tree of `DtNode`s with raw big-endian property values; the
 (of/base.py) mirrors it into guest memory as `struct device_node`s.
 """
 
+import hashlib
 import os
 import shutil
 import struct
@@ -86,8 +87,20 @@ def _convert(node, parent=None):
     return out
 
 
+_PARSED = {}
+
+
 def parse_dtb(data, label="device tree"):
-    """The root DtNode of a flattened device tree blob; InputError if it is not one."""
+    """The root DtNode of a flattened device tree blob; InputError if it is not one.
+    Parsed once per blob (boards share the tree: the kernel side never changes it, except
+    adding the "name" properties 3.14 adds, the same each time)."""
+    key = hashlib.sha256(data).digest()
+    if key not in _PARSED:
+        _PARSED[key] = _parse(data, label)
+    return _PARSED[key]
+
+
+def _parse(data, label):
     if data[:4] != b"\xd0\x0d\xfe\xed":
         raise InputError(f"{label}: not a device tree blob (bad magic)")
     try:
