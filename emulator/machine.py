@@ -141,7 +141,7 @@ class Machine:
                               self.bus, self.hw.gpio, self.chrdev,
                               lambda fn, args: self._guarded(lambda: self.entry.call(
                                   fn, args, self.timeout_us, what="sysfs store"))[0],
-                              self.tracer)
+                              self.tracer, self.ledger)
         for provider in self.dm.providers:
             hc.register(provider)
         # -- end driver model

@@ -1,6 +1,7 @@
 """Driver model and device tree (issue 11): the board's tree, platform devices, virqs, a
 platform + DT driver with devtmpfs nodes, a failing probe, bad device trees."""
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -91,3 +92,16 @@ def test_dt_line_after_a_command_is_invalid(tmp_path):
     script.write_text("ls /dev\ndt x.dts\n")
     done = _emu("run", script)
     assert done.returncode == 2 and "before the first command" in done.stdout + done.stderr
+
+
+def test_rmmod_reports_what_the_driver_model_still_holds(variant_drivers, tmp_path):
+    shutil.copy(variant_drivers["leakplat"], tmp_path)
+    board = Board(rootfs=tmp_path)
+    board.insmod("leakplat.ko")
+    leaks = board.rmmod("leakplat")
+    shown = sorted(f"{h.kind}: {h.what}" for h in leaks)
+    assert shown[0].startswith("devres: devm_kzalloc(64) = 0x") and \
+        shown[0].endswith(" for fs4412-led.0")
+    assert shown[1] == 'platform_driver: platform driver "leakplat"'
+    assert [h.site.split("+")[0] for h in sorted(leaks, key=lambda h: h.kind)] == [
+        "leakplat_probe", "__this_module"]

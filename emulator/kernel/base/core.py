@@ -12,6 +12,7 @@ from .. import errno
 from ..abi import CLASS, DEVICE, DEVICE_DRIVER, KOBJECT, MAJOR, MINOR
 from ..hypercall import export
 from ..printf import format_printk
+from ...memory.layout import MODULES_VADDR, PAGE_SIZE
 
 S_IFCHR = 0o020000
 DEVTMPFS_MODE = 0o600
@@ -39,11 +40,21 @@ class Device:
 class DeviceCore:
     """The device registry shared by the class, platform and misc code."""
 
-    def __init__(self, vm, kmalloc, log, vfs, call_guest):
+    def __init__(self, vm, kmalloc, log, vfs, call_guest, ledger, caller):
+        """ledger, caller: rmmod's leak report learns what a module registered and left."""
         self.vm, self.kmalloc, self.log, self.vfs = vm, kmalloc, log, vfs
         self.call_guest = call_guest
+        self.ledger, self.caller = ledger, caller
         self.devices = {}           # va -> Device
         self.classes = {}           # va -> name
+
+    def site(self, owner=0):
+        """The call site to charge a registration to: the service's caller, or, when the
+        module tail-called the service from its init (the return address is then the
+        kernel's, in the stub page), its struct module (THIS_MODULE) passed as owner."""
+        caller = self.caller()
+        in_kernel = MODULES_VADDR <= caller < MODULES_VADDR + PAGE_SIZE
+        return owner if in_kernel and owner else caller
 
     # -- struct device -----------------------------------------------------------------------
     def cstr(self, text):
@@ -252,6 +263,8 @@ class DeviceApi:
         self._vm.write_u32(va + CLASS["name"], name)
         self._vm.write_u32(va + CLASS["owner"], owner)
         self.core.classes[va] = self.core.str_at(name)
+        self.core.ledger.acquire("class", va, self.core.site(owner),
+                                 f'class "{self.core.classes[va]}"')
         self.core.vfs.add_virtual_dir(f"/sys/class/{self.core.classes[va]}")
         return va
 
@@ -259,6 +272,7 @@ class DeviceApi:
     def class_destroy(self, cls):
         if cls and cls < 0xFFFFF000 and cls in self.core.classes:
             self.core.vfs.remove_virtual_dir(f"/sys/class/{self.core.classes.pop(cls)}")
+            self.core.ledger.release("class", cls)
             self.core.kmalloc.free(cls)
 
     @export("device_create", varargs=True)
@@ -280,11 +294,14 @@ class DeviceApi:
         d.drvdata, d.cls = drvdata, cls
         self.core.set_name(va, name.rstrip("\n"))
         self._add_node(d)
+        self.core.ledger.acquire("device", va, self.core.caller(),
+                                 f'device "{d.name}" ({MAJOR(devt)}:{MINOR(devt)})')
         return va
 
     @export()
     def device_destroy(self, cls, devt):
         for d in list(self.core.devices.values()):
             if d.cls == cls and self._vm.read_u32(d.va + DEVICE["devt"]) == devt:
+                self.core.ledger.release("device", d.va)
                 self.device_unregister(d.va)
                 return

@@ -29,9 +29,18 @@ class Devres:
 
     @export()
     def devm_kzalloc(self, dev, size, gfp):
-        va = self._kmalloc.alloc(size, zero=True, caller=self._caller())
+        caller = self._caller()
+        va = self._kmalloc.alloc(size, zero=True, caller=caller)
         if va:
-            self._record(dev, ("kmalloc", va), lambda: self._kmalloc.free(va))
+            ledger = self.core.ledger
+            ledger.release("kmalloc", va)              # held by the device, not the module
+            ledger.acquire("devres", va, caller, f"devm_kzalloc({size}) = {va:#010x} "
+                                                 f"for {self.core.name_of(dev)}")
+
+            def release():
+                ledger.release("devres", va)
+                self._kmalloc.free(va)
+            self._record(dev, ("kmalloc", va), release)
         return va
 
     @export()

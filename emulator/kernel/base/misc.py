@@ -23,9 +23,11 @@ class Misc:
         self.devices = [(minor, name, 0, 0, 0) for minor, name in reversed(BOOT_MISC)]
         self.class_va = 0
 
+    def class_init(self):
+        """misc_init (subsys_initcall): the "misc" class, owned by the kernel."""
+        self.class_va = self._api.class_create(0, self.core.cstr("misc"), 0)
+
     def _misc_class(self):
-        if not self.class_va:
-            self.class_va = self._api.class_create(0, self.core.cstr("misc"), 0)
         return self.class_va
 
     @export()
@@ -51,7 +53,12 @@ class Misc:
         dev = self._api.create(self._misc_class(), vm.read_u32(misc + MISCDEVICE["parent"]),
                                MKDEV(MISC_MAJOR, minor), misc, name)
         vm.write_u32(misc + MISCDEVICE["this_device"], dev)
-        self.devices.insert(0, (minor, name, misc, cdev, dev))          # list_add: newest first
+        self.devices.insert(0, (minor, name, misc, cdev, dev))
+        self.core.ledger.release("device", dev)          # misc owns it: one entry below
+        fops = vm.read_u32(misc + MISCDEVICE["fops"])
+        self.core.ledger.acquire("misc_device", misc, self.core.site(vm.read_u32(fops) if fops
+                                                                     else 0),
+                                 f'misc device "{name}" (10:{minor})')          # list_add: newest first
         return 0
 
     @export()
@@ -60,6 +67,7 @@ class Misc:
             if entry[2] == misc:
                 minor, _, _, cdev, _ = entry
                 self.devices.remove(entry)
+                self.core.ledger.release("misc_device", misc)
                 self._api.device_destroy(self.class_va, MKDEV(MISC_MAJOR, minor))
                 self._chrdev.open_private.pop(cdev, None)
                 self._chrdev.cdev_del(cdev)

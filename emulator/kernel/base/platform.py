@@ -221,6 +221,8 @@ class PlatformBus:
         vm.write_u32(drv + DEVICE_DRIVER["bus"], self.bus_va)
         vm.write_u32(drv + DEVICE_DRIVER["owner"], owner)
         self.drivers.append(pdrv)
+        self.core.ledger.acquire("platform_driver", pdrv, self.core.site(owner),
+                                 f'platform driver "{self.core.str_at(vm.read_u32(drv))}"')
         self.core.vfs.add_virtual_dir(f"/sys/bus/platform/drivers/"
                                       f"{self.core.str_at(vm.read_u32(drv))}")
         for pdev in list(self.devices):
@@ -237,6 +239,7 @@ class PlatformBus:
                 self._unbind(pdev, pdrv)
         if pdrv in self.drivers:
             self.drivers.remove(pdrv)
+            self.core.ledger.release("platform_driver", pdrv)
         self.core.vfs.remove_virtual_dir(f"/sys/bus/platform/drivers/"
                                          f"{self.core.str_at(self.vm.read_u32(drv))}")
 
@@ -276,6 +279,8 @@ class PlatformBus:
         if not vm.read_u32(dev + DEVICE["parent"]):
             vm.write_u32(dev + DEVICE["parent"], self.bus_va)
         self.core.set_name(dev, full)
+        self.core.ledger.acquire("platform_device", pdev, self.core.caller(),
+                                 f'platform device "{full}"')
         self._add(pdev)
         return 0
 
@@ -288,6 +293,7 @@ class PlatformBus:
     def platform_device_del(self, pdev):
         if pdev:
             self._del(pdev)
+            self.core.ledger.release("platform_device", pdev)
 
     @export()
     def platform_device_put(self, pdev):

@@ -67,7 +67,7 @@ class EarlyAlloc:
 
 class DriverModel:
     def __init__(self, dt, vm, kmalloc, log, call_guest, ioremap, resources, caller, boot_alloc,
-                 bus, gpio_hw, chrdev, call_host, tracer):
+                 bus, gpio_hw, chrdev, call_host, tracer, ledger):
         """dt: a .dtb/.dts path, or None for the board's own tree (InputError if invalid);
         boot_alloc(size) -> va: the kernel's boot memory (for the boot-time objects);
         bus, gpio_hw: where gpiolib's register accesses go."""
@@ -76,7 +76,7 @@ class DriverModel:
         self.tree = OfTree(self.root, vm, self.early)
         self.of_irq = OfIrq(self.tree)
         self.of_irq.init_controllers()                  # init_IRQ, time_init
-        self.core = DeviceCore(vm, kmalloc, log, None, call_guest)
+        self.core = DeviceCore(vm, kmalloc, log, None, call_guest, ledger, caller)
         self.platform = PlatformBus(self.core, self.tree, self.of_irq, resources)
         self.devres = Devres(self.core, kmalloc, ioremap, resources, caller)
         pinctrl = ExynosPinctrl(bus, gpio_hw)
@@ -108,6 +108,8 @@ class DriverModel:
         self.core.vfs = vfs
         runtime, self.core.kmalloc = self.core.kmalloc, self.early
         try:
+            self.misc.class_init()                      # misc_init, leds_init: the kernel's
+            self.leds.class_init()
             leds_gpio = LedsGpio(self.tree, self.gpio, self.leds, self.core.log)
             self.platform.register_builtin("leds-gpio", GPIO_LEDS, leds_gpio.probe)
             self.platform.populate()

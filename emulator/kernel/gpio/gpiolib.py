@@ -34,6 +34,7 @@ def _neg(err):
 
 class Gpiolib:
     def __init__(self, vm, log, pinctrl, chips, early_alloc, tree, domains, core):
+        """core: the device core (devres, and the ledger that tells rmmod of held gpios)."""
         self._vm, self._log, self._pinctrl = vm, log, pinctrl
         self.chips = chips
         self._tree, self._domains, self._core = tree, domains, core
@@ -93,12 +94,14 @@ class Gpiolib:
         if state.requested:
             return -errno.EBUSY
         state.requested, state.label = True, label or "?"
+        self._core.ledger.acquire("gpio", gpio, self._core.caller(), f'gpio {gpio} "{state.label}"')
         return 0
 
     def free(self, gpio):
         state = self.state.get(gpio)
         if state is not None and state.requested:
             state.requested, state.label, state.active_low = False, "", False
+            self._core.ledger.release("gpio", gpio)
 
     def _label(self, va):
         return self._vm.read_cstr(va).decode("utf-8", "replace") if va else None

@@ -39,9 +39,11 @@ class LedClass:
         self.leds = {}                # name -> Led
         self._class = 0
 
+    def class_init(self):
+        """leds_init (subsys_initcall): the "leds" class, owned by the kernel."""
+        self._class = self._api.class_create(0, self.core.cstr("leds"), 0)
+
     def _leds_class(self):
-        if not self._class:
-            self._class = self._api.class_create(0, self.core.cstr("leds"), 0)
         return self._class
 
     # -- the class ---------------------------------------------------------------------------
@@ -50,6 +52,10 @@ class LedClass:
         if led.name in self.leds:
             return -errno.EEXIST
         led.dev = self._api.create(self._leds_class(), parent, 0, led.va, led.name)
+        self.core.ledger.release("device", led.dev)      # one entry: the classdev below
+        if led.va:
+            self.core.ledger.acquire("led_classdev", led.va, self.core.caller(),
+                                     f'LED class device "{led.name}"')
         d = self.core.devices[led.dev]
         base = f"/sys/class/leds/{led.name}"
         self.core.vfs.add_virtual(base + "/brightness", lambda: f"{led.brightness}\n",
@@ -66,6 +72,7 @@ class LedClass:
         """led_classdev_unregister: brightness off, then the device goes."""
         self.set(led, LED_OFF, host=False)
         self._api.device_unregister(led.dev)
+        self.core.ledger.release("led_classdev", led.va)
         self.leds.pop(led.name, None)
 
     def set(self, led, value, host=True):
