@@ -8,6 +8,8 @@ stack. A failing probe releases the device's devres and is reported as really_pr
 and the driver stays registered.
 """
 
+import struct
+
 from .. import errno
 from ..abi import (DEVICE, DEVICE_DRIVER, PLATFORM_DEVICE, PLATFORM_DEVICE_ID,
                    PLATFORM_DRIVER, RESOURCE)
@@ -112,12 +114,13 @@ class PlatformBus:
         if not resources:
             return
         array = self.core.kmalloc.alloc(RESOURCE.size * len(resources), zero=True)
+        data = bytearray(RESOURCE.size * len(resources))
         for i, (start, end, flags, name) in enumerate(resources):
-            r = array + i * RESOURCE.size
-            self.vm.write_u32(r + RESOURCE["start"], start)
-            self.vm.write_u32(r + RESOURCE["end"], end)
-            self.vm.write_u32(r + RESOURCE["flags"], flags)
-            self.vm.write_u32(r + RESOURCE["name"], name)
+            r = i * RESOURCE.size
+            for field, value in (("start", start), ("end", end), ("flags", flags),
+                                 ("name", name)):
+                struct.pack_into("<I", data, r + RESOURCE[field], value)
+        self.vm.write(array, bytes(data))
         self.vm.write_u32(pdev + PLATFORM_DEVICE["resource"], array)
         self.vm.write_u32(pdev + PLATFORM_DEVICE["num_resources"], len(resources))
 

@@ -25,6 +25,11 @@ def _ci(a, b):
     return a.lower() == b.lower()
 
 
+#: Packed images by tree (fdt.parse_dtb keeps parsed trees alive), and relocated ones by
+#: (tree, base): boards made one after another lay the tree out identically.
+_PACKED, _RELOCATED = {}, {}
+
+
 class OfTree:
     """The device tree as the kernel holds it: DtNode <-> guest device_node.
 
@@ -42,11 +47,17 @@ class OfTree:
             phandle = node.cells("phandle") or node.cells("linux,phandle")
             if phandle:
                 self.by_phandle[phandle[0]] = node
-        image, pointers, where = self._pack()
+        image, pointers, where = _PACKED.get(id(root)) or self._pack()
+        _PACKED[id(root)] = (image, pointers, where)       # the parsed tree is shared
         base = early.alloc(len(image))
-        for pos in pointers:                       # offsets -> addresses
-            struct.pack_into("<I", image, pos, struct.unpack_from("<I", image, pos)[0] + base)
-        vm.write(base, bytes(image))
+        relocated = _RELOCATED.get((id(root), base))
+        if relocated is None:
+            relocated = bytearray(image)
+            for pos in pointers:                       # offsets -> addresses
+                struct.pack_into("<I", relocated, pos,
+                                 struct.unpack_from("<I", relocated, pos)[0] + base)
+            relocated = _RELOCATED[(id(root), base)] = bytes(relocated)
+        vm.write(base, relocated)
         self.va_of = {node: base + off for node, off in where["node"].items()}
         self.node_of = {va: node for node, va in self.va_of.items()}
         self._prop_va = {key: (base + p, base + v if v is not None else 0)

@@ -33,6 +33,7 @@ class DtNode:
         self.name, self.parent = name, parent
         self.props = {}            # name -> bytes (big-endian cells, NUL-ended strings)
         self.children = []
+        self._cells = {}           # memo of cells(): the tree is not changed once parsed
 
     @property
     def full_name(self):
@@ -47,16 +48,23 @@ class DtNode:
         return self.name.split("@", 1)[0] if self.parent is not None else ""
 
     def cells(self, prop):
-        raw = self.props.get(prop)
-        if raw is None:
-            return None
-        return list(struct.unpack(f">{len(raw) // 4}I", raw[:len(raw) // 4 * 4]))
+        """The property as big-endian 32-bit cells (a new list), or None."""
+        if prop not in self._cells:
+            raw = self.props.get(prop)
+            self._cells[prop] = None if raw is None else \
+                struct.unpack(f">{len(raw) // 4}I", raw[:len(raw) // 4 * 4])
+        found = self._cells[prop]
+        return None if found is None else list(found)
 
     def strings(self, prop):
-        raw = self.props.get(prop)
-        if raw is None:
-            return None
-        return [s.decode("utf-8", "replace") for s in raw.split(b"\0")[:-1]]
+        """The property as a list of strings (a new list), or None."""
+        key = "$" + prop
+        if key not in self._cells:
+            raw = self.props.get(prop)
+            self._cells[key] = None if raw is None else \
+                tuple(s.decode("utf-8", "replace") for s in raw.split(b"\0")[:-1])
+        found = self._cells[key]
+        return None if found is None else list(found)
 
     def walk(self):
         """This node and its descendants, in blob order (Linux's allnext order)."""
