@@ -33,6 +33,7 @@ class PlatformBus:
         self._no_reg_magic = 0
         self._builtin = []          # (compatible, guest device_driver, probe(node, name))
         self.pin_states = None      # apply_default_state(node, device name) -> 0 | -errno
+        self._claimed = {}          # platform_device va -> [Resource] inserted by device_add
         self.bus_va = core.cstr("platform")          # struct bus_type starts with its name
 
     # -- built-in drivers -----------------------------------------------------------------------
@@ -282,10 +283,33 @@ class PlatformBus:
         if not vm.read_u32(dev + DEVICE["parent"]):
             vm.write_u32(dev + DEVICE["parent"], self.bus_va)
         self.core.set_name(dev, full)
+        if not self._claim(pdev, full):
+            return err_ptr(errno.EBUSY)
         self.core.ledger.acquire("platform_device", pdev, self.core.caller(),
                                  f'platform device "{full}"')
         self._add(pdev)
         return 0
+
+    def _claim(self, pdev, full):
+        """platform_device_add's insert_resource of each MEM/IO resource (not busy: the
+        driver's request_mem_region nests inside); False after "failed to claim"."""
+        claimed = []
+        for i, r in enumerate(self._resources(pdev)):
+            flags = self.vm.read_u32(r + RESOURCE["flags"]) & IORESOURCE_TYPE_BITS
+            if flags not in (IORESOURCE_MEM, IORESOURCE_IO):
+                continue
+            start, end = (self.vm.read_u32(r + RESOURCE[f]) for f in ("start", "end"))
+            name = self.core.str_at(self.vm.read_u32(r + RESOURCE["name"])) or full
+            tree = self._res.iomem if flags == IORESOURCE_MEM else self._res.ioport
+            try:
+                claimed.append(self._res.insert(tree, name, start, end))
+            except ValueError:
+                self.core.log.emit(3, False, f"platform {full}: failed to claim resource {i}\n")
+                for node in claimed:
+                    self._res.release_resource(node.va)
+                return False
+        self._claimed[pdev] = claimed
+        return True
 
     @export()
     def platform_device_register(self, pdev):
@@ -296,6 +320,8 @@ class PlatformBus:
     def platform_device_del(self, pdev):
         if pdev:
             self._del(pdev)
+            for node in self._claimed.pop(pdev, []):
+                self._res.release_resource(node.va)
             self.core.ledger.release("platform_device", pdev)
 
     @export()
