@@ -105,3 +105,13 @@ def test_rmmod_reports_what_the_driver_model_still_holds(variant_drivers, tmp_pa
     assert shown[1] == 'platform_driver: platform driver "leakplat"'
     assert [h.site.split("+")[0] for h in sorted(leaks, key=lambda h: h.kind)] == [
         "leakplat_probe", "__this_module"]
+
+
+def test_dangling_label_names_the_reference(tmp_path):
+    src = tmp_path / "lbl.dts"
+    src.write_text('#include "fs4412.dts"\n/ { x { y = <&nolabel>; }; };\n')
+    script = tmp_path / "x.board"
+    script.write_text("ls /dev\n")
+    done = _emu("run", script, "--dt", src)
+    assert done.returncode == 2
+    assert 'Reference to non-existent node or label "nolabel"' in done.stderr

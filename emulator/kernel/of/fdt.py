@@ -143,7 +143,7 @@ def compile_dts(path):
 
 def _first_error(text):
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    errors = [line for line in lines if "rror" in line] or lines
+    errors = [line for line in lines if "error" in line.lower()] or lines
     return errors[0] if errors else "failed"
 
 
