@@ -57,7 +57,10 @@ def test_of_and_gpio_error_returns(variant_drivers, tmp_path):
         "missing u32": "-22", "short u32 array": "-75", "string": "0 fs4412,led",
         "bool": "1 0", "missing gpio": "-2", "led3 gpio": "220 flags 0", "gpio count": "1",
         "busy": "-16", "no chip": "-517", "valid 600": "0", "out of range": "-22",
-        "direction no chip": "-22", "export": "-38", "key irq": "164"}
+        "direction no chip": "-22", "export": "-38", "key irq": "164",
+        "key irqs": "164 165 0", "match": "fs4412,key", "no reg": "-22",
+        "reg": "0 0x11000000-0x11000fff /pinctrl@11000000",
+        "child": "/pinctrl@11000000/gpx2"}
     assert any("invalid GPIO 600" in line for line in board.dmesg)
 
 

@@ -6,6 +6,14 @@
 #include <linux/of.h>
 #include <linux/of_gpio.h>
 #include <linux/gpio.h>
+#include <linux/of_address.h>
+#include <linux/of_irq.h>
+
+static const struct of_device_id ids[] = {
+	{ .compatible = "fs4412,nothing" },
+	{ .compatible = "fs4412,key" },
+	{ }
+};
 
 static int __init ofgpioerr_init(void)
 {
@@ -35,6 +43,20 @@ static int __init ofgpioerr_init(void)
 	pr_info("ofgpioerr: direction no chip = %d\n", gpio_direction_output(300, 1));
 	pr_info("ofgpioerr: export = %d\n", gpio_export(235, 0));
 	pr_info("ofgpioerr: key irq = %d\n", gpio_to_irq(221));
+	{
+		struct device_node *key = of_find_node_by_path("/fs4412-key");
+		struct device_node *pc = of_find_node_by_path("/pinctrl@11000000");
+		struct resource res;
+		const struct of_device_id *m = of_match_node(ids, key);
+
+		pr_info("ofgpioerr: key irqs = %d %d %d\n", irq_of_parse_and_map(key, 0),
+			irq_of_parse_and_map(key, 1), irq_of_parse_and_map(key, 2));
+		pr_info("ofgpioerr: match = %s\n", m ? m->compatible : "none");
+		pr_info("ofgpioerr: no reg = %d\n", of_address_to_resource(np, 0, &res));
+		pr_info("ofgpioerr: reg = %d %#x-%#x %s\n", of_address_to_resource(pc, 0, &res),
+			res.start, res.end, res.name);
+		pr_info("ofgpioerr: child = %s\n", of_get_child_by_name(pc, "gpx2")->full_name);
+	}
 	return -ENODEV;		/* nothing to keep */
 }
 
