@@ -115,3 +115,15 @@ def test_dangling_label_names_the_reference(tmp_path):
     done = _emu("run", script, "--dt", src)
     assert done.returncode == 2
     assert 'Reference to non-existent node or label "nolabel"' in done.stderr
+
+
+def test_a_class_left_behind_makes_the_next_insmod_fail_as_on_the_board(tmp_path):
+    """dtled's class "dtled" kept by a module that forgot class_destroy: -EEXIST."""
+    board = Board()
+    api = board.machine.dm.device_api
+    name = board.machine.dm.core.cstr("dtled")
+    first = api.class_create(0, name, 0)
+    assert first < 0xFFFFF000
+    assert api.class_create(0, name, 0) == -17 & 0xFFFFFFFF
+    assert any("kobject_add_internal failed for dtled with -EEXIST" in line
+               for line in board.dmesg)

@@ -257,6 +257,12 @@ class DeviceApi:
 
     @export("__class_create")
     def class_create(self, owner, name, key):
+        text = self.core.str_at(name)
+        if text in self.core.classes.values():
+            self.core.log.emit(3, False, f"kobject_add_internal failed for {text} with -EEXIST, "
+                                         "don't try to register things with the same name in "
+                                         "the same directory.\n")
+            return err_ptr(errno.EEXIST)
         va = self.core.kmalloc.alloc(CLASS.size, zero=True)
         if not va:
             return err_ptr(errno.ENOMEM)
