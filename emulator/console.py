@@ -11,6 +11,8 @@ Expectations (`expect ...`) are registered in expectations.py.
 """
 
 import math
+import os
+import shlex
 import sys
 from dataclasses import dataclass, field
 
@@ -21,6 +23,7 @@ from .expectations import EXPECTATIONS, usage as expect_usage
 from .kernel.errno import NAMES
 from .kernel.mm.faults import fail_command
 from .kernel.process import STACK_SIZE
+from .kernel.module import STRERROR
 
 #: name -> (method(console, args) -> status, usage): the commands every console has.
 COMMANDS = {}
@@ -50,6 +53,26 @@ class Step:
 class Session:
     steps: list = field(default_factory=list)
     exit_code: int = 0
+
+
+#: The shell's messages when `> FILE` cannot be opened for writing.
+ECHO_OPEN_ERRORS = {-2: "No such file or directory", -13: "Permission denied"}
+
+
+def script_dt(lines, script_dir):
+    """The device tree a script names with `dt FILE` before its first command (issue 11):
+    a host path relative to the script's directory, or None."""
+    for text in lines:
+        try:
+            words = shlex.split(text, comments=True)
+        except ValueError:
+            return None
+        if not words:
+            continue
+        if words[0] != "dt" or len(words) != 2:
+            return None
+        return os.path.join(script_dir, words[1])
+    return None
 
 
 class LedPanel:
@@ -179,9 +202,32 @@ class Console:
 
     @command("lsmod", "lsmod")
     def cmd_lsmod(self, args):
-        self.out.write("Module                  Size  Used by\n")
-        for m in self.machine.modules.loaded.values():
-            self.out.write(f"{m.name:<20}{m.size:>8}  {m.refcount}\n")
+        """Newest module first, as /proc/modules and busybox list them; `expect stdout`
+        can judge it (issue 11)."""
+        text = "Module                  Size  Used by\n" + "".join(
+            f"{m.name:<20}{m.size:>8}  {m.refcount}\n"
+            for m in reversed(list(self.machine.modules.loaded.values())))
+        self.out.write(text)
+        self._capture(text)
+        return 0
+
+    @command("echo", "echo [TEXT...] [> FILE]")
+    def cmd_echo(self, args):
+        """busybox echo; with `> FILE` the line is written to a sysfs attribute (issue 11)."""
+        if ">" not in args:
+            text = " ".join(args) + "\n"
+            self.out.write(text)
+            self._capture(text)
+            return 0
+        at = args.index(">")
+        if at != len(args) - 2:
+            raise CommandFailed("usage: echo [TEXT...] > FILE")
+        path, data = args[-1], (" ".join(args[:at]) + "\n").encode()
+        err = self.machine.vfs.write_file(path, data)
+        if err in ECHO_OPEN_ERRORS:
+            raise CommandFailed(f"sh: can't create {path}: {ECHO_OPEN_ERRORS[err]}")
+        if err:
+            raise CommandFailed(f"sh: write error: {STRERROR.get(-err, NAMES.get(-err, err))}")
         return 0
 
     @command("mknod", "mknod PATH c MAJOR MINOR")
@@ -203,7 +249,9 @@ class Console:
         if names is None:
             raise CommandFailed(f"ls: {path}: No such file or directory")
         if names:
-            self.out.write("\n".join(names) + "\n")
+            text = "\n".join(names) + "\n"
+            self.out.write(text)
+            self._capture(text)            # `expect stdout` can judge it (issue 11)
         return 0
 
     @command("cat", "cat FILE")
@@ -215,6 +263,15 @@ class Console:
         text = data.decode("utf-8", "replace")
         self.out.write(text)
         self._capture(text)
+        return 0
+
+    @command("dt", "dt FILE.dtb|FILE.dts (only before the first command)")
+    def cmd_dt(self, args):
+        """Applied when the board was made (script_dt); later it is an invalid script."""
+        if len(args) != 1 or any(s.command.split()[0] != "dt" for s in self.session.steps[:-1]):
+            raise ScriptError(f"line {self.session.steps[-1].line}: dt: a device tree is "
+                              "chosen before the board boots: `dt FILE` must come before the "
+                              "first command")
         return 0
 
     @command("debug", "debug")

@@ -12,6 +12,7 @@ from .errors import GuestFault, InputError, LoaderError
 from .hw.board import build_hardware, load_board
 from .kernel.abi import MKDEV
 from .kernel.aeabi import Aeabi, UnwindPersonality
+from .kernel.base.setup import DriverModel      # driver model, device tree (issue 11)
 from .kernel.chrdev import Chrdev
 from .kernel.clock import Clock
 from .kernel.entry import Entry, Fault, GuestCall, GuestCalls
@@ -86,7 +87,7 @@ class Machine:
     built before it (passed to its constructor), then drives them for the console."""
 
     def __init__(self, board="fs4412", rootfs=".", timeout_s=10.0, console=None, tracer=None,
-                 kasan=True, leak_check=True, skeleton=None):
+                 kasan=True, leak_check=True, skeleton=None, dt=None):
         """console(text) receives what the board prints on its serial console; kasan and
         leak_check switch the memory checker and the allocation ownership tracking;
         skeleton: a kernel.fs.skeleton.Skeleton under the rootfs folder (busybox, /etc)."""
@@ -105,7 +106,7 @@ class Machine:
         self._build_hardware()
         self._build_kernel_core()
         self._build_mm(kasan, leak_check)
-        self._build_drivers_core()
+        self._build_drivers_core(dt)
         self._build_vfs_and_syscalls(rootfs, skeleton)
         self.tracer.subscribe("guest_error", self._guest_error)
 
@@ -171,7 +172,7 @@ class Machine:
         self.kmalloc = mm.kmalloc
         self.kasan_reports = mm.kasan.reports if mm.kasan is not None else None
 
-    def _build_drivers_core(self):
+    def _build_drivers_core(self, dt):
         """The services drivers call (chrdev, resources, port I/O, mmap, string, uaccess,
         ...), registered as exports; then the stub page, the vectors and the module loader."""
         cpu, vm, hc, mm = self.cpu, self.vm, self.hypercalls, self.mm
@@ -196,6 +197,17 @@ class Machine:
                          self.ioports, self.mmap, *mm.providers):
             hc.register(provider)
         boot = self._boot
+        # -- driver model and device tree (issue 11): dt is a .dtb/.dts path or None (board's)
+        self.dm = DriverModel(dt, vm, self.kmalloc, self.log, self.guest.call_nested,
+                              self.ioremap, self.resources, caller,
+                              lambda size: phys_to_virt(boot.alloc(size, align=8)),
+                              self.bus, self.hw.gpio, self.chrdev,
+                              lambda fn, args: self._guarded(lambda: self.guest.call(
+                                  fn, args, self.timeout_us, what="sysfs store"))[0],
+                              self.tracer, self.ledger)
+        for provider in self.dm.providers:
+            hc.register(provider)
+        # -- end driver model
         self._map_page(MODULES_VADDR, boot.alloc(PAGE_SIZE), self._stub_page(), KERNEL_RWX)
         self._map_page(VECTORS_BASE, boot.alloc(PAGE_SIZE), vectors_page(), USER_RX)
         self.modules = Modules(self.tables, mm.frames("module"), self.ram, vm, cpu, mm.resolve,
@@ -205,6 +217,7 @@ class Machine:
         """The root filesystem with /proc, the syscall table, and the exception entry."""
         self.page_cache = PageCache(self.mm.frames("file"), self.ram)
         self.vfs = RootFs(rootfs, skeleton, self.clock)
+        self.dm.attach(self.vfs)                        # populate the platform bus (issue 11)
         self.vfs.add_proc("devices", self.chrdev.proc_devices)
         self.vfs.add_proc("modules", self.modules.proc_modules)
         self.vfs.add_proc("iomem", self.resources.proc_iomem)

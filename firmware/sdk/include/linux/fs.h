@@ -24,6 +24,7 @@
 #include <linux/err.h>
 #include <linux/errno.h>
 #include <linux/ioctl.h>
+#include <linux/mutex.h>		/* 3.14's fs.h brings the mutex API (issue 11) */
 
 struct module;
 struct kiocb;

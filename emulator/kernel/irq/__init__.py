@@ -1,0 +1,1 @@
+"""Interrupt numbering (kernel/irq in Linux 3.14)."""
