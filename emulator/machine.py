@@ -15,6 +15,9 @@ from .errors import GuestFault, InputError, LoaderError
 from .hw.board import build_hardware, load_board
 from .kernel.abi import MKDEV
 from .kernel.aeabi import Aeabi, UnwindPersonality
+from .kernel.armlib import ArmLib          # issue 9
+from .kernel.mutex import Mutexes          # issue 9
+from .kernel.preempt import Preempt        # issue 9
 from .kernel.chrdev import Chrdev
 from .kernel.clock import Clock
 from .kernel.entry import Entry, Fault, GuestCall
@@ -26,7 +29,7 @@ from .kernel.mm.ioremap import Ioremap
 from .kernel.mm.context import AtomicDelay
 from .kernel.mm.ledger import TrackedLedger
 from .kernel.mm.setup import MemoryManagement
-from .kernel.module import Modules
+from .kernel.module import ModuleRefs, Modules
 from .kernel.oops import oops_report
 from .kernel.printk import LogBuffer, Printk
 from .kernel.process import AddressSpace, PageCache, Process, build_stack, load_image
@@ -75,9 +78,10 @@ def _program_symbols(program, comm, lo, hi):
 
 class Machine:
     def __init__(self, board="fs4412", rootfs=".", timeout_s=10.0, console=None, tracer=None,
-                 kasan=True, leak_check=True):
+                 kasan=True, leak_check=True, force_vermagic=False):
         """console(text) receives what the board prints on its serial console; kasan and
-        leak_check switch the memory checker and the allocation ownership tracking."""
+        leak_check switch the memory checker and the allocation ownership tracking;
+        force_vermagic loads modules built for another kernel release (tainting)."""
         self.console = console or (lambda text: None)
         self.tracer = tracer or Tracer()
         self.timeout_us = int(timeout_s * 1_000_000)
@@ -133,13 +137,29 @@ class Machine:
                          AtomicDelay(self.clock, mm.context), UnwindPersonality(), self.resources,
                          self.ioports, self.mmap, *mm.providers):
             hc.register(provider)
+        # -- the board's kernel ABI (issue 9): arch/arm/lib calls, mutexes, preemption, and
+        # the data objects the board's inlines read (kmalloc_caches, mem_section, ...)
+        armlib = ArmLib(mm.checked(vm, caller), self.clock)
+        for provider in (armlib, Mutexes(vm, mm.context, kprint, self.symbolize, caller),
+                         Preempt(mm.context, kprint, self.symbolize, caller, self._current_task),
+                         ModuleRefs(lambda: self.modules)):
+            hc.register(provider)
+        data = armlib.data_objects(lambda size: self.kmalloc.alloc(size, zero=True), hc.address)
+        for name, va in {**mm.data_symbols(), **data}.items():
+            hc.export_data(name, va)
+        for addr, size, name in armlib.routines:
+            self.symbolize.add(SymbolTable("", [(addr, size, name)], addr, addr + size))
+        # -- end of issue 9 wiring
         self._map_page(MODULES_VADDR, boot.alloc(PAGE_SIZE), self._stub_page(), KERNEL_RWX)
         resolve = lambda name: mm.resolve(name, hc.address)  # noqa: E731  (fast paths first)
         mm.set_resolver(resolve)
         self._map_page(VECTORS_BASE, boot.alloc(PAGE_SIZE), vectors_page(), USER_RX)
 
         self.modules = Modules(tables, mm.frames("module"), ram, vm, cpu, resolve, self.entry,
-                               self.symbolize, self.ledger, kprint, self.timeout_us)
+                               self.symbolize, self.ledger, kprint, self.timeout_us,
+                               release=self.spec.kernel_release,          # issue 9
+                               force_vermagic=force_vermagic)             # issue 9
+        self.mmap.legacy_nopage = self.modules.legacy_nopage                   # issue 9
         self.page_cache = PageCache(mm.frames("file"), ram)
         self.vfs = Vfs(rootfs)
         self.vfs.add_proc("devices", self.chrdev.proc_devices)

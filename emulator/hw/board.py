@@ -73,6 +73,7 @@ class BoardSpec:
     leds: tuple
     keys: tuple
     ioport: IoPortSpec = None
+    kernel_release: str = "3.14.0"     # [kernel] release: the board kernel's `uname -r`
 
     @property
     def gpio_blocks(self):
@@ -276,6 +277,7 @@ def _load_board(path, _stamp):
         keys.append(KeySpec(t.get("name", str), t.get("pin", str).lower(), t.get("active_low", bool, True)))
         t.done()
     ioport = _ioport(top.table("ioport", None))
+    release = _kernel_release(top.table("kernel", None))
     top.done()
     _check_pins(top, soc, leds, "leds")
     _check_pins(top, soc, keys, "keys")
@@ -285,7 +287,19 @@ def _load_board(path, _stamp):
             raise top.error("keys", f"{device.name} and {taken[device.pin]} both on {device.pin}")
         taken[device.pin] = device.name
     return BoardSpec(name, description, path, soc, dram_base, dram_size, tuple(leds), tuple(keys),
-                     ioport)
+                     ioport, release)
+
+
+def _kernel_release(t):
+    """The optional [kernel] table: release = the kernel's release string (vermagic's first
+    word, `3.14.0-g1234abc-dirty` for a tree built from a modified git checkout)."""
+    if t is None:
+        return "3.14.0"
+    release = t.get("release", str)
+    t.done()
+    if not release or any(c.isspace() for c in release) or not release.isprintable():
+        raise t.error("release", f"{release!r} is not a kernel release (like 3.14.0)")
+    return release
 
 
 def _ioport(t):

@@ -91,6 +91,13 @@ class Mmap:
     def _set(self, vma, name, value):
         self._vm.write_u32(vma.va + VM_AREA_STRUCT[name], value)
 
+    @staticmethod
+    def legacy_nopage(ops):
+        """The seed's 2.6-era `nopage` handler of the vm_operations_struct at ops, or 0.
+        3.14 has no such member: machine.py sets this to ask the module that owns ops
+        (kernel/module.py: Modules.legacy_nopage)."""
+        return 0
+
     def _op(self, vma, name):
         ops = self._get(vma, "vm_ops")
         return self._vm.read_u32(ops + VM_OPERATIONS_STRUCT[name]) if ops else 0
@@ -249,7 +256,9 @@ class Mmap:
         return self._fault_in(mm, vma, page, addr, write, regs["r0"])
 
     def _fault_in(self, mm, vma, page, addr, write, r0):
-        fault, nopage = self._op(vma, "fault"), self._op(vma, "nopage")
+        fault = self._op(vma, "fault")
+        ops = self._get(vma, "vm_ops")
+        nopage = self.legacy_nopage(ops) if ops and not fault else 0
         pfn = None
         if fault:
             vmf = self._kmalloc.alloc(VM_FAULT.size, zero=True)

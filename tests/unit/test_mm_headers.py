@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from emulator.kernel.mm import layout, memmap, mempool, slab
-from emulator.kernel.mm.context import THREAD_INFO
+from emulator.kernel import abi
 
 REPO = Path(__file__).resolve().parents[2]
 SDK = REPO / "firmware" / "sdk"
@@ -55,7 +55,7 @@ def test_shared_structures(tmp_path):
     fields = ("flags", "preempt_count", "addr_limit", "task", "exec_domain", "cpu",
               "cpu_domain")
     asserts += [f"offsetof(struct thread_info, {f}) == {4 * i}" for i, f in enumerate(fields)]
-    asserts.append(f"sizeof(struct thread_info) == {THREAD_INFO.size}")
+    asserts.append(f"sizeof(struct thread_info) == {abi.THREAD_INFO.size}")
     asserts += [f"offsetof(mempool_t, {f}) == {o}" for f, o in mempool.MEMPOOL_FIELDS.items()]
     asserts.append(f"sizeof(mempool_t) == {mempool.MEMPOOL_SIZE}")
     check(tmp_path, asserts)

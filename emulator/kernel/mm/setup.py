@@ -8,6 +8,7 @@ and the switches (memory checker, leak tracking, failure injection).
 
 from ...memory.layout import (KERNEL_RESERVED_END, PAGE_SHIFT, PAGE_SIZE, PHYS_OFFSET,
                               phys_to_virt)
+from .board_data import BoardData
 from .context import AtomicContext
 from .faults import FailureInjection
 from .fastpath import ArrayCache, FastPath, state_size
@@ -70,10 +71,14 @@ class MemoryManagement:
                          symbolize, caller)
         self.page_services = PageServices(pages, ram, printk, symbolize, caller, self.context,
                                           self.faults, current, self.ledger, self.kmap)
+        self.kmalloc.pages_api = self.page_services
         self.vmalloc = Vmalloc(pages, vmarea, tables, cpu, ram, printk, symbolize, caller,
                                self.context, self.faults, current, self.ledger, ioremaps)
         self.percpu = PerCpu(pages, ram, printk, symbolize, caller, self.context, self.faults,
                              self.ledger)
+        self.board_data = BoardData(vm, lambda size: self.kmalloc.alloc(size, zero=True),
+                                    self.memmap, pages.zones,
+                                    {c.object_size: c.va for c in self.kmalloc.caches})
         self.mempools = Mempools(vm, self.kmalloc, self.caches, self.page_services,
                                  self.memmap, call_guest, self.resolve_default, printk,
                                  symbolize, caller, self.context, self.ledger)
@@ -106,11 +111,14 @@ class MemoryManagement:
         return va
 
     def _adopt_kmalloc_caches(self):
-        if self.fast is None:
-            return
+        """Real struct kmem_cache objects for the kmalloc caches (kmalloc_caches[] points at
+        them), from the boot block when the fast path reads them, else from kmalloc."""
         for cache in self.kmalloc.caches:
-            self.caches.adopt(cache, self._carve(self.slab.block_size(cache)))
-        self.fast.set_size_index(size_index_table([c.index for c in self.kmalloc.caches]))
+            size = self.slab.block_size(cache)
+            self.caches.adopt(cache, self._carve(size) if self.fast is not None
+                              else self.kmalloc.alloc(size, zero=True))
+        if self.fast is not None:
+            self.fast.set_size_index(size_index_table([c.index for c in self.kmalloc.caches]))
 
     def _window_page_given(self, pfn_, order, kind, area):
         """A slab-window page for something else than slabs (the rest of ZONE_NORMAL is
@@ -136,7 +144,11 @@ class MemoryManagement:
     @property
     def providers(self):
         return (self.kmalloc, self.caches, self.page_services, self.kmap, self.vmalloc,
-                self.percpu, self.mempools, self.context)
+                self.percpu, self.mempools, self.context, self.board_data)
+
+    def data_symbols(self):
+        """The data objects mm exports (kmalloc_caches, mem_section, contig_page_data, ...)."""
+        return dict(self.board_data.symbols)
 
     def frames(self, user):
         """machine.frames-style allocator for a kernel page user ("anon", "file", "module")."""
