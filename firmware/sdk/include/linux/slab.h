@@ -78,12 +78,13 @@ static inline void *kmem_cache_zalloc(struct kmem_cache *k, gfp_t flags)
 #define ARCH_SLAB_MINALIGN	__alignof__(unsigned long long)
 
 /*
- * SLUB: requests up to two pages come from the kmalloc caches.  The largest block the
- * buddy allocator has is order MAX_ORDER - 1 (4 MiB); 3.14 states KMALLOC_SHIFT_MAX one
- * higher, but such a request fails anyway.
+ * SLUB: requests up to two pages come from the kmalloc caches.  As on the board, 3.14's
+ * SLUB states KMALLOC_SHIFT_MAX as MAX_ORDER + PAGE_SHIFT (8 MiB), one order beyond the
+ * buddy allocator's largest block (order MAX_ORDER - 1, 4 MiB): kmalloc(KMALLOC_MAX_SIZE)
+ * fails with the page allocator's warning, on the board and here.
  */
 #define KMALLOC_SHIFT_HIGH	(PAGE_SHIFT + 1)
-#define KMALLOC_SHIFT_MAX	(MAX_ORDER + PAGE_SHIFT - 1)
+#define KMALLOC_SHIFT_MAX	(MAX_ORDER + PAGE_SHIFT)
 #define KMALLOC_SHIFT_LOW	6
 
 /* Maximum allocatable size */
