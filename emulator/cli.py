@@ -106,10 +106,13 @@ def main():
               help="Draw the LED/pin timeline to FILE.png or FILE.svg.")
 @click.option("--no-kasan", is_flag=True, help="Switch the memory checker off (slab "
               "out-of-bounds, use-after-free, double/invalid free; it slows slab accesses).")
+@click.option("--force-vermagic", is_flag=True, help="Load modules whose vermagic names "
+              "another kernel release or configuration, tainting the kernel (as modprobe "
+              "--force-vermagic; the board's own kernel lacks CONFIG_MODULE_FORCE_LOAD).")
 @click.option("--no-leak-check", is_flag=True, help="Do not track who holds kernel memory "
               "(rmmod then reports only ioremaps, chrdev regions and cdevs).")
 def run(script, board, rootfs, as_json, timeout, trace_file, trace_only, verbose, realtime,
-        gdb_port, vcd_file, plot_file, no_kasan, no_leak_check):
+        gdb_port, vcd_file, plot_file, no_kasan, force_vermagic, no_leak_check):
     """Run a board script (default: the bundled seed LED demo)."""
     from .console import Console, report
     from .debug.tracefile import ALL, parse_only
@@ -131,7 +134,8 @@ def run(script, board, rootfs, as_json, timeout, trace_file, trace_only, verbose
     try:
         # Under gdb the guest sits stopped for as long as the user likes: no time limit.
         machine = Machine(board, rootfs, timeout_s=0 if gdb_port else timeout, console=out.write,
-                          kasan=not no_kasan, leak_check=not no_leak_check)
+                          kasan=not no_kasan, leak_check=not no_leak_check,
+                          force_vermagic=force_vermagic)
         machine.clock.realtime = realtime
         _attach_outputs(machine, outputs, kinds, trace_file, verbose, vcd_file, plot_file)
         if gdb_port:
@@ -183,12 +187,16 @@ def debug(script, board, rootfs, commands, timeout):
 @click.option("--board", default="fs4412", show_default=True)
 @click.option("--rootfs", default=".", type=click.Path(file_okay=False), show_default=True)
 @click.option("--timeout", default=10.0, show_default=True)
-def shell(board, rootfs, timeout):
+@click.option("--force-vermagic", is_flag=True, help="Load modules whose vermagic names "
+              "another kernel release or configuration, tainting the kernel (as modprobe "
+              "--force-vermagic; the board's own kernel lacks CONFIG_MODULE_FORCE_LOAD).")
+def shell(board, rootfs, timeout, force_vermagic):
     """An interactive board console (the script language, one command a line)."""
     from .console import Console
     from .machine import Machine
 
-    machine = Machine(board, rootfs, timeout_s=timeout, console=sys.stdout.write)
+    machine = Machine(board, rootfs, timeout_s=timeout, console=sys.stdout.write,
+                      force_vermagic=force_vermagic)
     console = Console(machine, sys.stdout, fancy=sys.stdout.isatty())
     number = 0
     while True:
@@ -210,12 +218,15 @@ def shell(board, rootfs, timeout):
 
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False))
-def info(file):
-    """Describe a .ko (sections, imports, relocations, modinfo) or an ARM program."""
+@click.option("--board", default="fs4412", show_default=True, help="Board name or TOML file "
+              "whose kernel the module is checked against.")
+def info(file, board):
+    """Describe a .ko (sections, imports, relocations, modinfo, and whether the board's
+    kernel takes it: vermagic, relocations, ABI, exports) or an ARM program."""
     from .info import describe
 
     try:
-        click.echo(describe(file))
+        click.echo(describe(file, board))
     except InputError as e:
         _fail(str(e), 2)
 
@@ -229,7 +240,11 @@ def info(file):
 @click.option("--rootfs", type=click.Path(file_okay=False), help="Root filesystem for every "
               "script (default: each script's directory).")
 @click.option("--timeout", default=10.0, show_default=True, help="Seconds a guest call may run.")
-def test_command(paths, jobs, junit_path, update_golden, board, rootfs, timeout):
+@click.option("--force-vermagic", is_flag=True, help="Load modules whose vermagic names "
+              "another kernel release or configuration, tainting the kernel (as modprobe "
+              "--force-vermagic; the board's own kernel lacks CONFIG_MODULE_FORCE_LOAD).")
+def test_command(paths, jobs, junit_path, update_golden, board, rootfs, timeout,
+                 force_vermagic):
     """Run board scripts (files, and *.board under directories), each on a fresh board."""
     from .hw.board import load_board
     from .runner.script import Options
@@ -239,7 +254,8 @@ def test_command(paths, jobs, junit_path, update_golden, board, rootfs, timeout)
         _fail(f"{rootfs}: root filesystem is not a directory", 2)
     try:
         load_board(board)
-        status = run_tests(paths, Options(board, rootfs, timeout, update_golden), jobs,
+        status = run_tests(paths, Options(board, rootfs, timeout, update_golden,
+                                            force_vermagic), jobs,
                            junit_path, echo=lambda text: click.echo(text))
     except InputError as e:
         _fail(str(e), 2)

@@ -8,11 +8,11 @@ then reports whatever the module still holds (memory, mappings, device numbers) 
 from dataclasses import dataclass, field
 
 from ..errors import CommandFailed, UnresolvedSymbols
-from ..loader.module import ModuleLinker, UnknownRelocation
+from ..loader.module import GOT_SYMBOL, ModuleLinker, UnknownRelocation
 from ..memory.layout import MODULES_END, MODULES_VADDR, PAGE_SIZE
 from ..memory.mmu import KERNEL_RWX
 from ..memory.vmarea import VmArea
-from .abi import UTS_RELEASE, vermagic as board_vermagic
+from .abi import GUARDED, STRUCTS, UTS_RELEASE, vermagic as board_vermagic
 from .entry import signed
 from .errno import EBUSY, EEXIST, ENOEXEC, NAMES
 from .hypercall import export
@@ -23,6 +23,11 @@ STRERROR = {1: "Operation not permitted", 2: "No such file or directory", 8: "Ex
             11: "Resource temporarily unavailable", 12: "Cannot allocate memory",
             16: "Device or resource busy", 17: "File exists", 19: "No such device",
             22: "Invalid argument"}
+
+
+#: What insmod adds when a module was built as position-independent code.
+PIE_HINT = (" (position-independent code: Debian's gcc builds PIE by default; rebuild the "
+            "module with KCFLAGS=-fno-pie)")
 
 
 def strerror(err):
@@ -120,6 +125,12 @@ class Modules:
         linker = ModuleLinker.parse(data, label)
         name = linker.modinfo.get("name") or label.rsplit("/", 1)[-1].removesuffix(".ko")
         forced = self.check_vermagic(linker, name, label)
+        mismatch = abi_mismatches(linker)
+        if mismatch:
+            for line in mismatch:
+                self._printk(3, f"{name}: {line}")
+            raise CommandFailed(f"insmod: can't insert '{label}': {strerror(ENOEXEC)} "
+                                f"(built for another kernel configuration: {mismatch[0]})")
         if name in self.loaded:
             raise CommandFailed(f"insmod: can't insert '{label}': {strerror(EEXIST)}")
         offsets, size = linker.layout()
@@ -133,13 +144,13 @@ class Modules:
             self.area.free(base)
             for sym in e.names:
                 self._printk(4, f"{name}: Unknown symbol {sym} (err 0)")
+            hint = PIE_HINT if GOT_SYMBOL in e.names else ""
             raise CommandFailed(f"insmod: can't insert '{label}': unknown symbol in module: "
-                                f"{', '.join(e.names)}") from None
+                                f"{', '.join(e.names)}{hint}") from None
         except UnknownRelocation as e:
             self.area.free(base)
             self._printk(3, f"{name}: unknown relocation: {e.rtype}")
-            hint = (" (position-independent code: Debian's gcc builds PIE by default; rebuild "
-                    "the module with KCFLAGS=-fno-pie)") if e.pie else ""
+            hint = PIE_HINT if e.pie else ""
             raise CommandFailed(f"insmod: can't insert '{label}': {strerror(ENOEXEC)}{hint}") \
                 from None
         except Exception:
@@ -207,6 +218,24 @@ class Modules:
         return leaks
 
 
+
+
+def abi_mismatches(linker):
+    """The emulator's ABI guard (no real kernel has it): the layouts of the structs the
+    kernel shares with modules (abi.GUARDED), as the module's DWARF has them, against the
+    board's. One line per differing struct; [] when they agree or there is no DWARF."""
+    problems = []
+    for tag, (size, members) in linker.struct_layouts(GUARDED).items():
+        board = STRUCTS[tag]
+        moved = [m for m, off in board.offsets.items() if members.get(m, off) != off]
+        if size != board.size:
+            problems.append(f"struct {tag} is {size} bytes in the module, {board.size} on "
+                            f"the board")
+        elif moved:
+            m = moved[0]
+            problems.append(f"struct {tag}: {m} at offset {members[m]} in the module, "
+                            f"{board.offsets[m]} on the board")
+    return problems
 
 
 class ModuleRefs:

@@ -27,6 +27,7 @@ class Options:
     rootfs: str = None          # None: each script's own directory
     timeout: float = 10.0       # seconds a guest call may run
     update_golden: bool = False
+    force_vermagic: bool = False  # load modules built for another kernel release (issue 9)
 
 
 @dataclass
@@ -108,6 +109,7 @@ class _Run:
         recording = golden.declared(lines) or os.path.isfile(self.golden.sibling)
         recorder = self.golden.recorder = golden.Recorder(tracer) if recording else None
         self.machine = machine = Machine(options.board, rootfs, timeout_s=options.timeout,
+                                         force_vermagic=options.force_vermagic,
                                          console=self.out.write, tracer=tracer)
         self.console = Console(machine, self.out, inp=io.StringIO())  # `debug`: no keyboard
         self.console.golden = self.golden

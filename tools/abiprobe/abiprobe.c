@@ -10,6 +10,7 @@
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/slab.h>
+#include <linux/mempool.h>
 #include <linux/slub_def.h>
 #include <linux/ioport.h>
 #include <linux/mutex.h>
@@ -50,6 +51,7 @@ struct vm_area_struct abi_vm_area_struct;
 struct vm_operations_struct abi_vm_operations_struct;
 struct vm_fault abi_vm_fault;
 struct resource abi_resource;
+mempool_t abi_mempool;
 struct device abi_device;
 struct device_driver abi_device_driver;
 struct platform_device abi_platform_device;
