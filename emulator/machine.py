@@ -144,7 +144,7 @@ class Machine:
                          Preempt(mm.context, kprint, self.symbolize, caller, self._current_task),
                          ModuleRefs(lambda: self.modules)):
             hc.register(provider)
-        data = armlib.data_objects(lambda size: self.kmalloc.alloc(size, zero=True), hc.address)
+        data = armlib.data_objects(mm.kernel_data, hc.address)
         for name, va in {**mm.data_symbols(), **data}.items():
             hc.export_data(name, va)
         for addr, size, name in armlib.routines:

@@ -76,8 +76,8 @@ class MemoryManagement:
                                self.context, self.faults, current, self.ledger, ioremaps)
         self.percpu = PerCpu(pages, ram, printk, symbolize, caller, self.context, self.faults,
                              self.ledger)
-        self.board_data = BoardData(vm, lambda size: self.kmalloc.alloc(size, zero=True),
-                                    self.memmap, pages.zones,
+        self._data_block = [0, 0]
+        self.board_data = BoardData(vm, self.kernel_data, self.memmap, pages.zones,
                                     {c.object_size: c.va for c in self.kmalloc.caches})
         self.mempools = Mempools(vm, self.kmalloc, self.caches, self.page_services,
                                  self.memmap, call_guest, self.resolve_default, printk,
@@ -108,6 +108,20 @@ class MemoryManagement:
         if size > left:
             raise MemoryError("mm boot block exhausted")
         self._boot_block = [va + size, left - size]
+        return va
+
+    def kernel_data(self, size):
+        """Zeroed lowmem for the kernel's own data objects that modules read (kmalloc_caches,
+        outer_cache, ...): whole pages outside the slab window, so reading them never goes
+        through the memory checker's hook (a writel() reads outer_cache)."""
+        va, left = self._data_block
+        size = (size + 7) & ~7
+        if size > left:
+            order = max(0, ((size - 1) >> PAGE_SHIFT).bit_length())
+            pfn_ = self.pages.alloc(order, GFP_KERNEL, "kernel")
+            va, left = phys_to_virt(pfn_ << PAGE_SHIFT), PAGE_SIZE << order
+            self._ram.write(pfn_ << PAGE_SHIFT, bytes(left))
+        self._data_block = [va + size, left - size]
         return va
 
     def _adopt_kmalloc_caches(self):
