@@ -202,3 +202,15 @@ def test_unchanged_fixture_exports_nothing_missing():
                  "dblfree", "sleepy", "allocled", "leakled", "noconled", "iomemchk"):
         missing = undefined(GENUINE / f"{name}.ko") - exports
         assert not missing, (name, missing)
+
+
+def test_info_reports_the_board_checks():
+    from emulator.info import describe
+    sdk = describe(str(PREBUILT / "leddrv.ko"))
+    assert "vermagic: ok" in sdk and "relocations: ok" in sdk
+    assert "ABI: ok (" in sdk and "exports: all imports provided" in sdk
+    pie = describe(str(GENUINE / "leddrv_pie.ko"))
+    assert "unknown relocation:" in pie and "KCFLAGS=-fno-pie" in pie
+    assert "exports: missing 1: _GLOBAL_OFFSET_TABLE_" in pie
+    unresolved = describe(str(GENUINE / "unresolved.ko"))
+    assert "exports: missing 2: gpio_request request_threaded_irq" in unresolved
