@@ -19,7 +19,6 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from emulator.errors import CommandFailed  # noqa: E402
 from emulator.kernel import abi  # noqa: E402
 from emulator.kernel.module import abi_mismatches  # noqa: E402
 from emulator.loader.dwarf import struct_layouts  # noqa: E402
