@@ -17,6 +17,7 @@ from .kernel.abi import MKDEV
 from .kernel.aeabi import Aeabi, UnwindPersonality
 from .kernel.armlib import ArmLib          # issue 9
 from .kernel.mutex import Mutexes          # issue 9
+from .kernel.params import ModuleParams    # issue 9
 from .kernel.preempt import Preempt        # issue 9
 from .kernel.chrdev import Chrdev
 from .kernel.clock import Clock
@@ -140,11 +141,13 @@ class Machine:
         # -- the board's kernel ABI (issue 9): arch/arm/lib calls, mutexes, preemption, and
         # the data objects the board's inlines read (kmalloc_caches, mem_section, ...)
         armlib = ArmLib(mm.checked(vm, caller), self.clock)
-        for provider in (armlib, Mutexes(vm, mm.context, kprint, self.symbolize, caller),
+        params = ModuleParams(vm, self.kmalloc, kprint)
+        for provider in (armlib, params, Mutexes(vm, mm.context, kprint, self.symbolize, caller),
                          Preempt(mm.context, kprint, self.symbolize, caller, self._current_task),
                          ModuleRefs(lambda: self.modules)):
             hc.register(provider)
-        data = armlib.data_objects(mm.kernel_data, hc.address)
+        data = {**armlib.data_objects(mm.kernel_data, hc.address),
+                **params.data_objects(mm.kernel_data, hc.address)}
         for name, va in {**mm.data_symbols(), **data}.items():
             hc.export_data(name, va)
         for addr, size, name in armlib.routines:
