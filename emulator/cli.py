@@ -176,11 +176,14 @@ def main():
               help="Write what the beeper played over virtual time to FILE.wav.")
 @click.option("--no-kasan", is_flag=True, help="Switch the memory checker off (slab "
               "out-of-bounds, use-after-free, double/invalid free; it slows slab accesses).")
+@click.option("--force-vermagic", is_flag=True, help="Load modules whose vermagic names "
+              "another kernel release or configuration, tainting the kernel (as modprobe "
+              "--force-vermagic; the board's own kernel lacks CONFIG_MODULE_FORCE_LOAD).")
 @click.option("--no-leak-check", is_flag=True, help="Do not track who holds kernel memory "
               "(rmmod then reports only ioremaps, chrdev regions and cdevs).")
 @click.option("--dt", "dt", type=click.Path(dir_okay=False), help=DT_HELP)
 def run(script, board, rootfs, as_json, timeout, trace_file, trace_only, verbose, realtime,
-        gdb_port, vcd_file, plot_file, audio_file, no_kasan, no_leak_check, dt):
+        gdb_port, vcd_file, plot_file, audio_file, no_kasan, force_vermagic, no_leak_check, dt):
     """Run a board script (default: the bundled seed LED demo)."""
     from .console import Console, report
     from .debug.tracefile import ALL, parse_only
@@ -204,7 +207,8 @@ def run(script, board, rootfs, as_json, timeout, trace_file, trace_only, verbose
         # Under gdb the guest sits stopped for as long as the user likes: no time limit.
         machine = Machine(board, rootfs, timeout_s=0 if gdb_port else timeout, console=out.write,
                           kasan=not no_kasan, leak_check=not no_leak_check,
-                          skeleton=board_skeleton(), dt=_dt_of(lines, script, dt))
+                          skeleton=board_skeleton(), dt=_dt_of(lines, script, dt),
+                          force_vermagic=force_vermagic)
         machine.clock.realtime = realtime
         _attach_outputs(machine, outputs, kinds, trace_file, verbose, vcd_file, plot_file,
                         audio_file)
@@ -263,14 +267,18 @@ def debug(script, board, rootfs, commands, timeout, dt):
 @click.option("--rootfs", default=".", type=click.Path(file_okay=False), show_default=True)
 @click.option("--timeout", default=10.0, show_default=True, callback=_seconds(False))
 @click.option("--dt", "dt", type=click.Path(dir_okay=False), help=DT_HELP)
-def shell(board, rootfs, timeout, dt):
+@click.option("--force-vermagic", is_flag=True, help="Load modules whose vermagic names "
+              "another kernel release or configuration, tainting the kernel (as modprobe "
+              "--force-vermagic; the board's own kernel lacks CONFIG_MODULE_FORCE_LOAD).")
+def shell(board, rootfs, timeout, dt, force_vermagic):
     """An interactive board console (the script language, one command a line)."""
     from .console import Console
     from .machine import Machine
 
     try:
         machine = Machine(board, rootfs, timeout_s=timeout, console=sys.stdout.write,
-                          skeleton=board_skeleton(), dt=dt)
+                          skeleton=board_skeleton(), dt=dt,
+                          force_vermagic=force_vermagic)
     except EmulatorError as e:
         _fail(str(e), e.exit_status)
     console = Console(machine, sys.stdout, fancy=sys.stdout.isatty())
@@ -294,12 +302,15 @@ def shell(board, rootfs, timeout, dt):
 
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False))
-def info(file):
-    """Describe a .ko (sections, imports, relocations, modinfo) or an ARM program."""
+@click.option("--board", default="fs4412", show_default=True, help="Board name or TOML file "
+              "whose kernel the module is checked against.")
+def info(file, board):
+    """Describe a .ko (sections, imports, relocations, modinfo, and whether the board's
+    kernel takes it: vermagic, relocations, ABI, exports) or an ARM program."""
     from .info import describe
 
     try:
-        click.echo(describe(file))
+        click.echo(describe(file, board))
     except InputError as e:
         _fail(str(e), 2)
 
@@ -325,8 +336,11 @@ def sdk():
 @click.option("--progress", is_flag=True, help="Show a live count and ETA on a terminal "
               "(off when stderr is not a terminal or CI is set).")
 @click.option("--dt", "dt", type=click.Path(dir_okay=False), help=DT_HELP)
+@click.option("--force-vermagic", is_flag=True, help="Load modules whose vermagic names "
+              "another kernel release or configuration, tainting the kernel (as modprobe "
+              "--force-vermagic; the board's own kernel lacks CONFIG_MODULE_FORCE_LOAD).")
 def test_command(paths, jobs, junit_path, update_golden, board, rootfs, timeout, shard_spec,
-                 progress, dt):
+                 progress, dt, force_vermagic):
     """Run board scripts (files, and *.board under directories), each on a clone of a
     board booted once (as a fresh board would run it)."""
     from .hw.board import load_board
@@ -338,7 +352,8 @@ def test_command(paths, jobs, junit_path, update_golden, board, rootfs, timeout,
     try:
         load_board(board)
         status = run_tests(paths, Options(board, rootfs, timeout, update_golden,
-                                                 os.path.abspath(dt) if dt else None), jobs,
+                                                 os.path.abspath(dt) if dt else None,
+                                                 force_vermagic), jobs,
                            junit_path, echo=lambda text: click.echo(text),
                            shard_spec=shard_spec, progress=progress)
     except InputError as e:

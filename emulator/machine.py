@@ -13,6 +13,10 @@ from .hw.board import build_hardware, load_board
 from .kernel.abi import MKDEV
 from .kernel.aeabi import Aeabi, UnwindPersonality
 from .kernel.base.setup import DriverModel      # driver model, device tree (issue 11)
+from .kernel.armlib import ArmLib          # issue 9
+from .kernel.mutex import Mutexes          # issue 9
+from .kernel.params import ModuleParams    # issue 9
+from .kernel.preempt import Preempt        # issue 9
 from .kernel.chrdev import Chrdev
 from .kernel.clock import Clock
 from .kernel.entry import Entry, Fault, GuestCall, GuestCalls
@@ -25,7 +29,7 @@ from .kernel.mm.context import AtomicDelay
 from .kernel.mm.env import ServiceEnv
 from .kernel.mm.ledger import TrackedLedger
 from .kernel.mm.setup import MemoryManagement
-from .kernel.module import Modules
+from .kernel.module import ModuleRefs, Modules
 from .kernel.oops import oops_report
 from .kernel.printk import LogBuffer, Printk
 from .kernel.process import AddressSpace, PageCache, Process, build_stack, load_image
@@ -87,10 +91,12 @@ class Machine:
     built before it (passed to its constructor), then drives them for the console."""
 
     def __init__(self, board="fs4412", rootfs=".", timeout_s=10.0, console=None, tracer=None,
-                 kasan=True, leak_check=True, skeleton=None, dt=None):
+                 kasan=True, leak_check=True, skeleton=None, dt=None, force_vermagic=False):
         """console(text) receives what the board prints on its serial console; kasan and
         leak_check switch the memory checker and the allocation ownership tracking;
-        skeleton: a kernel.fs.skeleton.Skeleton under the rootfs folder (busybox, /etc)."""
+        skeleton: a kernel.fs.skeleton.Skeleton under the rootfs folder (busybox, /etc);
+        dt: the device tree (.dtb/.dts; None: the board's); force_vermagic loads modules
+        built for another kernel release (tainting)."""
         self.console = console or (lambda text: None)
         self.tracer = tracer or Tracer()
         if not (isinstance(timeout_s, (int, float)) and 0 <= timeout_s < float("inf")):
@@ -106,7 +112,7 @@ class Machine:
         self._build_hardware()
         self._build_kernel_core()
         self._build_mm(kasan, leak_check)
-        self._build_drivers_core(dt)
+        self._build_drivers_core(dt, force_vermagic)
         self._build_vfs_and_syscalls(rootfs, skeleton)
         self.tracer.subscribe("guest_error", self._guest_error)
 
@@ -172,7 +178,7 @@ class Machine:
         self.kmalloc = mm.kmalloc
         self.kasan_reports = mm.kasan.reports if mm.kasan is not None else None
 
-    def _build_drivers_core(self, dt):
+    def _build_drivers_core(self, dt, force_vermagic):
         """The services drivers call (chrdev, resources, port I/O, mmap, string, uaccess,
         ...), registered as exports; then the stub page, the vectors and the module loader."""
         cpu, vm, hc, mm = self.cpu, self.vm, self.hypercalls, self.mm
@@ -184,7 +190,7 @@ class Machine:
                    + ([(r.name, r.base, r.size)] if (r := self.hw.ioport) else []))
         self.ioports = IoPorts(self.tables, self.hw.ioport, self.resources, self.ioremap.vmalloc)
         self.mmap = Mmap(vm, self.tables, cpu, self.bus, self.kmalloc, kprint, mm.memmap.pfn_of,
-                         self._kill)
+                         self._kill, legacy_nopage=lambda ops: self.modules.legacy_nopage(ops))
         for provider in (self.resources, self.mmap):
             for name, va in provider.data_symbols().items():
                 hc.export_data(name, va)
@@ -208,10 +214,27 @@ class Machine:
         for provider in self.dm.providers:
             hc.register(provider)
         # -- end driver model
+        # -- the board's kernel ABI (issue 9): arch/arm/lib calls, mutexes, preemption, and
+        # the data objects the board's inlines read (kmalloc_caches, mem_section, ...)
+        armlib = ArmLib(mm.checked(vm, caller), self.clock)
+        params = ModuleParams(vm, self.kmalloc, kprint)
+        for provider in (armlib, params, Mutexes(vm, mm.context, kprint, self.symbolize, caller),
+                         Preempt(mm.context, kprint, self.symbolize, caller, self._current_task),
+                         ModuleRefs(lambda: self.modules)):
+            hc.register(provider)
+        data = {**armlib.data_objects(mm.kernel_data, hc.address),
+                **params.data_objects(mm.kernel_data, hc.address)}
+        for name, va in {**mm.data_symbols(), **data}.items():
+            hc.export_data(name, va)
+        for addr, size, name in armlib.routines:
+            self.symbolize.add(SymbolTable("", [(addr, size, name)], addr, addr + size))
+        # -- end of issue 9 wiring
         self._map_page(MODULES_VADDR, boot.alloc(PAGE_SIZE), self._stub_page(), KERNEL_RWX)
         self._map_page(VECTORS_BASE, boot.alloc(PAGE_SIZE), vectors_page(), USER_RX)
         self.modules = Modules(self.tables, mm.frames("module"), self.ram, vm, cpu, mm.resolve,
-                               self.guest, self.symbolize, self.ledger, kprint, self.timeout_us)
+                               self.guest, self.symbolize, self.ledger, kprint, self.timeout_us,
+                               release=self.spec.kernel_release,          # issue 9
+                               force_vermagic=force_vermagic)             # issue 9
 
     def _build_vfs_and_syscalls(self, rootfs, skeleton):
         """The root filesystem with /proc, the syscall table, and the exception entry."""

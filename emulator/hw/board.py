@@ -80,6 +80,7 @@ class BoardSpec:
     keys: tuple
     ioport: IoPortSpec = None
     wiring: peripherals.Wiring = peripherals.Wiring()   # periph (issue 13)
+    kernel_release: str = "3.14.0"     # [kernel] release: the board kernel's `uname -r`
 
     @property
     def gpio_blocks(self):
@@ -315,6 +316,7 @@ def _load_board(path, _stamp):
         t.done()
     ioport = _ioport(top.table("ioport", None))
     wiring = peripherals.load_wiring(top, soc.devices)
+    release = _kernel_release(top.table("kernel", None))
     top.done()
     _check_pins(top, soc, leds, "leds")
     _check_pins(top, soc, keys, "keys")
@@ -326,7 +328,19 @@ def _load_board(path, _stamp):
     if wiring.beeper is not None:
         _check_pins(top, soc, [wiring.beeper], "beeper")
     return BoardSpec(name, description, path, soc, dram_base, dram_size, tuple(leds), tuple(keys),
-                     ioport, wiring)
+                     ioport, wiring, release)
+
+
+def _kernel_release(t):
+    """The optional [kernel] table: release = the kernel's release string (vermagic's first
+    word, `3.14.0-g1234abc-dirty` for a tree built from a modified git checkout)."""
+    if t is None:
+        return "3.14.0"
+    release = t.get("release", str)
+    t.done()
+    if not release or any(c.isspace() for c in release) or not release.isprintable():
+        raise t.error("release", f"{release!r} is not a kernel release (like 3.14.0)")
+    return release
 
 
 def _ioport(t):

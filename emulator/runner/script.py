@@ -29,6 +29,7 @@ class Options:
     timeout: float = 10.0       # seconds a guest call may run
     update_golden: bool = False
     dt: str = None              # --dt: the device tree (a script's `dt FILE` line wins)
+    force_vermagic: bool = False  # load modules built for another kernel release (issue 9)
 
 
 @dataclass
@@ -113,14 +114,16 @@ class _Run:
 
         from ..console import script_dt
         dt = script_dt(lines, os.path.dirname(os.path.abspath(path))) or options.dt
-        if template is not None and dt is None:     # a script's own tree: a board of its own
+        if template is not None and dt is None and not options.force_vermagic:
+            # (a script's own tree, or forced modules: a board of its own)
             machine = template.adopt(rootfs, self.out.write, subscribe)
         else:
             from ..machine import Machine
             tracer = Tracer()
             subscribe(tracer)
             machine = Machine(options.board, rootfs, timeout_s=options.timeout,
-                              console=self.out.write, tracer=tracer, dt=dt)
+                              console=self.out.write, tracer=tracer, dt=dt,
+                              force_vermagic=options.force_vermagic)
         self.machine = machine
         self.console = Console(machine, self.out, inp=io.StringIO())  # `debug`: no keyboard
         self.steps = self.out.steps = self.console.session.steps
