@@ -15,6 +15,9 @@ from pathlib import Path
 
 from ..errors import BoardError
 from ..trace import Tracer
+from .combiner import GROUP_SPI, Combiner
+from .eint import BLOCK_LINES, PER_PIN_SPI, SHARED_WAKEUP_SPI
+from .gic import Gic
 from .gpio_exynos import BankSpec, GpioBlockSpec, GpioController, GpioSpec
 from .ioport_window import IoPortWindow
 from .ports_test_device import PORT_DEVICE_KINDS
@@ -90,6 +93,8 @@ class Hardware:
     keys: dict
     mmio_regions: list
     ioport: IoPortWindow = None
+    gic: Gic = None
+    combiner: Combiner = None
 
     def set_pc_provider(self, pc_provider):
         """Give every region a callable returning the guest PC, for mmio_* trace events."""
@@ -315,9 +320,30 @@ def build_hardware(spec, tracer, pc_provider=None):
     gpio = GpioController(spec.soc.gpio, tracer, pc_provider)
     leds = {led.name: Led(led.name, gpio.pin(led.pin), tracer, led.active_high) for led in spec.leds}
     keys = {key.name: Key(key.name, gpio.pin(key.pin), key.active_low) for key in spec.keys}
-    regions, window = list(gpio.regions), None
+    gic, combiner = _interrupt_controllers(gpio, tracer, pc_provider)
+    regions, window = list(gpio.regions) + gic.regions + combiner.regions, None
     if spec.ioport is not None:
         devices = [PORT_DEVICE_KINDS[d.kind](d.name, d.port, tracer) for d in spec.ioport.devices]
         window = IoPortWindow(spec.ioport.phys, spec.ioport.size, devices, tracer)
         regions.append(window)
-    return Hardware(spec, gpio, leds, keys, regions, window)
+    return Hardware(spec, gpio, leds, keys, regions, window, gic, combiner)
+
+
+def _interrupt_controllers(gpio, tracer, pc_provider):
+    """The GIC and the combiner, with the combiner's groups and the GPIO EINT outputs wired to
+    their inputs (issue 12; the SoC's routing is in hw/combiner.py and hw/eint.py)."""
+    gic = Gic(tracer, pc_provider)
+    combiner = Combiner(tracer, pc_provider)
+    for group, spi in enumerate(GROUP_SPI):
+        combiner.outputs[group] = gic.spi(spi)
+    eint = gpio.eint
+    for bank, first in PER_PIN_SPI.items():
+        for i, line in enumerate(eint.pin_lines.get(bank, ())):
+            line.connect(gic.spi(first + i))
+    if "wakeup" in eint.shared:
+        eint.wakeup_line.connect(gic.spi(SHARED_WAKEUP_SPI))
+    for base, target in BLOCK_LINES.items():
+        line = eint.block_line(base)
+        if line is not None:
+            line.connect(gic.spi(target[1]) if target[0] == "gic" else combiner.line(*target[1:]))
+    return gic, combiner
