@@ -329,3 +329,6 @@ def report(console, started):
     }
 
 
+
+
+from . import console_keys  # noqa: E402,F401  (registers press/release/click; issue 12)

@@ -161,6 +161,7 @@ class Cpu:
                                      ctypes.cast(_C["uc_reg_read"], ctypes.c_void_p).value,
                                      ctypes.cast(_C["uc_emu_stop"], ctypes.c_void_p).value)
         self._pc_recorder = None
+        self._irq_line, self._held = 0, False
         self._enable_vfp()
 
     # -- registers ------------------------------------------------------------------------
@@ -314,11 +315,27 @@ class Cpu:
     # -- stops at block boundaries (issue 12: interrupts and virtual-time deadlines) ----------
     def set_irq_pending(self, pending):
         """While set, the CPU stops at the next block boundary where CPSR.I is clear."""
-        self._counters.irq_pending = 1 if pending else 0
+        self._irq_line = 1 if pending else 0
+        if not self._held:
+            self._counters.irq_pending = self._irq_line
 
     @property
     def irq_pending(self):
-        return bool(self._counters.irq_pending)
+        return bool(self._irq_line)
+
+    def hold_stops(self):
+        """Suspend interrupt and deadline stops (for a nested run inside a hook)."""
+        c, held = self._counters, (self._held, self._counters.stop_at)
+        self._held = True
+        c.irq_pending, c.stop_at = 0, NEVER
+        return held
+
+    def release_stops(self, held):
+        self._held, stop_at = held
+        c = self._counters
+        c.stop_at = stop_at
+        if not self._held:
+            c.irq_pending = self._irq_line
 
     def stop_after(self, instructions):
         """Stop at the first block boundary once ``instructions`` more have run (None: never)."""

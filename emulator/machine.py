@@ -32,6 +32,7 @@ from .kernel.printk import LogBuffer, Printk
 from .kernel.process import AddressSpace, PageCache, Process, build_stack, load_image
 from .kernel.resource import Resources, seed_iomem
 from .kernel.ioport import IoPorts
+from .kernel.irq.setup import Interrupts
 from .kernel.mmap import Mmap
 from .kernel.devmem import MEM_RDEV, DevMem
 from .kernel.symbols import Symbolizer, SymbolTable
@@ -117,6 +118,12 @@ class Machine:
         self.kmalloc = mm.kmalloc
         self.kasan_reports = mm.kasan.reports if mm.kasan is not None else None
         self.chrdev = Chrdev(vm, self.kmalloc, self.ledger, caller)
+        # -- interrupts (issue 12) --
+        self.irq = Interrupts(self.hw, cpu, vm, hc.exit_addr, phys_to_virt(kstack + THREAD_SIZE),
+                              self.timeout_us, self.tracer, kprint, self.symbolize, self.ledger,
+                              caller)
+        self.irq.check_fault = lambda: self._check_fault(self.syscalls.process)
+        self.entry.on_block_stop = self.irq.on_block_stop
         self.resources = Resources(vm, self.kmalloc, self.ledger, kprint, caller)
         seed_iomem(self.resources, self.spec.dram_base, self.spec.dram_size, KERNEL_RESERVED_END,
                    [(f"{r.base:08x}.pinctrl", r.base, r.size) for r in self.hw.gpio.regions]
@@ -131,7 +138,7 @@ class Machine:
         for provider in (self.printk, StringLib(mm.checked(vm, caller), self.symbolize),
                          Aeabi(kprint), self.chrdev, self.ioremap, Uaccess(mm.checked(vm, caller)),
                          AtomicDelay(self.clock, mm.context), UnwindPersonality(), self.resources,
-                         self.ioports, self.mmap, *mm.providers):
+                         self.ioports, self.mmap, *mm.providers, *self.irq.providers):
             hc.register(provider)
         self._map_page(MODULES_VADDR, boot.alloc(PAGE_SIZE), self._stub_page(), KERNEL_RWX)
         resolve = lambda name: mm.resolve(name, hc.address)  # noqa: E731  (fast paths first)
@@ -146,6 +153,7 @@ class Machine:
         self.vfs.add_proc("modules", self.modules.proc_modules)
         self.vfs.add_proc("iomem", self.resources.proc_iomem)
         self.vfs.add_proc("ioports", self.resources.proc_ioports)
+        self.vfs.add_proc("interrupts", self.irq.proc_interrupts)
         for name, render in mm.proc_files(self._ioremap_caller).items():
             self.vfs.add_proc(name, render)
         self.syscalls = Syscalls(vm, self.vfs, self.chrdev, self.kmalloc, self.clock, cpu,
@@ -348,6 +356,24 @@ class Machine:
     def _program_output(self, data):
         self.stdout += data
         self.console(data.decode("utf-8", "replace"))
+
+    # -- keys and virtual time (issue 12) ---------------------------------------------------
+    def key(self, name):
+        """The board key ``name`` (K2, ...); InputError naming the keys if there is none."""
+        key = self.hw.keys.get(name) or self.hw.keys.get(name.upper())
+        if key is None:
+            raise KeyError(f"no key {name} (board has {', '.join(self.hw.keys) or 'no keys'})")
+        return key
+
+    def set_key(self, name, pressed):
+        """Press or release a key; an interrupt it raises is taken at once (the CPU is idle)."""
+        key = self.key(name)
+        key.press() if pressed else key.release()
+        self._guarded(self.irq.take_idle)
+
+    def advance(self, ns):
+        """Let ``ns`` of virtual time pass (the console's sleep, a key's hold)."""
+        self.clock.sleep_ns(ns)
 
     # -- observation ----------------------------------------------------------------------
     @property

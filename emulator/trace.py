@@ -14,6 +14,8 @@ CATALOGUE = {
     "mmio_write": ("pc", "addr", "reg", "size", "value", "old"),
     "pin": ("pin", "level"),                      # a GPIO pin's driven level changed
     "led": ("led", "on"),                         # an LED lamp changed
+    "key": ("key", "pressed"),                    # a board key was pressed or released
+    "irq": ("irq", "name", "phase", "ret"),       # an interrupt handler's entry and exit
     "guest_error": ("source", "message"),         # guest did something the hardware rejects
     "unimp": ("source", "message"),               # guest used something not modelled
     "printk": ("level", "text"),

@@ -319,7 +319,7 @@ def build_hardware(spec, tracer, pc_provider=None):
     """The devices of board ``spec``, publishing to ``tracer``."""
     gpio = GpioController(spec.soc.gpio, tracer, pc_provider)
     leds = {led.name: Led(led.name, gpio.pin(led.pin), tracer, led.active_high) for led in spec.leds}
-    keys = {key.name: Key(key.name, gpio.pin(key.pin), key.active_low) for key in spec.keys}
+    keys = {key.name: Key(key.name, gpio.pin(key.pin), key.active_low, tracer) for key in spec.keys}
     gic, combiner = _interrupt_controllers(gpio, tracer, pc_provider)
     regions, window = list(gpio.regions) + gic.regions + combiner.regions, None
     if spec.ioport is not None:

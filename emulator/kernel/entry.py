@@ -14,7 +14,7 @@ round trip costs two hook entries and no emu_start restart.
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from ..cpu import (CPSR_T, EXCP_DATA_ABORT, EXCP_PREFETCH_ABORT, EXCP_SWI,
+from ..cpu import (CPSR, CPSR_T, EXCP_DATA_ABORT, EXCP_PREFETCH_ABORT, EXCP_SWI,
                    EXCP_UDEF, EXCP_BKPT, MODE_MASK, PC, SP, SVC_MODE, USR_MODE)
 from ..errors import GuestTimeout
 
@@ -81,6 +81,9 @@ class Entry:
         self.user_fault = None
         self.symbolize = lambda addr: f"{addr:#010x}"
         self.on_syscall = None         # on_syscall(nr, args, result) when tracing
+        # on_block_stop(reason) -> bool: the CPU stopped at a block boundary (an interrupt or a
+        # virtual-time deadline, cpu.STOP_*); True to resume the run (issue 12).
+        self.on_block_stop = None
         self.syscall_regs = None
         self._frames = []
         self.stopped = False
@@ -195,7 +198,11 @@ class Entry:
     def _run(self, begin, until, timeout_us, what):
         self.stopped = False
         self._frames.clear()
-        self.cpu.start(begin, until, timeout_us)
+        cpu = self.cpu
+        cpu.start(begin, until, timeout_us)
+        while (not self.stopped and self.on_block_stop is not None and cpu.reg(PC) != until
+               and self.on_block_stop(cpu.take_stop_reason())):
+            cpu.start(cpu.reg(PC) | (1 if cpu.reg(CPSR) & CPSR_T else 0), until, timeout_us)
         if not self.stopped and self.cpu.reg(PC) != until:
             self._frames.clear()
             pc = self.cpu.reg(PC)
@@ -228,10 +235,12 @@ class Entry:
         sp = (cpu.reg(SP) - 8) & ~7
         self._top.write((KERNEL_CPSR, sp, exit_addr, *(tuple(args) + (0, 0, 0, 0))[:4]))
         stopped = self.stopped
+        held = cpu.hold_stops()          # no interrupts or deadlines inside a nested run
         try:
             cpu.start(fn, exit_addr, 0)
             result = self._r0.read()[0] if cpu.reg(PC) == exit_addr else None
         finally:
+            cpu.release_stops(held)
             cpu.uc.context_restore(context)
         if result is None:
             self._stop()            # a fault or the outer timeout: the outer run stops too
