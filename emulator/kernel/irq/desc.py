@@ -65,8 +65,11 @@ class IrqDescs:
         self.descs[desc.virq] = desc
         return desc
 
-    def proc_interrupts(self, nr_irqs=1000):
-        """/proc/interrupts as 3.14's show_interrupts prints it, for the one CPU emulated."""
+    def proc_interrupts(self):
+        """/proc/interrupts as 3.14's show_interrupts prints it, for the one CPU emulated.
+        nr_irqs grows with the descriptors allocated (SPARSE_IRQ), so it is the highest virq
+        + 1; it sets the width of the first column."""
+        nr_irqs = max(self.descs, default=15) + 1
         prec = 3
         j = 1000
         while prec < 10 and j <= nr_irqs:
