@@ -8,7 +8,7 @@ Descriptor formats: ARM ARM (DDI 0406C) B3.5; SCTLR.AFE=0, TEX remap off, domain
 import struct
 from dataclasses import dataclass
 
-from .layout import (PAGE_SHIFT, PAGE_SIZE, SECTION_SIZE, PAGE_OFFSET, PHYS_OFFSET,
+from .layout import (PAGE_SHIFT, PAGE_SIZE, SECTION_SIZE, PAGE_OFFSET, PHYS_OFFSET, TASK_SIZE,
                      LOWMEM_VIRT_END)
 
 # AP[1:0] with AP[2] = 0.
@@ -59,17 +59,52 @@ def section_descriptor(pa, prot):
     return ((pa & 0xFFF00000) | (prot.ap << 10) | memtype | (int(prot.xn) << 4) | 0b10)
 
 
+class UserPart:
+    """One address space's user half (below TASK_SIZE): its L2 tables and page mirror."""
+
+    __slots__ = ("l2", "pages")
+
+    def __init__(self):
+        self.l2 = {}           # L1 index -> physical address of its L2 table
+        self.pages = {}        # vpn -> (pfn, Prot)
+
+
 class PageTables:
-    """The kernel's single first-level table; user mappings are replaced per process."""
+    """The kernel's single first-level table. The user half belongs to the running process:
+    :meth:`switch_user` installs another process's L2 tables there (a context switch)."""
 
     def __init__(self, ram, l1_pa, alloc_table):
         """alloc_table() returns the physical address of a fresh, zeroed 1 KiB-aligned page."""
         self._ram = ram
         self.l1_pa = l1_pa
         self._alloc_table = alloc_table
-        self._l2 = {}          # L1 index -> physical address of its L2 table
-        self._pages = {}       # vpn -> (pfn, Prot)
+        self._kl2 = {}         # kernel half: L1 index -> physical address of its L2 table
+        self._kpages = {}      # kernel half: vpn -> (pfn, Prot)
+        self.user = UserPart()
         ram.write(l1_pa, bytes(16 * 1024))
+
+    # -- the user half ----------------------------------------------------------------------
+    def switch_user(self, part):
+        """Make ``part`` the user half (the caller flushes the TLB); returns the previous one."""
+        old, self.user = self.user, part
+        if old is part:
+            return old
+        for idx in old.l2:
+            if idx not in part.l2:
+                self._ram.write_u32(self.l1_pa + idx * 4, 0)
+        for idx, table in part.l2.items():
+            self._ram.write_u32(self.l1_pa + idx * 4, (table & 0xFFFFFC00) | 0b01)
+        return old
+
+    def user_tables(self, part):
+        """The L2 tables of ``part`` (to free them with the address space)."""
+        return list(part.l2.values())
+
+    def _l2_dict(self, va):
+        return self.user.l2 if va < TASK_SIZE else self._kl2
+
+    def _pages_of(self, va):
+        return self.user.pages if va < TASK_SIZE else self._kpages
 
     # -- building ---------------------------------------------------------------------------
     def map_lowmem(self):
@@ -82,30 +117,33 @@ class PageTables:
 
     def _l2_table(self, va):
         idx = va >> 20
-        table = self._l2.get(idx)
+        l2 = self._l2_dict(va)
+        table = l2.get(idx)
         if table is None:
             table = self._alloc_table()
             # One 4 KiB page holds the 256-entry table in its first KiB; rest unused.
             self._ram.write(table, bytes(1024))
             self._ram.write_u32(self.l1_pa + idx * 4, (table & 0xFFFFFC00) | 0b01)
-            self._l2[idx] = table
+            l2[idx] = table
         return table
 
     def map_page(self, va, pa, prot):
         table = self._l2_table(va)
         self._ram.write_u32(table + ((va >> PAGE_SHIFT) & 0xFF) * 4,
                             small_page_descriptor(pa, prot))
-        self._pages[va >> PAGE_SHIFT] = (pa >> PAGE_SHIFT, prot)
+        self._pages_of(va)[va >> PAGE_SHIFT] = (pa >> PAGE_SHIFT, prot)
 
     def map_pages(self, va, pas, prot):
         """Map consecutive pages from va to the physical pages pas: one RAM write per L2 table."""
+        pages = self._pages_of(va)
         for i, pa in enumerate(pas):
-            self._pages[(va >> PAGE_SHIFT) + i] = (pa >> PAGE_SHIFT, prot)
+            pages[(va >> PAGE_SHIFT) + i] = (pa >> PAGE_SHIFT, prot)
         self._write_run(va, [small_page_descriptor(pa, prot) for pa in pas])
 
     def unmap_pages(self, vas):
         """Unmap the given page addresses (those mapped), writing runs of entries at once."""
-        vpns = sorted(va >> PAGE_SHIFT for va in vas if self._pages.pop(va >> PAGE_SHIFT, None))
+        vpns = sorted(va >> PAGE_SHIFT for va in vas
+                      if self._pages_of(va).pop(va >> PAGE_SHIFT, None))
         i = 0
         while i < len(vpns):
             j = i + 1
@@ -125,15 +163,15 @@ class PageTables:
 
     def unmap_page(self, va):
         vpn = va >> PAGE_SHIFT
-        if self._pages.pop(vpn, None) is None:
+        if self._pages_of(va).pop(vpn, None) is None:
             return False
-        table = self._l2[va >> 20]
+        table = self._l2_dict(va)[va >> 20]
         self._ram.write_u32(table + (vpn & 0xFF) * 4, 0)
         return True
 
     def mapping(self, va):
         """(pa of the page, Prot) for a 4 KiB mapping, or None."""
-        entry = self._pages.get(va >> PAGE_SHIFT)
+        entry = self._pages_of(va).get(va >> PAGE_SHIFT)
         return None if entry is None else (entry[0] << PAGE_SHIFT, entry[1])
 
 
@@ -142,7 +180,7 @@ class PageTables:
         """Physical address of va, or None if unmapped or not accessible as asked."""
         if PAGE_OFFSET <= va < LOWMEM_VIRT_END:
             return None if user else va - PAGE_OFFSET + PHYS_OFFSET
-        entry = self._pages.get(va >> PAGE_SHIFT)
+        entry = (self.user.pages if va < TASK_SIZE else self._kpages).get(va >> PAGE_SHIFT)
         if entry is None:
             return None
         pfn, prot = entry
