@@ -11,7 +11,7 @@ from unicorn import UcError
 from unicorn.unicorn_const import UC_ERR_INSN_INVALID
 
 from .cpu import Cpu, PC
-from .errors import GuestFault, InputError, LoaderError
+from .errors import GuestFault, GuestTimeout, InputError, LoaderError
 from .hw.board import build_hardware, load_board
 from .kernel.abi import MKDEV
 from .kernel.aeabi import Aeabi, UnwindPersonality
@@ -33,6 +33,7 @@ from .kernel.process import AddressSpace, PageCache, Process, build_stack, load_
 from .kernel.resource import Resources, seed_iomem
 from .kernel.ioport import IoPorts
 from .kernel.irq.setup import Interrupts
+from .kernel.sched.setup import Scheduling
 from .kernel.mmap import Mmap
 from .kernel.devmem import MEM_RDEV, DevMem
 from .kernel.symbols import Symbolizer, SymbolTable
@@ -49,6 +50,9 @@ from .memory.physmem import BootAllocator, PhysicalMemory
 from .trace import Tracer
 
 THREAD_SIZE = 8192
+#: Virtual seconds of board time a run may last (--max-time): a `while (1) sleep(1);` app.
+DEFAULT_MAX_TIME_S = 3600
+DEFAULT_ENV = ("PATH=/bin:/sbin:/usr/bin", "HOME=/", "TERM=vt100")
 #: Physical addresses of the SoC's peripherals (below DRAM).
 PERIPHERAL_SPACE = (0x03800000, 0x1FFFFFFF)
 #: Signals a user fault raises, by fault kind, and the shell's message for them.
@@ -76,7 +80,7 @@ def _program_symbols(program, comm, lo, hi):
 
 class Machine:
     def __init__(self, board="fs4412", rootfs=".", timeout_s=10.0, console=None, tracer=None,
-                 kasan=True, leak_check=True):
+                 kasan=True, leak_check=True, max_time_s=DEFAULT_MAX_TIME_S):
         """console(text) receives what the board prints on its serial console; kasan and
         leak_check switch the memory checker and the allocation ownership tracking."""
         self.console = console or (lambda text: None)
@@ -124,6 +128,13 @@ class Machine:
                               caller)
         self.irq.check_fault = lambda: self._check_fault(self.syscalls.process)
         self.entry.on_block_stop = self.irq.on_block_stop
+        # -- tasks and scheduling (issue 12) --
+        self._console_ti = phys_to_virt(kstack)
+        self.sched = Scheduling(cpu, vm, self.clock, self.entry, self.irq, mm, hc,
+                                self.timeout_us, max_time_s, kprint)
+        self.sched.on_stopped = self._task_stopped
+        self.sched.symbolize = self.symbolize
+        self.sched.switch_hooks.append(self._switch_task)
         self.resources = Resources(vm, self.kmalloc, self.ledger, kprint, caller)
         seed_iomem(self.resources, self.spec.dram_base, self.spec.dram_size, KERNEL_RESERVED_END,
                    [(f"{r.base:08x}.pinctrl", r.base, r.size) for r in self.hw.gpio.regions]
@@ -138,7 +149,8 @@ class Machine:
         for provider in (self.printk, StringLib(mm.checked(vm, caller), self.symbolize),
                          Aeabi(kprint), self.chrdev, self.ioremap, Uaccess(mm.checked(vm, caller)),
                          AtomicDelay(self.clock, mm.context), UnwindPersonality(), self.resources,
-                         self.ioports, self.mmap, *mm.providers, *self.irq.providers):
+                         self.ioports, self.mmap, *mm.providers, *self.irq.providers,
+                         *self.sched.providers):
             hc.register(provider)
         self._map_page(MODULES_VADDR, boot.alloc(PAGE_SIZE), self._stub_page(), KERNEL_RWX)
         resolve = lambda name: mm.resolve(name, hc.address)  # noqa: E731  (fast paths first)
@@ -158,6 +170,7 @@ class Machine:
             self.vfs.add_proc(name, render)
         self.syscalls = Syscalls(vm, self.vfs, self.chrdev, self.kmalloc, self.clock, cpu,
                                  self.modules.module_get, self._unknown_syscall)
+
         self.entry.syscall = self.syscalls
         self.syscalls.mmap = self.mmap
         self.devmem = DevMem(self.mmap, vm, self.bus, ram)
@@ -302,42 +315,90 @@ class Machine:
             raise InputError(f"{path}: outside the board's root filesystem")
         return read_bytes(host, InputError, path)     # missing: the command fails (status 1)
 
-    def run(self, path, argv=None, env=("PATH=/bin:/sbin:/usr/bin", "HOME=/", "TERM=vt100")):
-        """Run an ARM program from the root filesystem; returns its exit status."""
+    def run(self, path, argv=None, env=DEFAULT_ENV):
+        """Run an ARM program from the root filesystem in the foreground (other tasks run
+        too); returns its exit status."""
+        task = self.spawn(path, argv, env)
+        try:
+            if not self.sched.run_until(lambda: task.exited):
+                raise GuestTimeout(f"{path} (pid {task.pid}) sleeps in "
+                                   f"{self.sched.blocked_reason(task)} and nothing can wake it")
+        finally:
+            if not task.exited:
+                self._kill_task(task)
+            self.sched.reap(task)
+        return task.process.exit_status
+
+    def spawn(self, path, argv=None, env=DEFAULT_ENV):
+        """Load an ARM program as a new process (a runnable task, not yet run); returns it."""
         data = self.read_rootfs(path)
         program = load_program(data, path)
         argv = [path] + list(argv or [])
         mm = AddressSpace(self.tables, self.frames, self.ram, self.cpu)
+        previous = self.tables.user
+        mm.activate()
         comm = os.path.basename(path)[:15]
         proc = Process(self._next_pid, comm, mm)
         self._next_pid += 1
-        if not load_image(mm, program, self.vm, self.page_cache):
-            mm.release()
-            raise LoaderError(f"{path}: out of memory loading the program")
-        sp = build_stack(mm, self.vm, program, [a.encode() for a in argv],
-                         [e.encode() for e in env], bytes(range(16)), path.encode())
+        try:
+            if not load_image(mm, program, self.vm, self.page_cache):
+                mm.release()
+                raise LoaderError(f"{path}: out of memory loading the program")
+            sp = build_stack(mm, self.vm, program, [a.encode() for a in argv],
+                             [e.encode() for e in env], bytes(range(16)), path.encode())
+        finally:
+            self.tables.switch_user(previous)
+            self.cpu.flush_tlb()
         sink = ConsoleFile(self._program_output)
         for fd in (0, 1, 2):
             proc.files[fd] = sink
         lo = min(s.vaddr for s in program.segments)
         hi = max(s.vaddr + s.memsz for s in program.segments)
-        self.cpu.flush_tlb()
         self.symbolize.add(_program_symbols(program, comm, lo, hi))
-        self.syscalls.process = proc
-        try:
-            _, user_fault = self._guarded(
-                lambda: self.entry.run_user(program.entry, sp, self.timeout_us,
-                                            what=f"{path}"), proc)
-            if user_fault is not None:
-                signo, message = FAULT_SIGNALS[user_fault.kind]
-                self.console(f"{message}\n")
-                self._guarded(lambda: self._drive(self.syscalls.exit_process(128 + signo)), proc)
-        finally:
+        proc.argv = argv
+        return self.sched.create(proc.pid, comm, program.entry, sp, proc)
+
+    # -- tasks (issue 12) --------------------------------------------------------------------
+    def _switch_task(self, task):
+        """Install a task's kernel state (or the console's, task None) for the scheduler."""
+        if task is None:
             self.syscalls.process = None
-            self.symbolize.remove(comm)
-            self.mmap.drop(mm)
-            mm.release()
-        return proc.exit_status
+            self.mm.context.use_thread_info(self._console_ti)
+            self.irq.use_kernel_stack(self._console_ti + THREAD_SIZE)
+            return
+        self.syscalls.process = task.process
+        task.process.mm.activate()
+        self.mm.context.use_thread_info(task.ti_va)
+        self.irq.use_kernel_stack(task.kstack_top)
+
+    def _task_stopped(self, task):
+        """A task's slice ended with the CPU stopped: it exited or faulted. Raises GuestFault
+        for a kernel oops; a user fault kills the process with its signal."""
+        proc = task.process
+        user_fault = self._check_fault(proc)
+        if user_fault is not None:
+            signo, message = FAULT_SIGNALS[user_fault.kind]
+            self.console(f"{message}\n")
+            self._guarded(lambda: self._drive(self.syscalls.exit_process(128 + signo)), proc)
+        self._release_process(task)
+        return True
+
+    def _release_process(self, task):
+        proc = task.process
+        self.symbolize.remove(proc.comm)
+        self.mmap.drop(proc.mm)
+        proc.mm.release()
+
+    def _kill_task(self, task):
+        """End a task that did not exit (a foreground program stopped by an error)."""
+        task.exited = True
+        if task.process.exit_status is None:
+            task.process.exit_status = 128 + 9
+        self._release_process(task)
+
+    def settle(self):
+        """Let runnable tasks run until they all sleep (between console commands)."""
+        self.sched.settle()
 
     def _drive(self, gen):
         """Run a syscall generator from the host (after the process died outside a syscall)."""
@@ -372,8 +433,9 @@ class Machine:
         self._guarded(self.irq.take_idle)
 
     def advance(self, ns):
-        """Let ``ns`` of virtual time pass (the console's sleep, a key's hold)."""
-        self.clock.sleep_ns(ns)
+        """Let ``ns`` of virtual time pass (the console's sleep, a key's hold) while tasks,
+        timers and interrupts run."""
+        self.sched.run_for(ns)
 
     # -- observation ----------------------------------------------------------------------
     @property

@@ -105,3 +105,17 @@ def MINOR(dev):
 #: The kernel release and vermagic the SDK stamps into modules and insmod checks.
 UTS_RELEASE = "3.14.0"
 VERMAGIC = UTS_RELEASE + " SMP mod_unload ARMv7 p2v8 "
+
+# -- interrupts and tasks (issue 12) ---------------------------------------------------------
+# Offsets and sizes from the DWARF of a module built against the board's 3.14 tree
+# (/work/genuine, board .config: SMP, PREEMPT, DEBUG_SPINLOCK so spinlock_t is 16 bytes).
+# task_struct is 960 bytes; the SDK declares the fields drivers touch, padded to place.
+TASK_STRUCT = Struct("task_struct", {"state": 0, "stack": 4, "pid": 456, "tgid": 460,
+                                     "comm": 680}, 960)
+WAIT_QUEUE = Struct("__wait_queue", {"flags": 0, "private": 4, "func": 8, "task_list": 12}, 20)
+#: sizeof(spinlock_t) in the SDK. The board's is 16 (DEBUG_SPINLOCK: magic, owner_cpu,
+#: owner); the SDK's is still the 4-byte ticket lock until the board-ABI rewrite lands, and
+#: wait_queue_head_t follows it (24 bytes on the board). Python reads the offsets from here.
+SPINLOCK_T_SIZE = 4
+WAIT_QUEUE_HEAD = _layout("__wait_queue_head", [("lock", SPINLOCK_T_SIZE), ("task_list", 8)])
+STRUCTS.update({s.name: s for s in (TASK_STRUCT, WAIT_QUEUE, WAIT_QUEUE_HEAD)})

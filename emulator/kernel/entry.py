@@ -86,6 +86,7 @@ class Entry:
         self.on_block_stop = None
         self.syscall_regs = None
         self._frames = []
+        self._console = None           # the console's (frames, kstack, saved) while a task runs
         self.stopped = False
         self.syscalls = 0
         # One read serves every svc: a syscall's arguments and what it must give back
@@ -103,6 +104,18 @@ class Entry:
         for intno in FAULT_KINDS:
             self._handlers[intno] = self._on_fault
         cpu.hook_interrupts(self._on_interrupt)
+
+    # -- tasks (issue 12: the scheduler switches these with the CPU's registers) ------------
+    def use_task(self, frames, kstack_top, saved_words):
+        """Serve the syscalls of a task: its frames list, kernel stack and tail-call save area."""
+        if self._console is None:
+            self._console = (self._frames, self._kstack, self._saved)
+        self._frames, self._kstack, self._saved = frames, kstack_top, saved_words
+
+    def use_console(self):
+        """Back to the console's own frames and kernel stack (insmod, rmmod, ...)."""
+        if self._console is not None:
+            self._frames, self._kstack, self._saved = self._console
 
     # -- dispatch -------------------------------------------------------------------------
     def _on_interrupt(self, intno):

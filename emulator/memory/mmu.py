@@ -81,6 +81,7 @@ class PageTables:
         self._kl2 = {}         # kernel half: L1 index -> physical address of its L2 table
         self._kpages = {}      # kernel half: vpn -> (pfn, Prot)
         self.user = UserPart()
+        self._spare = []       # L2 tables of released user halves, reused
         ram.write(l1_pa, bytes(16 * 1024))
 
     # -- the user half ----------------------------------------------------------------------
@@ -96,9 +97,14 @@ class PageTables:
             self._ram.write_u32(self.l1_pa + idx * 4, (table & 0xFFFFFC00) | 0b01)
         return old
 
-    def user_tables(self, part):
-        """The L2 tables of ``part`` (to free them with the address space)."""
-        return list(part.l2.values())
+    def drop_user(self, part):
+        """Forget ``part`` (its pages are already unmapped): its L2 tables are kept for reuse.
+        If it is the user half in place, an empty one replaces it."""
+        if self.user is part:
+            self.switch_user(UserPart())
+        self._spare += part.l2.values()
+        part.l2.clear()
+        part.pages.clear()
 
     def _l2_dict(self, va):
         return self.user.l2 if va < TASK_SIZE else self._kl2
@@ -120,7 +126,7 @@ class PageTables:
         l2 = self._l2_dict(va)
         table = l2.get(idx)
         if table is None:
-            table = self._alloc_table()
+            table = self._spare.pop() if va < TASK_SIZE and self._spare else self._alloc_table()
             # One 4 KiB page holds the 256-entry table in its first KiB; rest unused.
             self._ram.write(table, bytes(1024))
             self._ram.write_u32(self.l1_pa + idx * 4, (table & 0xFFFFFC00) | 0b01)

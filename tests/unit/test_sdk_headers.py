@@ -34,7 +34,7 @@ CC = CROSS + "gcc"
 pytestmark = pytest.mark.skipif(shutil.which(CC) is None, reason=f"{CC} not installed")
 
 #: Headers that define the shared structures.
-STRUCT_HEADERS = ("linux/module.h", "linux/fs.h", "linux/cdev.h", "linux/kobject.h",
+STRUCT_HEADERS = ("linux/module.h", "linux/fs.h", "linux/cdev.h", "linux/kobject.h", "linux/sched.h",
                   "linux/ioport.h", "linux/mm.h")
 
 

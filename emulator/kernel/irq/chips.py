@@ -36,7 +36,7 @@ class GicChip:
         self.gic, self._d, self._c = gic, gic.dist, gic.cpu
 
     def _bit(self, reg, hwirq):
-        self._d.write(GIC_DIST[reg] + 4 * (hwirq // 32), 4, 1 << hwirq % 32)
+        self._d.poke(GIC_DIST[reg] + 4 * (hwirq // 32), 1 << hwirq % 32)
 
     def mask(self, hwirq):
         self._bit("ICDICER", hwirq)
@@ -48,37 +48,37 @@ class GicChip:
         pass
 
     def eoi(self, hwirq):
-        self._c.write(GIC_CPU["ICCEOIR"], 4, hwirq)
+        self._c.poke(GIC_CPU["ICCEOIR"], hwirq)
 
     def set_type(self, hwirq, trigger):
         if hwirq < 32 or trigger not in (IRQ_TYPE_LEVEL_HIGH, IRQ_TYPE_EDGE_RISING):
             return -EINVAL
         off = GIC_DIST["ICDICFR"] + 4 * (hwirq // 16)
         shift = 2 * (hwirq % 16) + 1
-        value = self._d.read(off, 4)
+        value = self._d.peek(off)
         value = value | 1 << shift if trigger == IRQ_TYPE_EDGE_RISING else value & ~(1 << shift)
-        self._d.write(off, 4, value)
+        self._d.poke(off, value)
         return 0
 
     def acknowledge(self):
-        return self._c.read(GIC_CPU["ICCIAR"], 4) & 0x3FF
+        return self.gic.acknowledge()
 
     def boot(self, nr):
         """gic_dist_init + gic_cpu_init: SPIs level, to CPU0, priority 0xA0, disabled."""
         d = self._d
-        d.write(GIC_DIST["ICDDCR"], 4, 0)
+        d.poke(GIC_DIST["ICDDCR"], 0)
         for i in range(32 // 16, nr // 16):
-            d.write(GIC_DIST["ICDICFR"] + 4 * i, 4, 0)
+            d.poke(GIC_DIST["ICDICFR"] + 4 * i, 0)
         for i in range(32 // 4, nr // 4):
-            d.write(GIC_DIST["ICDIPTR"] + 4 * i, 4, 0x01010101)
-            d.write(GIC_DIST["ICDIPR"] + 4 * i, 4, GIC_PRIORITY * 0x01010101)
+            d.poke(GIC_DIST["ICDIPTR"] + 4 * i, 0x01010101)
+            d.poke(GIC_DIST["ICDIPR"] + 4 * i, GIC_PRIORITY * 0x01010101)
         for i in range(32 // 32, nr // 32):
-            d.write(GIC_DIST["ICDICER"] + 4 * i, 4, 0xFFFFFFFF)
-        d.write(GIC_DIST["ICDDCR"], 4, 1)
+            d.poke(GIC_DIST["ICDICER"] + 4 * i, 0xFFFFFFFF)
+        d.poke(GIC_DIST["ICDDCR"], 1)
         for i in range(0, 32 // 4):
-            d.write(GIC_DIST["ICDIPR"] + 4 * i, 4, GIC_PRIORITY * 0x01010101)
-        self._c.write(GIC_CPU["ICCPMR"], 4, GIC_PMR)
-        self._c.write(GIC_CPU["ICCICR"], 4, 1)
+            d.poke(GIC_DIST["ICDIPR"] + 4 * i, GIC_PRIORITY * 0x01010101)
+        self._c.poke(GIC_CPU["ICCPMR"], GIC_PMR)
+        self._c.poke(GIC_CPU["ICCICR"], 1)
 
 
 class CombinerChip:
@@ -89,7 +89,7 @@ class CombinerChip:
 
     def _write(self, reg, hwirq):
         group, bit = divmod(hwirq, 8)
-        self._b.write(0x10 * (group >> 2) + reg, 4, 1 << ((group % 4) * 8 + bit))
+        self._b.poke(0x10 * (group >> 2) + reg, 1 << ((group % 4) * 8 + bit))
 
     def mask(self, hwirq):
         self._write(0x4, hwirq)                     # IECR
@@ -108,7 +108,7 @@ class CombinerChip:
 
     def boot(self):
         for s in range(len(GROUP_SPI) // 4):
-            self._b.write(0x10 * s + 0x4, 4, 0xFFFFFFFF)
+            self._b.poke(0x10 * s + 0x4, 0xFFFFFFFF)
 
 
 class EintChip:
@@ -121,16 +121,16 @@ class EintChip:
 
     def mask(self, hwirq):
         off = self.group.mask_off
-        self._b.write(off, 4, self._b.read(off, 4) | 1 << hwirq)
+        self._b.poke(off, self._b.peek(off) | 1 << hwirq)
 
     def unmask(self, hwirq):
         if self.level.get(hwirq):
             self.ack(hwirq)          # ack level interrupts right before unmask (no double irq)
         off = self.group.mask_off
-        self._b.write(off, 4, self._b.read(off, 4) & ~(1 << hwirq))
+        self._b.poke(off, self._b.peek(off) & ~(1 << hwirq))
 
     def ack(self, hwirq):
-        self._b.write(self.group.pend_off, 4, 1 << hwirq)
+        self._b.poke(self.group.pend_off, 1 << hwirq)
 
     def eoi(self, hwirq):
         pass
@@ -141,9 +141,9 @@ class EintChip:
             return -EINVAL                          # "unsupported external interrupt type"
         self.level[hwirq] = code in (0, 1)
         off = self.group.con_off
-        self._b.write(off, 4, self._b.read(off, 4) & ~(0xF << 4 * hwirq) | code << 4 * hwirq)
+        self._b.poke(off, self._b.peek(off) & ~(0xF << 4 * hwirq) | code << 4 * hwirq)
         con = self._bank.spec.offset
-        self._b.write(con, 4, self._b.read(con, 4) & ~(0xF << 4 * hwirq) | CON_EINT << 4 * hwirq)
+        self._b.poke(con, self._b.peek(con) & ~(0xF << 4 * hwirq) | CON_EINT << 4 * hwirq)
         return 0
 
 

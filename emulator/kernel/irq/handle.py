@@ -35,7 +35,7 @@ class IrqHandler:
     def __init__(self, cpu, vm, descs, exit_addr, kstack_top, timeout_us, tracer, printk,
                  symbolize):
         self.cpu, self.vm, self.descs = cpu, vm, descs
-        self._exit, self._kstack_top = exit_addr, kstack_top
+        self._exit, self.kstack_top = exit_addr, kstack_top
         self.timeout_us = timeout_us
         self.tracer, self.printk, self.symbolize = tracer, printk, symbolize
         self.chips = None
@@ -64,7 +64,7 @@ class IrqHandler:
         if interrupted and cpsr & MODE_MASK != USR_MODE:
             self._sp = ((sp - PT_REGS_SIZE) & ~7)
         else:
-            self._sp = self._kstack_top - 8
+            self._sp = self.kstack_top - 8
         ti = (self._sp & ~(THREAD_SIZE - 1)) + PREEMPT_OFFSET_IN_TI
         self.in_progress = True
         try:

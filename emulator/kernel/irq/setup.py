@@ -45,6 +45,14 @@ class Interrupts:
             return True
         return False
 
+    def take_interrupted(self):
+        """Serve interrupts for a task stopped at a block boundary (the scheduler)."""
+        self._take(True)
+
+    def use_kernel_stack(self, top):
+        """The kernel stack an interrupt of user code (or of the idle CPU) runs on."""
+        self.handler.kstack_top = top
+
     def take_idle(self):
         """Serve interrupts raised while the CPU was idle (no guest code running)."""
         if self.handler.pending:

@@ -43,6 +43,12 @@ class AtomicContext:
         self.reports = []               # the first line of each report (tests, expectations)
         vm.write(thread_info_va, THREAD_INFO.pack(0, 0, USER_DS, 0, 0, 0, 0))
 
+    def use_thread_info(self, thread_info_va):
+        """The running task's thread_info (the scheduler switches it with the kernel stack)."""
+        self.thread_info = thread_info_va
+        self.preempt_va = thread_info_va + PREEMPT_OFFSET
+        self._preempt = self._cpu.phys_word(virt_to_phys(self.preempt_va))
+
     # -- state ----------------------------------------------------------------------------
     def preempt_count(self):
         return self._preempt.read()

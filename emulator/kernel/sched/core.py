@@ -1,0 +1,261 @@
+"""The scheduler: tasks run round robin on the HZ tick with PREEMPT semantics, in virtual time.
+
+The console is the board's shell. Between its commands the scheduler runs whatever is
+runnable (``settle``); ``run_for`` lets virtual time pass (the script's ``sleep``, a key's
+hold) and ``run_until`` runs until a condition holds (a foreground program or ``wait``).
+A slice of a task is one emu_start: it ends when the task calls schedule() to sleep or
+yield (the service stops the CPU), exits, faults, when an interrupt is pending with IRQs
+unmasked, or at the next tick (the native block counter's deadline). A task is preempted at
+a tick in user mode, or in kernel mode with preempt_count 0 and IRQs enabled; otherwise it
+keeps the CPU. When nothing is runnable, virtual time jumps to the next timed wake-up.
+Switching saves the CPU's registers (a Unicorn context) and installs the next task's
+registers, user page tables, kernel stack and syscall frames; the order of events depends
+only on virtual time, so the same script gives the same interleaving every run.
+"""
+
+import time
+from collections import deque
+
+from ...cpu import CPSR, CPSR_I, CPSR_T, MODE_MASK, PC, REG, SP, STOP_DEADLINE, STOP_IRQ, \
+    USR_MODE
+from ...errors import GuestTimeout, Unimplemented
+from ..clock import CPU_HZ
+from .task import TASK_INTERRUPTIBLE, TASK_RUNNING, Task
+
+HZ = 200
+TICK_NS = 1_000_000_000 // HZ
+#: CPU-bound work the console lets run between two commands (two ticks).
+SETTLE_NS = 2 * TICK_NS
+
+
+class Scheduler:
+    def __init__(self, cpu, vm, clock, entry, irq, alloc_block, free_block, exit_addr,
+                 timeout_us, max_time_ns):
+        """alloc_block() -> physical address of a 16 KiB block (kernel stack + task_struct);
+        irq: kernel.irq.setup.Interrupts."""
+        self.cpu, self.vm, self.clock, self.entry, self.irq = cpu, vm, clock, entry, irq
+        self._alloc_block, self._free_block = alloc_block, free_block
+        self._exit = exit_addr
+        self.timeout_us, self.max_time_ns = timeout_us, max_time_ns
+        self.tasks = {}              # pid -> Task (until reaped)
+        self.by_ts = {}              # task_struct va -> Task
+        self.runqueue = deque()
+        self.current = None          # the task whose slice is running (None: the console)
+        self._live = None            # the task whose registers are in the CPU
+        self._switch = False         # the running task called schedule() to give up the CPU
+        self.need_resched = False
+        #: Called when a task stopped without sleeping: on_stopped(task) -> True when it has
+        #: exited (the machine checks faults and reaps processes).
+        self.on_stopped = lambda task: True
+        #: switch_hooks(task or None): install per-task kernel state (page tables, thread
+        #: info, the syscall layer's process); None is the console's context.
+        self.switch_hooks = []
+        self.deadline_wall = None
+        self.symbolize = lambda addr: f"{addr:#010x}"
+
+    # -- tasks ---------------------------------------------------------------------------------
+    def create(self, pid, comm, pc, sp, process=None):
+        """A new runnable task starting in user mode at pc with stack sp."""
+        block = self._alloc_block()
+        if block is None:
+            raise MemoryError("out of memory for a kernel stack")
+        task = Task(pid, comm, block, self.vm, process)
+        task.start = (pc, sp)
+        task.saved_words = self.cpu.phys_words(task.kstack_top_pa - 20, 5)
+        self.tasks[pid] = task
+        self.by_ts[task.ts_va] = task
+        self.runqueue.append(task)
+        return task
+
+    def reap(self, task):
+        self.tasks.pop(task.pid, None)
+        self.by_ts.pop(task.ts_va, None)
+        if task in self.runqueue:
+            self.runqueue.remove(task)
+        if self._live is task:
+            self._live = None
+        self._free_block(task.block_pa)
+
+    def wake(self, task, mode=TASK_RUNNING | 3):
+        """try_to_wake_up: a task sleeping in a state within mode becomes runnable."""
+        if task.exited or task.state == TASK_RUNNING or not task.state & mode:
+            return False
+        task.state = TASK_RUNNING
+        task.wake_at = None
+        task.sleeping_in = ""
+        if task not in self.runqueue:
+            self.runqueue.append(task)
+        self.need_resched = True
+        return True
+
+    # -- the schedule() service's side -----------------------------------------------------------
+    def block_current(self, timeout_ns=None):
+        """The running task gives up the CPU (schedule()): stop the guest after the service.
+        It sleeps unless its state is TASK_RUNNING (then it only yields)."""
+        task = self.current
+        if task is None:
+            raise Unimplemented("schedule() outside a task (module init/exit or the console "
+                                "context cannot sleep yet)")
+        if timeout_ns is not None:
+            task.wake_at = self.clock.now_ns() + timeout_ns
+        self._switch = True
+        self.cpu.stop()
+
+    # -- running ---------------------------------------------------------------------------------
+    def settle(self):
+        """Run what is runnable until everything sleeps (at most SETTLE_NS of CPU-bound work)."""
+        if self.tasks:
+            self._loop(lambda: False, self.clock.now_ns() + SETTLE_NS, idle_stops=True)
+
+    def run_for(self, ns):
+        """Let ns of virtual time pass with tasks, timers and interrupts running."""
+        self._loop(lambda: False, self.clock.now_ns() + int(ns), idle_stops=False)
+
+    def run_until(self, done):
+        """Run until done() is true; False when nothing can make progress (all asleep with
+        no timed wake-up)."""
+        return self._loop(done, None, idle_stops=True)
+
+    def _loop(self, done, deadline, idle_stops):
+        # timeout_us 0: no wall-clock limit (a debugger is attached)
+        self.deadline_wall = (time.perf_counter() + self.timeout_us / 1e6 if self.timeout_us
+                              else None)
+        try:
+            while True:
+                if done():
+                    return True
+                now = self.clock.now_ns()
+                if self.max_time_ns is not None and now > self.max_time_ns:
+                    raise GuestTimeout(f"virtual time limit reached: {self.max_time_ns / 1e9:g} s "
+                                       f"of board time (--max-time)")
+                if deadline is not None and now >= deadline:
+                    return False
+                self._wake_sleepers(now)
+                task = self._pick()
+                if task is None:
+                    nxt = min((t.wake_at for t in self.tasks.values() if t.wake_at is not None),
+                              default=None)
+                    if nxt is None or (deadline is not None and nxt > deadline):
+                        if deadline is None:
+                            return False
+                        if idle_stops:
+                            return False
+                        self.clock.sleep_ns(deadline - now)
+                        continue
+                    self.clock.sleep_ns(max(0, nxt - now))
+                    continue
+                self._slice(task, deadline)
+        finally:
+            self._to_console()
+
+    def _wake_sleepers(self, now):
+        for task in list(self.tasks.values()):
+            if task.wake_at is not None and task.wake_at <= now:
+                task.wake_at = None
+                self.wake(task)
+
+    def _pick(self):
+        while self.runqueue:
+            task = self.runqueue[0]
+            if task.runnable:
+                return task
+            self.runqueue.popleft()
+        return None
+
+    # -- one slice -------------------------------------------------------------------------------
+    def _slice(self, task, deadline):
+        cpu = self.cpu
+        self._switch_to(task)
+        now = self.clock.now_ns()
+        until = now + TICK_NS - (now % TICK_NS)
+        if deadline is not None:
+            until = min(until, deadline)
+        cpu.stop_after(max(1, (until - now) * CPU_HZ // 1_000_000_000))
+        self._switch = False
+        self.entry.stopped = False
+        remaining = (0 if self.deadline_wall is None
+                     else max(1, int((self.deadline_wall - time.perf_counter()) * 1e6)))
+        pc = cpu.reg(PC) | (1 if cpu.reg(CPSR) & CPSR_T else 0)
+        try:
+            cpu.start(pc, self._exit, remaining)
+        finally:
+            cpu.stop_after(None)
+        reason = cpu.take_stop_reason()
+        if self.entry.stopped:                     # exited, or faulted
+            if self.on_stopped(task):
+                task.exited = True
+                self._drop_from_runqueue(task)
+                self._live = None
+            return
+        task.context = cpu.uc.context_save()
+        if self._switch:
+            self._switch = False
+            if task.state == TASK_RUNNING:          # a yield: to the back of the queue
+                self._rotate(task)
+            else:
+                self._drop_from_runqueue(task)
+            return
+        if reason == STOP_IRQ:
+            self.need_resched = False
+            self.irq.take_interrupted()
+            if self.need_resched and self._preemptible(task):
+                self._rotate(task)              # a woken task runs before the interrupted one
+            return
+        if reason == STOP_DEADLINE:
+            self._tick(task)
+        if self.deadline_wall is not None and time.perf_counter() >= self.deadline_wall:
+            what = task.process.argv[0] if task.process is not None else task.comm
+            raise GuestTimeout(f"timeout: {what} did not finish within {self.timeout_us / 1e6:g} s "
+                               f"(PC at {self.symbolize(cpu.reg(PC))})")
+
+    def _tick(self, task):
+        """The HZ tick: round robin among runnable tasks where preemption is allowed."""
+        if self._preemptible(task):
+            self._rotate(task)
+
+    def _preemptible(self, task):
+        cpsr = self.cpu.reg(CPSR)
+        return cpsr & MODE_MASK == USR_MODE or (task.preempt_count == 0 and not cpsr & CPSR_I)
+
+    def _rotate(self, task):
+        self._drop_from_runqueue(task)
+        self.runqueue.append(task)
+
+    def _drop_from_runqueue(self, task):
+        if task in self.runqueue:
+            self.runqueue.remove(task)
+
+    # -- switching ------------------------------------------------------------------------------
+    def _switch_to(self, task):
+        cpu = self.cpu
+        if self._live is not task:
+            if task.context is not None:
+                cpu.uc.context_restore(task.context)
+            else:
+                pc, sp = task.start
+                cpu.set_reg(CPSR, USR_MODE)
+                for i in range(13):
+                    cpu.set_reg(REG[f"r{i}"], 0)
+                cpu.set_reg(SP, sp)
+                cpu.set_reg(PC, pc)
+            self._live = task
+        self.current = task
+        self.entry.use_task(task.frames, task.kstack_top, task.saved_words)
+        for hook in self.switch_hooks:
+            hook(task)
+        if task.on_resume is not None:
+            resume, task.on_resume = task.on_resume, None
+            resume()
+
+    def _to_console(self):
+        """Back to the console's context (module init/exit, /proc reads run there); the
+        last task's registers were saved when its slice ended."""
+        self._live = None
+        self.current = None
+        self.entry.use_console()
+        for hook in self.switch_hooks:
+            hook(None)
+
+    # -- observation ----------------------------------------------------------------------------
+    def blocked_reason(self, task):
+        return task.sleeping_in or ("sleeping" if task.state & TASK_INTERRUPTIBLE else "D")
