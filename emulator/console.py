@@ -19,6 +19,8 @@ from .kernel.mm.faults import fail_command
 from .runner import golden
 
 COMMANDS = {}
+#: Called as hook(console) after every command (background processes run; issue 12).
+AFTER_COMMAND = []
 
 
 def command(name, usage):
@@ -121,6 +123,8 @@ class Console:
         except InputError as e:            # a missing file: the command fails
             self.out.write(f"{e}\n")
             status = 1
+        if not self._fatal:
+            status = self._after_command(status)
         step.status = status
         step.stdout += bytes(self.machine.stdout[out_mark:]).decode("utf-8", "replace")
         if name != "expect":
@@ -128,7 +132,20 @@ class Console:
         return status
 
     def run_program(self, words):
+        if words[-1] == "&" or words[-1].endswith("&"):
+            words = words[:-1] if words[-1] == "&" else words[:-1] + [words[-1][:-1]]
+            return console_jobs.start_background(self, words)
         status = self.machine.run(words[0], words[1:])
+        return status
+
+    def _after_command(self, status):
+        """Let background processes run (a crash there ends the script like any other)."""
+        try:
+            for hook in AFTER_COMMAND:
+                hook(self)
+        except (GuestFault, GuestTimeout) as e:
+            self.out.write(f"{e}\n")
+            status = self._fatal = e.exit_status
         return status
 
     # -- commands -------------------------------------------------------------------------
@@ -332,3 +349,4 @@ def report(console, started):
 
 
 from . import console_keys  # noqa: E402,F401  (registers press/release/click; issue 12)
+from . import console_jobs  # noqa: E402  (job control: &, jobs, wait, kill, ps; issue 12)

@@ -135,6 +135,9 @@ class Machine:
         self.sched.on_stopped = self._task_stopped
         self.sched.symbolize = self.symbolize
         self.sched.switch_hooks.append(self._switch_task)
+        self.sched.kill_now = self._kill_now
+        self.sched.wait.signal_pending = lambda task: bool(task.pending_signal)
+        self.entry.ret_to_user = self._ret_to_user
         self.resources = Resources(vm, self.kmalloc, self.ledger, kprint, caller)
         seed_iomem(self.resources, self.spec.dram_base, self.spec.dram_size, KERNEL_RESERVED_END,
                    [(f"{r.base:08x}.pinctrl", r.base, r.size) for r in self.hw.gpio.regions]
@@ -388,6 +391,18 @@ class Machine:
         self.symbolize.remove(proc.comm)
         self.mmap.drop(proc.mm)
         proc.mm.release()
+
+    def _ret_to_user(self, result):
+        """A fatal signal pending for the running task ends it before user code runs again
+        (default actions only: user handlers are not modelled yet)."""
+        task = self.sched.current
+        if task is None or not task.pending_signal:
+            return None
+        return self.syscalls.exit_process(128 + task.pending_signal)
+
+    def _kill_now(self, task):
+        self._guarded(lambda: self._drive(self.syscalls.exit_process(128 + task.pending_signal)),
+                      task.process)
 
     def _kill_task(self, task):
         """End a task that did not exit (a foreground program stopped by an error)."""

@@ -84,6 +84,9 @@ class Entry:
         # on_block_stop(reason) -> bool: the CPU stopped at a block boundary (an interrupt or a
         # virtual-time deadline, cpu.STOP_*); True to resume the run (issue 12).
         self.on_block_stop = None
+        # ret_to_user(result) -> generator or None: work before a syscall returns to user
+        # space (a fatal signal ends the process there); None: return result (issue 12).
+        self.ret_to_user = None
         self.syscall_regs = None
         self._frames = []
         self._console = None           # the console's (frames, kstack, saved) while a task runs
@@ -147,6 +150,8 @@ class Entry:
         if kind is int:
             if traced:
                 self.on_syscall(vals[6], vals[:6], result)
+            if self.ret_to_user is not None and self._exit_work(result, vals):
+                return
             self._r0.write((result,))
         elif kind is TailCall and not traced:
             self._tail_call(result, vals)
@@ -177,8 +182,19 @@ class Entry:
             self._frames.clear()
             self._stop()
             return
+        if self.ret_to_user is not None and frame.syscall and self._exit_work(result, s):
+            return
         pc = s[8] | (1 if s[9] & CPSR_T else 0)
         self._leave.write((s[9], result, s[1], s[2], s[3], s[7], pc))
+
+    def _exit_work(self, result, saved):
+        """Run the kernel's work before returning to user space; True when it took over."""
+        gen = self.ret_to_user(result)
+        if gen is None:
+            return False
+        self._frames.append(_Frame(gen, saved, syscall=False))
+        self._advance(None)
+        return True
 
     def _enter_guest(self, call):
         self._enter.write((KERNEL_CPSR, self._kstack, self._hc.resume_addr,

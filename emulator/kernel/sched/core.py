@@ -24,6 +24,8 @@ from .task import TASK_INTERRUPTIBLE, TASK_RUNNING, Task
 
 HZ = 200
 TICK_NS = 1_000_000_000 // HZ
+#: A slice shorter than this many instructions could not run a whole block.
+MIN_SLICE = 256
 #: CPU-bound work the console lets run between two commands (two ticks).
 SETTLE_NS = 2 * TICK_NS
 
@@ -47,6 +49,8 @@ class Scheduler:
         #: Called when a task stopped without sleeping: on_stopped(task) -> True when it has
         #: exited (the machine checks faults and reaps processes).
         self.on_stopped = lambda task: True
+        #: kill_now(task): run do_exit for a task with a fatal signal (set by the machine).
+        self.kill_now = lambda task: None
         #: switch_hooks(task or None): install per-task kernel state (page tables, thread
         #: info, the syscall layer's process); None is the console's context.
         self.switch_hooks = []
@@ -86,6 +90,18 @@ class Scheduler:
         if task not in self.runqueue:
             self.runqueue.append(task)
         self.need_resched = True
+        return True
+
+    # -- signals (the default actions; handlers are not modelled yet) --------------------------
+    def send_signal(self, task, signo):
+        """Make signo pending for task (TIF_SIGPENDING) and wake it from an interruptible
+        sleep, as signal_wake_up does."""
+        if task.exited:
+            return False
+        task.pending_signal = task.pending_signal or signo
+        ti_flags = task.ti_va
+        self.vm.write_u32(ti_flags, self.vm.read_u32(ti_flags) | 1)      # TIF_SIGPENDING
+        self.wake(task, TASK_INTERRUPTIBLE)
         return True
 
     # -- the schedule() service's side -----------------------------------------------------------
@@ -166,11 +182,24 @@ class Scheduler:
     def _slice(self, task, deadline):
         cpu = self.cpu
         self._switch_to(task)
+        if task.pending_signal and cpu.reg(CPSR) & MODE_MASK == USR_MODE:
+            self.entry.stopped = False
+            self.kill_now(task)                   # a fatal signal in user mode: do_exit
+            if self.on_stopped(task):
+                task.exited = True
+                self._drop_from_runqueue(task)
+                self._live = None
+            return
         now = self.clock.now_ns()
         until = now + TICK_NS - (now % TICK_NS)
-        if deadline is not None:
-            until = min(until, deadline)
-        cpu.stop_after(max(1, (until - now) * CPU_HZ // 1_000_000_000))
+        if (until - now) * CPU_HZ // 1_000_000_000 < MIN_SLICE:
+            until += TICK_NS                    # too close to run a block: the next tick
+        if deadline is not None and deadline < until:
+            if (deadline - now) * CPU_HZ // 1_000_000_000 < MIN_SLICE:
+                self.clock.sleep_ns(deadline - now)    # less than a block: time is up
+                return
+            until = deadline
+        cpu.stop_after((until - now) * CPU_HZ // 1_000_000_000)
         self._switch = False
         self.entry.stopped = False
         remaining = (0 if self.deadline_wall is None

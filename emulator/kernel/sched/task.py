@@ -49,6 +49,7 @@ class Task:
         self.exited = False
         self.exit_status = None
         self.sleeping_in = ""        # what it blocks in (for ps and deadlock messages)
+        self.pending_signal = 0      # a signal sent and not yet acted on (default actions)
         self._init_guest()
 
     def _init_guest(self):
