@@ -95,6 +95,10 @@ def main():
               help="Comma-separated event groups for --trace/-v: "
                    "mmio,pin,led,syscall,kernel,printk,fault,guest_error (default: all).")
 @click.option("-v", "--verbose", is_flag=True, help="Print the events as text on stderr.")
+@click.option("--max-time", "max_time", type=click.FloatRange(min=0, min_open=True),
+              default=3600.0, show_default=True,
+              help="Virtual seconds of board time the run may last (a `while (1) sleep(1);` "
+                   "app stops there with status 3).")
 @click.option("--realtime", is_flag=True, help="Pace virtual time to the wall clock "
               "(sleeps take real time, for watching LEDs blink).")
 @click.option("--gdb", "gdb_port", type=click.IntRange(1, 65535), metavar="PORT",
@@ -108,8 +112,8 @@ def main():
               "out-of-bounds, use-after-free, double/invalid free; it slows slab accesses).")
 @click.option("--no-leak-check", is_flag=True, help="Do not track who holds kernel memory "
               "(rmmod then reports only ioremaps, chrdev regions and cdevs).")
-def run(script, board, rootfs, as_json, timeout, trace_file, trace_only, verbose, realtime,
-        gdb_port, vcd_file, plot_file, no_kasan, no_leak_check):
+def run(script, board, rootfs, as_json, timeout, trace_file, trace_only, verbose, max_time,
+        realtime, gdb_port, vcd_file, plot_file, no_kasan, no_leak_check):
     """Run a board script (default: the bundled seed LED demo)."""
     from .console import Console, report
     from .debug.tracefile import ALL, parse_only
@@ -131,7 +135,7 @@ def run(script, board, rootfs, as_json, timeout, trace_file, trace_only, verbose
     try:
         # Under gdb the guest sits stopped for as long as the user likes: no time limit.
         machine = Machine(board, rootfs, timeout_s=0 if gdb_port else timeout, console=out.write,
-                          kasan=not no_kasan, leak_check=not no_leak_check)
+                          kasan=not no_kasan, leak_check=not no_leak_check, max_time_s=max_time)
         machine.clock.realtime = realtime
         _attach_outputs(machine, outputs, kinds, trace_file, verbose, vcd_file, plot_file)
         if gdb_port:

@@ -258,7 +258,7 @@ class Console:
             seconds = float(args[0])
         except ValueError:
             raise CommandFailed(f"sleep: invalid number '{args[0]}'") from None
-        self.machine.clock.sleep_ns(seconds * 1e9)
+        self.machine.advance(seconds * 1e9)      # processes, timers and interrupts run
         return 0
 
     @command("golden", "golden [FILE]")

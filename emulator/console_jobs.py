@@ -43,7 +43,7 @@ class Jobs:
         self.next += 1
         return job
 
-    def find(self, spec):
+    def find(self, spec, command):
         """A job from ``%N`` or a PID; CommandFailed naming what is wrong."""
         try:
             if spec.startswith("%"):
@@ -52,9 +52,10 @@ class Jobs:
                 pid = int(spec)
                 job = next((j for j in self.jobs.values() if j.task.pid == pid), None)
         except ValueError:
-            raise CommandFailed(f"{spec}: arguments must be process or job IDs") from None
+            raise CommandFailed(f"{command}: {spec}: arguments must be process or job IDs") \
+                from None
         if job is None:
-            raise CommandFailed(f"{spec}: no such job")
+            raise CommandFailed(f"{command}: {spec}: no such job")
         return job
 
 
@@ -117,7 +118,7 @@ def cmd_jobs(console, args):
 def cmd_wait(console, args):
     """Run until the job (or every job) has ended; the status is the job's exit status."""
     table = _jobs(console)
-    jobs = [table.find(args[0])] if args else [j for j in table.jobs.values() if not j.reported]
+    jobs = [table.find(args[0], "wait")] if args else [j for j in table.jobs.values() if not j.reported]
     sched = console.machine.sched
     if not sched.run_until(lambda: all(j.task.exited for j in jobs)):
         stuck = next(j for j in jobs if not j.task.exited)
@@ -141,7 +142,7 @@ def cmd_kill(console, args):
                                 f"terminating default action are modelled)")
     if not args:
         raise CommandFailed("usage: kill [-SIG] %N|PID")
-    job = _jobs(console).find(args[0])
+    job = _jobs(console).find(args[0], "kill")
     if job.task.exited or not console.machine.sched.send_signal(job.task, signo):
         raise CommandFailed(f"kill: ({job.task.pid}) - No such process")
     return 0

@@ -175,6 +175,7 @@ class Machine:
                                  self.modules.module_get, self._unknown_syscall)
 
         self.entry.syscall = self.syscalls
+        self.syscalls.sleep_task = self._sleep_task
         self.syscalls.mmap = self.mmap
         self.devmem = DevMem(self.mmap, vm, self.bus, ram)
         self.syscalls.special_open[MEM_RDEV] = self.devmem.open
@@ -399,6 +400,16 @@ class Machine:
         if task is None or not task.pending_signal:
             return None
         return self.syscalls.exit_process(128 + task.pending_signal)
+
+    def _sleep_task(self, ns):
+        """nanosleep in a task: it sleeps (TASK_INTERRUPTIBLE) until now + ns."""
+        task = self.sched.current
+        if task is None:
+            return False
+        task.state = 1                           # TASK_INTERRUPTIBLE
+        task.sleeping_in = "nanosleep"
+        self.sched.block_current(ns)
+        return True
 
     def _kill_now(self, task):
         self._guarded(lambda: self._drive(self.syscalls.exit_process(128 + task.pending_signal)),

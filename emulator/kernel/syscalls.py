@@ -42,6 +42,7 @@ def _s32(v):
 
 class Syscalls:
     def __init__(self, vm, vfs, chrdev, kmalloc, clock, cpu, module_get, log_unknown):
+        from .time import nanosleep  # noqa: F401  (registers the sleeping syscalls)
         self.vm, self.vfs, self.chrdev, self.kmalloc = vm, vfs, chrdev, kmalloc
         self.clock, self.cpu, self.module_get = clock, cpu, module_get
         self._log_unknown = log_unknown
@@ -49,6 +50,9 @@ class Syscalls:
         self.process = None
         self.mmap = None          # the file-mapping layer (kernel/mmap.py), when wired
         self.special_open = {}    # rdev -> open(flags) for kernel-side devices (/dev/mem)
+        # sleep_task(ns) -> True when the calling task now sleeps ns in virtual time (the
+        # scheduler resumes it with r0 = 0); None or False: no task to switch (issue 12).
+        self.sleep_task = None
         self.observer = None      # called as observer(nr, name, args, result) when set
         self._handlers = {nr: fn.__get__(self) for nr, fn in _TABLE.items()}
         self._arity = {nr: sum(1 for p in inspect.signature(fn).parameters.values()
@@ -348,12 +352,6 @@ class Syscalls:
         data = bytes((i * 131 + 17) & 0xFF for i in range(count))
         self.vm.write(buf, data, user=True)
         return count
-
-    @syscall(162)
-    def sys_nanosleep(self, req, rem, *_):
-        sec, nsec = struct.unpack("<II", self.vm.read(req, 8, user=True))
-        self.clock.sleep_ns(sec * 1_000_000_000 + nsec)
-        return 0
 
     @syscall(263)
     def sys_clock_gettime(self, clk, tp, *_):
