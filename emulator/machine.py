@@ -34,6 +34,7 @@ from .kernel.resource import Resources, seed_iomem
 from .kernel.ioport import IoPorts
 from .kernel.irq.setup import Interrupts
 from .kernel.sched.setup import Scheduling
+from .kernel.time.timer import Timers
 from .kernel.mmap import Mmap
 from .kernel.devmem import MEM_RDEV, DevMem
 from .kernel.symbols import Symbolizer, SymbolTable
@@ -132,6 +133,12 @@ class Machine:
         self._console_ti = phys_to_virt(kstack)
         self.sched = Scheduling(cpu, vm, self.clock, self.entry, self.irq, mm, hc,
                                 self.timeout_us, max_time_s, kprint)
+        self.timers = Timers(vm, self.clock, phys_to_virt(boot.alloc(PAGE_SIZE)), self.ledger,
+                             caller, kprint)
+        self.timers.run_softirq = self.irq.run_softirq
+        self.sched.timers = self.timers
+        for name, va in self.timers.data_symbols().items():
+            hc.export_data(name, va)
         self.sched.on_stopped = self._task_stopped
         self.sched.symbolize = self.symbolize
         self.sched.switch_hooks.append(self._switch_task)
@@ -153,7 +160,7 @@ class Machine:
                          Aeabi(kprint), self.chrdev, self.ioremap, Uaccess(mm.checked(vm, caller)),
                          AtomicDelay(self.clock, mm.context), UnwindPersonality(), self.resources,
                          self.ioports, self.mmap, *mm.providers, *self.irq.providers,
-                         *self.sched.providers):
+                         *self.sched.providers, self.timers):
             hc.register(provider)
         self._map_page(MODULES_VADDR, boot.alloc(PAGE_SIZE), self._stub_page(), KERNEL_RWX)
         resolve = lambda name: mm.resolve(name, hc.address)  # noqa: E731  (fast paths first)
@@ -291,6 +298,7 @@ class Machine:
 
     # -- the console's commands -------------------------------------------------------------
     def _guarded(self, run, process=None):
+        self.timers.sync()                  # guest code sees the current jiffies
         try:
             result = run()
         except UcError as err:

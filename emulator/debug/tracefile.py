@@ -159,7 +159,8 @@ TEXT = {
     "pin": lambda r: f"{r['pin']} = {'z' if r['level'] is None else r['level']}",
     "led": lambda r: f"{r['led']} {'on' if r['on'] else 'off'}",
     "key": lambda r: f"{r['key']} {'pressed' if r['pressed'] else 'released'}",
-    "irq": lambda r: (f"irq {r['irq']} {r['name']} entry" if r["phase"] == "entry"
+    "irq": lambda r: (f"softirq {r['name']}" if r["irq"] is None
+                      else f"irq {r['irq']} {r['name']} entry" if r["phase"] == "entry"
                       else f"irq {r['irq']} {r['name']} exit: "
                            f"{ {0: 'IRQ_NONE', 1: 'IRQ_HANDLED'}.get(r['ret'], r['ret'])}"),
     "syscall": lambda r: f"{r['name']}({', '.join(r['args'])}) = {r['result']}",

@@ -110,3 +110,29 @@ def test_board_api_press(rootfs):
     from emulator.errors import CommandFailed
     with pytest.raises(CommandFailed, match="no key K7"):
         board.press("K7")
+
+
+@pytest.fixture(scope="module")
+def debounce_rootfs(tmp_path_factory):
+    root = tmp_path_factory.mktemp("debounce")
+    build = tmp_path_factory.mktemp("debounce-build")
+    shutil.copy(build_module(FIRMWARE / "drivers" / "keydebounce", build), root / "keydebounce.ko")
+    return root
+
+
+def test_timer_debounces_a_bouncing_key(debounce_rootfs):
+    status, out, m = run("""
+insmod keydebounce.ko
+expect dmesg "HZ 200, 20 ms = 4 jiffies, timer pending 0"
+click K2 bounce=3
+expect dmesg "K2 pressed \\\\(1\\\\) after 4 edges, in_softirq 1, in_irq 0, data 42"
+click K2 200ms
+sleep 0.05
+expect proc /proc/interrupts "57:\\\\s+8 exynos_wkup_irq_chip\\\\s+1  key2-debounce"
+rmmod keydebounce
+expect dmesg "keydebounce: 2 presses"
+""", debounce_rootfs)
+    assert status == 0, out
+    lines = [l for l in m.dmesg() if "K2 pressed" in l]
+    assert len(lines) == 2                         # 8 falling edges, two settled presses
+    assert lines[0].startswith("[    0.025000]")   # 20 ms after the last bounce, on a tick

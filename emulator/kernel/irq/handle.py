@@ -39,6 +39,7 @@ class IrqHandler:
         self.timeout_us = timeout_us
         self.tracer, self.printk, self.symbolize = tracer, printk, symbolize
         self.chips = None
+        self.idle_stack_top = kstack_top   # the console's stack: idle-time softirqs run there
         self.softirq = None          # callable() run on irq exit when softirqs are pending
         self.in_progress = False
         self._sp = 0                 # the stack handlers run on during take()
@@ -82,6 +83,21 @@ class IrqHandler:
             self.in_progress = False
             if context is not None:
                 uc.context_restore(context)
+
+    def run_softirq(self, calls, kind="timer"):
+        """Run fn(arg) for each (fn, arg) in softirq context on the idle stack (the CPU is
+        between tasks): in_softirq() holds, IRQs stay masked while they run."""
+        self._sp = self.idle_stack_top - 8
+        ti = (self._sp & ~(THREAD_SIZE - 1)) + PREEMPT_OFFSET_IN_TI
+        self.vm.write_u32(ti, self.vm.read_u32(ti) + SOFTIRQ_OFFSET)
+        try:
+            for fn, arg in calls:
+                if "irq" in self.tracer.active:
+                    self.tracer.publish("irq", irq=None, name=f"{kind} {self.symbolize(fn)}",
+                                        phase="entry", ret=None)
+                self.call(fn, arg)
+        finally:
+            self.vm.write_u32(ti, self.vm.read_u32(ti) - SOFTIRQ_OFFSET)
 
     # -- flows ---------------------------------------------------------------------------------
     def generic_handle_irq(self, virq):

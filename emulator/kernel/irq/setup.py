@@ -53,6 +53,13 @@ class Interrupts:
         """The kernel stack an interrupt of user code (or of the idle CPU) runs on."""
         self.handler.kstack_top = top
 
+    def run_softirq(self, calls):
+        try:
+            self.handler.run_softirq(calls)
+        except HandlerStopped:
+            self.check_fault()
+            raise
+
     def take_idle(self):
         """Serve interrupts raised while the CPU was idle (no guest code running)."""
         if self.handler.pending:

@@ -55,6 +55,7 @@ class Scheduler:
         #: info, the syscall layer's process); None is the console's context.
         self.switch_hooks = []
         self.deadline_wall = None
+        self.timers = None           # kernel.time.timer.Timers (jiffies, timer_list)
         self.symbolize = lambda addr: f"{addr:#010x}"
 
     # -- tasks ---------------------------------------------------------------------------------
@@ -146,11 +147,17 @@ class Scheduler:
                                        f"of board time (--max-time)")
                 if deadline is not None and now >= deadline:
                     return False
+                self._run_timers()
+                if done():
+                    return True
                 self._wake_sleepers(now)
                 task = self._pick()
                 if task is None:
                     nxt = min((t.wake_at for t in self.tasks.values() if t.wake_at is not None),
                               default=None)
+                    timer = self.timers.next_expiry_ns() if self.timers else None
+                    if timer is not None:
+                        nxt = timer if nxt is None else min(nxt, timer)
                     if nxt is None or (deadline is not None and nxt > deadline):
                         if deadline is None:
                             return False
@@ -163,6 +170,21 @@ class Scheduler:
                 self._slice(task, deadline)
         finally:
             self._to_console()
+
+    def _run_timers(self):
+        """Expired kernel timers run now, in softirq context on the idle CPU."""
+        timers = self.timers
+        if timers is None:
+            return
+        timers.sync()
+        if not timers.pending:
+            return
+        self._live = None                  # the timer functions use the CPU's registers
+        self.current = None
+        self.entry.use_console()
+        for hook in self.switch_hooks:
+            hook(None)
+        timers.run_expired()
 
     def _wake_sleepers(self, now):
         for task in list(self.tasks.values()):
@@ -202,6 +224,8 @@ class Scheduler:
         cpu.stop_after((until - now) * CPU_HZ // 1_000_000_000)
         self._switch = False
         self.entry.stopped = False
+        if self.timers is not None:
+            self.timers.sync()
         remaining = (0 if self.deadline_wall is None
                      else max(1, int((self.deadline_wall - time.perf_counter()) * 1e6)))
         pc = cpu.reg(PC) | (1 if cpu.reg(CPSR) & CPSR_T else 0)
