@@ -35,6 +35,8 @@ from .kernel.ioport import IoPorts
 from .kernel.irq.setup import Interrupts
 from .kernel.sched.setup import Scheduling
 from .kernel.time.timer import Timers
+from .kernel.mm.gfp import GFP_KERNEL
+from .kernel.poll import Poller
 from .kernel.mmap import Mmap
 from .kernel.devmem import MEM_RDEV, DevMem
 from .kernel.symbols import Symbolizer, SymbolTable
@@ -139,6 +141,8 @@ class Machine:
         self.sched.timers = self.timers
         for name, va in self.timers.data_symbols().items():
             hc.export_data(name, va)
+        self.poller = Poller(vm, self.clock, self.sched, self.sched.wait, self._alloc_page,
+                             self._free_page, hc.address)
         self.sched.on_stopped = self._task_stopped
         self.sched.symbolize = self.symbolize
         self.sched.switch_hooks.append(self._switch_task)
@@ -160,7 +164,7 @@ class Machine:
                          Aeabi(kprint), self.chrdev, self.ioremap, Uaccess(mm.checked(vm, caller)),
                          AtomicDelay(self.clock, mm.context), UnwindPersonality(), self.resources,
                          self.ioports, self.mmap, *mm.providers, *self.irq.providers,
-                         *self.sched.providers, self.timers):
+                         *self.sched.providers, self.timers, self.poller):
             hc.register(provider)
         self._map_page(MODULES_VADDR, boot.alloc(PAGE_SIZE), self._stub_page(), KERNEL_RWX)
         resolve = lambda name: mm.resolve(name, hc.address)  # noqa: E731  (fast paths first)
@@ -183,6 +187,8 @@ class Machine:
 
         self.entry.syscall = self.syscalls
         self.syscalls.sleep_task = self._sleep_task
+        self.syscalls.poller = self.poller
+        self.entry.sleep = self.sched.sleep_in_syscall
         self.syscalls.mmap = self.mmap
         self.devmem = DevMem(self.mmap, vm, self.bus, ram)
         self.syscalls.special_open[MEM_RDEV] = self.devmem.open
@@ -408,6 +414,13 @@ class Machine:
         if task is None or not task.pending_signal:
             return None
         return self.syscalls.exit_process(128 + task.pending_signal)
+
+    def _alloc_page(self):
+        pfn = self.mm.pages.alloc(0, GFP_KERNEL, "kernel")
+        return None if pfn is None else (pfn << 12, phys_to_virt(pfn << 12))
+
+    def _free_page(self, pa):
+        self.mm.pages.free(pa >> 12, 0)
 
     def _sleep_task(self, ns):
         """nanosleep in a task: it sleeps (TASK_INTERRUPTIBLE) until now + ns."""

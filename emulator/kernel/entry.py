@@ -25,6 +25,12 @@ class GuestCall(NamedTuple):
     args: tuple = ()
 
 
+class Sleep(NamedTuple):
+    """Yielded by a syscall generator: the task sleeps (interruptibly) until woken or
+    timeout_ns passes (None: no timeout); the generator then receives 0 (issue 12: poll)."""
+    timeout_ns: int = None
+
+
 class TailCall(NamedTuple):
     """Returned by a syscall handler: fn(*args)'s r0 is the syscall's result as it stands.
 
@@ -87,6 +93,8 @@ class Entry:
         # ret_to_user(result) -> generator or None: work before a syscall returns to user
         # space (a fatal signal ends the process there); None: return result (issue 12).
         self.ret_to_user = None
+        # sleep(timeout_ns): the running task sleeps for a syscall's Sleep (the scheduler).
+        self.sleep = None
         self.syscall_regs = None
         self._frames = []
         self._console = None           # the console's (frames, kstack, saved) while a task runs
@@ -197,6 +205,12 @@ class Entry:
         return True
 
     def _enter_guest(self, call):
+        if type(call) is Sleep:
+            # Resume at the resume slot's svc with r0 = 0: the generator continues there
+            # when the task runs again (at once if a wake-up already came).
+            self._enter.write((KERNEL_CPSR, self._kstack, 0, 0, 0, 0, 0, self._hc.resume_addr))
+            self.sleep(call.timeout_ns)
+            return
         self._enter.write((KERNEL_CPSR, self._kstack, self._hc.resume_addr,
                            *(tuple(call.args) + (0, 0, 0, 0))[:4], call.fn))
 
@@ -292,4 +306,4 @@ class _Exit:
 #: Returned by a syscall generator that ends the process (exit_group, fatal signal).
 EXIT = _Exit()
 
-__all__ = ["Entry", "GuestCall", "TailCall", "Fault", "EXIT", "signed", "GuestTimeout"]
+__all__ = ["Entry", "GuestCall", "Sleep", "TailCall", "Fault", "EXIT", "signed", "GuestTimeout"]

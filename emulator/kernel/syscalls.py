@@ -43,6 +43,7 @@ def _s32(v):
 class Syscalls:
     def __init__(self, vm, vfs, chrdev, kmalloc, clock, cpu, module_get, log_unknown):
         from .time import nanosleep  # noqa: F401  (registers the sleeping syscalls)
+        from . import poll  # noqa: F401  (registers poll and select)
         self.vm, self.vfs, self.chrdev, self.kmalloc = vm, vfs, chrdev, kmalloc
         self.clock, self.cpu, self.module_get = clock, cpu, module_get
         self._log_unknown = log_unknown
@@ -53,6 +54,7 @@ class Syscalls:
         # sleep_task(ns) -> True when the calling task now sleeps ns in virtual time (the
         # scheduler resumes it with r0 = 0); None or False: no task to switch (issue 12).
         self.sleep_task = None
+        self.poller = None        # kernel/poll.py's Poller (poll, select)
         self.observer = None      # called as observer(nr, name, args, result) when set
         self._handlers = {nr: fn.__get__(self) for nr, fn in _TABLE.items()}
         self._arity = {nr: sum(1 for p in inspect.signature(fn).parameters.values()

@@ -142,3 +142,24 @@ def test_max_time_stops_a_forever_app(rootfs):
     assert proc.returncode == 3
     assert proc.stdout.count("tick") == 3
     assert "virtual time limit reached: 3 s of board time (--max-time)" in proc.stdout + proc.stderr
+
+
+def test_poll_and_select_sleep_until_a_key_or_the_timeout(rootfs):
+    status, out, m, _ = run("""
+insmod keywait.ko
+mknod /dev/key c 250 0
+./key_poll_app /dev/key poll 1 &
+sleep 2.5
+click K2
+wait %1
+expect exit 0
+./key_poll_app /dev/key select 1 &
+sleep 1.2
+click K3
+wait %2
+expect exit 0
+""", rootfs)
+    assert status == 0, out
+    lines = [l for l in out.splitlines() if l in ("timeout", "poll: key 2", "select: key 3")]
+    assert lines == ["timeout", "timeout", "poll: key 2", "timeout", "select: key 3"]
+    assert 3.8e9 < m.clock.now_ns() < 4.0e9          # every wait was virtual time

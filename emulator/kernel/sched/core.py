@@ -82,8 +82,14 @@ class Scheduler:
         self._free_block(task.block_pa)
 
     def wake(self, task, mode=TASK_RUNNING | 3):
-        """try_to_wake_up: a task sleeping in a state within mode becomes runnable."""
-        if task.exited or task.state == TASK_RUNNING or not task.state & mode:
+        """try_to_wake_up: a task sleeping in a state within mode becomes runnable. A wake-up
+        of a running task is remembered (``triggered``, as poll's pollwake does)."""
+        if task.exited:
+            return False
+        if task.state == TASK_RUNNING:
+            task.triggered = True
+            return False
+        if not task.state & mode:
             return False
         task.state = TASK_RUNNING
         task.wake_at = None
@@ -117,6 +123,16 @@ class Scheduler:
             task.wake_at = self.clock.now_ns() + timeout_ns
         self._switch = True
         self.cpu.stop()
+
+    def sleep_in_syscall(self, timeout_ns):
+        """A syscall's Sleep: sleep interruptibly unless a wake-up or signal already came."""
+        task = self.current
+        if task.triggered or task.pending_signal:
+            task.triggered = False
+            return
+        task.state = TASK_INTERRUPTIBLE
+        task.sleeping_in = task.sleeping_in or "poll"
+        self.block_current(timeout_ns)
 
     # -- running ---------------------------------------------------------------------------------
     def settle(self):
@@ -226,11 +242,11 @@ class Scheduler:
         self.entry.stopped = False
         if self.timers is not None:
             self.timers.sync()
-        remaining = (0 if self.deadline_wall is None
-                     else max(1, int((self.deadline_wall - time.perf_counter()) * 1e6)))
         pc = cpu.reg(PC) | (1 if cpu.reg(CPSR) & CPSR_T else 0)
         try:
-            cpu.start(pc, self._exit, remaining)
+            # No Unicorn timeout (a timer thread per emu_start): the tick deadline always
+            # ends a slice within 5 ms of virtual time, and the wall clock is checked after.
+            cpu.start(pc, self._exit, 0)
         finally:
             cpu.stop_after(None)
         reason = cpu.take_stop_reason()

@@ -50,6 +50,7 @@ class Task:
         self.exit_status = None
         self.sleeping_in = ""        # what it blocks in (for ps and deadlock messages)
         self.pending_signal = 0      # a signal sent and not yet acted on (default actions)
+        self.triggered = False       # woken while running (poll's lost-wake-up guard)
         self._init_guest()
 
     def _init_guest(self):

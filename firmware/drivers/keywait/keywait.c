@@ -2,7 +2,8 @@
  * keywait: the FS4412 course's key driver with a blocking read. The interrupt handler of
  * K2/K3 (falling edge on gpx1-1/gpx1-2) records which key was pressed and wakes the
  * readers; read() sleeps on the wait queue until a key arrives and returns its number
- * (an int: 2 or 3). A signal interrupts the sleep (-ERESTARTSYS).
+ * (an int: 2 or 3). A signal interrupts the sleep (-ERESTARTSYS). poll()/select() report
+ * POLLIN while a key is waiting to be read.
  */
 #include <linux/module.h>
 #include <linux/kernel.h>
@@ -13,6 +14,7 @@
 #include <linux/interrupt.h>
 #include <linux/gpio.h>
 #include <linux/uaccess.h>
+#include <linux/poll.h>
 
 #define KEY_MAJOR	250
 #define KEY2_GPIO	221	/* gpx1-1 in the board's 3.14 numbering */
@@ -54,6 +56,16 @@ static ssize_t key_read(struct file *filp, char __user *buf, size_t count, loff_
 	return sizeof(int);
 }
 
+static unsigned int key_poll(struct file *filp, poll_table *wait)
+{
+	unsigned int mask = 0;
+
+	poll_wait(filp, &key_wq, wait);
+	if (have_key)
+		mask |= POLLIN | POLLRDNORM;
+	return mask;
+}
+
 static int key_release(struct inode *inode, struct file *filp)
 {
 	return 0;
@@ -63,6 +75,7 @@ static const struct file_operations key_fops = {
 	.owner = THIS_MODULE,
 	.open = key_open,
 	.read = key_read,
+	.poll = key_poll,
 	.release = key_release,
 };
 
