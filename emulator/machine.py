@@ -20,7 +20,7 @@ from .kernel.clock import Clock
 from .kernel.entry import Entry, Fault, GuestCall
 from .kernel.files import ConsoleFile
 from .kernel.hypercall import Hypercalls
-from .kernel.kuser import vectors_page
+from .kernel.kuser import SIGNAL_EXIT_STUB, vectors_page
 from .kernel.lib import StringLib
 from .kernel.mm.ioremap import Ioremap
 from .kernel.mm.context import AtomicDelay
@@ -147,6 +147,7 @@ class Machine:
         self.sched.symbolize = self.symbolize
         self.sched.switch_hooks.append(self._switch_task)
         self.sched.kill_now = self._kill_now
+        self.sched.signal_exit_stub = SIGNAL_EXIT_STUB
         self.sched.wait.signal_pending = lambda task: bool(task.pending_signal)
         self.entry.ret_to_user = self._ret_to_user
         self.resources = Resources(vm, self.kmalloc, self.ledger, kprint, caller)

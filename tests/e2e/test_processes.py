@@ -163,3 +163,16 @@ expect exit 0
     lines = [l for l in out.splitlines() if l in ("timeout", "poll: key 2", "select: key 3")]
     assert lines == ["timeout", "timeout", "poll: key 2", "timeout", "select: key 3"]
     assert 3.8e9 < m.clock.now_ns() < 4.0e9          # every wait was virtual time
+
+
+def test_a_killed_reader_never_returns_to_user_code(rootfs):
+    """read() is a tail call into the driver: the fatal signal still ends the process at
+    that system call, so user code never sees the interrupted read's result."""
+    status, out, m, _ = run("insmod keywait.ko\nmknod /dev/key c 250 0\n./killread /dev/key &\n"
+                            "kill %1\nwait %1\nexpect exit 143\n", rootfs)
+    assert status == 0, out
+    assert "read returned" not in out
+    assert "keywait: read interrupted by a signal" in "\n".join(m.dmesg())
+    status, out, m, _ = run("insmod keywait.ko\nmknod /dev/key c 250 0\n./killread /dev/key &\n"
+                            "click K3\nwait %1\n", rootfs)
+    assert status == 0 and "read returned 4" in out

@@ -46,6 +46,7 @@ class Scheduler:
         self._live = None            # the task whose registers are in the CPU
         self._switch = False         # the running task called schedule() to give up the CPU
         self.need_resched = False
+        self.signal_exit_stub = 0    # user address of the fatal-signal exit stub (kuser.py)
         #: Called when a task stopped without sleeping: on_stopped(task) -> True when it has
         #: exited (the machine checks faults and reaps processes).
         self.on_stopped = lambda task: True
@@ -108,8 +109,17 @@ class Scheduler:
         task.pending_signal = task.pending_signal or signo
         ti_flags = task.ti_va
         self.vm.write_u32(ti_flags, self.vm.read_u32(ti_flags) | 1)      # TIF_SIGPENDING
+        if task.context is not None and not task.frames and self._in_kernel(task):
+            # A driver call made as a tail call returns straight to user space: send it
+            # through the signal-exit stub so the process ends at that system call.
+            self.vm.write_u32(task.kstack_top - 4, self.signal_exit_stub)
         self.wake(task, TASK_INTERRUPTIBLE)
         return True
+
+    def _in_kernel(self, task):
+        """A task stopped in kernel mode (its saved CPSR is not user mode)."""
+        cpsr = task.saved_cpsr
+        return cpsr is not None and cpsr & MODE_MASK != USR_MODE
 
     # -- the schedule() service's side -----------------------------------------------------------
     def block_current(self, timeout_ns=None):
@@ -257,6 +267,7 @@ class Scheduler:
                 self._live = None
             return
         task.context = cpu.uc.context_save()
+        task.saved_cpsr = cpu.reg(CPSR)
         if self._switch:
             self._switch = False
             if task.state == TASK_RUNNING:          # a yield: to the back of the queue

@@ -41,6 +41,7 @@ class Task:
         self.ts_va = self.ti_va + THREAD_SIZE
         self.block_pa = block_pa
         self.context = None          # saved registers (Unicorn context) while not running
+        self.saved_cpsr = None       # the CPSR in that context
         self.start = None            # (pc, sp) of a task that never ran
         self.frames = []             # entry.py's syscall frames of this task
         self.saved_words = None      # entry.py's tail-call save area (per kernel stack)
