@@ -105,7 +105,7 @@ class Console:
         out_mark = len(self.machine.stdout)
         self.out.write(f"# {text}\n")
         try:
-            if "/" in name:
+            if "/" in name or "|" in words or "<" in words:
                 status = self.run_program(words)
             elif name in COMMANDS:
                 status = COMMANDS[name][0](self, words[1:])
@@ -132,10 +132,13 @@ class Console:
         return status
 
     def run_program(self, words):
-        if words[-1] == "&" or words[-1].endswith("&"):
+        background = words[-1] == "&" or words[-1].endswith("&")
+        if background:
             words = words[:-1] if words[-1] == "&" else words[:-1] + [words[-1][:-1]]
-            return console_jobs.start_background(self, words)
-        status = self.machine.run(words[0], words[1:])
+        words, stdin = console_jobs.stdin_of(self, words)
+        if background:
+            return console_jobs.start_background(self, words, stdin)
+        status = self.machine.run(words[0], words[1:], stdin=stdin)
         return status
 
     def _after_command(self, status):

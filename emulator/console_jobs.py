@@ -77,10 +77,32 @@ def _status_word(task):
     return f"Exit {status}"
 
 
-def start_background(console, words):
+def stdin_of(console, words):
+    """Split ``./app ARGS < FILE`` and ``echo TEXT | ./app ARGS`` into (program words, the
+    bytes of its standard input or None). CommandFailed for forms the console lacks."""
+    if "|" in words:
+        i = words.index("|")
+        left, words = words[:i], words[i + 1:]
+        if not left or left[0] != "echo" or "|" in words:
+            raise CommandFailed("only `echo TEXT | PROGRAM` pipes are supported")
+        data = (" ".join(left[1:]) + "\n").encode()
+    else:
+        data = None
+    if "<" in words:
+        i = words.index("<")
+        if i + 2 != len(words) or data is not None:
+            raise CommandFailed("usage: PROGRAM ARGS < FILE")
+        data = console.machine.read_rootfs(words[i + 1])
+        words = words[:i]
+    if not words or "/" not in words[0]:
+        raise CommandFailed(f"{words[0] if words else '|'}: not a program (a path with '/')")
+    return words, data
+
+
+def start_background(console, words, stdin=None):
     """``./app ARGS &``: spawn the program, print ``[N] PID``."""
     machine = console.machine
-    task = machine.spawn(words[0], words[1:])
+    task = machine.spawn(words[0], words[1:], stdin=stdin)
     job = _jobs(console).add(task, " ".join(words))
     text = f"[{job.number}] {task.pid}\n"
     console.out.write(text)

@@ -18,7 +18,7 @@ from .kernel.aeabi import Aeabi, UnwindPersonality
 from .kernel.chrdev import Chrdev
 from .kernel.clock import Clock
 from .kernel.entry import Entry, Fault, GuestCall
-from .kernel.files import ConsoleFile
+from .kernel.files import BufferFile, ConsoleFile
 from .kernel.hypercall import Hypercalls
 from .kernel.kuser import SIGNAL_EXIT_STUB, vectors_page
 from .kernel.lib import StringLib
@@ -334,10 +334,11 @@ class Machine:
             raise InputError(f"{path}: outside the board's root filesystem")
         return read_bytes(host, InputError, path)     # missing: the command fails (status 1)
 
-    def run(self, path, argv=None, env=DEFAULT_ENV):
+    def run(self, path, argv=None, env=DEFAULT_ENV, stdin=None):
         """Run an ARM program from the root filesystem in the foreground (other tasks run
-        too); returns its exit status."""
-        task = self.spawn(path, argv, env)
+        too); returns its exit status. stdin: bytes its standard input reads (default: the
+        console, which reads as end of file)."""
+        task = self.spawn(path, argv, env, stdin)
         try:
             if not self.sched.run_until(lambda: task.exited):
                 raise GuestTimeout(f"{path} (pid {task.pid}) sleeps in "
@@ -348,7 +349,7 @@ class Machine:
             self.sched.reap(task)
         return task.process.exit_status
 
-    def spawn(self, path, argv=None, env=DEFAULT_ENV):
+    def spawn(self, path, argv=None, env=DEFAULT_ENV, stdin=None):
         """Load an ARM program as a new process (a runnable task, not yet run); returns it."""
         data = self.read_rootfs(path)
         program = load_program(data, path)
@@ -371,6 +372,8 @@ class Machine:
         sink = ConsoleFile(self._program_output)
         for fd in (0, 1, 2):
             proc.files[fd] = sink
+        if stdin is not None:
+            proc.files[0] = BufferFile(bytes(stdin))          # `< FILE`, `echo TEXT |`
         lo = min(s.vaddr for s in program.segments)
         hi = max(s.vaddr + s.memsz for s in program.segments)
         self.symbolize.add(_program_symbols(program, comm, lo, hi))

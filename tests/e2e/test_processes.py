@@ -176,3 +176,15 @@ def test_a_killed_reader_never_returns_to_user_code(rootfs):
     status, out, m, _ = run("insmod keywait.ko\nmknod /dev/key c 250 0\n./killread /dev/key &\n"
                             "click K3\nwait %1\n", rootfs)
     assert status == 0 and "read returned 4" in out
+
+
+def test_standard_input_from_a_file_or_echo(rootfs):
+    (rootfs / "in.txt").write_text("hello\nworld\n")
+    status, out, _, _ = run("./cat_app < in.txt\nexpect stdout \"hello\\nworld\\n\\[12 bytes\\]\"\n"
+                            "echo hi there | ./cat_app\nexpect stdout \"^hi there\\n\\[9 bytes\\]\"\n"
+                            "./cat_app\nexpect stdout \"^\\[0 bytes\\]\"\n", rootfs)
+    assert status == 0, out
+    status, out, _, _ = run("./cat_app < missing.txt\n", rootfs)
+    assert status == 1 and "missing.txt: No such file or directory" in out
+    status, out, _, _ = run("ls | ./cat_app\n", rootfs)
+    assert status == 1 and "only `echo TEXT | PROGRAM` pipes are supported" in out
