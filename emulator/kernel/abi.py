@@ -118,4 +118,7 @@ WAIT_QUEUE = Struct("__wait_queue", {"flags": 0, "private": 4, "func": 8, "task_
 #: wait_queue_head_t follows it (24 bytes on the board). Python reads the offsets from here.
 SPINLOCK_T_SIZE = 4
 WAIT_QUEUE_HEAD = _layout("__wait_queue_head", [("lock", SPINLOCK_T_SIZE), ("task_list", 8)])
-STRUCTS.update({s.name: s for s in (TASK_STRUCT, WAIT_QUEUE, WAIT_QUEUE_HEAD)})
+COMPLETION = _layout("completion", [("done", 4), ("wait", WAIT_QUEUE_HEAD.size)])   # 28 on board
+SEMAPHORE = _layout("semaphore", [("lock", SPINLOCK_T_SIZE), ("count", 4), ("wait_list", 8)])
+STRUCTS.update({s.name: s for s in (TASK_STRUCT, WAIT_QUEUE, WAIT_QUEUE_HEAD, COMPLETION,
+                                    SEMAPHORE)})

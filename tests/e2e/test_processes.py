@@ -22,7 +22,8 @@ APPS = FIRMWARE / "apps" / "key_apps"
 def rootfs(tmp_path_factory):
     root = tmp_path_factory.mktemp("procs")
     build = tmp_path_factory.mktemp("procs-build")
-    shutil.copy(build_module(FIRMWARE / "drivers" / "keywait", build), root / "keywait.ko")
+    for name in ("keywait", "semdemo"):
+        shutil.copy(build_module(FIRMWARE / "drivers" / name, build), root / f"{name}.ko")
     for src in APPS.glob("*.c"):
         subprocess.run(["arm-linux-gnueabi-gcc", "-static", "-O2", "-o", str(root / src.stem),
                         str(src)], check=True, capture_output=True)
@@ -188,3 +189,28 @@ def test_standard_input_from_a_file_or_echo(rootfs):
     assert status == 1 and "missing.txt: No such file or directory" in out
     status, out, _, _ = run("ls | ./cat_app\n", rootfs)
     assert status == 1 and "only `echo TEXT | PROGRAM` pipes are supported" in out
+
+
+def test_semaphore_makes_a_second_opener_wait_and_a_completion_wakes_the_reader(rootfs):
+    status, out, m, _ = run("""
+insmod semdemo.ko
+mknod /dev/sem c 251 0
+./key_app /dev/sem 1 &
+./key_app /dev/sem 1 &
+ps
+click K2
+ps
+click K2
+wait
+./key_app /dev/sem 1 &
+kill %3
+wait %3
+expect exit 143
+""", rootfs)
+    assert status == 0, out
+    assert "  101 S    ./key_app /dev/sem 1" in out          # asleep in down_interruptible()
+    dmesg = [l.split("] ", 1)[1] for l in m.dmesg() if "semdemo" in l]
+    assert dmesg == ["semdemo: pid 100 holds the device", "semdemo: pid 100 releases the device",
+                     "semdemo: pid 101 holds the device", "semdemo: pid 101 releases the device",
+                     "semdemo: pid 102 holds the device", "semdemo: pid 102 releases the device"]
+    assert out.count("key 2 pressed") == 2

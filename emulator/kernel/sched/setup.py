@@ -1,7 +1,9 @@
 """The scheduler as the machine builds it, from what it needs."""
 
+from ...cpu import REG
 from ..mm.gfp import GFP_KERNEL
 from .core import Scheduler
+from .sync import Sync
 from .wait import WaitQueues
 
 #: A task's block: 8 KiB kernel stack (thread_info at its base) + the task_struct's page.
@@ -22,5 +24,6 @@ def Scheduling(cpu, vm, clock, entry, irq, mm, hypercalls, timeout_us, max_time_
     sched = Scheduler(cpu, vm, clock, entry, irq, alloc_block, free_block, hypercalls.exit_addr,
                       timeout_us, None if max_time_s is None else int(max_time_s * 1e9))
     sched.wait = WaitQueues(sched, vm, mm.context, hypercalls.address, printk)
-    sched.providers = [sched.wait]
+    sched.sync = Sync(sched, vm, mm.context, lambda value: cpu.set_reg(REG["r0"], value))
+    sched.providers = [sched.wait, sched.sync]
     return sched
