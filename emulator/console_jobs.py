@@ -175,7 +175,7 @@ def cmd_ps(console, args):
     sched = console.machine.sched
     lines = ["  PID STAT COMMAND"]
     for task in sorted(sched.tasks.values(), key=lambda t: t.pid):
-        argv = getattr(task.process, "argv", [task.comm])
+        argv = getattr(task.process, "argv", [f"[{task.comm}]"])     # kernel threads: [name]
         lines.append(f"{task.pid:>5} {task.state_letter():<4} {' '.join(argv)}")
     text = "\n".join(lines) + "\n"
     console.out.write(text)

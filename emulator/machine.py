@@ -34,7 +34,7 @@ from .kernel.resource import Resources, seed_iomem
 from .kernel.ioport import IoPorts
 from .kernel.irq.setup import Interrupts
 from .kernel.sched.setup import Scheduling
-from .kernel.time.timer import Timers
+from .kernel.time.timer import TICK_NS, Timers
 from .kernel.mm.gfp import GFP_KERNEL
 from .kernel.poll import Poller
 from .kernel.mmap import Mmap
@@ -125,6 +125,7 @@ class Machine:
         self.kmalloc = mm.kmalloc
         self.kasan_reports = mm.kasan.reports if mm.kasan is not None else None
         self.chrdev = Chrdev(vm, self.kmalloc, self.ledger, caller)
+        self.delay = AtomicDelay(self.clock, mm.context)
         # -- interrupts (issue 12) --
         self.irq = Interrupts(self.hw, cpu, vm, hc.exit_addr, phys_to_virt(kstack + THREAD_SIZE),
                               self.timeout_us, self.tracer, kprint, self.symbolize, self.ledger,
@@ -133,8 +134,10 @@ class Machine:
         self.entry.on_block_stop = self.irq.on_block_stop
         # -- tasks and scheduling (issue 12) --
         self._console_ti = phys_to_virt(kstack)
+        self._next_pid = 100
         self.sched = Scheduling(cpu, vm, self.clock, self.entry, self.irq, mm, hc,
-                                self.timeout_us, max_time_s, kprint)
+                                self.timeout_us, max_time_s, kprint, self.ledger, caller,
+                                self._new_pid)
         self.timers = Timers(vm, self.clock, phys_to_virt(boot.alloc(PAGE_SIZE)), self.ledger,
                              caller, kprint)
         self.timers.run_softirq = self.irq.run_softirq
@@ -163,7 +166,7 @@ class Machine:
             hc.export_data(name, va)
         for provider in (self.printk, StringLib(mm.checked(vm, caller), self.symbolize),
                          Aeabi(kprint), self.chrdev, self.ioremap, Uaccess(mm.checked(vm, caller)),
-                         AtomicDelay(self.clock, mm.context), UnwindPersonality(), self.resources,
+                         self.delay, UnwindPersonality(), self.resources,
                          self.ioports, self.mmap, *mm.providers, *self.irq.providers,
                          *self.sched.providers, self.timers, self.poller):
             hc.register(provider)
@@ -188,6 +191,7 @@ class Machine:
 
         self.entry.syscall = self.syscalls
         self.syscalls.sleep_task = self._sleep_task
+        self.delay.sleep = self._msleep_task
         self.syscalls.poller = self.poller
         self.entry.sleep = self.sched.sleep_in_syscall
         self.syscalls.mmap = self.mmap
@@ -196,7 +200,6 @@ class Machine:
         self.entry.user_fault = self._user_fault
         self.entry.on_fault = self._on_fault
         self._fault = None
-        self._next_pid = 100
         self.stdout = bytearray()        # what user programs wrote to the console
         self.guest_errors = []
         self.tracer.subscribe("guest_error", self._guest_error)
@@ -358,8 +361,7 @@ class Machine:
         previous = self.tables.user
         mm.activate()
         comm = os.path.basename(path)[:15]
-        proc = Process(self._next_pid, comm, mm)
-        self._next_pid += 1
+        proc = Process(self._new_pid(), comm, mm)
         try:
             if not load_image(mm, program, self.vm, self.page_cache):
                 mm.release()
@@ -381,6 +383,10 @@ class Machine:
         return self.sched.create(proc.pid, comm, program.entry, sp, proc)
 
     # -- tasks (issue 12) --------------------------------------------------------------------
+    def _new_pid(self):
+        pid, self._next_pid = self._next_pid, self._next_pid + 1
+        return pid
+
     def _switch_task(self, task):
         """Install a task's kernel state (or the console's, task None) for the scheduler."""
         if task is None:
@@ -389,7 +395,8 @@ class Machine:
             self.irq.use_kernel_stack(self._console_ti + THREAD_SIZE)
             return
         self.syscalls.process = task.process
-        task.process.mm.activate()
+        if task.process is not None:             # a kernel thread keeps the last user half
+            task.process.mm.activate()
         self.mm.context.use_thread_info(task.ti_va)
         self.irq.use_kernel_stack(task.kstack_top)
 
@@ -398,6 +405,8 @@ class Machine:
         for a kernel oops; a user fault kills the process with its signal."""
         proc = task.process
         user_fault = self._check_fault(proc)
+        if proc is None:                         # a kernel thread that stopped the CPU
+            return True
         if user_fault is not None:
             signo, message = FAULT_SIGNALS[user_fault.kind]
             self.console(f"{message}\n")
@@ -434,6 +443,18 @@ class Machine:
         task.state = 1                           # TASK_INTERRUPTIBLE
         task.sleeping_in = "nanosleep"
         self.sched.block_current(ns)
+        return True
+
+    def _msleep_task(self, msecs):
+        """msleep in a task: schedule_timeout_uninterruptible(msecs_to_jiffies(m) + 1), as
+        3.14 does (so msleep(1000) sleeps 1005 ms of virtual time)."""
+        task = self.sched.current
+        if task is None:
+            return False
+        task.state = 2                           # TASK_UNINTERRUPTIBLE
+        task.sleeping_in = "msleep"
+        task.timer_only = True
+        self.sched.block_current((self.timers.msecs_to_jiffies(msecs) + 1) * TICK_NS)
         return True
 
     def _kill_now(self, task):

@@ -22,7 +22,7 @@ APPS = FIRMWARE / "apps" / "key_apps"
 def rootfs(tmp_path_factory):
     root = tmp_path_factory.mktemp("procs")
     build = tmp_path_factory.mktemp("procs-build")
-    for name in ("keywait", "semdemo"):
+    for name in ("keywait", "semdemo", "kthreaddemo"):
         shutil.copy(build_module(FIRMWARE / "drivers" / name, build), root / f"{name}.ko")
     for src in APPS.glob("*.c"):
         subprocess.run(["arm-linux-gnueabi-gcc", "-static", "-O2", "-o", str(root / src.stem),
@@ -214,3 +214,19 @@ expect exit 143
                      "semdemo: pid 101 holds the device", "semdemo: pid 101 releases the device",
                      "semdemo: pid 102 holds the device", "semdemo: pid 102 releases the device"]
     assert out.count("key 2 pressed") == 2
+
+
+def test_kernel_thread_ticks_until_kthread_stop(rootfs):
+    status, out, m, _ = run("insmod kthreaddemo.ko\nps\nsleep 3.5\nrmmod kthreaddemo\nps\n", rootfs)
+    assert status == 0, out
+    assert "  100 D    [ticker/0]" in out                      # asleep in msleep()
+    lines = [l for l in m.dmesg() if "kthreaddemo" in l]
+    assert lines == [
+        "[    0.000000] kthreaddemo: ticker/0 (pid 100) starts, data 42",
+        "[    0.000000] kthreaddemo: tick 1",
+        "[    1.005000] kthreaddemo: tick 2",                  # msleep(1000): 201 jiffies
+        "[    2.010000] kthreaddemo: tick 3",
+        "[    3.015000] kthreaddemo: tick 4",
+        "[    4.020000] kthreaddemo: stopping after 4 ticks",  # kthread_stop waits the msleep out
+        "[    4.020000] kthreaddemo: kthread_stop returned 4"]
+    assert out.split("# ps\n")[-1].strip() == "PID STAT COMMAND"

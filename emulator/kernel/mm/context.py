@@ -221,8 +221,13 @@ class AtomicDelay(Delay):
     def __init__(self, clock, context):
         super().__init__(clock)
         self._context = context
+        #: sleep(ns) -> True when the running task now sleeps (the scheduler, issue 12);
+        #: otherwise (module init/exit) msleep only advances virtual time.
+        self.sleep = None
 
     @export()
     def msleep(self, msecs):
-        self._context.schedule_check()
+        atomic = self._context.schedule_check()
+        if not atomic and self.sleep is not None and self.sleep(msecs):
+            return
         super().msleep(msecs)

@@ -20,10 +20,13 @@ from ...cpu import CPSR, CPSR_I, CPSR_T, MODE_MASK, PC, REG, SP, STOP_DEADLINE, 
     USR_MODE
 from ...errors import GuestTimeout, Unimplemented
 from ..clock import CPU_HZ
+from .kthread import start_registers
 from .task import TASK_INTERRUPTIBLE, TASK_RUNNING, Task
 
 HZ = 200
 TICK_NS = 1_000_000_000 // HZ
+#: The wake-up mode of a timed sleep's end (wakes any sleeping state, msleep's too).
+TIMER_WAKE = 0x10003
 #: A slice shorter than this many instructions could not run a whole block.
 MIN_SLICE = 256
 #: CPU-bound work the console lets run between two commands (two ticks).
@@ -46,6 +49,7 @@ class Scheduler:
         self._live = None            # the task whose registers are in the CPU
         self._switch = False         # the running task called schedule() to give up the CPU
         self.need_resched = False
+        self._exiting = False
         self.signal_exit_stub = 0    # user address of the fatal-signal exit stub (kuser.py)
         #: Called when a task stopped without sleeping: on_stopped(task) -> True when it has
         #: exited (the machine checks faults and reaps processes).
@@ -60,13 +64,15 @@ class Scheduler:
         self.symbolize = lambda addr: f"{addr:#010x}"
 
     # -- tasks ---------------------------------------------------------------------------------
-    def create(self, pid, comm, pc, sp, process=None):
-        """A new runnable task starting in user mode at pc with stack sp."""
+    def create(self, pid, comm, pc, sp, process=None, kernel=False):
+        """A new runnable task starting at pc: in user mode with stack sp, or (kernel) a
+        kernel thread (kthread.py sets its registers)."""
         block = self._alloc_block()
         if block is None:
             raise MemoryError("out of memory for a kernel stack")
         task = Task(pid, comm, block, self.vm, process)
         task.start = (pc, sp)
+        task.kernel = kernel
         task.saved_words = self.cpu.phys_words(task.kstack_top_pa - 20, 5)
         self.tasks[pid] = task
         self.by_ts[task.ts_va] = task
@@ -90,8 +96,9 @@ class Scheduler:
         if task.state == TASK_RUNNING:
             task.triggered = True
             return False
-        if not task.state & mode:
-            return False
+        if not task.state & mode or (task.timer_only and mode != TIMER_WAKE):
+            return False                   # msleep sleeps its whole time, as 3.14's loop does
+        task.timer_only = False
         task.state = TASK_RUNNING
         task.wake_at = None
         task.sleeping_in = ""
@@ -132,6 +139,11 @@ class Scheduler:
         if timeout_ns is not None:
             task.wake_at = self.clock.now_ns() + timeout_ns
         self._switch = True
+        self.cpu.stop()
+
+    def exit_current(self):
+        """The running kernel thread ends (do_exit): stop the guest; it never runs again."""
+        self._exiting = True
         self.cpu.stop()
 
     def sleep_in_syscall(self, timeout_ns):
@@ -216,7 +228,7 @@ class Scheduler:
         for task in list(self.tasks.values()):
             if task.wake_at is not None and task.wake_at <= now:
                 task.wake_at = None
-                self.wake(task)
+                self.wake(task, TIMER_WAKE)
 
     def _pick(self):
         while self.runqueue:
@@ -249,6 +261,7 @@ class Scheduler:
             until = deadline
         cpu.stop_after((until - now) * CPU_HZ // 1_000_000_000)
         self._switch = False
+        self._exiting = False
         self.entry.stopped = False
         if self.timers is not None:
             self.timers.sync()
@@ -260,6 +273,12 @@ class Scheduler:
         finally:
             cpu.stop_after(None)
         reason = cpu.take_stop_reason()
+        if self._exiting:                          # a kernel thread's do_exit
+            self._exiting = False
+            task.exited = True
+            self._drop_from_runqueue(task)
+            self._live = None
+            return
         if self.entry.stopped:                     # exited, or faulted
             if self.on_stopped(task):
                 task.exited = True
@@ -311,6 +330,8 @@ class Scheduler:
         if self._live is not task:
             if task.context is not None:
                 cpu.uc.context_restore(task.context)
+            elif task.kernel:
+                start_registers(cpu, task)
             else:
                 pc, sp = task.start
                 cpu.set_reg(CPSR, USR_MODE)

@@ -3,6 +3,7 @@
 from ...cpu import REG
 from ..mm.gfp import GFP_KERNEL
 from .core import Scheduler
+from .kthread import KThreads
 from .sync import Sync
 from .wait import WaitQueues
 
@@ -10,7 +11,8 @@ from .wait import WaitQueues
 TASK_BLOCK_ORDER = 2
 
 
-def Scheduling(cpu, vm, clock, entry, irq, mm, hypercalls, timeout_us, max_time_s, printk):
+def Scheduling(cpu, vm, clock, entry, irq, mm, hypercalls, timeout_us, max_time_s, printk,
+               ledger, caller, next_pid):
     """A Scheduler with its wait-queue services (``providers``) attached."""
     pages = mm.pages
 
@@ -25,5 +27,6 @@ def Scheduling(cpu, vm, clock, entry, irq, mm, hypercalls, timeout_us, max_time_
                       timeout_us, None if max_time_s is None else int(max_time_s * 1e9))
     sched.wait = WaitQueues(sched, vm, mm.context, hypercalls.address, printk)
     sched.sync = Sync(sched, vm, mm.context, lambda value: cpu.set_reg(REG["r0"], value))
-    sched.providers = [sched.wait, sched.sync]
+    sched.kthreads = KThreads(sched, vm, cpu, hypercalls.address, ledger, caller, next_pid)
+    sched.providers = [sched.wait, sched.sync, sched.kthreads]
     return sched

@@ -52,6 +52,8 @@ class Task:
         self.sleeping_in = ""        # what it blocks in (for ps and deadlock messages)
         self.pending_signal = 0      # a signal sent and not yet acted on (default actions)
         self.triggered = False       # woken while running (poll's lost-wake-up guard)
+        self.kernel = False          # a kernel thread (no process, starts in SVC mode)
+        self.timer_only = False      # in msleep: only its timer wakes it
         self._init_guest()
 
     def _init_guest(self):
