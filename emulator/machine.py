@@ -37,6 +37,7 @@ from .kernel.sched.setup import Scheduling
 from .kernel.time.timer import TICK_NS, Timers
 from .kernel.mm.gfp import GFP_KERNEL
 from .kernel.poll import Poller
+from .kernel.softirq.tasklet import Tasklets
 from .kernel.mmap import Mmap
 from .kernel.devmem import MEM_RDEV, DevMem
 from .kernel.symbols import Symbolizer, SymbolTable
@@ -142,6 +143,12 @@ class Machine:
                              caller, kprint)
         self.timers.run_softirq = self.irq.run_softirq
         self.sched.timers = self.timers
+        self.tasklets = Tasklets(vm, self.ledger, caller)
+        self.tasklets.run_softirq = self.irq.run_softirq
+        self.sched.tasklets = self.tasklets
+        self.irq.handler.softirq = self.tasklets.run
+        console_top = phys_to_virt(kstack + THREAD_SIZE)
+        self.irq.handler.idle_sp = lambda: self.sched.console_sp or console_top - 8
         for name, va in self.timers.data_symbols().items():
             hc.export_data(name, va)
         self.poller = Poller(vm, self.clock, self.sched, self.sched.wait, self._alloc_page,
@@ -168,7 +175,7 @@ class Machine:
                          Aeabi(kprint), self.chrdev, self.ioremap, Uaccess(mm.checked(vm, caller)),
                          self.delay, UnwindPersonality(), self.resources,
                          self.ioports, self.mmap, *mm.providers, *self.irq.providers,
-                         *self.sched.providers, self.timers, self.poller):
+                         *self.sched.providers, self.timers, self.poller, self.tasklets):
             hc.register(provider)
         self._map_page(MODULES_VADDR, boot.alloc(PAGE_SIZE), self._stub_page(), KERNEL_RWX)
         resolve = lambda name: mm.resolve(name, hc.address)  # noqa: E731  (fast paths first)

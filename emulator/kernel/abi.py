@@ -120,5 +120,9 @@ SPINLOCK_T_SIZE = 4
 WAIT_QUEUE_HEAD = _layout("__wait_queue_head", [("lock", SPINLOCK_T_SIZE), ("task_list", 8)])
 COMPLETION = _layout("completion", [("done", 4), ("wait", WAIT_QUEUE_HEAD.size)])   # 28 on board
 SEMAPHORE = _layout("semaphore", [("lock", SPINLOCK_T_SIZE), ("count", 4), ("wait_list", 8)])
+TIMER_LIST = Struct("timer_list", {"entry": 0, "expires": 8, "base": 12, "function": 16,
+                                  "data": 20, "slack": 24}, 28)
+TASKLET_STRUCT = Struct("tasklet_struct", {"next": 0, "state": 4, "count": 8, "func": 12,
+                                           "data": 16}, 20)
 STRUCTS.update({s.name: s for s in (TASK_STRUCT, WAIT_QUEUE, WAIT_QUEUE_HEAD, COMPLETION,
-                                    SEMAPHORE)})
+                                    SEMAPHORE, TIMER_LIST, TASKLET_STRUCT)})

@@ -136,3 +136,19 @@ expect dmesg "keydebounce: 2 presses"
     lines = [l for l in m.dmesg() if "K2 pressed" in l]
     assert len(lines) == 2                         # 8 falling edges, two settled presses
     assert lines[0].startswith("[    0.025000]")   # 20 ms after the last bounce, on a tick
+
+
+def test_tasklet_runs_on_irq_exit_unless_disabled(tmp_path_factory):
+    root = tmp_path_factory.mktemp("tasklet")
+    build = tmp_path_factory.mktemp("tasklet-build")
+    shutil.copy(build_module(FIRMWARE / "drivers" / "keytasklet", build), root / "keytasklet.ko")
+    status, out, m = run("insmod keytasklet.ko\nclick K2\nclick K2\nclick K2\nrmmod keytasklet\n",
+                         root)
+    assert status == 0, out
+    lines = [l.split("] ", 1)[1] for l in m.dmesg() if "keytasklet" in l]
+    assert lines == [
+        "keytasklet: top half, press 1",
+        "keytasklet: bottom half for press 1, in_softirq 1, in_irq 0, data 7",
+        "keytasklet: top half, press 2",                    # disabled: stays scheduled
+        "keytasklet: top half, press 3",                    # enabled again: runs once
+        "keytasklet: bottom half for press 3, in_softirq 1, in_irq 0, data 7"]

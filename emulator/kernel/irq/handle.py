@@ -40,6 +40,9 @@ class IrqHandler:
         self.tracer, self.printk, self.symbolize = tracer, printk, symbolize
         self.chips = None
         self.idle_stack_top = kstack_top   # the console's stack: idle-time softirqs run there
+        #: idle_sp() -> the SP for work on the idle CPU (below a console call in progress)
+        self.idle_sp = lambda: self.idle_stack_top - 8
+        self._in_take = False
         self.softirq = None          # callable() run on irq exit when softirqs are pending
         self.in_progress = False
         self._sp = 0                 # the stack handlers run on during take()
@@ -64,8 +67,10 @@ class IrqHandler:
         cpsr, sp = self.cpu.reg(CPSR), self.cpu.reg(SP)
         if interrupted and cpsr & MODE_MASK != USR_MODE:
             self._sp = ((sp - PT_REGS_SIZE) & ~7)
-        else:
+        elif interrupted:
             self._sp = self.kstack_top - 8
+        else:
+            self._sp = self.idle_sp()
         ti = (self._sp & ~(THREAD_SIZE - 1)) + PREEMPT_OFFSET_IN_TI
         self.in_progress = True
         try:
@@ -78,16 +83,20 @@ class IrqHandler:
                 self.generic_handle_irq(virq)
             self.vm.write_u32(ti, self.vm.read_u32(ti) - HARDIRQ_OFFSET)
             if self.softirq is not None and not self.vm.read_u32(ti) & 0xFFFF00:
-                self.softirq()
+                self._in_take = True
+                self.softirq()                # irq_exit: pending softirqs (tasklets)
         finally:
+            self._in_take = False
             self.in_progress = False
             if context is not None:
                 uc.context_restore(context)
 
     def run_softirq(self, calls, kind="timer"):
-        """Run fn(arg) for each (fn, arg) in softirq context on the idle stack (the CPU is
-        between tasks): in_softirq() holds, IRQs stay masked while they run."""
-        self._sp = self.idle_stack_top - 8
+        """Run fn(arg) for each (fn, arg) in softirq context: on irq exit on the interrupted
+        stack, else on the idle stack (the CPU is between tasks); in_softirq() holds, IRQs
+        stay masked while they run."""
+        if not self._in_take:
+            self._sp = self.idle_sp()
         ti = (self._sp & ~(THREAD_SIZE - 1)) + PREEMPT_OFFSET_IN_TI
         self.vm.write_u32(ti, self.vm.read_u32(ti) + SOFTIRQ_OFFSET)
         try:

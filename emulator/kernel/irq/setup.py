@@ -53,9 +53,9 @@ class Interrupts:
         """The kernel stack an interrupt of user code (or of the idle CPU) runs on."""
         self.handler.kstack_top = top
 
-    def run_softirq(self, calls):
+    def run_softirq(self, calls, kind="timer"):
         try:
-            self.handler.run_softirq(calls)
+            self.handler.run_softirq(calls, kind)
         except HandlerStopped:
             self.check_fault()
             raise

@@ -61,6 +61,9 @@ class Scheduler:
         self.switch_hooks = []
         self.deadline_wall = None
         self.timers = None           # kernel.time.timer.Timers (jiffies, timer_list)
+        self.tasklets = None         # kernel.softirq.tasklet.Tasklets
+        #: The console's SP while it waits inside a call (kthread_stop from module_exit).
+        self.console_sp = None
         self.symbolize = lambda addr: f"{addr:#010x}"
 
     # -- tasks ---------------------------------------------------------------------------------
@@ -210,12 +213,14 @@ class Scheduler:
             self._to_console()
 
     def _run_timers(self):
-        """Expired kernel timers run now, in softirq context on the idle CPU."""
+        """Expired kernel timers and queued tasklets run now, in softirq context on the idle
+        CPU."""
         timers = self.timers
         if timers is None:
             return
         timers.sync()
-        if not timers.pending:
+        tasklets = self.tasklets is not None and self.tasklets.pending
+        if not timers.pending and not tasklets:
             return
         self._live = None                  # the timer functions use the CPU's registers
         self.current = None
@@ -223,6 +228,8 @@ class Scheduler:
         for hook in self.switch_hooks:
             hook(None)
         timers.run_expired()
+        if tasklets:
+            self.tasklets.run()
 
     def _wake_sleepers(self, now):
         for task in list(self.tasks.values()):

@@ -68,11 +68,14 @@ class KThreads:
         if self._sched.current is not None:
             raise Unimplemented("kthread_stop() from a task (only module init/exit waits yet)")
         context = self._cpu.uc.context_save()   # the console's module_exit, mid-call
+        # Idle-time work (timers, interrupts) must run below module_exit's stack frames.
+        self._sched.console_sp = (self._cpu.reg(REG["sp"]) - 256) & ~7
         try:
             if not self._sched.run_until(lambda: task.exited):
                 raise GuestTimeout(f"kthread_stop: {task.comm} (pid {task.pid}) sleeps in "
                                    f"{self._sched.blocked_reason(task)} and never stops")
         finally:
+            self._sched.console_sp = None
             self._cpu.uc.context_restore(context)
         result = task.kthread_result
         self._sched.reap(task)

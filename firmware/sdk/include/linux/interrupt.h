@@ -54,4 +54,64 @@ extern void disable_irq(unsigned int irq);
 extern void enable_irq(unsigned int irq);
 extern void synchronize_irq(unsigned int irq);
 
+/* -- tasklets (3.14 kernel/softirq.c): deferred functions run in softirq context -- */
+#include <linux/bitops.h>
+#include <linux/atomic.h>
+
+struct tasklet_struct {
+	struct tasklet_struct *next;
+	unsigned long state;
+	atomic_t count;			/* 0: enabled */
+	void (*func)(unsigned long);
+	unsigned long data;
+};
+
+#define DECLARE_TASKLET(name, func, data) \
+	struct tasklet_struct name = { NULL, 0, ATOMIC_INIT(0), func, data }
+
+#define DECLARE_TASKLET_DISABLED(name, func, data) \
+	struct tasklet_struct name = { NULL, 0, ATOMIC_INIT(1), func, data }
+
+enum {
+	TASKLET_STATE_SCHED,	/* scheduled for execution */
+	TASKLET_STATE_RUN	/* running */
+};
+
+extern void __tasklet_schedule(struct tasklet_struct *t);
+extern void __tasklet_hi_schedule(struct tasklet_struct *t);
+
+static inline void tasklet_schedule(struct tasklet_struct *t)
+{
+	if (!test_and_set_bit(TASKLET_STATE_SCHED, &t->state))
+		__tasklet_schedule(t);
+}
+
+static inline void tasklet_hi_schedule(struct tasklet_struct *t)
+{
+	if (!test_and_set_bit(TASKLET_STATE_SCHED, &t->state))
+		__tasklet_hi_schedule(t);
+}
+
+static inline void tasklet_disable_nosync(struct tasklet_struct *t)
+{
+	atomic_inc(&t->count);
+	smp_mb__after_atomic_inc();
+}
+
+static inline void tasklet_disable(struct tasklet_struct *t)
+{
+	tasklet_disable_nosync(t);
+	smp_mb();
+}
+
+static inline void tasklet_enable(struct tasklet_struct *t)
+{
+	smp_mb__before_atomic_dec();
+	atomic_dec(&t->count);
+}
+
+extern void tasklet_kill(struct tasklet_struct *t);
+extern void tasklet_init(struct tasklet_struct *t, void (*func)(unsigned long),
+			 unsigned long data);
+
 #endif /* _LINUX_INTERRUPT_H */
