@@ -38,6 +38,7 @@ from .kernel.time.timer import TICK_NS, Timers
 from .kernel.mm.gfp import GFP_KERNEL
 from .kernel.poll import Poller
 from .kernel.softirq.tasklet import Tasklets
+from .kernel.softirq.workqueue import Workqueues
 from .kernel.mmap import Mmap
 from .kernel.devmem import MEM_RDEV, DevMem
 from .kernel.symbols import Symbolizer, SymbolTable
@@ -146,6 +147,11 @@ class Machine:
         self.tasklets = Tasklets(vm, self.ledger, caller)
         self.tasklets.run_softirq = self.irq.run_softirq
         self.sched.tasklets = self.tasklets
+        wq_page = phys_to_virt(boot.alloc(PAGE_SIZE))        # the worker loop + system_wq
+        self.workqueues = Workqueues(self.sched, vm, cpu, self.timers, self.ledger, caller,
+                                     hc.address, self._new_pid, wq_page, wq_page + 64)
+        for name, va in self.workqueues.data_symbols().items():
+            hc.export_data(name, va)
         self.irq.handler.softirq = self.tasklets.run
         console_top = phys_to_virt(kstack + THREAD_SIZE)
         self.irq.handler.idle_sp = lambda: self.sched.console_sp or console_top - 8
@@ -175,9 +181,11 @@ class Machine:
                          Aeabi(kprint), self.chrdev, self.ioremap, Uaccess(mm.checked(vm, caller)),
                          self.delay, UnwindPersonality(), self.resources,
                          self.ioports, self.mmap, *mm.providers, *self.irq.providers,
-                         *self.sched.providers, self.timers, self.poller, self.tasklets):
+                         *self.sched.providers, self.timers, self.poller, self.tasklets,
+                         self.workqueues):
             hc.register(provider)
         self._map_page(MODULES_VADDR, boot.alloc(PAGE_SIZE), self._stub_page(), KERNEL_RWX)
+        self.workqueues.install_loop()
         resolve = lambda name: mm.resolve(name, hc.address)  # noqa: E731  (fast paths first)
         mm.set_resolver(resolve)
         self._map_page(VECTORS_BASE, boot.alloc(PAGE_SIZE), vectors_page(), USER_RX)

@@ -124,5 +124,8 @@ TIMER_LIST = Struct("timer_list", {"entry": 0, "expires": 8, "base": 12, "functi
                                   "data": 20, "slack": 24}, 28)
 TASKLET_STRUCT = Struct("tasklet_struct", {"next": 0, "state": 4, "count": 8, "func": 12,
                                            "data": 16}, 20)
+WORK_STRUCT = Struct("work_struct", {"data": 0, "entry": 4, "func": 12}, 16)
+DELAYED_WORK = Struct("delayed_work", {"work": 0, "timer": 16, "wq": 44, "cpu": 48}, 52)
 STRUCTS.update({s.name: s for s in (TASK_STRUCT, WAIT_QUEUE, WAIT_QUEUE_HEAD, COMPLETION,
-                                    SEMAPHORE, TIMER_LIST, TASKLET_STRUCT)})
+                                    SEMAPHORE, TIMER_LIST, TASKLET_STRUCT, WORK_STRUCT,
+                                    DELAYED_WORK)})

@@ -152,3 +152,23 @@ def test_tasklet_runs_on_irq_exit_unless_disabled(tmp_path_factory):
         "keytasklet: top half, press 2",                    # disabled: stays scheduled
         "keytasklet: top half, press 3",                    # enabled again: runs once
         "keytasklet: bottom half for press 3, in_softirq 1, in_irq 0, data 7"]
+
+
+def test_work_runs_in_a_worker_thread_and_may_sleep(tmp_path_factory):
+    root = tmp_path_factory.mktemp("work")
+    build = tmp_path_factory.mktemp("work-build")
+    shutil.copy(build_module(FIRMWARE / "drivers" / "keywork", build), root / "keywork.ko")
+    status, out, m = run("insmod keywork.ko\nclick K2\nps\npress K2\nrmmod keywork\nps\n", root)
+    assert status == 0, out
+    assert "  100 S    [kworker/0:1]\n  101 S    [keywq]" in out
+    assert out.rstrip().endswith("PID STAT COMMAND\n  100 S    [kworker/0:1]")   # keywq gone
+    lines = [l for l in m.dmesg() if "keywork" in l]
+    assert lines == [
+        "[    0.000000] keywork: work for press 1 in kworker/0:1, in_interrupt 0",
+        "[    0.000000] keywork: own workqueue runs in keywq",
+        "[    0.015000] keywork: work slept 10 ms",              # msleep(10): 3 jiffies
+        "[    0.050000] keywork: delayed work, pending 0",
+        "[    0.100000] keywork: work for press 2 in kworker/0:1, in_interrupt 0",
+        "[    0.100000] keywork: own workqueue runs in keywq",
+        "[    0.100000] keywork: cancel_delayed_work_sync 1",     # its timer was pending
+        "[    0.115000] keywork: work slept 10 ms"]               # cancel_work_sync waited

@@ -36,7 +36,7 @@ pytestmark = pytest.mark.skipif(shutil.which(CC) is None, reason=f"{CC} not inst
 #: Headers that define the shared structures.
 STRUCT_HEADERS = ("linux/module.h", "linux/fs.h", "linux/cdev.h", "linux/kobject.h", "linux/sched.h",
                   "linux/completion.h", "linux/semaphore.h", "linux/timer.h",
-                  "linux/interrupt.h",
+                  "linux/interrupt.h", "linux/workqueue.h",
                   "linux/ioport.h", "linux/mm.h")
 
 
