@@ -93,7 +93,8 @@ def main():
               help="Write every event as JSON Lines to FILE.")
 @click.option("--trace-only", default=None, metavar="GROUPS",
               help="Comma-separated event groups for --trace/-v: "
-                   "mmio,pin,led,syscall,kernel,printk,fault,guest_error (default: all).")
+                   "mmio,pin,led,key,irq,sched,syscall,kernel,printk,fault,guest_error "
+                   "(default: all).")
 @click.option("-v", "--verbose", is_flag=True, help="Print the events as text on stderr.")
 @click.option("--max-time", "max_time", type=click.FloatRange(min=0, min_open=True),
               default=3600.0, show_default=True,

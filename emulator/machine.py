@@ -161,6 +161,7 @@ class Machine:
                              self._free_page, hc.address)
         self.sched.on_stopped = self._task_stopped
         self.sched.symbolize = self.symbolize
+        self.sched.tracer = self.tracer
         self.sched.switch_hooks.append(self._switch_task)
         self.sched.kill_now = self._kill_now
         self.sched.signal_exit_stub = SIGNAL_EXIT_STUB

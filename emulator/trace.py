@@ -16,6 +16,7 @@ CATALOGUE = {
     "led": ("led", "on"),                         # an LED lamp changed
     "key": ("key", "pressed"),                    # a board key was pressed or released
     "irq": ("irq", "name", "phase", "ret"),       # an interrupt handler's entry and exit
+    "sched": ("event", "pid", "comm", "detail"),  # switch, sleep, wakeup, exit of a task
     "guest_error": ("source", "message"),         # guest did something the hardware rejects
     "unimp": ("source", "message"),               # guest used something not modelled
     "printk": ("level", "text"),

@@ -16,6 +16,7 @@ GROUPS = {
     "led": ("led",),
     "key": ("key",),
     "irq": ("irq",),
+    "sched": ("sched",),
     "syscall": ("syscall",),
     "kernel": ("hypercall",),
     "printk": ("printk",),
@@ -158,6 +159,7 @@ TEXT = {
     "mmio_write": _text_mmio,
     "pin": lambda r: f"{r['pin']} = {'z' if r['level'] is None else r['level']}",
     "led": lambda r: f"{r['led']} {'on' if r['on'] else 'off'}",
+    "sched": lambda r: f"{r['event']} {r['comm']}/{r['pid']}{' ' + r['detail'] if r['detail'] else ''}",
     "key": lambda r: f"{r['key']} {'pressed' if r['pressed'] else 'released'}",
     "irq": lambda r: (f"softirq {r['name']}" if r["irq"] is None
                       else f"irq {r['irq']} {r['name']} entry" if r["phase"] == "entry"

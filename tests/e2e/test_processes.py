@@ -74,12 +74,15 @@ def test_same_script_same_output_and_trace(rootfs):
     for _ in range(2):
         events = []
         tracer = Tracer()
-        for kind in ("key", "irq", "syscall", "printk"):
+        for kind in ("key", "irq", "sched", "syscall", "printk"):
             tracer.subscribe(kind, lambda kind, fields: events.append((kind, repr(fields))))
         status, out, m, _ = run(KEYS + "./spin_app A 2 &\n./spin_app B 2\nwait\n", rootfs, tracer)
         assert status == 0, out
         runs.append((out, events, m.cpu.instructions, m.clock.now_ns()))
     assert runs[0] == runs[1]
+    sched = [e for k, e in runs[0][1] if k == "sched"]
+    assert any("'event': 'sleep'" in e and "wait_event" in e for e in sched)
+    assert any("'event': 'wakeup'" in e for e in sched)
 
 
 def test_cpu_bound_processes_share_the_cpu_round_robin(rootfs):

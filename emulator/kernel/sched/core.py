@@ -65,6 +65,7 @@ class Scheduler:
         #: The console's SP while it waits inside a call (kthread_stop from module_exit).
         self.console_sp = None
         self.symbolize = lambda addr: f"{addr:#010x}"
+        self.tracer = None           # publishes "sched" events when set
 
     # -- tasks ---------------------------------------------------------------------------------
     def create(self, pid, comm, pc, sp, process=None, kernel=False):
@@ -104,6 +105,7 @@ class Scheduler:
         task.timer_only = False
         task.state = TASK_RUNNING
         task.wake_at = None
+        self._event("wakeup", task, task.sleeping_in)
         task.sleeping_in = ""
         if task not in self.runqueue:
             self.runqueue.append(task)
@@ -282,12 +284,14 @@ class Scheduler:
         reason = cpu.take_stop_reason()
         if self._exiting:                          # a kernel thread's do_exit
             self._exiting = False
+            self._event("exit", task)
             task.exited = True
             self._drop_from_runqueue(task)
             self._live = None
             return
         if self.entry.stopped:                     # exited, or faulted
             if self.on_stopped(task):
+                self._event("exit", task, f"status {getattr(task.process, 'exit_status', '')}")
                 task.exited = True
                 self._drop_from_runqueue(task)
                 self._live = None
@@ -299,6 +303,7 @@ class Scheduler:
             if task.state == TASK_RUNNING:          # a yield: to the back of the queue
                 self._rotate(task)
             else:
+                self._event("sleep", task, task.sleeping_in)
                 self._drop_from_runqueue(task)
             return
         if reason == STOP_IRQ:
@@ -332,9 +337,15 @@ class Scheduler:
             self.runqueue.remove(task)
 
     # -- switching ------------------------------------------------------------------------------
+    def _event(self, event, task, detail=""):
+        tracer = self.tracer
+        if tracer is not None and "sched" in tracer.active:
+            tracer.publish("sched", event=event, pid=task.pid, comm=task.comm, detail=detail)
+
     def _switch_to(self, task):
         cpu = self.cpu
         if self._live is not task:
+            self._event("switch", task)
             if task.context is not None:
                 cpu.uc.context_restore(task.context)
             elif task.kernel:
