@@ -86,6 +86,25 @@ class Board:
         status = self.machine.run(str(program), [str(a) for a in args])
         return Result(status, bytes(self.machine.stdout[mark:]).decode("utf-8", "replace"))
 
+    # -- keys -----------------------------------------------------------------------------
+    def press(self, key):
+        """Press board key ``key`` ("K2"); an interrupt it raises runs at once."""
+        self.machine.set_key(self._key(key), True)
+
+    def release(self, key):
+        self.machine.set_key(self._key(key), False)
+
+    def click(self, key, hold=0.1, bounce=0):
+        """Press, hold for ``hold`` seconds of virtual time, release (``bounce`` chatters)."""
+        from .console_keys import click
+        click(self.machine, self._key(key), int(hold * 1e9), bounce)
+
+    def _key(self, key):
+        try:
+            return self.machine.key(key).name
+        except KeyError as e:
+            raise CommandFailed(e.args[0]) from None
+
     # -- observing ------------------------------------------------------------------------
     @property
     def leds(self) -> dict[str, bool]:

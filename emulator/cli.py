@@ -161,8 +161,13 @@ def main():
               help="Write every event as JSON Lines to FILE.")
 @click.option("--trace-only", default=None, metavar="GROUPS",
               help="Comma-separated event groups for --trace/-v: "
-                   "mmio,pin,led,syscall,kernel,printk,fault,guest_error,periph (default: all).")
+                   "mmio,pin,led,key,irq,sched,syscall,kernel,printk,fault,guest_error,periph "
+                   "(default: all).")
 @click.option("-v", "--verbose", is_flag=True, help="Print the events as text on stderr.")
+@click.option("--max-time", "max_time", type=click.FloatRange(min=0, min_open=True),
+              default=3600.0, show_default=True,
+              help="Virtual seconds of board time the run may last (a `while (1) sleep(1);` "
+                   "app stops there with status 3).")
 @click.option("--realtime", is_flag=True, help="Pace virtual time to the wall clock "
               "(sleeps take real time, for watching LEDs blink).")
 @click.option("--gdb", "gdb_port", type=click.IntRange(1, 65535), metavar="PORT",
@@ -182,8 +187,9 @@ def main():
 @click.option("--no-leak-check", is_flag=True, help="Do not track who holds kernel memory "
               "(rmmod then reports only ioremaps, chrdev regions and cdevs).")
 @click.option("--dt", "dt", type=click.Path(dir_okay=False), help=DT_HELP)
-def run(script, board, rootfs, as_json, timeout, trace_file, trace_only, verbose, realtime,
-        gdb_port, vcd_file, plot_file, audio_file, no_kasan, force_vermagic, no_leak_check, dt):
+def run(script, board, rootfs, as_json, timeout, trace_file, trace_only, verbose, max_time,
+        realtime, gdb_port, vcd_file, plot_file, audio_file, no_kasan, force_vermagic,
+        no_leak_check, dt):
     """Run a board script (default: the bundled seed LED demo)."""
     from .console import Console, report
     from .debug.tracefile import ALL, parse_only
@@ -208,7 +214,7 @@ def run(script, board, rootfs, as_json, timeout, trace_file, trace_only, verbose
         machine = Machine(board, rootfs, timeout_s=0 if gdb_port else timeout, console=out.write,
                           kasan=not no_kasan, leak_check=not no_leak_check,
                           skeleton=board_skeleton(), dt=_dt_of(lines, script, dt),
-                          force_vermagic=force_vermagic)
+                          force_vermagic=force_vermagic, max_time_s=max_time)
         machine.clock.realtime = realtime
         _attach_outputs(machine, outputs, kinds, trace_file, verbose, vcd_file, plot_file,
                         audio_file)

@@ -31,6 +31,8 @@ MAX_SLEEP_S = 86400         # one virtual day: longer sleeps are almost certainl
 #: Room for argv and envp strings and pointers on a program's stack (exec's E2BIG limit):
 #: the stack less a page for auxv and the start-up frames.
 ARG_MAX = STACK_SIZE - 4096
+#: Called as hook(console) after every command (background processes run; issue 12).
+AFTER_COMMAND = []
 
 
 def command(name, usage):
@@ -151,7 +153,7 @@ class Console:
         out_mark = len(self.machine.stdout)
         self.out.write(f"# {text}\n")
         try:
-            if "/" in name:
+            if "/" in name or "|" in words or "<" in words:
                 status = self.run_program(words)
             elif name in self._commands:
                 status = self._commands[name][0](words[1:])
@@ -169,6 +171,8 @@ class Console:
         except InputError as e:            # a missing file: the command fails
             self.out.write(f"{e}\n")
             status = 1
+        if not self._fatal:
+            status = self._after_command(status)
         step.status = status
         step.stdout += bytes(self.machine.stdout[out_mark:]).decode("utf-8", "replace")
         if name != "expect":
@@ -180,7 +184,23 @@ class Console:
         if sum(len(w.encode("utf-8", "surrogateescape")) + 5 for w in words) + env > ARG_MAX:
             raise CommandFailed(f"{words[0]}: Argument list too long (more than {ARG_MAX} "
                                 "bytes of arguments)")
-        status = self.machine.run(words[0], words[1:])
+        background = words[-1] == "&" or words[-1].endswith("&")
+        if background:
+            words = words[:-1] if words[-1] == "&" else words[:-1] + [words[-1][:-1]]
+        words, stdin = console_jobs.stdin_of(self, words)
+        if background:
+            return console_jobs.start_background(self, words, stdin)
+        status = self.machine.run(words[0], words[1:], stdin=stdin)
+        return status
+
+    def _after_command(self, status):
+        """Let background processes run (a crash there ends the script like any other)."""
+        try:
+            for hook in AFTER_COMMAND:
+                hook(self)
+        except (GuestFault, GuestTimeout) as e:
+            self.out.write(f"{e}\n")
+            status = self._fatal = e.exit_status
         return status
 
     # -- commands -------------------------------------------------------------------------
@@ -330,7 +350,7 @@ class Console:
         if not 0 <= seconds <= MAX_SLEEP_S:       # also rejects nan
             raise CommandFailed(f"sleep: invalid number '{args[0]}' (0 to {MAX_SLEEP_S} "
                                 "seconds)") from None
-        console_periph.sleep(self.machine, seconds * 1e9)     # periph: steps through events
+        self.machine.advance(seconds * 1e9)   # processes, timers, interrupts and devices run
         return 0
 
     @command("golden", "golden [FILE]")
@@ -375,3 +395,5 @@ def report(console, started):
 
 
 from . import console_periph  # noqa: E402  (periph, issue 13: registers its commands)
+from . import console_keys  # noqa: E402,F401  (registers press/release/click; issue 12)
+from . import console_jobs  # noqa: E402  (job control: &, jobs, wait, kill, ps; issue 12)

@@ -218,3 +218,8 @@ DRIVER_MODEL_STRUCTS = {s.name: s for s in (
     DEVICE_NODE, PROPERTY, OF_PHANDLE_ARGS, MISCDEVICE, CLASS, LED_CLASSDEV)}
 STRUCTS.update({tag: s for tag, s in DRIVER_MODEL_STRUCTS.items()
                 if tag not in ("led_classdev", "of_phandle_args")})   # (not in abiprobe.ko)
+
+
+# -- tasks (issue 12): the fields drivers touch; task_struct is 960 bytes on the board --------
+TASK_STRUCT = _s("task_struct", 960, "linux/sched.h", state=0, stack=4, pid=456, tgid=460,
+                 comm=680)

@@ -5,6 +5,7 @@ and after a failed probe (DeviceCore.release_devres)."""
 from .. import errno
 from ..abi import RESOURCE
 from ..hypercall import export
+from ..mm.gfp import __GFP_ZERO as GFP_ZERO
 from .core import err_ptr
 
 IORESOURCE_MEM = 0x200
@@ -28,13 +29,17 @@ class Devres:
         return None
 
     @export()
-    def devm_kzalloc(self, dev, size, gfp):
+    def devm_kmalloc(self, dev, size, gfp):
+        """3.14's devm_kzalloc is an inline: devm_kmalloc(dev, size, gfp | __GFP_ZERO)."""
+        return self._devm_alloc(dev, size, bool(gfp & GFP_ZERO), "devm_kmalloc")
+
+    def _devm_alloc(self, dev, size, zero, what):
         caller = self._caller()
-        va = self._kmalloc.alloc(size, zero=True, caller=caller)
+        va = self._kmalloc.alloc(size, zero=zero, caller=caller)
         if va:
             ledger = self.core.ledger
             ledger.release("kmalloc", va)              # held by the device, not the module
-            ledger.acquire("devres", va, caller, f"devm_kzalloc({size}) = {va:#010x} "
+            ledger.acquire("devres", va, caller, f"{what}({size}) = {va:#010x} "
                                                  f"for {self.core.name_of(dev)}")
 
             def release():

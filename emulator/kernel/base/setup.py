@@ -67,14 +67,14 @@ class EarlyAlloc:
 
 class DriverModel:
     def __init__(self, dt, vm, kmalloc, log, call_guest, ioremap, resources, caller, boot_alloc,
-                 bus, gpio_hw, chrdev, call_host, tracer, ledger):
+                 bus, gpio_hw, chrdev, call_host, tracer, ledger, domains=None):
         """dt: a .dtb/.dts path, or None for the board's own tree (InputError if invalid);
         boot_alloc(size) -> va: the kernel's boot memory (for the boot-time objects);
         bus, gpio_hw: where gpiolib's register accesses go."""
         self.root = fdt.load(dt)
         self.early = EarlyAlloc(boot_alloc, vm)
         self.tree = OfTree(self.root, vm, self.early)
-        self.of_irq = OfIrq(self.tree)
+        self.of_irq = OfIrq(self.tree, domains)       # domains: shared with kernel/irq
         self.of_irq.init_controllers()                  # init_IRQ, time_init
         self.core = DeviceCore(vm, kmalloc, log, None, call_guest, ledger, caller)
         self.platform = PlatformBus(self.core, self.tree, self.of_irq, resources)

@@ -46,6 +46,12 @@ class AtomicContext:
         self.reports = []               # the first line of each report (tests, expectations)
         vm.write(thread_info_va, THREAD_INFO.pack(0, 0, USER_DS, 0, 0, 0, 0))
 
+    def use_thread_info(self, thread_info_va):
+        """The running task's thread_info (the scheduler switches it with the kernel stack)."""
+        self.thread_info = thread_info_va
+        self.preempt_va = thread_info_va + PREEMPT_OFFSET
+        self._preempt = self._cpu.phys_word(virt_to_phys(self.preempt_va))
+
     # -- state ----------------------------------------------------------------------------
     def preempt_count(self):
         return self._preempt.read()
@@ -239,8 +245,13 @@ class AtomicDelay(Delay):
     def __init__(self, clock, context):
         super().__init__(clock)
         self._context = context
+        #: sleep(ns) -> True when the running task now sleeps (the scheduler, issue 12);
+        #: otherwise (module init/exit) msleep only advances virtual time.
+        self.sleep = None
 
     @export()
     def msleep(self, msecs):
-        self._context.schedule_check()
+        atomic = self._context.schedule_check()
+        if not atomic and self.sleep is not None and self.sleep(msecs):
+            return
         super().msleep(msecs)

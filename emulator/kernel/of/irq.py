@@ -41,12 +41,14 @@ class OfIrq:
         tree = self._tree
         for node in tree.nodes:
             if tree.compatible_score(node, GIC_COMPATIBLE):
-                self.domains.add_gic()
+                if not self.domains.has("gic"):
+                    self.domains.add_gic()
                 self._domain_of[node] = ("gic", _xlate_gic)
         for node in tree.nodes:
             if tree.compatible_score(node, COMBINER_COMPATIBLE):
                 groups = (node.cells("samsung,combiner-nr") or [20])[0]
-                self.domains.add("combiner", groups * 8)
+                if not self.domains.has("combiner"):
+                    self.domains.add("combiner", groups * 8)
                 self._domain_of[node] = ("combiner",
                                          lambda c: None if len(c) < 2 else c[0] * 8 + c[1])
                 for i in range(groups):

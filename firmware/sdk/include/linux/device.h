@@ -217,7 +217,11 @@ extern __printf(5, 6) struct device *device_create(struct class *cls, struct dev
 extern void device_destroy(struct class *cls, dev_t devt);
 
 /* managed resources */
-extern void *devm_kzalloc(struct device *dev, size_t size, gfp_t gfp);
+extern void *devm_kmalloc(struct device *dev, size_t size, gfp_t gfp);
+static inline void *devm_kzalloc(struct device *dev, size_t size, gfp_t gfp)
+{
+	return devm_kmalloc(dev, size, gfp | __GFP_ZERO);
+}
 extern void devm_kfree(struct device *dev, void *p);
 extern void __iomem *devm_ioremap_resource(struct device *dev, struct resource *res);
 extern void __iomem *devm_ioremap(struct device *dev, resource_size_t offset,
