@@ -97,6 +97,12 @@ class Poller:
                     self._clock.sleep_ns(0 if end_ns is None else end_ns - now)
                     return revents, False
                 yield Sleep(None if end_ns is None else end_ns - now)
+        except GeneratorExit:
+            # Closed, not finished: the task (or its whole board) is gone, perhaps collected
+            # after the emulator was shut down: touch no guest memory.
+            self._contexts.pop(task, None)
+            ctx = None
+            raise
         finally:
             self._end(task, ctx)
 
