@@ -19,6 +19,7 @@ from .kernel.files import ConsoleFile
 from .kernel.hypercall import Hypercalls
 from .kernel.kuser import vectors_page
 from .kernel.lib import StringLib, lib_providers
+from .kernel.lib_idr import Idr
 from .kernel.mm.ioremap import Ioremap
 from .kernel.mm.context import AtomicDelay
 from .kernel.mm.env import ServiceEnv
@@ -190,6 +191,8 @@ class Machine:
         checked = mm.checked(vm, caller)
         for provider in (*lib_providers(checked, self.symbolize, self.kmalloc.kmalloc,  # issue 16
                                         self.printk.emit_raw, self.guest.call_nested),
+                         Idr(checked, self.kmalloc, mm.env, self.guest.call_nested,  # issue 16
+                             mm.context.preempt_add),
                          self.printk, StringLib(checked, self.symbolize),
                          Aeabi(kprint), self.chrdev, self.ioremap, Uaccess(mm.checked(vm, caller)),
                          AtomicDelay(self.clock, mm.context), UnwindPersonality(), self.resources,
