@@ -34,6 +34,7 @@ SPINLOCK_INIT = struct.pack("<IIII", 0, 0xDEAD4EAD, 0xFFFFFFFF, 0xFFFFFFFF)
 IDA_BITMAP_LONGS = 128 // 4 - 1
 IDA_BITMAP_BITS = IDA_BITMAP_LONGS * 32
 IDA_BITMAP_SIZE = 128
+ARY = struct.Struct(f"<{IDR_SIZE}I")
 
 
 def _s32(v):
@@ -144,8 +145,12 @@ class Idr:
     def _first_used(self, p, layer, base, start):
         """The lowest id >= start under p with a non-NULL slot: (id, pointer) or None."""
         shift = IDR_BITS * layer
-        for n in range(max(0, (start - base) >> shift), IDR_SIZE):
-            child = self._slot(p, n)
+        first = max(0, (start - base) >> shift)
+        if first >= IDR_SIZE:
+            return None
+        slots = ARY.unpack(self._vm.read(p + L_ARY, 4 * IDR_SIZE))     # one read a layer
+        for n in range(first, IDR_SIZE):
+            child = slots[n]
             if not child:
                 continue
             slot_base = base + (n << shift)
