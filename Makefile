@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 
 .PHONY: run test lint fuzz bench firmware clean
 
-$(BIN)/.installed: pyproject.toml
+$(BIN)/.installed: pyproject.toml setup.py emulator/native/hooks.c
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'

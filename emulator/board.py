@@ -46,9 +46,10 @@ class Board:
     """A fresh emulated board (``name``: "fs4412" or a board TOML file)."""
 
     def __init__(self, name: str = "fs4412", rootfs: str | Path | None = None,
-                 timeout: float = 10.0, trace_kinds: Iterable[str] = TRACE_KINDS):
+                 timeout: float = 10.0, trace_kinds: Iterable[str] = TRACE_KINDS, dt: str | Path | None = None):
         """rootfs: the directory relative paths resolve in (default: firmware/prebuilt);
-        timeout: seconds one guest call may run; trace_kinds: what `trace` records."""
+        timeout: seconds one guest call may run; trace_kinds: what `trace` records;
+        dt: the device tree, a .dtb or .dts path (default: the board's fs4412.dtb)."""
         self.rootfs = Path(rootfs) if rootfs is not None else PREBUILT
         self._console = io.StringIO()
         self._events = []
@@ -56,7 +57,8 @@ class Board:
         for kind in trace_kinds:
             tracer.subscribe(kind, self._record)
         self.machine = Machine(name, str(self.rootfs), timeout_s=timeout,
-                               console=self._console.write, tracer=tracer)
+                               console=self._console.write, tracer=tracer,
+                               dt=str(dt) if dt is not None else None)
         if {"syscall", "hypercall"} & set(trace_kinds) and hasattr(self.machine, "trace_calls"):
             self.machine.trace_calls()              # syscall/hypercall events (trace issue)
 
@@ -83,6 +85,25 @@ class Board:
         mark = len(self.machine.stdout)
         status = self.machine.run(str(program), [str(a) for a in args])
         return Result(status, bytes(self.machine.stdout[mark:]).decode("utf-8", "replace"))
+
+    # -- keys -----------------------------------------------------------------------------
+    def press(self, key):
+        """Press board key ``key`` ("K2"); an interrupt it raises runs at once."""
+        self.machine.set_key(self._key(key), True)
+
+    def release(self, key):
+        self.machine.set_key(self._key(key), False)
+
+    def click(self, key, hold=0.1, bounce=0):
+        """Press, hold for ``hold`` seconds of virtual time, release (``bounce`` chatters)."""
+        from .console_keys import click
+        click(self.machine, self._key(key), int(hold * 1e9), bounce)
+
+    def _key(self, key):
+        try:
+            return self.machine.key(key).name
+        except KeyError as e:
+            raise CommandFailed(e.args[0]) from None
 
     # -- observing ------------------------------------------------------------------------
     @property

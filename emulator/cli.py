@@ -82,6 +82,16 @@ def _open_output(path):
         _fail(f"{path}: {e.strerror}", 2)
 
 
+DT_HELP = ("Device tree the board boots with: a .dtb, or a .dts (may #include \"fs4412.dts\" "
+           "and <dt-bindings/...>). Default: the board's own fs4412.dtb.")
+
+
+def _dt_of(lines, script, dt):
+    """A script's own `dt FILE` line wins over --dt (issue 11)."""
+    from .console import script_dt
+    return (script_dt(lines, os.path.dirname(os.path.abspath(script))) if script else None) or dt
+
+
 def _fail(message, status, console=None, started=None):
     """One line on stderr and exit; under `run --json` also the one JSON object on stdout."""
     click.echo(f"emu4412: {message}", err=True)
@@ -151,8 +161,13 @@ def main():
               help="Write every event as JSON Lines to FILE.")
 @click.option("--trace-only", default=None, metavar="GROUPS",
               help="Comma-separated event groups for --trace/-v: "
-                   "mmio,pin,led,syscall,kernel,printk,fault,guest_error,periph (default: all).")
+                   "mmio,pin,led,key,irq,sched,syscall,kernel,printk,fault,guest_error,periph "
+                   "(default: all).")
 @click.option("-v", "--verbose", is_flag=True, help="Print the events as text on stderr.")
+@click.option("--max-time", "max_time", type=click.FloatRange(min=0, min_open=True),
+              default=3600.0, show_default=True,
+              help="Virtual seconds of board time the run may last (a `while (1) sleep(1);` "
+                   "app stops there with status 3).")
 @click.option("--realtime", is_flag=True, help="Pace virtual time to the wall clock "
               "(sleeps take real time, for watching LEDs blink).")
 @click.option("--gdb", "gdb_port", type=click.IntRange(1, 65535), metavar="PORT",
@@ -166,10 +181,15 @@ def main():
               help="Write what the beeper played over virtual time to FILE.wav.")
 @click.option("--no-kasan", is_flag=True, help="Switch the memory checker off (slab "
               "out-of-bounds, use-after-free, double/invalid free; it slows slab accesses).")
+@click.option("--force-vermagic", is_flag=True, help="Load modules whose vermagic names "
+              "another kernel release or configuration, tainting the kernel (as modprobe "
+              "--force-vermagic; the board's own kernel lacks CONFIG_MODULE_FORCE_LOAD).")
 @click.option("--no-leak-check", is_flag=True, help="Do not track who holds kernel memory "
               "(rmmod then reports only ioremaps, chrdev regions and cdevs).")
-def run(script, board, rootfs, as_json, timeout, trace_file, trace_only, verbose, realtime,
-        gdb_port, vcd_file, plot_file, audio_file, no_kasan, no_leak_check):
+@click.option("--dt", "dt", type=click.Path(dir_okay=False), help=DT_HELP)
+def run(script, board, rootfs, as_json, timeout, trace_file, trace_only, verbose, max_time,
+        realtime, gdb_port, vcd_file, plot_file, audio_file, no_kasan, force_vermagic,
+        no_leak_check, dt):
     """Run a board script (default: the bundled seed LED demo)."""
     from .console import Console, report
     from .debug.tracefile import ALL, parse_only
@@ -193,7 +213,8 @@ def run(script, board, rootfs, as_json, timeout, trace_file, trace_only, verbose
         # Under gdb the guest sits stopped for as long as the user likes: no time limit.
         machine = Machine(board, rootfs, timeout_s=0 if gdb_port else timeout, console=out.write,
                           kasan=not no_kasan, leak_check=not no_leak_check,
-                          skeleton=board_skeleton())
+                          skeleton=board_skeleton(), dt=_dt_of(lines, script, dt),
+                          force_vermagic=force_vermagic, max_time_s=max_time)
         machine.clock.realtime = realtime
         _attach_outputs(machine, outputs, kinds, trace_file, verbose, vcd_file, plot_file,
                         audio_file)
@@ -223,7 +244,8 @@ def run(script, board, rootfs, as_json, timeout, trace_file, trace_only, verbose
               "FILE instead of the terminal.")
 @click.option("--timeout", default=0.0, show_default=True, callback=_seconds(True),
               help="Seconds a guest call may run (0: no limit, for sitting at the prompt).")
-def debug(script, board, rootfs, commands, timeout):
+@click.option("--dt", "dt", type=click.Path(dir_okay=False), help=DT_HELP)
+def debug(script, board, rootfs, commands, timeout, dt):
     """Run a board script under the debugger: break, watch, step, inspect."""
     from .console import Console
     from .debug.debugger import Debugger
@@ -234,7 +256,7 @@ def debug(script, board, rootfs, commands, timeout):
     inp = commands or sys.stdin
     try:
         machine = Machine(board, rootfs, timeout_s=timeout, console=sys.stdout.write,
-                          skeleton=board_skeleton())
+                          skeleton=board_skeleton(), dt=_dt_of(lines, script, dt))
         debugger = Debugger(machine, inp, sys.stdout)
         debugger.attach()
         click.echo("emu4412 debugger: set breakpoints (break myled_ioctl, watch GPX2DAT), "
@@ -250,14 +272,19 @@ def debug(script, board, rootfs, commands, timeout):
 @click.option("--board", default="fs4412", show_default=True)
 @click.option("--rootfs", default=".", type=click.Path(file_okay=False), show_default=True)
 @click.option("--timeout", default=10.0, show_default=True, callback=_seconds(False))
-def shell(board, rootfs, timeout):
+@click.option("--dt", "dt", type=click.Path(dir_okay=False), help=DT_HELP)
+@click.option("--force-vermagic", is_flag=True, help="Load modules whose vermagic names "
+              "another kernel release or configuration, tainting the kernel (as modprobe "
+              "--force-vermagic; the board's own kernel lacks CONFIG_MODULE_FORCE_LOAD).")
+def shell(board, rootfs, timeout, dt, force_vermagic):
     """An interactive board console (the script language, one command a line)."""
     from .console import Console
     from .machine import Machine
 
     try:
         machine = Machine(board, rootfs, timeout_s=timeout, console=sys.stdout.write,
-                          skeleton=board_skeleton())
+                          skeleton=board_skeleton(), dt=dt,
+                          force_vermagic=force_vermagic)
     except EmulatorError as e:
         _fail(str(e), e.exit_status)
     console = Console(machine, sys.stdout, fancy=sys.stdout.isatty())
@@ -281,12 +308,15 @@ def shell(board, rootfs, timeout):
 
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False))
-def info(file):
-    """Describe a .ko (sections, imports, relocations, modinfo) or an ARM program."""
+@click.option("--board", default="fs4412", show_default=True, help="Board name or TOML file "
+              "whose kernel the module is checked against.")
+def info(file, board):
+    """Describe a .ko (sections, imports, relocations, modinfo, and whether the board's
+    kernel takes it: vermagic, relocations, ABI, exports) or an ARM program."""
     from .info import describe
 
     try:
-        click.echo(describe(file))
+        click.echo(describe(file, board))
     except InputError as e:
         _fail(str(e), 2)
 
@@ -311,8 +341,12 @@ def sdk():
               "matrix: each script lands in one shard, by its path).")
 @click.option("--progress", is_flag=True, help="Show a live count and ETA on a terminal "
               "(off when stderr is not a terminal or CI is set).")
+@click.option("--dt", "dt", type=click.Path(dir_okay=False), help=DT_HELP)
+@click.option("--force-vermagic", is_flag=True, help="Load modules whose vermagic names "
+              "another kernel release or configuration, tainting the kernel (as modprobe "
+              "--force-vermagic; the board's own kernel lacks CONFIG_MODULE_FORCE_LOAD).")
 def test_command(paths, jobs, junit_path, update_golden, board, rootfs, timeout, shard_spec,
-                 progress):
+                 progress, dt, force_vermagic):
     """Run board scripts (files, and *.board under directories), each on a clone of a
     board booted once (as a fresh board would run it)."""
     from .hw.board import load_board
@@ -323,7 +357,9 @@ def test_command(paths, jobs, junit_path, update_golden, board, rootfs, timeout,
         _fail(f"{rootfs}: root filesystem is not a directory", 2)
     try:
         load_board(board)
-        status = run_tests(paths, Options(board, rootfs, timeout, update_golden), jobs,
+        status = run_tests(paths, Options(board, rootfs, timeout, update_golden,
+                                                 os.path.abspath(dt) if dt else None,
+                                                 force_vermagic), jobs,
                            junit_path, echo=lambda text: click.echo(text),
                            shard_spec=shard_spec, progress=progress)
     except InputError as e:

@@ -11,6 +11,8 @@ Expectations (`expect ...`) are registered in expectations.py.
 """
 
 import math
+import os
+import shlex
 import sys
 from dataclasses import dataclass, field
 
@@ -21,6 +23,7 @@ from .expectations import EXPECTATIONS, usage as expect_usage
 from .kernel.errno import NAMES
 from .kernel.mm.faults import fail_command
 from .kernel.process import STACK_SIZE
+from .kernel.module import STRERROR
 
 #: name -> (method(console, args) -> status, usage): the commands every console has.
 COMMANDS = {}
@@ -28,6 +31,8 @@ MAX_SLEEP_S = 86400         # one virtual day: longer sleeps are almost certainl
 #: Room for argv and envp strings and pointers on a program's stack (exec's E2BIG limit):
 #: the stack less a page for auxv and the start-up frames.
 ARG_MAX = STACK_SIZE - 4096
+#: Called as hook(console) after every command (background processes run; issue 12).
+AFTER_COMMAND = []
 
 
 def command(name, usage):
@@ -50,6 +55,26 @@ class Step:
 class Session:
     steps: list = field(default_factory=list)
     exit_code: int = 0
+
+
+#: The shell's messages when `> FILE` cannot be opened for writing.
+ECHO_OPEN_ERRORS = {-2: "No such file or directory", -13: "Permission denied"}
+
+
+def script_dt(lines, script_dir):
+    """The device tree a script names with `dt FILE` before its first command (issue 11):
+    a host path relative to the script's directory, or None."""
+    for text in lines:
+        try:
+            words = shlex.split(text, comments=True)
+        except ValueError:
+            return None
+        if not words:
+            continue
+        if words[0] != "dt" or len(words) != 2:
+            return None
+        return os.path.join(script_dir, words[1])
+    return None
 
 
 class LedPanel:
@@ -128,7 +153,7 @@ class Console:
         out_mark = len(self.machine.stdout)
         self.out.write(f"# {text}\n")
         try:
-            if "/" in name:
+            if "/" in name or "|" in words or "<" in words:
                 status = self.run_program(words)
             elif name in self._commands:
                 status = self._commands[name][0](words[1:])
@@ -146,6 +171,8 @@ class Console:
         except InputError as e:            # a missing file: the command fails
             self.out.write(f"{e}\n")
             status = 1
+        if not self._fatal:
+            status = self._after_command(status)
         step.status = status
         step.stdout += bytes(self.machine.stdout[out_mark:]).decode("utf-8", "replace")
         if name != "expect":
@@ -157,7 +184,23 @@ class Console:
         if sum(len(w.encode("utf-8", "surrogateescape")) + 5 for w in words) + env > ARG_MAX:
             raise CommandFailed(f"{words[0]}: Argument list too long (more than {ARG_MAX} "
                                 "bytes of arguments)")
-        status = self.machine.run(words[0], words[1:])
+        background = words[-1] == "&" or words[-1].endswith("&")
+        if background:
+            words = words[:-1] if words[-1] == "&" else words[:-1] + [words[-1][:-1]]
+        words, stdin = console_jobs.stdin_of(self, words)
+        if background:
+            return console_jobs.start_background(self, words, stdin)
+        status = self.machine.run(words[0], words[1:], stdin=stdin)
+        return status
+
+    def _after_command(self, status):
+        """Let background processes run (a crash there ends the script like any other)."""
+        try:
+            for hook in AFTER_COMMAND:
+                hook(self)
+        except (GuestFault, GuestTimeout) as e:
+            self.out.write(f"{e}\n")
+            status = self._fatal = e.exit_status
         return status
 
     # -- commands -------------------------------------------------------------------------
@@ -179,9 +222,32 @@ class Console:
 
     @command("lsmod", "lsmod")
     def cmd_lsmod(self, args):
-        self.out.write("Module                  Size  Used by\n")
-        for m in self.machine.modules.loaded.values():
-            self.out.write(f"{m.name:<20}{m.size:>8}  {m.refcount}\n")
+        """Newest module first, as /proc/modules and busybox list them; `expect stdout`
+        can judge it (issue 11)."""
+        text = "Module                  Size  Used by\n" + "".join(
+            f"{m.name:<20}{m.size:>8}  {m.refcount}\n"
+            for m in reversed(list(self.machine.modules.loaded.values())))
+        self.out.write(text)
+        self._capture(text)
+        return 0
+
+    @command("echo", "echo [TEXT...] [> FILE]")
+    def cmd_echo(self, args):
+        """busybox echo; with `> FILE` the line is written to a sysfs attribute (issue 11)."""
+        if ">" not in args:
+            text = " ".join(args) + "\n"
+            self.out.write(text)
+            self._capture(text)
+            return 0
+        at = args.index(">")
+        if at != len(args) - 2:
+            raise CommandFailed("usage: echo [TEXT...] > FILE")
+        path, data = args[-1], (" ".join(args[:at]) + "\n").encode()
+        err = self.machine.vfs.write_file(path, data)
+        if err in ECHO_OPEN_ERRORS:
+            raise CommandFailed(f"sh: can't create {path}: {ECHO_OPEN_ERRORS[err]}")
+        if err:
+            raise CommandFailed(f"sh: write error: {STRERROR.get(-err, NAMES.get(-err, err))}")
         return 0
 
     @command("mknod", "mknod PATH c MAJOR MINOR")
@@ -203,7 +269,9 @@ class Console:
         if names is None:
             raise CommandFailed(f"ls: {path}: No such file or directory")
         if names:
-            self.out.write("\n".join(names) + "\n")
+            text = "\n".join(names) + "\n"
+            self.out.write(text)
+            self._capture(text)            # `expect stdout` can judge it (issue 11)
         return 0
 
     @command("cat", "cat FILE")
@@ -215,6 +283,15 @@ class Console:
         text = data.decode("utf-8", "replace")
         self.out.write(text)
         self._capture(text)
+        return 0
+
+    @command("dt", "dt FILE.dtb|FILE.dts (only before the first command)")
+    def cmd_dt(self, args):
+        """Applied when the board was made (script_dt); later it is an invalid script."""
+        if len(args) != 1 or any(s.command.split()[0] != "dt" for s in self.session.steps[:-1]):
+            raise ScriptError(f"line {self.session.steps[-1].line}: dt: a device tree is "
+                              "chosen before the board boots: `dt FILE` must come before the "
+                              "first command")
         return 0
 
     @command("debug", "debug")
@@ -273,7 +350,7 @@ class Console:
         if not 0 <= seconds <= MAX_SLEEP_S:       # also rejects nan
             raise CommandFailed(f"sleep: invalid number '{args[0]}' (0 to {MAX_SLEEP_S} "
                                 "seconds)") from None
-        console_periph.sleep(self.machine, seconds * 1e9)     # periph: steps through events
+        self.machine.advance(seconds * 1e9)   # processes, timers, interrupts and devices run
         return 0
 
     @command("golden", "golden [FILE]")
@@ -318,3 +395,5 @@ def report(console, started):
 
 
 from . import console_periph  # noqa: E402  (periph, issue 13: registers its commands)
+from . import console_keys  # noqa: E402,F401  (registers press/release/click; issue 12)
+from . import console_jobs  # noqa: E402  (job control: &, jobs, wait, kill, ps; issue 12)

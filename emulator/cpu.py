@@ -103,6 +103,19 @@ class _PcRecorder(ctypes.Structure):
     _fields_ = [("reg_read", ctypes.c_void_p), ("regid", ctypes.c_int), ("pc", ctypes.c_uint32)]
 
 
+class _BlockState(ctypes.Structure):
+    """Shared with emulator/native/hooks.c (struct block_state)."""
+    _fields_ = [("blocks", ctypes.c_uint64), ("bytes", ctypes.c_uint64),
+                ("stop_at", ctypes.c_uint64), ("irq_pending", ctypes.c_uint32),
+                ("reason", ctypes.c_uint32), ("reg_read", ctypes.c_void_p),
+                ("emu_stop", ctypes.c_void_p)]
+
+
+#: Why the block counter stopped the CPU (hooks.c enum stop_reason).
+STOP_NONE, STOP_DEADLINE, STOP_IRQ = 0, 1, 2
+NEVER = (1 << 64) - 1
+
+
 class PhysWord:
     """One 32-bit word of guest RAM (a kernel variable the guest also changes), read and
     written with one uc_mem_read/uc_mem_write call each."""
@@ -150,8 +163,11 @@ class Cpu:
         self._pbuf = ctypes.byref(self._buf)
         self._callbacks = []         # ctypes callbacks must outlive the Unicorn instance
         self._pending = None
-        self._counters = (ctypes.c_uint64 * 2)()     # executed blocks, bytes
+        self._counters = _BlockState(0, 0, NEVER, 0, 0,
+                                     ctypes.cast(_C["uc_reg_read"], ctypes.c_void_p).value,
+                                     ctypes.cast(_C["uc_emu_stop"], ctypes.c_void_p).value)
         self._pc_recorder = None
+        self._irq_line, self._held = 0, False
         self._enable_vfp()
 
     # -- registers ------------------------------------------------------------------------
@@ -329,6 +345,41 @@ class Cpu:
         self._add_native_hook(UC_HOOK_BLOCK, _hooks.block_counter_address(),
                               ctypes.addressof(self._counters), 1, 0)
 
+    # -- stops at block boundaries (issue 12: interrupts and virtual-time deadlines) ----------
+    def set_irq_pending(self, pending):
+        """While set, the CPU stops at the next block boundary where CPSR.I is clear."""
+        self._irq_line = 1 if pending else 0
+        if not self._held:
+            self._counters.irq_pending = self._irq_line
+
+    @property
+    def irq_pending(self):
+        return bool(self._irq_line)
+
+    def hold_stops(self):
+        """Suspend interrupt and deadline stops (for a nested run inside a hook)."""
+        c, held = self._counters, (self._held, self._counters.stop_at)
+        self._held = True
+        c.irq_pending, c.stop_at = 0, NEVER
+        return held
+
+    def release_stops(self, held):
+        self._held, stop_at = held
+        c = self._counters
+        c.stop_at = stop_at
+        if not self._held:
+            c.irq_pending = self._irq_line
+
+    def stop_after(self, instructions):
+        """Stop at the first block boundary once ``instructions`` more have run (None: never)."""
+        c = self._counters
+        c.stop_at = NEVER if instructions is None else c.bytes + 4 * max(1, int(instructions))
+
+    def take_stop_reason(self):
+        """Why the last run stopped at a block boundary (STOP_*), and forget it."""
+        reason, self._counters.reason = self._counters.reason, STOP_NONE
+        return reason
+
     def record_access_pc(self, begin: int, end: int) -> None:
         """Arm a native memory hook over [begin, end] that remembers each access's exact PC;
         access_pc() returns it. Cheap enough to leave armed while tracing."""
@@ -348,7 +399,7 @@ class Cpu:
     def instructions(self) -> int:
         """Instructions executed: bytes of executed blocks / 4 (the guest code is ARM state;
         a block cut short by an exception counts whole)."""
-        return self._counters[1] // 4
+        return self._counters.bytes // 4
 
     def _defer(self, error):
         """Remember an exception raised by host code inside a callback; stop the guest."""
@@ -379,6 +430,7 @@ class Cpu:
         self.uc.emu_stop()
 
 
-__all__ = ["Cpu", "RegBatch", "UcError", "MEM_WRITE", "USR_MODE", "SVC_MODE", "MODE_MASK", "CPSR_I",
+__all__ = ["Cpu", "RegBatch", "STOP_NONE", "STOP_DEADLINE", "STOP_IRQ", "UcError", "MEM_WRITE",
+           "USR_MODE", "SVC_MODE", "MODE_MASK", "CPSR_I",
            "CPSR_F", "CPSR_T", "EXCP_SWI", "EXCP_UDEF", "EXCP_PREFETCH_ABORT",
            "EXCP_DATA_ABORT", "EXCP_BKPT"]

@@ -56,3 +56,10 @@ class GuestTimeout(EmulatorError):
     """Guest code ran past its wall-clock or instruction budget (exit status 3)."""
 
     exit_status = 3
+
+
+class Unimplemented(EmulatorError):
+    """A guest used a kernel service or hardware feature the emulator does not model: the
+    run stops and says which, never a silent success."""
+
+    exit_status = 3

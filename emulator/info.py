@@ -10,14 +10,51 @@ from .loader.module import ModuleLinker
 from .loader.program import load_program
 
 
-def describe(path):
+def describe(path, board="fs4412"):
     data = read_bytes(path)
     if len(data) >= 18 and data[:4] == b"\x7fELF" and data[16] == 1:      # ET_REL
-        return _describe_module(data, path)
+        return _describe_module(data, path, board)
     return _describe_program(data, path)
 
 
-def _describe_module(data, path):
+def board_checks(linker, board):
+    """What insmod on `board` would say: vermagic, relocations, ABI layouts, exports."""
+    from .hw.board import load_board
+    from .kernel.abi import GUARDED, vermagic
+    from .kernel.module import abi_mismatches
+    from .loader.module import UnknownRelocation
+    from .machine import Machine
+
+    spec = load_board(board)
+    lines = [f"checks against the {spec.name} kernel ({spec.kernel_release}):"]
+    expected, have = vermagic(spec.kernel_release), linker.modinfo.get("vermagic")
+    lines.append("  vermagic: ok" if have == expected else
+                 f"  vermagic: '{have}' should be '{expected}' (refused; --force-vermagic "
+                 f"loads it)")
+    try:
+        linker.check_relocations()
+        lines.append("  relocations: ok (the types 3.14's ARM loader applies)")
+    except UnknownRelocation as e:
+        hint = " - position-independent build: rebuild with KCFLAGS=-fno-pie" if e.pie else ""
+        lines.append(f"  relocations: unknown relocation: {e.rtype} "
+                     f"({reloc_arm.name(e.rtype)}){hint}")
+    layouts = linker.struct_layouts(GUARDED)
+    if not layouts:
+        lines.append("  ABI: not checked (no DWARF: build with debug info)")
+    else:
+        problems = abi_mismatches(linker)
+        lines.append(f"  ABI: ok ({len(layouts)} shared structs match the board's layout)"
+                     if not problems else "  ABI: " + "; ".join(problems))
+    exports = set(Machine(board, ".").hypercalls.names())
+    imports = sorted({name for name, shndx, *_ in linker.symbols
+                      if shndx == "SHN_UNDEF" and name})
+    missing = [name for name in imports if name not in exports]
+    lines.append("  exports: all imports provided" if not missing else
+                 f"  exports: missing {len(missing)}: " + " ".join(missing))
+    return lines
+
+
+def _describe_module(data, path, board):
     linker = ModuleLinker(data, path)
     lines = [f"{path}: Linux kernel module (ELF32 REL, ARM)"]
     lines.append("modinfo:")
@@ -34,6 +71,7 @@ def _describe_module(data, path):
     counts = Counter(reloc_arm.name(rtype) for _, _, entries in linker.relocs
                      for _, rtype, _ in entries)
     lines.append("relocations: " + ", ".join(f"{n} x{c}" for n, c in sorted(counts.items())))
+    lines += board_checks(linker, board)
     return "\n".join(lines)
 
 

@@ -8,16 +8,22 @@ import os
 import time
 
 from .cpu import PC, Cpu, UcError
-from .errors import GuestFault, InputError, LoaderError
+from .errors import GuestFault, GuestTimeout, InputError, LoaderError
 from .hw.board import build_hardware, load_board
 from .kernel.abi import MKDEV
 from .kernel.aeabi import Aeabi, UnwindPersonality
+from .kernel.base.setup import DriverModel      # driver model, device tree (issue 11)
+from .kernel.irq.domain import IrqDomains
+from .kernel.armlib import ArmLib          # issue 9
+from .kernel.mutex import Mutexes          # issue 9
+from .kernel.params import ModuleParams    # issue 9
+from .kernel.preempt import Preempt        # issue 9
 from .kernel.chrdev import Chrdev
 from .kernel.clock import Clock
 from .kernel.entry import Entry, Fault, GuestCall, GuestCalls
-from .kernel.files import ConsoleFile
+from .kernel.files import BufferFile, ConsoleFile
 from .kernel.hypercall import Hypercalls
-from .kernel.kuser import vectors_page
+from .kernel.kuser import SIGNAL_EXIT_STUB, vectors_page
 from .kernel.lib import StringLib, lib_providers
 from .kernel.lib_idr import Idr
 from .kernel.mm.util import VmMmap
@@ -26,12 +32,19 @@ from .kernel.mm.context import AtomicDelay
 from .kernel.mm.env import ServiceEnv
 from .kernel.mm.ledger import TrackedLedger
 from .kernel.mm.setup import MemoryManagement
-from .kernel.module import Modules
+from .kernel.module import ModuleRefs, Modules
 from .kernel.oops import oops_report
 from .kernel.printk import LogBuffer, Printk
 from .kernel.process import AddressSpace, PageCache, Process, build_stack, load_image
 from .kernel.resource import Resources, seed_iomem
 from .kernel.ioport import IoPorts
+from .kernel.irq.setup import Interrupts
+from .kernel.sched.setup import Scheduling
+from .kernel.time.timer import TICK_NS, Timers
+from .kernel.mm.gfp import GFP_KERNEL
+from .kernel.poll import Poller
+from .kernel.softirq.tasklet import Tasklets
+from .kernel.softirq.workqueue import Workqueues
 from .kernel.mmap import Mmap
 from .kernel.devmem import MEM_RDEV, DevMem
 from .kernel.symbols import Symbolizer, SymbolTable
@@ -53,6 +66,9 @@ from .memory.physmem import BootAllocator, PhysicalMemory
 from .trace import Tracer
 
 THREAD_SIZE = 8192
+#: Virtual seconds of board time a run may last (--max-time): a `while (1) sleep(1);` app.
+DEFAULT_MAX_TIME_S = 3600
+DEFAULT_ENV = ("PATH=/bin:/sbin:/usr/bin", "HOME=/", "TERM=vt100")
 #: Physical addresses of the SoC's peripherals (below DRAM).
 PERIPHERAL_SPACE = (0x03800000, 0x1FFFFFFF)
 #: Signals a user fault raises, by fault kind, and the shell's message for them.
@@ -88,10 +104,13 @@ class Machine:
     built before it (passed to its constructor), then drives them for the console."""
 
     def __init__(self, board="fs4412", rootfs=".", timeout_s=10.0, console=None, tracer=None,
-                 kasan=True, leak_check=True, skeleton=None):
+                 kasan=True, leak_check=True, skeleton=None, dt=None, force_vermagic=False,
+                 max_time_s=DEFAULT_MAX_TIME_S):
         """console(text) receives what the board prints on its serial console; kasan and
         leak_check switch the memory checker and the allocation ownership tracking;
-        skeleton: a kernel.fs.skeleton.Skeleton under the rootfs folder (busybox, /etc)."""
+        skeleton: a kernel.fs.skeleton.Skeleton under the rootfs folder (busybox, /etc);
+        dt: the device tree (.dtb/.dts; None: the board's); force_vermagic loads modules
+        built for another kernel release (tainting)."""
         self.console = console or (lambda text: None)
         self.tracer = tracer or Tracer()
         if not (isinstance(timeout_s, (int, float)) and 0 <= timeout_s < float("inf")):
@@ -107,7 +126,8 @@ class Machine:
         self._build_hardware()
         self._build_kernel_core()
         self._build_mm(kasan, leak_check)
-        self._build_drivers_core()
+        self._build_interrupts_and_tasks(max_time_s)
+        self._build_drivers_core(dt, force_vermagic)
         self._build_vfs_and_syscalls(rootfs, skeleton)
         self.tracer.subscribe("guest_error", self._guest_error)
 
@@ -173,7 +193,51 @@ class Machine:
         self.kmalloc = mm.kmalloc
         self.kasan_reports = mm.kasan.reports if mm.kasan is not None else None
 
-    def _build_drivers_core(self):
+    def _build_interrupts_and_tasks(self, max_time_s):
+        """(issue 12) Interrupt handling, the scheduler, timers, tasklets, workqueues and
+        poll: their services are registered with the drivers core's."""
+        cpu, vm, hc, mm = self.cpu, self.vm, self.hypercalls, self.mm
+        kprint, caller = self.printk.kernel, mm.env.caller
+        self.delay = AtomicDelay(self.clock, mm.context)
+        self.irq_domains = IrqDomains()     # the board's virq numbering (kernel/irq/domain.py)
+        self.irq = Interrupts(self.hw, cpu, vm, hc.exit_addr, phys_to_virt(self._kstack + THREAD_SIZE),
+                              self.timeout_us, self.tracer, kprint, self.symbolize, self.ledger,
+                              caller, domains=self.irq_domains)
+        self.irq.check_fault = lambda: self._check_fault(self.syscalls.process)
+        self.guest.on_block_stop = self.irq.on_block_stop
+        # -- tasks and scheduling (issue 12) --
+        self._console_ti = phys_to_virt(self._kstack)
+        self.sched = Scheduling(cpu, vm, self.clock, lambda: self.entry, self.irq, mm, hc,
+                                self.timeout_us, max_time_s, kprint, self.ledger, caller,
+                                self._new_pid)
+        self.timers = Timers(vm, self.clock, phys_to_virt(self._boot.alloc(PAGE_SIZE)), self.ledger,
+                             caller, kprint)
+        self.timers.run_softirq = self.irq.run_softirq
+        self.sched.timers = self.timers
+        self.tasklets = Tasklets(vm, self.ledger, caller)
+        self.tasklets.run_softirq = self.irq.run_softirq
+        self.sched.tasklets = self.tasklets
+        wq_page = phys_to_virt(self._boot.alloc(PAGE_SIZE))        # the worker loop + system_wq
+        self.workqueues = Workqueues(self.sched, vm, cpu, self.timers, self.ledger, caller,
+                                     hc.address, self._new_pid, wq_page, wq_page + 64)
+        for name, va in self.workqueues.data_symbols().items():
+            hc.export_data(name, va)
+        self.irq.handler.softirq = self.tasklets.run
+        console_top = phys_to_virt(self._kstack + THREAD_SIZE)
+        self.irq.handler.idle_sp = lambda: self.sched.console_sp or console_top - 8
+        for name, va in self.timers.data_symbols().items():
+            hc.export_data(name, va)
+        self.poller = Poller(vm, self.clock, self.sched, self.sched.wait, self._alloc_page,
+                             self._free_page, hc.address)
+        self.sched.on_stopped = self._task_stopped
+        self.sched.symbolize = self.symbolize
+        self.sched.tracer = self.tracer
+        self.sched.switch_hooks.append(self._switch_task)
+        self.sched.kill_now = self._kill_now
+        self.sched.signal_exit_stub = SIGNAL_EXIT_STUB
+        self.sched.wait.signal_pending = lambda task: bool(task.pending_signal)
+
+    def _build_drivers_core(self, dt, force_vermagic):
         """The services drivers call (chrdev, resources, port I/O, mmap, string, uaccess,
         ...), registered as exports; then the stub page, the vectors and the module loader."""
         cpu, vm, hc, mm = self.cpu, self.vm, self.hypercalls, self.mm
@@ -185,7 +249,7 @@ class Machine:
                    + ([(r.name, r.base, r.size)] if (r := self.hw.ioport) else []))
         self.ioports = IoPorts(self.tables, self.hw.ioport, self.resources, self.ioremap.vmalloc)
         self.mmap = Mmap(vm, self.tables, cpu, self.bus, self.kmalloc, kprint, mm.memmap.pfn_of,
-                         self._kill)
+                         self._kill, legacy_nopage=lambda ops: self.modules.legacy_nopage(ops))
         for provider in (self.resources, self.mmap):
             for name, va in provider.data_symbols().items():
                 hc.export_data(name, va)
@@ -198,23 +262,57 @@ class Machine:
                              mm.context.preempt_add), self.vm_mmap,
                          self.printk, StringLib(checked, self.symbolize),
                          Aeabi(kprint), self.chrdev, self.ioremap, Uaccess(mm.checked(vm, caller)),
-                         AtomicDelay(self.clock, mm.context), UnwindPersonality(), self.resources,
-                         self.ioports, self.mmap, *mm.providers):
+                         self.delay, UnwindPersonality(), self.resources,
+                         self.ioports, self.mmap, *mm.providers, *self.irq.providers,
+                         *self.sched.providers, self.timers, self.poller, self.tasklets,
+                         self.workqueues):
             hc.register(provider)
         boot = self._boot
+        # -- driver model and device tree (issue 11): dt is a .dtb/.dts path or None (board's)
+        self.dm = DriverModel(dt, vm, self.kmalloc, self.log, self.guest.call_nested,
+                              self.ioremap, self.resources, caller,
+                              lambda size: phys_to_virt(boot.alloc(size, align=8)),
+                              self.bus, self.hw.gpio, self.chrdev,
+                              lambda fn, args: self._guarded(lambda: self.guest.call(
+                                  fn, args, self.timeout_us, what="sysfs store"))[0],
+                              self.tracer, self.ledger, domains=self.irq_domains)
+        for provider in self.dm.providers:
+            hc.register(provider)
+        # -- end driver model
+        # -- the board's kernel ABI (issue 9): arch/arm/lib calls, mutexes, preemption, and
+        # the data objects the board's inlines read (kmalloc_caches, mem_section, ...)
+        armlib = ArmLib(mm.checked(vm, caller), self.clock)
+        params = ModuleParams(vm, self.kmalloc, kprint)
+        for provider in (armlib, params, Mutexes(vm, mm.context, kprint, self.symbolize, caller),
+                         Preempt(mm.context, kprint, self.symbolize, caller, self._current_task),
+                         ModuleRefs(lambda: self.modules)):
+            hc.register(provider)
+        data = {**armlib.data_objects(mm.kernel_data, hc.address),
+                **params.data_objects(mm.kernel_data, hc.address)}
+        for name, va in {**mm.data_symbols(), **data}.items():
+            hc.export_data(name, va)
+        for addr, size, name in armlib.routines:
+            self.symbolize.add(SymbolTable("", [(addr, size, name)], addr, addr + size))
+        # -- end of issue 9 wiring
         self._map_page(MODULES_VADDR, boot.alloc(PAGE_SIZE), self._stub_page(), KERNEL_RWX)
+        self.workqueues.install_loop()
         self._map_page(VECTORS_BASE, boot.alloc(PAGE_SIZE), vectors_page(), USER_RX)
         self.modules = Modules(self.tables, mm.frames("module"), self.ram, vm, cpu, mm.resolve,
-                               self.guest, self.symbolize, self.ledger, kprint, self.timeout_us)
+                               self.guest, self.symbolize, self.ledger, kprint, self.timeout_us,
+                               release=self.spec.kernel_release,          # issue 9
+                               force_vermagic=force_vermagic)             # issue 9
 
     def _build_vfs_and_syscalls(self, rootfs, skeleton):
         """The root filesystem with /proc, the syscall table, and the exception entry."""
         self.page_cache = PageCache(self.mm.frames("file"), self.ram)
         self.vfs = RootFs(rootfs, skeleton, self.clock)
+        self.dm.attach(self.vfs)                        # populate the platform bus (issue 11)
+        self.irq.chips.finish_boot()          # combiner lines after the tree numbered them
         self.vfs.add_proc("devices", self.chrdev.proc_devices)
         self.vfs.add_proc("modules", self.modules.proc_modules)
         self.vfs.add_proc("iomem", self.resources.proc_iomem)
         self.vfs.add_proc("ioports", self.resources.proc_ioports)
+        self.vfs.add_proc("interrupts", self.irq.proc_interrupts)
         for name, render in self.mm.proc_files(self._ioremap_caller).items():
             self.vfs.add_proc(name, render)
         # (busybox issue 14) what the fs, module and sys calls need; the console tty.
@@ -231,9 +329,14 @@ class Machine:
                                  self.cpu, self.modules.module_get, self._unknown_syscall,
                                  mmap=self.mmap, special_open=special_open,
                                  modules=self.modules, printk=self.printk.kernel, syslog=syslog)
+        self.syscalls.sleep_task = self._sleep_task       # (issue 12) the scheduler's hooks
+        self.syscalls.poller = self.poller
+        self.delay.sleep = self._msleep_task
         self.entry = Entry(self.cpu, self.hypercalls, self.guest, self._kstack + THREAD_SIZE,
                            syscall=self.syscalls, on_fault=self._on_fault,
                            user_fault=self._user_fault)
+        self.entry.sleep = self.sched.sleep_in_syscall
+        self.entry.ret_to_user = self._ret_to_user
 
     # -- set-up helpers -------------------------------------------------------------------
     def _enable_mmu(self):
@@ -259,9 +362,9 @@ class Machine:
         return (process.comm, process.pid) if process else ("insmod", 1)
 
     def _processes(self):
-        """The processes /proc lists: the one running now, if any."""
-        process = self.syscalls.process
-        return [process] if process is not None else []
+        """The processes /proc lists: every user process the scheduler has (issue 12)."""
+        return [t.process for _, t in sorted(self.sched.tasks.items())
+                if t.process is not None and not t.exited]
 
     def _ioremap_caller(self, va):
         held = self.ledger.entry("ioremap", va)
@@ -344,6 +447,7 @@ class Machine:
 
     # -- the console's commands -------------------------------------------------------------
     def _guarded(self, run, process=None):
+        self.timers.sync()                  # guest code sees the current jiffies
         try:
             result = run()
         except UcError as err:
@@ -378,45 +482,143 @@ class Machine:
             raise InputError(f"{path}: outside the board's root filesystem")
         return read_bytes(host, InputError, path)     # missing: the command fails (status 1)
 
-    def run(self, path, argv=None, env=("PATH=/bin:/sbin:/usr/bin", "HOME=/", "TERM=vt100")):
-        """Run an ARM program from the root filesystem; returns its exit status."""
+    def run(self, path, argv=None, env=DEFAULT_ENV, stdin=None):
+        """Run an ARM program from the root filesystem in the foreground (other tasks run
+        too); returns its exit status. stdin: bytes its standard input reads (default: the
+        console, which reads as end of file)."""
+        task = self.spawn(path, argv, env, stdin)
+        try:
+            if not self.sched.run_until(lambda: task.exited):
+                raise GuestTimeout(f"{path} (pid {task.pid}) sleeps in "
+                                   f"{self.sched.blocked_reason(task)} and nothing can wake it")
+        finally:
+            if not task.exited:
+                self._kill_task(task)
+            self.sched.reap(task)
+        return task.process.exit_status
+
+    def spawn(self, path, argv=None, env=DEFAULT_ENV, stdin=None):
+        """Load an ARM program as a new process (a runnable task, not yet run); returns it."""
         data = self.read_rootfs(path)
         program = load_program(data, path, self.spec.dram_size)
         argv = [path] + list(argv or [])
         mm = AddressSpace(self.tables, self.frames, self.ram, self.cpu)
+        previous = self.tables.user
+        mm.activate()
         comm = os.path.basename(path)[:15]
-        proc = Process(self._next_pid, comm, mm)
-        self._next_pid += 1
-        if not load_image(mm, program, self.vm, self.page_cache):
-            mm.release()
-            raise LoaderError(f"{path}: out of memory loading the program")
-        sp = build_stack(mm, self.vm, program, [a.encode() for a in argv],
-                         [e.encode() for e in env], bytes(range(16)), path.encode())
+        proc = Process(self._new_pid(), comm, mm)
+        try:
+            if not load_image(mm, program, self.vm, self.page_cache):
+                mm.release()
+                raise LoaderError(f"{path}: out of memory loading the program")
+            sp = build_stack(mm, self.vm, program, [a.encode() for a in argv],
+                             [e.encode() for e in env], bytes(range(16)), path.encode())
+        finally:
+            self.tables.switch_user(previous)
+            self.cpu.flush_tlb()
         proc.cmdline = b"".join(a.encode() + b"\0" for a in argv)
         proc.exe = self.vfs.resolve(self.vfs.normalize(path))[0]     # d_path: links resolved
         sink = ConsoleFile(self._program_output, self.tty)
         self.tty.pgrp, self.tty.session = proc.pgid, proc.sid     # the foreground job
         for fd in (0, 1, 2):
             proc.files[fd] = sink
+        if stdin is not None:
+            proc.files[0] = BufferFile(bytes(stdin))          # `< FILE`, `echo TEXT |`
         lo = min(s.vaddr for s in program.segments)
         hi = max(s.vaddr + s.memsz for s in program.segments)
-        self.cpu.flush_tlb()
         self.symbolize.add(_program_symbols(program, comm, lo, hi))
-        self.syscalls.process = proc
-        try:
-            _, user_fault = self._guarded(
-                lambda: self.guest.run_user(program.entry, sp, self.timeout_us,
-                                            what=f"{path}"), proc)
-            if user_fault is not None:
-                signo, message = FAULT_SIGNALS[user_fault.kind]
-                self.console(f"{message}\n")
-                self._guarded(lambda: self._drive(self.syscalls.exit_process(128 + signo)), proc)
-        finally:
+        proc.argv = argv
+        return self.sched.create(proc.pid, comm, program.entry, sp, proc)
+
+    # -- tasks (issue 12) --------------------------------------------------------------------
+    def _new_pid(self):
+        pid, self._next_pid = self._next_pid, self._next_pid + 1
+        return pid
+
+    def _switch_task(self, task):
+        """Install a task's kernel state (or the console's, task None) for the scheduler."""
+        if task is None:
             self.syscalls.process = None
-            self.symbolize.remove(comm)
-            self.mmap.drop(mm)
-            mm.release()
-        return proc.exit_status
+            self.mm.context.use_thread_info(self._console_ti)
+            self.irq.use_kernel_stack(self._console_ti + THREAD_SIZE)
+            return
+        self.syscalls.process = task.process
+        if task.process is not None:             # a kernel thread keeps the last user half
+            task.process.mm.activate()
+        self.mm.context.use_thread_info(task.ti_va)
+        self.irq.use_kernel_stack(task.kstack_top)
+
+    def _task_stopped(self, task):
+        """A task's slice ended with the CPU stopped: it exited or faulted. Raises GuestFault
+        for a kernel oops; a user fault kills the process with its signal."""
+        proc = task.process
+        user_fault = self._check_fault(proc)
+        if proc is None:                         # a kernel thread that stopped the CPU
+            return True
+        if user_fault is not None:
+            signo, message = FAULT_SIGNALS[user_fault.kind]
+            self.console(f"{message}\n")
+            self._guarded(lambda: self._drive(self.syscalls.exit_process(128 + signo)), proc)
+        self._release_process(task)
+        return True
+
+    def _release_process(self, task):
+        proc = task.process
+        self.symbolize.remove(proc.comm)
+        self.mmap.drop(proc.mm)
+        proc.mm.release()
+
+    def _ret_to_user(self, result):
+        """A fatal signal pending for the running task ends it before user code runs again
+        (default actions only: user handlers are not modelled yet)."""
+        task = self.sched.current
+        if task is None or not task.pending_signal:
+            return None
+        return self.syscalls.exit_process(128 + task.pending_signal)
+
+    def _alloc_page(self):
+        pfn = self.mm.pages.alloc(0, GFP_KERNEL, "kernel")
+        return None if pfn is None else (pfn << 12, phys_to_virt(pfn << 12))
+
+    def _free_page(self, pa):
+        self.mm.pages.free(pa >> 12, 0)
+
+    def _sleep_task(self, ns):
+        """nanosleep in a task: it sleeps (TASK_INTERRUPTIBLE) until now + ns."""
+        task = self.sched.current
+        if task is None:
+            return False
+        task.state = 1                           # TASK_INTERRUPTIBLE
+        task.sleeping_in = "nanosleep"
+        self.sched.block_current(ns)
+        return True
+
+    def _msleep_task(self, msecs):
+        """msleep in a task: schedule_timeout_uninterruptible(msecs_to_jiffies(m) + 1), as
+        3.14 does (so msleep(1000) sleeps 1005 ms of virtual time)."""
+        task = self.sched.current
+        if task is None:
+            return False
+        task.state = 2                           # TASK_UNINTERRUPTIBLE
+        task.sleeping_in = "msleep"
+        task.timer_only = True
+        self.sched.block_current((self.timers.msecs_to_jiffies(msecs) + 1) * TICK_NS)
+        return True
+
+    def _kill_now(self, task):
+        self._guarded(lambda: self._drive(self.syscalls.exit_process(128 + task.pending_signal)),
+                      task.process)
+
+    def _kill_task(self, task):
+        """End a task that did not exit (a foreground program stopped by an error)."""
+        task.exited = True
+        if task.process.exit_status is None:
+            task.process.exit_status = 128 + 9
+        self._release_process(task)
+
+    def settle(self):
+        """Let runnable tasks run until they all sleep (between console commands)."""
+        self.sched.settle()
 
     def _drive(self, gen):
         """Run a syscall generator from the host (after the process died outside a syscall)."""
@@ -435,6 +637,37 @@ class Machine:
     def _program_output(self, data):
         self.stdout += data
         self.console(data.decode("utf-8", "replace"))
+
+    # -- keys and virtual time (issue 12) ---------------------------------------------------
+    def key(self, name):
+        """The board key ``name`` (K2, ...); InputError naming the keys if there is none."""
+        key = self.hw.keys.get(name) or self.hw.keys.get(name.upper())
+        if key is None:
+            raise KeyError(f"no key {name} (board has {', '.join(self.hw.keys) or 'no keys'})")
+        return key
+
+    def set_key(self, name, pressed):
+        """Press or release a key; an interrupt it raises is taken at once (the CPU is idle)."""
+        key = self.key(name)
+        key.press() if pressed else key.release()
+        self._guarded(self.irq.take_idle)
+
+    def advance(self, ns):
+        """Let ``ns`` of virtual time pass (the console's sleep, a key's hold) while tasks,
+        timers and interrupts run, stepping through every peripheral event on the way (a
+        conversion's end, a timer or watchdog expiry; stops early when the board resets)."""
+        clock, periph = self.clock, self.hw.periph
+        end = clock.now_ns() + max(0, int(ns))
+        while periph is not None and periph.reset_message is None:
+            nxt = periph.next_event_ns()
+            if nxt is None or nxt > end:
+                break
+            self.sched.run_for(max(0, nxt - clock.now_ns()))
+            periph.advance()
+        if periph is None or periph.reset_message is None:
+            self.sched.run_for(max(0, end - clock.now_ns()))
+            if periph is not None:
+                periph.advance()
 
     # -- observation ----------------------------------------------------------------------
     @property

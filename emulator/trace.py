@@ -14,6 +14,9 @@ CATALOGUE = {
     "mmio_write": ("pc", "addr", "reg", "size", "value", "old"),
     "pin": ("pin", "level"),                      # a GPIO pin's driven level changed
     "led": ("led", "on"),                         # an LED lamp changed
+    "key": ("key", "pressed"),                    # a board key was pressed or released
+    "irq": ("irq", "name", "phase", "ret"),       # an interrupt handler's entry and exit
+    "sched": ("event", "pid", "comm", "detail"),  # switch, sleep, wakeup, exit of a task
     "guest_error": ("source", "message"),         # guest did something the hardware rejects
     "unimp": ("source", "message"),               # guest used something not modelled
     "printk": ("level", "text"),

@@ -14,6 +14,17 @@ PREBUILT = FIRMWARE / "prebuilt"
 SDK = FIRMWARE / "sdk"
 DRIVERS = ROOT / "tests" / "drivers"
 HAVE_CROSS = shutil.which("arm-linux-gnueabi-gcc") is not None
+#: The project's drivers built against the board's real kernel tree (tools/rebuild-genuine.sh).
+GENUINE = PREBUILT / "genuine"
+#: The two builds of every driver the scenarios load: the SDK's and the board tree's.
+BUILDS = ("sdk", "genuine")
+
+
+@pytest.fixture(scope="session", params=BUILDS)
+def module_build(request):
+    """Which build of the drivers a test loads; tests using `rootfs` or `variant_drivers`
+    run once with each, with the same expectations."""
+    return request.param
 
 
 def build_module(src_dir, out_dir):
@@ -28,13 +39,22 @@ def build_module(src_dir, out_dir):
 
 
 @pytest.fixture(scope="session")
-def variant_drivers(tmp_path_factory):
+def sdk_variant_drivers(tmp_path_factory):
     """Every driver under tests/drivers built with the SDK: name -> .ko path."""
     if not HAVE_CROSS:
         pytest.skip("arm-linux-gnueabi-gcc not installed (.ci/run installs it)")
     out = tmp_path_factory.mktemp("drivers")
     return {d.name: build_module(d, out) for d in sorted(DRIVERS.iterdir())
             if d.is_dir() and ((d / "Kbuild").exists() or (d / "Makefile").exists())}
+
+
+@pytest.fixture(scope="session")
+def variant_drivers(module_build, sdk_variant_drivers):
+    """The tests/drivers modules of this build: name -> .ko path (the genuine build's are
+    the committed fixtures in firmware/prebuilt/genuine)."""
+    if module_build == "sdk":
+        return sdk_variant_drivers
+    return {name: GENUINE / f"{name}.ko" for name in sdk_variant_drivers}
 
 
 @pytest.fixture(scope="session")
@@ -53,9 +73,13 @@ def test_programs(tmp_path_factory):
 
 
 @pytest.fixture
-def rootfs(tmp_path):
-    """A board root filesystem holding the prebuilt images."""
+def rootfs(tmp_path, module_build):
+    """A board root filesystem holding the prebuilt images (with the genuine build: the
+    drivers built against the board's tree in place of the SDK's)."""
     for f in PREBUILT.iterdir():
         if f.is_file():
+            shutil.copy(f, tmp_path / f.name)
+    if module_build == "genuine":
+        for f in GENUINE.glob("*.ko"):
             shutil.copy(f, tmp_path / f.name)
     return tmp_path

@@ -16,6 +16,9 @@ GROUPS = {
     "mmio": ("mmio_read", "mmio_write"),
     "pin": ("pin",),
     "led": ("led",),
+    "key": ("key",),
+    "irq": ("irq",),
+    "sched": ("sched",),
     "syscall": ("syscall",),
     "kernel": ("hypercall",),
     "printk": ("printk",),
@@ -230,6 +233,12 @@ TEXT = {
     "mmio_write": _text_mmio,
     "pin": lambda r: f"{r['pin']} = {'z' if r['level'] is None else r['level']}",
     "led": lambda r: f"{r['led']} {'on' if r['on'] else 'off'}",
+    "sched": lambda r: f"{r['event']} {r['comm']}/{r['pid']}{' ' + r['detail'] if r['detail'] else ''}",
+    "key": lambda r: f"{r['key']} {'pressed' if r['pressed'] else 'released'}",
+    "irq": lambda r: (f"softirq {r['name']}" if r["irq"] is None
+                      else f"irq {r['irq']} {r['name']} entry" if r["phase"] == "entry"
+                      else f"irq {r['irq']} {r['name']} exit: "
+                           f"{ {0: 'IRQ_NONE', 1: 'IRQ_HANDLED'}.get(r['ret'], r['ret'])}"),
     "syscall": lambda r: f"{r['name']}({', '.join(r['args'])}) = {r['result']}",
     "hypercall": lambda r: f"{r['name']}({', '.join(r['args'])}) = {r['result']}  from {r['caller']}",
     "printk": lambda r: f"<{r['level']}> {r['text']}",

@@ -17,6 +17,9 @@ from pathlib import Path
 from ..data import data_dir
 from ..errors import BoardError
 from ..trace import Tracer
+from .combiner import GROUP_SPI, Combiner
+from .eint import BLOCK_LINES, PER_PIN_SPI, SHARED_WAKEUP_SPI
+from .gic import Gic
 from .gpio_exynos import BankSpec, GpioBlockSpec, GpioController, GpioSpec, parse_pin_name
 from .ioport_window import IoPortWindow
 from .ports_test_device import PORT_DEVICE_KINDS
@@ -80,6 +83,7 @@ class BoardSpec:
     keys: tuple
     ioport: IoPortSpec = None
     wiring: peripherals.Wiring = peripherals.Wiring()   # periph (issue 13)
+    kernel_release: str = "3.14.0"     # [kernel] release: the board kernel's `uname -r`
 
     @property
     def gpio_blocks(self):
@@ -98,6 +102,8 @@ class Hardware:
     mmio_regions: list
     ioport: IoPortWindow = None
     periph: peripherals.Peripherals = None    # periph (issue 13)
+    gic: Gic = None                           # interrupt controllers (issue 12)
+    combiner: Combiner = None
     _by_name: dict = field(default=None, init=False, repr=False)
 
     def register(self, name):
@@ -315,6 +321,7 @@ def _load_board(path, _stamp):
         t.done()
     ioport = _ioport(top.table("ioport", None))
     wiring = peripherals.load_wiring(top, soc.devices)
+    release = _kernel_release(top.table("kernel", None))
     top.done()
     _check_pins(top, soc, leds, "leds")
     _check_pins(top, soc, keys, "keys")
@@ -326,7 +333,19 @@ def _load_board(path, _stamp):
     if wiring.beeper is not None:
         _check_pins(top, soc, [wiring.beeper], "beeper")
     return BoardSpec(name, description, path, soc, dram_base, dram_size, tuple(leds), tuple(keys),
-                     ioport, wiring)
+                     ioport, wiring, release)
+
+
+def _kernel_release(t):
+    """The optional [kernel] table: release = the kernel's release string (vermagic's first
+    word, `3.14.0-g1234abc-dirty` for a tree built from a modified git checkout)."""
+    if t is None:
+        return "3.14.0"
+    release = t.get("release", str)
+    t.done()
+    if not release or any(c.isspace() for c in release) or not release.isprintable():
+        raise t.error("release", f"{release!r} is not a kernel release (like 3.14.0)")
+    return release
 
 
 def _ioport(t):
@@ -355,8 +374,9 @@ def build_hardware(spec, tracer, pc_provider=None, now_ns=lambda: 0):
     """The devices of board ``spec``, publishing to ``tracer``; now_ns: the virtual clock."""
     gpio = GpioController(spec.soc.gpio, tracer, pc_provider)
     leds = {led.name: Led(led.name, gpio.pin(led.pin), tracer, led.active_high) for led in spec.leds}
-    keys = {key.name: Key(key.name, gpio.pin(key.pin), key.active_low) for key in spec.keys}
-    regions, window = list(gpio.regions), None
+    keys = {key.name: Key(key.name, gpio.pin(key.pin), key.active_low, tracer) for key in spec.keys}
+    gic, combiner = _interrupt_controllers(gpio, tracer, pc_provider)
+    regions, window = list(gpio.regions) + gic.regions + combiner.regions, None
     if spec.ioport is not None:
         devices = [PORT_DEVICE_KINDS[d.kind](d.name, d.port, tracer) for d in spec.ioport.devices]
         window = IoPortWindow(spec.ioport.phys, spec.ioport.size, devices, tracer)
@@ -364,4 +384,25 @@ def build_hardware(spec, tracer, pc_provider=None, now_ns=lambda: 0):
     periph = peripherals.build(spec.soc.devices, spec.soc.pclk_hz, spec.wiring, gpio, tracer,
                                pc_provider, now_ns)
     regions += periph.regions
-    return Hardware(spec, gpio, leds, keys, regions, window, periph)
+    periph.connect_interrupts(gic.spi, combiner.line)        # their IRQs reach the GIC
+    return Hardware(spec, gpio, leds, keys, regions, window, periph, gic, combiner)
+
+
+def _interrupt_controllers(gpio, tracer, pc_provider):
+    """The GIC and the combiner, with the combiner's groups and the GPIO EINT outputs wired to
+    their inputs (issue 12; the SoC's routing is in hw/combiner.py and hw/eint.py)."""
+    gic = Gic(tracer, pc_provider)
+    combiner = Combiner(tracer, pc_provider)
+    for group, spi in enumerate(GROUP_SPI):
+        combiner.outputs[group] = gic.spi(spi)
+    eint = gpio.eint
+    for bank, first in PER_PIN_SPI.items():
+        for i, line in enumerate(eint.pin_lines.get(bank, ())):
+            line.connect(gic.spi(first + i))
+    if "wakeup" in eint.shared:
+        eint.wakeup_line.connect(gic.spi(SHARED_WAKEUP_SPI))
+    for base, target in BLOCK_LINES.items():
+        line = eint.block_line(base)
+        if line is not None:
+            line.connect(gic.spi(target[1]) if target[0] == "gic" else combiner.line(*target[1:]))
+    return gic, combiner

@@ -14,13 +14,14 @@ GPxnDRV (2 bits/pin) and, outside the alive part (gpx), GPxnCONPDN/GPxnPUDPDN. M
   the board applies (a key), else the pad's pull (pull-up reads 1, otherwise 0);
 - a DAT write setting a non-output pin's bit away from the level it reads is a guest error.
 
-EXT_INT* and wake-up interrupt registers are known but not modelled: plain storage (PEND: write
-1 to clear, so it stays 0 as no interrupt is ever raised), reported once as "unimp".
+EXT_INT* and wake-up interrupt registers are modelled in :mod:`.eint` (trigger detection on
+the pads' levels, mask, write-1-to-clear pending, the interrupt outputs).
 """
 
 from dataclasses import dataclass, field
 
-from .registers import WORD, Field, Reg, RegisterBlock
+from .eint import EintGroup, EintLines
+from .registers import Field, Reg, RegisterBlock
 
 #: CON field value -> pin function (UM ch. 6: 0x2..0xE select the pin's alternate functions).
 FUNCTIONS = {0x0: "input", 0x1: "output", 0xF: "eint", **{n: f"func{n}" for n in range(0x2, 0xF)}}
@@ -187,6 +188,8 @@ class GpioBank:
         self._board_level = 0
         self._input = 0        # level of every pin as the board and pulls make it
         self._function_watch = 0   # bit i: pin i has function listeners (periph, issue 13)
+        #: listener(levels) when the pad levels of non-output pins change (EINT edge detection).
+        self.input_listeners = []
         behaviour = {"CON": (None, self._con_written), "DAT": (self._dat_read, self._dat_written),
                      "PUD": (None, self._pud_written)}
         self.regs = []
@@ -211,6 +214,10 @@ class GpioBank:
 
     def con_value(self):
         return self._values[self._con]
+
+    def con_field(self, index):
+        """Pin ``index``'s CON selection (0x0 input, 0x1 output, 0xF EINT, ...)."""
+        return self.con_fields[index].get(self.con_value())
 
     def pud_field(self, index):
         return (self._values[self._pud] >> 2 * index) & 0x3
@@ -246,7 +253,15 @@ class GpioBank:
     def _update_input(self):
         """Level of every pin not driven by the SoC: the board's, else the pad's pull."""
         board = self._board_mask
+        old = self._input
         self._input = ((self._board_level & board) | (self._pull_up & ~board)) & self.pin_mask
+        if self._input != old:
+            for listener in self.input_listeners:
+                listener(self._input)
+
+    def input_levels(self):
+        """The pad level of every pin as the board and the pulls make it (bit per pin)."""
+        return self._input
 
     def _dat_read(self, latch):
         return (latch & self._out) | (self._input & self._idle)
@@ -299,18 +314,15 @@ class GpioBank:
             self.pins[i]._driven_changed((latch >> i) & 1 if (out >> i) & 1 else None)
 
 
-def _add_eint_registers(block, bank, spec):
-    """EXT_INT<n>_CON/FLTCON0/FLTCON1/MASK/PEND of ``bank``'s group: storage only (unimp)."""
-    bases = spec.wakeup if bank.wakeup else spec.eint
-    kind = "wake-up interrupt" if bank.wakeup else "external interrupt"
-    for suffix, key, stride, extra, bits, w1c in EINT_REGISTERS:
-        if key not in bases:
-            continue
-        width = (1 << bits * bank.pins) - 1 if bits else WORD
-        block.add(Reg(f"EXT_INT{bank.eint}_{suffix}", bases[key] + stride * bank.eint_offset + extra,
-                      spec.reset.get(f"eint_{key}", 0) & width, width, unimp=True, w1c=w1c,
-                      doc=f"{bank.name.upper()} {kind} {suffix} is not modelled "
-                          f"(no interrupts; {'pending stays 0' if w1c else 'plain storage'})"))
+def _add_eint_group(block, bank, bank_spec, spec):
+    """EXT_INT<n>_CON/FLTCON0/FLTCON1/MASK/PEND of ``bank``'s group, modelled in hw/eint.py."""
+    bases = spec.wakeup if bank_spec.wakeup else spec.eint
+    offsets = {key: bases[key] + stride * bank_spec.eint_offset + extra
+               for _, key, stride, extra, _, _ in EINT_REGISTERS if key in bases and key != "fltcon"}
+    if "fltcon" in bases:
+        offsets["fltcon"] = tuple(bases["fltcon"] + 2 * bank_spec.eint_offset + extra
+                                  for extra in (0, 4))
+    return EintGroup(bank, block, f"EXT_INT{bank_spec.eint}", offsets, spec.reset, bank.tracer)
 
 
 class GpioController:
@@ -320,16 +332,21 @@ class GpioController:
         self.tracer = tracer
         self.regions = []
         self.banks = {}
+        self.eint_groups = {}
+        block_of = {}
         for block_spec in spec.blocks:
             block = RegisterBlock(block_spec.name, block_spec.base, block_spec.size, tracer,
                                   pc_provider)
             for bank_spec in block_spec.banks:
                 if bank_spec.name in self.banks:
                     raise ValueError(f"bank {bank_spec.name} declared twice")
-                self.banks[bank_spec.name] = GpioBank(bank_spec, block, tracer, spec.reset)
+                bank = self.banks[bank_spec.name] = GpioBank(bank_spec, block, tracer, spec.reset)
                 if bank_spec.eint is not None:
-                    _add_eint_registers(block, bank_spec, spec)
+                    self.eint_groups[bank_spec.name] = _add_eint_group(block, bank, bank_spec, spec)
+                    block_of[bank_spec.name] = block_spec.base
             self.regions.append(block)
+        #: Interrupt outputs of the EINT groups (hw/eint.py), for the board's interrupt wiring.
+        self.eint = EintLines(self.eint_groups, block_of)
 
     def bank(self, name):
         """The bank called ``name`` ("gpx2", any case); LookupError if there is none."""

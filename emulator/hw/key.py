@@ -8,10 +8,12 @@ function; the SoC sees it when the pin is not an output (GPxnDAT of an input pin
 
 
 class Key:
-    """``press()`` / ``release()`` set the level the board applies to ``pin``."""
+    """``press()`` / ``release()`` set the level the board applies to ``pin``; each change
+    publishes a "key" event when a tracer is given."""
 
-    def __init__(self, name, pin, active_low=True):
+    def __init__(self, name, pin, active_low=True, tracer=None):
         self.name, self.pin, self.active_low = name, pin, active_low
+        self._tracer = tracer
         self._pressed = False
         pin.set_board_level(self._level())
 
@@ -20,11 +22,17 @@ class Key:
         return self._pressed
 
     def press(self):
-        self._pressed = True
-        self.pin.set_board_level(self._level())
+        self._set(True)
 
     def release(self):
-        self._pressed = False
+        self._set(False)
+
+    def _set(self, pressed):
+        if pressed == self._pressed:
+            return
+        self._pressed = pressed
+        if self._tracer is not None:
+            self._tracer.publish("key", key=self.name, pressed=pressed)
         self.pin.set_board_level(self._level())
 
     def _level(self):

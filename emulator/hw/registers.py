@@ -161,6 +161,15 @@ class RegisterBlock:
         stored = self.values[offset & ~3]
         return slot.peek(stored) if slot.peek else stored
 
+    def poke(self, offset, value):
+        """A 32-bit write by the emulated kernel's own (Python) code: the register's behaviour
+        runs as for a guest write, but no trace event is published (there is no guest PC)."""
+        slot = self._slots[offset]
+        old = self.values[offset]
+        new = self.values[offset] = value & slot.mask
+        if slot.write is not None:
+            slot.write(old, new, slot.mask)
+
     # -- the guest's hot path ----------------------------------------------------------------
 
     def read(self, offset: int, size: int) -> int:

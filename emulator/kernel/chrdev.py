@@ -42,6 +42,7 @@ class Chrdev:
         self._vm, self._kmalloc, self._ledger, self._caller = vm, kmalloc, ledger, caller
         self.regions = [Region(*r) for r in BOOT_CHRDEV_REGIONS]
         self._cdev_map = []          # (first dev, count, cdev va)
+        self.open_private = {}       # cdev va -> file->private_data at open (misc_open, issue 11)
 
     # -- regions --------------------------------------------------------------------------
     def _register_region(self, major, baseminor, count, name):

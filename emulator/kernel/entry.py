@@ -25,10 +25,11 @@ Top-level runs (module init/exit, a program) go through `GuestCalls`.
 """
 
 from collections.abc import Callable, Generator
+import time
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from ..cpu import (CPSR_T, EXCP_DATA_ABORT, EXCP_PREFETCH_ABORT, EXCP_SWI,
+from ..cpu import (CPSR, CPSR_T, EXCP_DATA_ABORT, EXCP_PREFETCH_ABORT, EXCP_SWI,
                    EXCP_UDEF, EXCP_BKPT, MODE_MASK, PC, SP, SVC_MODE, USR_MODE, Cpu)
 from ..errors import GuestTimeout
 from ..memory.mmu import GuestFaultAccess
@@ -39,6 +40,12 @@ class GuestCall(NamedTuple):
     """Yielded by a syscall generator: run fn(*args) in kernel mode, send back its r0."""
     fn: int
     args: tuple = ()
+
+
+class Sleep(NamedTuple):
+    """Yielded by a syscall generator: the task sleeps (interruptibly) until woken or
+    timeout_ns passes (None: no timeout); the generator then receives 0 (issue 12: poll)."""
+    timeout_ns: int = None
 
 
 class TailCall(NamedTuple):
@@ -125,6 +132,9 @@ class GuestCalls:
         self._symbolize = symbolize
         self.frames: list[_Frame] = []
         self.stopped = False
+        # on_block_stop(reason) -> bool: the CPU stopped at a block boundary (an interrupt or a
+        # virtual-time deadline, cpu.STOP_*); True to resume the run (issue 12).
+        self.on_block_stop = None
         self._r0 = cpu.batch(["r0"])
         self._top = cpu.batch(["cpsr", "sp", "lr", "r0", "r1", "r2", "r3"])
         self._exec = cpu.batch(["cpsr", "sp", "lr"] + [f"r{i}" for i in range(13)])
@@ -137,7 +147,15 @@ class GuestCalls:
     def _run(self, begin, until, timeout_us, what):
         self.stopped = False
         self.frames.clear()
-        self.cpu.start(begin, until, timeout_us)
+        cpu = self.cpu
+        deadline = time.monotonic() + timeout_us / 1e6 if timeout_us else None
+        cpu.start(begin, until, timeout_us)
+        while (not self.stopped and self.on_block_stop is not None and cpu.reg(PC) != until
+               and self.on_block_stop(cpu.take_stop_reason())):
+            left = 0 if deadline is None else int((deadline - time.monotonic()) * 1e6)
+            if deadline is not None and left <= 0:
+                break                     # the whole run's time is up, interrupts or not
+            cpu.start(cpu.reg(PC) | (1 if cpu.reg(CPSR) & CPSR_T else 0), until, left)
         if not self.stopped and self.cpu.reg(PC) != until:
             self.frames.clear()
             pc = self.cpu.reg(PC)
@@ -171,10 +189,12 @@ class GuestCalls:
         sp = (cpu.reg(SP) - 8) & ~7
         self._top.write((KERNEL_CPSR, sp, exit_addr, *(tuple(args) + (0, 0, 0, 0))[:4]))
         stopped = self.stopped
+        held = cpu.hold_stops()          # no interrupts or deadlines inside a nested run
         try:
             cpu.start(fn, exit_addr, 0)
             result = self._r0.read()[0] if cpu.reg(PC) == exit_addr else None
         finally:
+            cpu.release_stops(held)
             cpu.restore_context(context)
         if result is None:
             self.stop()             # a fault or the outer timeout: the outer run stops too
@@ -211,6 +231,12 @@ class Entry:
         self.on_syscall = None         # on_syscall(nr, args, result) when tracing
         self.syscall_regs = None       # the SvcFrame of the syscall in progress
         self._frames = guest.frames
+        # ret_to_user(result) -> generator or None: work before a syscall returns to user
+        # space (a fatal signal ends the process there); None: return result (issue 12).
+        self.ret_to_user = None
+        # sleep(timeout_ns): the running task sleeps for a syscall's Sleep (the scheduler).
+        self.sleep = None
+        self._console = None           # the console's (frames, kstack, saved) while a task runs
         self.syscalls = 0
         self._svc_in = cpu.batch(list(SvcFrame.NAMES))
         self._r0 = cpu.batch(["r0"])
@@ -227,6 +253,27 @@ class Entry:
         """Call observer(nr, args, result) as each syscall returns (tracing: tail calls then
         come back through the resume slot, a hook more per syscall)."""
         self.on_syscall = observer
+
+    @property
+    def stopped(self) -> bool:
+        """Whether the run in progress was stopped (GuestCalls keeps the flag)."""
+        return self._guest.stopped
+
+    @stopped.setter
+    def stopped(self, value: bool) -> None:
+        self._guest.stopped = value
+
+    # -- tasks (issue 12: the scheduler switches these with the CPU's registers) ------------
+    def use_task(self, frames, kstack_top, saved_words):
+        """Serve the syscalls of a task: its frames list, kernel stack and tail-call save area."""
+        if self._console is None:
+            self._console = (self._frames, self._kstack, self._saved)
+        self._frames, self._kstack, self._saved = frames, kstack_top, saved_words
+
+    def use_console(self):
+        """Back to the console's own frames and kernel stack (insmod, rmmod, ...)."""
+        if self._console is not None:
+            self._frames, self._kstack, self._saved = self._console
 
     # -- dispatch -------------------------------------------------------------------------
     def _on_interrupt(self, intno):
@@ -271,6 +318,8 @@ class Entry:
         if kind is int:
             if traced:
                 self.on_syscall(vals[_NR], vals[:6], result)
+            if self.ret_to_user is not None and self._exit_work(result, vals):
+                return
             self._r0.write((result,))
         elif kind is TailCall and not traced:
             self._tail_call(result, vals)
@@ -301,10 +350,27 @@ class Entry:
             self._frames.clear()
             self._guest.stop()
             return
+        if self.ret_to_user is not None and frame.syscall and self._exit_work(result, s):
+            return
         pc = s[_PC] | (1 if s[_CPSR] & CPSR_T else 0)
         self._leave.write((s[_CPSR], result, s[1], s[2], s[3], s[_IP], pc))
 
+    def _exit_work(self, result, saved):
+        """Run the kernel's work before returning to user space; True when it took over."""
+        gen = self.ret_to_user(result)
+        if gen is None:
+            return False
+        self._frames.append(_Frame(gen, saved, syscall=False))
+        self._advance(None)
+        return True
+
     def _enter_guest(self, call):
+        if type(call) is Sleep:
+            # Resume at the resume slot's svc with r0 = 0: the generator continues there
+            # when the task runs again (at once if a wake-up already came).
+            self._enter.write((KERNEL_CPSR, self._kstack, 0, 0, 0, 0, 0, self._hc.resume_addr))
+            self.sleep(call.timeout_ns)
+            return
         self._enter.write((KERNEL_CPSR, self._kstack, self._hc.resume_addr,
                            *(tuple(call.args) + (0, 0, 0, 0))[:4], call.fn))
 
@@ -337,8 +403,8 @@ class _Exit:
 EXIT = _Exit()
 
 #: What a syscall handler returns (see the module docstring): a result, a tail call into
-#: guest code, or a generator of guest calls that returns the result (or EXIT).
+#: guest code, a Sleep, or a generator of guest calls that returns the result (or EXIT).
 SyscallResult = int | TailCall | Generator[GuestCall, int, "int | _Exit"]
 
-__all__ = ["Entry", "GuestCalls", "GuestCall", "TailCall", "Fault", "EXIT", "SvcFrame",
+__all__ = ["Entry", "GuestCalls", "GuestCall", "Sleep", "TailCall", "Fault", "EXIT", "SvcFrame",
            "SyscallResult", "signed", "GuestTimeout"]

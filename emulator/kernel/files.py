@@ -137,7 +137,7 @@ def chrdev_open(node, flags, vm, chrdev, kmalloc, module_get):
     acc = flags & O_ACCMODE
     mode = {O_RDONLY: FMODE_READ, O_WRONLY: FMODE_WRITE, O_RDWR: FMODE_READ | FMODE_WRITE}.get(acc, 0)
     for name, value in (("f_inode", inode), ("f_op", fops), ("f_count", 1), ("f_flags", flags),
-                        ("f_mode", mode)):
+                        ("f_mode", mode), ("private_data", chrdev.open_private.get(cdev, 0))):
         vm.write_u32(file_va + FILE[name], value)
     open_fn = vm.read_u32(fops + FILE_OPERATIONS["open"]) if fops else 0
     if open_fn:

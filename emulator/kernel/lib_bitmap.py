@@ -134,19 +134,3 @@ class Bitmaps:
                 return min(max(offset, pos) + (value & -value).bit_length() - 1, size)
             pos += nbits
         return size
-
-    @export()
-    def _find_first_bit_le(self, bmap, size):
-        return self._find(bmap, size, 0, 1)
-
-    @export()
-    def _find_next_bit_le(self, bmap, size, offset):
-        return self._find(bmap, size, offset, 1) if offset < size else size
-
-    @export()
-    def _find_first_zero_bit_le(self, bmap, size):
-        return self._find(bmap, size, 0, 0)
-
-    @export()
-    def _find_next_zero_bit_le(self, bmap, size, offset):
-        return self._find(bmap, size, offset, 0) if offset < size else size

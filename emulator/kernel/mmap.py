@@ -69,11 +69,16 @@ class Vma:
 
 
 class Mmap:
-    def __init__(self, vm, tables, cpu, bus, kmalloc, kernel_printk, page_to_pfn, kill):
-        """page_to_pfn(struct page *) -> pfn or None; kill(signo) -> exit generator."""
+    def __init__(self, vm, tables, cpu, bus, kmalloc, kernel_printk, page_to_pfn, kill,
+                 legacy_nopage=lambda ops: 0):
+        """page_to_pfn(struct page *) -> pfn or None; kill(signo) -> exit generator;
+        legacy_nopage(ops): the seed's 2.6-era `nopage` handler of the vm_operations_struct
+        at ops, or 0 (3.14 has no such member: kernel/module.py's Modules.legacy_nopage asks
+        the module that owns ops)."""
         self._vm, self._tables, self._cpu, self._bus = vm, tables, cpu, bus
         self._kmalloc, self._printk = kmalloc, kernel_printk
         self._page_to_pfn, self._kill = page_to_pfn, kill
+        self.legacy_nopage = legacy_nopage
         self.vmas = {}              # AddressSpace -> [Vma]
         self._building = []         # VMAs whose fops->mmap is running
         # high_memory (mm/memory.c): the end of lowmem, which drivers' mmap compare offsets
@@ -249,7 +254,9 @@ class Mmap:
         return self._fault_in(mm, vma, page, addr, write, regs["r0"])
 
     def _fault_in(self, mm, vma, page, addr, write, r0):
-        fault, nopage = self._op(vma, "fault"), self._op(vma, "nopage")
+        fault = self._op(vma, "fault")
+        ops = self._get(vma, "vm_ops")
+        nopage = self.legacy_nopage(ops) if ops and not fault else 0
         pfn = None
         if fault:
             vmf = self._kmalloc.alloc(VM_FAULT.size, zero=True)

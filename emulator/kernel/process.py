@@ -1,14 +1,14 @@
 """A user process: its address space (ELF image, stack, brk heap, mmap area) and fd table.
 
-One process runs at a time, as the board's shell runs a command in the foreground. Its user
-pages are mapped into the kernel's single page table and torn down at exit; fresh pages are
-zeroed as Linux's are.
+Each process has its own user half of the page tables (a UserPart): mapping operations
+work on the address space in place, so the scheduler activates a process's (``activate``)
+before it runs or is changed; fresh pages are zeroed as Linux's are.
 """
 
 import struct
 
 from ..memory.layout import PAGE_SIZE, TASK_SIZE
-from ..memory.mmu import USER_RO, USER_RW, USER_RWX, USER_RX
+from ..memory.mmu import USER_RO, USER_RW, USER_RWX, USER_RX, UserPart
 from .errno import ENOMEM
 from .fs.fs_struct import FsStruct
 
@@ -49,6 +49,15 @@ class AddressSpace:
         self.shared = []         # va pages mapped from the page cache
         self.brk_start = self.brk = 0
         self.mmap_top = MMAP_BASE
+        self.part = UserPart()   # this address space's user half of the page tables
+
+    def activate(self):
+        """Install this address space's user half (switch_mm); True if it changed."""
+        if self._tables.user is self.part:
+            return False
+        self._tables.switch_user(self.part)
+        self._cpu.flush_tlb()
+        return True
 
     def map_zeroed(self, va, size, prot):
         """Map [va, va+size) (page-rounded) to fresh zeroed frames; False when out of memory.
@@ -113,11 +122,16 @@ class AddressSpace:
         self.shared.append(page)
 
     def release(self):
+        previous = self._tables.user
+        self.activate()
         self._tables.unmap_pages(list(self.pages) + self.shared)
         for run in _runs(sorted(self.pages.values()), step=1):
             self._frames.free(run[0], len(run))
         self.pages.clear()
         self.shared.clear()
+        self._tables.drop_user(self.part)
+        if previous is not self.part:
+            self._tables.switch_user(previous)
         self._cpu.flush_tlb()
 
     # -- brk and anonymous mmap ------------------------------------------------------------

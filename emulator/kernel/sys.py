@@ -12,7 +12,6 @@ from .errno import EFAULT, EINVAL, EPERM, ESRCH
 from .syscalls import syscall
 
 NSEC = 1_000_000_000
-TIMER_ABSTIME = 1
 LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2 = 0xFEE1DEAD, (672274793, 85072278, 369367448, 537993216)
 #: reboot(2) commands: what the kernel prints (kernel/reboot.c) and how the run ends.
 REBOOT_CMDS = {0x01234567: ("restart", "reboot: Restarting system"),
@@ -100,24 +99,6 @@ def sys_gettimeofday(sc, tv, tz, *_):
     if tz:
         sc.vm.write(tz, struct.pack("<ii", 0, 0), user=True)       # UTC, no DST
     return 0
-
-
-def _sleep_until(sc, target_ns):
-    now = sc.clock.now_ns()
-    if target_ns > now:
-        sc.clock.sleep_ns(target_ns - now)
-    return 0
-
-
-@syscall(265)
-def sys_clock_nanosleep(sc, clk, flags, req, rem, *_):
-    if clk not in (0, 1, 7):                # REALTIME, MONOTONIC, BOOTTIME: one virtual clock
-        return -EINVAL
-    sec, nsec = struct.unpack("<iI", sc.vm.read(req, 8, user=True))
-    if sec < 0 or nsec >= NSEC:
-        return -EINVAL
-    ns = sec * NSEC + nsec
-    return _sleep_until(sc, ns if flags & TIMER_ABSTIME else sc.clock.now_ns() + ns)
 
 
 @syscall(116)

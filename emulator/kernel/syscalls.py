@@ -44,6 +44,8 @@ class Syscalls:
         """mmap: the file-mapping layer (kernel/mmap.py; None: no mmap); special_open:
         rdev -> open(flags) for kernel-side devices (/dev/mem); modules, printk, syslog: what
         the module, fs and sys calls use (kernel/module_syscalls.py, fs/, sys.py)."""
+        from .time import nanosleep  # noqa: F401  (registers the sleeping syscalls)
+        from . import poll  # noqa: F401  (registers poll and select)
         self.vm, self.vfs, self.chrdev, self.kmalloc = vm, vfs, chrdev, kmalloc
         self.clock, self.cpu, self.module_get = clock, cpu, module_get
         self._log_unknown = log_unknown
@@ -53,6 +55,10 @@ class Syscalls:
         self.special_open = dict(special_open or {})
         self.modules, self.printk, self.syslog = modules, printk, syslog
         self.reboot = None           # "restart"/"halt"/"power_off" after reboot(2)
+        # sleep_task(ns) -> True when the calling task now sleeps ns in virtual time (the
+        # scheduler resumes it with r0 = 0); None or False: no task to switch (issue 12).
+        self.sleep_task = None
+        self.poller = None        # kernel/poll.py's Poller (poll, select)
         self._handlers = {nr: fn.__get__(self) for nr, fn in _TABLE.items()}
         self._arity = {nr: sum(1 for p in inspect.signature(fn).parameters.values()
                                if p.kind is p.POSITIONAL_OR_KEYWORD) - 1
@@ -266,29 +272,6 @@ class Syscalls:
                 return done or -EFAULT
             done += step
         return done
-
-    @syscall(162)
-    def sys_nanosleep(self, req, rem, *_):
-        sec, nsec = struct.unpack("<II", self.vm.read(req, 8, user=True))
-        self.clock.sleep_ns(sec * 1_000_000_000 + nsec)
-        return 0
-
-    # periph (issue 13): glibc's usleep/sleep use clock_nanosleep (time64 first, then 265).
-    def _clock_nanosleep(self, flags, ns):
-        if flags & 1:                                      # TIMER_ABSTIME
-            ns -= self.clock.now_ns()
-        self.clock.sleep_ns(max(0, ns))
-        return 0
-
-    @syscall(265)
-    def sys_clock_nanosleep(self, clk, flags, req, rem, *_):
-        sec, nsec = struct.unpack("<ii", self.vm.read(req, 8, user=True))
-        return self._clock_nanosleep(flags, sec * 1_000_000_000 + nsec)
-
-    @syscall(407)
-    def sys_clock_nanosleep_time64(self, clk, flags, req, rem, *_):
-        sec, nsec = struct.unpack("<qq", self.vm.read(req, 16, user=True))
-        return self._clock_nanosleep(flags, sec * 1_000_000_000 + nsec)
 
     @syscall(263)
     def sys_clock_gettime(self, clk, tp, *_):

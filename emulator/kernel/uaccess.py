@@ -10,6 +10,7 @@ from ..memory.layout import PAGE_SIZE
 from .hypercall import export
 
 ZERO_CHUNK = 1 << 16
+EFAULT_RET = -14 & 0xFFFFFFFF
 
 
 class Uaccess:
@@ -47,3 +48,51 @@ class Uaccess:
         if ok:
             self._vm.write(addr, bytes(ok), user=True)
         return n - ok
+
+    # -- get_user/put_user (arch/arm/lib/getuser.S, putuser.S) -------------------------------
+    # Their own convention: r0 the user address, r1 the address limit (kept), the value in
+    # r2 (r2:r3 for 8 bytes); r0 returns 0 or -EFAULT (then r2 is 0).
+    def _user_ok(self, addr, size, limit, write):
+        end = addr + size - 1
+        return end <= limit and end <= 0xFFFFFFFF and \
+            self._user_span(addr, size, write) == size
+
+    def _get(self, addr, limit, size):
+        if not self._user_ok(addr, size, limit, write=False):
+            return (EFAULT_RET, limit, 0)
+        return (0, limit, int.from_bytes(self._vm.read(addr, size, user=True), "little"))
+
+    def _put(self, addr, limit, value, size):
+        if not self._user_ok(addr, size, limit, write=True):
+            return EFAULT_RET
+        self._vm.write(addr, (value & ((1 << (8 * size)) - 1)).to_bytes(size, "little"),
+                       user=True)
+        return 0
+
+    @export("__get_user_1")
+    def get_user_1(self, addr, limit):
+        return self._get(addr, limit, 1)
+
+    @export("__get_user_2")
+    def get_user_2(self, addr, limit):
+        return self._get(addr, limit, 2)
+
+    @export("__get_user_4")
+    def get_user_4(self, addr, limit):
+        return self._get(addr, limit, 4)
+
+    @export("__put_user_1")
+    def put_user_1(self, addr, limit, value, _r3):
+        return self._put(addr, limit, value, 1)
+
+    @export("__put_user_2")
+    def put_user_2(self, addr, limit, value, _r3):
+        return self._put(addr, limit, value, 2)
+
+    @export("__put_user_4")
+    def put_user_4(self, addr, limit, value, _r3):
+        return self._put(addr, limit, value, 4)
+
+    @export("__put_user_8")
+    def put_user_8(self, addr, limit, lo, hi):
+        return self._put(addr, limit, lo | (hi << 32), 8)

@@ -11,7 +11,7 @@ import posixpath
 import stat
 from dataclasses import dataclass
 
-from .errno import EEXIST, ENOENT, ENOTDIR
+from .errno import EACCES, EEXIST, ENOENT, ENOTDIR
 
 
 @dataclass
@@ -46,6 +46,9 @@ class Vfs:
         self.devices = {}        # "/dev/x" -> DevNode
         self.proc = {}           # "/proc/x" -> ProcFile
         self.overlay = {}        # path -> OverlayFile
+        self.virtual_dirs = set()   # sysfs / device-tree directories (issue 11)
+        self.stores = {}            # path -> store(bytes) -> 0 or -errno (sysfs attributes)
+        self.views = {}             # prefix -> view with file(path), listdir(path) (issue 11)
 
     @staticmethod
     def normalize(path, cwd="/"):
@@ -60,6 +63,56 @@ class Vfs:
 
     def add_proc(self, name, render):
         self.proc["/proc/" + name] = ProcFile("/proc/" + name, render)
+
+    # -- sysfs, /proc/device-tree (issue 11): generated files in the proc table ----------------
+    def add_virtual(self, path, render, store=None):
+        """A generated file at any /sys or /proc path (writable when store is given); its
+        parent directories appear."""
+        self.proc[path] = ProcFile(path, render)
+        if store is not None:
+            self.stores[path] = store
+        self.add_virtual_dir(posixpath.dirname(path))
+
+    def remove_virtual(self, path):
+        self.proc.pop(path, None)
+        self.stores.pop(path, None)
+
+    def write_file(self, path, data):
+        """A write to a generated file: 0, -EACCES (read-only) or -ENOENT."""
+        path = self.normalize(path)
+        if path in self.stores:
+            return self.stores[path](data)
+        return -EACCES if path in self.proc else -ENOENT
+
+    def add_virtual_dir(self, path):
+        while path not in ("/", ""):
+            self.virtual_dirs.add(path)
+            path = posixpath.dirname(path)
+
+    def remove_virtual_dir(self, path):
+        for p in [p for p in self.proc if p.startswith(path + "/")]:
+            del self.proc[p]
+            self.stores.pop(p, None)
+        self.virtual_dirs -= {d for d in self.virtual_dirs if d == path or d.startswith(path + "/")}
+
+    def add_view(self, prefix, view):
+        """A generated tree at prefix (/proc/device-tree): view.file(rel) -> bytes | None,
+        view.listdir(rel) -> names | None, for rel = the path below prefix ("" for it)."""
+        self.views[prefix] = view
+        self.add_virtual_dir(prefix)
+
+    def viewed(self, path):
+        """(view, the path below its prefix) of a path in a generated tree, or (None, None)."""
+        for prefix, view in self.views.items():
+            if path == prefix or path.startswith(prefix + "/"):
+                return view, path[len(prefix) + 1:]
+        return None, None
+
+    def _virtual_listing(self, path):
+        names = {p[len(path) + 1:].split("/")[0]
+                 for p in list(self.proc) + list(self.devices) + list(self.virtual_dirs)
+                 if p.startswith(path + "/")}
+        return sorted(names)
 
     def mknod(self, path, mode, rdev):
         path = self.normalize(path)
@@ -76,6 +129,10 @@ class Vfs:
         for table in (self.devices, self.proc, self.overlay):
             if path in table:
                 return table[path]
+        view, rel = self.viewed(path)
+        if view is not None:
+            data = view.file(rel)
+            return None if data is None else ProcFile(path, lambda: data)
         if path.startswith(("/dev/", "/proc/", "/sys/")):
             return None
         host = self.host_path(path)
@@ -85,16 +142,22 @@ class Vfs:
 
     def is_dir(self, path):
         path = self.normalize(path)
-        if path in ("/", "/dev", "/proc", "/sys"):
+        view, rel = self.viewed(path)
+        if view is not None:
+            return view.listdir(rel) is not None
+        if path in ("/", "/dev", "/proc", "/sys") or path in self.virtual_dirs:
             return True
         host = self.host_path(path)
         return host is not None and os.path.isdir(host)
 
     def listdir(self, path):
         path = self.normalize(path)
+        view, rel = self.viewed(path)
+        if view is not None:
+            return view.listdir(rel)
         virtual = {"/dev": self.devices, "/proc": self.proc}
-        if path in virtual:
-            return sorted(posixpath.basename(p) for p in virtual[path])
+        if path in virtual or path in self.virtual_dirs or path == "/sys":
+            return self._virtual_listing(path)
         host = self.host_path(path)
         if host is None or not os.path.isdir(host):
             return None
@@ -108,7 +171,8 @@ class Vfs:
         """Whole contents of a regular or /proc file as bytes, or -errno."""
         node = self.lookup(path)
         if isinstance(node, ProcFile):
-            return node.render().encode()
+            data = node.render()
+            return data if isinstance(data, bytes) else data.encode()
         if isinstance(node, OverlayFile):
             return bytes(node.data)
         if isinstance(node, HostFile):

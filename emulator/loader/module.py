@@ -3,21 +3,44 @@
 Like the kernel's load_module/layout_sections/apply_relocations: every SHF_ALLOC section is
 placed (text, then read-only data, then data, then bss; each aligned), undefined symbols are
 resolved against the kernel's exports, and REL relocations are applied with the addend held
-in the place. A branch that cannot reach its target gets a veneer after the text. Every
-unresolved symbol is collected and reported in one error.
+in the place. Every unresolved symbol is collected and reported in one error. As 3.14's ARM
+apply_relocate, only the relocation types it knows are accepted (reloc_arm.KERNEL_3_14_TYPES;
+anything else is "unknown relocation: N", -ENOEXEC, e.g. a default-PIE build's GOT
+relocations). A branch that cannot reach its target gets a veneer after the text (3.14 would
+refuse it: a deliberate difference, the emulator's kernel is far from the module area).
+module_finalize's `.pv_table` fix-up (ARM_PATCH_PHYS_VIRT) patches the phys-virt offset into
+each listed add/sub instruction, so virt_to_phys() in module code is right.
 """
 
 import functools
+import struct
 from dataclasses import dataclass, field
 
 from elftools.elf.constants import SH_FLAGS
 from elftools.elf.sections import SymbolTableSection
 
 from ..errors import LoaderError, UnresolvedSymbols
+from ..memory.layout import PAGE_OFFSET, PHYS_OFFSET
 from . import reloc_arm
+from .dwarf import struct_layouts
 from .elf import open_arm_elf, section_data, symbols_of
 
 MODULES_SIZE = 0xBFE00000 - 0xBF000000    # the module area: no module can be larger
+#: Relocations that only position-independent code has (GOT, GOT-relative, PC-relative data).
+PIE_TYPES = frozenset({3, 24, 25, 26, 96, 97})
+GOT_SYMBOL = "_GLOBAL_OFFSET_TABLE_"
+#: ARM_PATCH_PHYS_VIRT: the rotation field of an add/sub immediate (nonzero for the
+#: __PV_BITS_31_24 stubs) and the imm8 the offset's top byte goes to (head.S,
+#: __fixup_a_pv_table).
+PV_ROTATION_MASK, PV_IMM8_MASK = 0xF00, 0xFF
+
+
+class UnknownRelocation(LoaderError):
+    """A relocation type 3.14's ARM loader does not apply (it says "unknown relocation: N")."""
+
+    def __init__(self, label, rtype, pie):
+        self.rtype, self.pie = rtype, pie
+        super().__init__(f"{label}: unknown relocation: {rtype} ({reloc_arm.name(rtype)})")
 
 
 @dataclass
@@ -40,6 +63,7 @@ class LinkedModule:
     modinfo: dict
     this_module: int                # address of struct module (__this_module)
     imports: list = field(default_factory=list)
+    linker: object = None           # the ModuleLinker (DWARF layouts on demand)
 
 
 @dataclass(frozen=True)
@@ -80,6 +104,8 @@ class ModuleLinker:
 
     def __init__(self, data, label):
         self.label = label
+        self._data = data
+        self._layouts = {}                  # struct name -> (size, members) or None
         elf = open_arm_elf(data, label, "ET_REL")
         sections = list(elf.iter_sections())
         symtabs = [s for s in sections if isinstance(s, SymbolTableSection)]
@@ -126,6 +152,32 @@ class ModuleLinker:
     def parse(data, label):
         return ModuleLinker(data, label)
 
+    def struct_layouts(self, names):
+        """{name: (size, {member: offset})} from the module's DWARF, parsed once per name
+        asked (structs the DWARF lacks are left out)."""
+        missing = [n for n in names if n not in self._layouts]
+        if missing:
+            found = struct_layouts(self._data, missing)
+            for n in missing:
+                self._layouts[n] = found.get(n)
+        return {n: self._layouts[n] for n in names if self._layouts[n] is not None}
+
+    def relocation_types(self):
+        return {rtype for _, _, entries in self.relocs for _, rtype, _ in entries}
+
+    def is_pie(self):
+        """Built as position-independent code (Debian's gcc default): GOT relocations or
+        an import of the GOT."""
+        return bool(self.relocation_types() & PIE_TYPES) or any(
+            sym[0] == GOT_SYMBOL and sym[1] == "SHN_UNDEF" for sym in self.symbols)
+
+    def check_relocations(self):
+        """The first relocation type 3.14's apply_relocate refuses, raised."""
+        for _, _, entries in self.relocs:
+            for _, rtype, _ in entries:
+                if rtype not in reloc_arm.KERNEL_3_14_TYPES:
+                    raise UnknownRelocation(self.label, rtype, self.is_pie())
+
     def layout(self):
         """Offsets of each allocated section and the total size (veneer room included)."""
         offsets, pos = {}, 0
@@ -148,6 +200,24 @@ class ModuleLinker:
                 pos += reloc_arm.VENEER_SIZE * branch_relocs
                 self.veneer_end = pos
         return offsets, pos
+
+    def _fixup_pv_table(self, image, base, addr):
+        """module_finalize -> fixup_pv_table: each word of .pv_table (relocated: the
+        address of an add/sub stub) gets the top byte of the phys-virt offset as imm8."""
+        pv = next((sec for sec in self.alloc if sec.name == ".pv_table"), None)
+        if pv is None:
+            return
+        top = ((PHYS_OFFSET - PAGE_OFFSET) & 0xFFFFFFFF) >> 24
+        start = addr[pv.idx] - base
+        for (va,) in struct.iter_unpack("<I", bytes(image[start:start + pv.size])):
+            off = va - base
+            if not 0 <= off <= len(image) - 4:
+                raise LoaderError(f"{self.label}: .pv_table entry {va:#010x} outside the module")
+            insn = int.from_bytes(image[off:off + 4], "little")
+            if not insn & PV_ROTATION_MASK:
+                raise LoaderError(f"{self.label}: .pv_table entry {va:#010x} is not an add/sub "
+                                  f"of bits 31-24 (LPAE stubs are not supported)")
+            image[off:off + 4] = ((insn & ~PV_IMM8_MASK) | top).to_bytes(4, "little")
 
     def link(self, base, offsets, size, resolve):
         image = bytearray(size)
@@ -180,6 +250,7 @@ class ModuleLinker:
         values = [symbol_value(sym) for sym in symbols]
         if unresolved:
             raise UnresolvedSymbols(self.modinfo.get("name", self.label), unresolved)
+        self.check_relocations()
 
         veneers, next_veneer = {}, base + self.veneer_offset
         for rel_name, target_idx, entries in self.relocs:
@@ -208,6 +279,8 @@ class ModuleLinker:
                     raise LoaderError(f"{self.label}: {e} at {rel_name}+{r_offset:#x}") from None
                 image[place:place + 4] = (new & 0xFFFFFFFF).to_bytes(4, "little")
 
+        self._fixup_pv_table(image, base, addr)
+
         defined, mapping = [], []
         kinds = {"STT_FUNC": "func", "STT_OBJECT": "object", "STT_NOTYPE": "notype"}
         for (name, shndx, _, sym_size, sym_type), value in zip(symbols, values):
@@ -226,4 +299,4 @@ class ModuleLinker:
         return LinkedModule(base=base, image=bytes(image), sections=sections,
                             symbols=defined, mapping_symbols=sorted(mapping),
                             modinfo=self.modinfo, this_module=this_module,
-                            imports=sorted(imports))
+                            imports=sorted(imports), linker=self)

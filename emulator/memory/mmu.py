@@ -8,7 +8,7 @@ Descriptor formats: ARM ARM (DDI 0406C) B3.5; SCTLR.AFE=0, TEX remap off, domain
 import struct
 from dataclasses import dataclass
 
-from .layout import (PAGE_SHIFT, PAGE_SIZE, SECTION_SIZE, PAGE_OFFSET, PHYS_OFFSET,
+from .layout import (PAGE_SHIFT, PAGE_SIZE, SECTION_SIZE, PAGE_OFFSET, PHYS_OFFSET, TASK_SIZE,
                      LOWMEM_VIRT_END)
 
 # AP[1:0] with AP[2] = 0.
@@ -59,19 +59,58 @@ def section_descriptor(pa, prot):
     return ((pa & 0xFFF00000) | (prot.ap << 10) | memtype | (int(prot.xn) << 4) | 0b10)
 
 
+class UserPart:
+    """One address space's user half (below TASK_SIZE): its L2 tables and page mirror."""
+
+    __slots__ = ("l2", "pages")
+
+    def __init__(self):
+        self.l2 = {}           # L1 index -> physical address of its L2 table
+        self.pages = {}        # vpn -> (pfn, Prot)
+
+
 class PageTables:
-    """The kernel's single first-level table; user mappings are replaced per process."""
+    """The kernel's single first-level table. The user half belongs to the running process:
+    :meth:`switch_user` installs another process's L2 tables there (a context switch)."""
 
     def __init__(self, ram, l1_pa, alloc_table):
         """alloc_table() returns the physical address of a fresh, zeroed 1 KiB-aligned page."""
         self._ram = ram
         self.l1_pa = l1_pa
         self._alloc_table = alloc_table
-        self._l2 = {}          # L1 index -> physical address of its L2 table
-        self._used = {}        # L1 index -> pages mapped through its L2 table
-        self._spare = []       # L2 tables emptied by unmapping, reused before allocating
-        self._pages = {}       # vpn -> (pfn, Prot)
+        self._kl2 = {}         # kernel half: L1 index -> physical address of its L2 table
+        self._kpages = {}      # kernel half: vpn -> (pfn, Prot)
+        self.user = UserPart()
+        self._spare = []       # L2 tables of released user halves, reused
         ram.write(l1_pa, bytes(16 * 1024))
+
+    # -- the user half ----------------------------------------------------------------------
+    def switch_user(self, part):
+        """Make ``part`` the user half (the caller flushes the TLB); returns the previous one."""
+        old, self.user = self.user, part
+        if old is part:
+            return old
+        for idx in old.l2:
+            if idx not in part.l2:
+                self._ram.write_u32(self.l1_pa + idx * 4, 0)
+        for idx, table in part.l2.items():
+            self._ram.write_u32(self.l1_pa + idx * 4, (table & 0xFFFFFC00) | 0b01)
+        return old
+
+    def drop_user(self, part):
+        """Forget ``part`` (its pages are already unmapped): its L2 tables are kept for reuse.
+        If it is the user half in place, an empty one replaces it."""
+        if self.user is part:
+            self.switch_user(UserPart())
+        self._spare += part.l2.values()
+        part.l2.clear()
+        part.pages.clear()
+
+    def _l2_dict(self, va):
+        return self.user.l2 if va < TASK_SIZE else self._kl2
+
+    def _pages_of(self, va):
+        return self.user.pages if va < TASK_SIZE else self._kpages
 
     # -- building ---------------------------------------------------------------------------
     def map_lowmem(self):
@@ -84,47 +123,33 @@ class PageTables:
 
     def _l2_table(self, va):
         idx = va >> 20
-        table = self._l2.get(idx)
+        l2 = self._l2_dict(va)
+        table = l2.get(idx)
         if table is None:
-            table = self._spare.pop() if self._spare else self._alloc_table()
+            table = self._spare.pop() if va < TASK_SIZE and self._spare else self._alloc_table()
             # One 4 KiB page holds the 256-entry table in its first KiB; rest unused.
             self._ram.write(table, bytes(1024))
             self._ram.write_u32(self.l1_pa + idx * 4, (table & 0xFFFFFC00) | 0b01)
-            self._l2[idx] = table
+            l2[idx] = table
         return table
 
     def map_page(self, va, pa, prot):
         table = self._l2_table(va)
         self._ram.write_u32(table + ((va >> PAGE_SHIFT) & 0xFF) * 4,
                             small_page_descriptor(pa, prot))
-        self._count(va >> PAGE_SHIFT)
-        self._pages[va >> PAGE_SHIFT] = (pa >> PAGE_SHIFT, prot)
+        self._pages_of(va)[va >> PAGE_SHIFT] = (pa >> PAGE_SHIFT, prot)
 
     def map_pages(self, va, pas, prot):
         """Map consecutive pages from va to the physical pages pas: one RAM write per L2 table."""
+        pages = self._pages_of(va)
         for i, pa in enumerate(pas):
-            self._count((va >> PAGE_SHIFT) + i)
-            self._pages[(va >> PAGE_SHIFT) + i] = (pa >> PAGE_SHIFT, prot)
+            pages[(va >> PAGE_SHIFT) + i] = (pa >> PAGE_SHIFT, prot)
         self._write_run(va, [small_page_descriptor(pa, prot) for pa in pas])
-
-    def _count(self, vpn):
-        if vpn not in self._pages:
-            idx = vpn >> 8
-            self._used[idx] = self._used.get(idx, 0) + 1
-
-    def _uncount(self, vpn):
-        """One page fewer behind vpn's L2 table; an emptied table is unhooked for reuse
-        (free_pgtables), so mmap/munmap churn does not use up the boot memory."""
-        idx = vpn >> 8
-        left = self._used[idx] = self._used.get(idx, 1) - 1
-        if left <= 0 and idx in self._l2:
-            del self._used[idx]
-            self._ram.write_u32(self.l1_pa + idx * 4, 0)
-            self._spare.append(self._l2.pop(idx))
 
     def unmap_pages(self, vas):
         """Unmap the given page addresses (those mapped), writing runs of entries at once."""
-        vpns = sorted(va >> PAGE_SHIFT for va in vas if self._pages.pop(va >> PAGE_SHIFT, None))
+        vpns = sorted(va >> PAGE_SHIFT for va in vas
+                      if self._pages_of(va).pop(va >> PAGE_SHIFT, None))
         i = 0
         while i < len(vpns):
             j = i + 1
@@ -132,8 +157,6 @@ class PageTables:
                 j += 1
             self._write_run(vpns[i] << PAGE_SHIFT, [0] * (j - i))
             i = j
-        for vpn in vpns:
-            self._uncount(vpn)
 
     def _write_run(self, va, descriptors):
         while descriptors:
@@ -146,16 +169,15 @@ class PageTables:
 
     def unmap_page(self, va):
         vpn = va >> PAGE_SHIFT
-        if self._pages.pop(vpn, None) is None:
+        if self._pages_of(va).pop(vpn, None) is None:
             return False
-        table = self._l2[va >> 20]
+        table = self._l2_dict(va)[va >> 20]
         self._ram.write_u32(table + (vpn & 0xFF) * 4, 0)
-        self._uncount(vpn)
         return True
 
     def mapping(self, va):
         """(pa of the page, Prot) for a 4 KiB mapping, or None."""
-        entry = self._pages.get(va >> PAGE_SHIFT)
+        entry = self._pages_of(va).get(va >> PAGE_SHIFT)
         return None if entry is None else (entry[0] << PAGE_SHIFT, entry[1])
 
 
@@ -164,7 +186,7 @@ class PageTables:
         """Physical address of va, or None if unmapped or not accessible as asked."""
         if PAGE_OFFSET <= va < LOWMEM_VIRT_END:
             return None if user else va - PAGE_OFFSET + PHYS_OFFSET
-        entry = self._pages.get(va >> PAGE_SHIFT)
+        entry = (self.user.pages if va < TASK_SIZE else self._kpages).get(va >> PAGE_SHIFT)
         if entry is None:
             return None
         pfn, prot = entry

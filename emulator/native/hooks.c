@@ -3,7 +3,11 @@
  *
  * A Python callback costs microseconds per call; these cost nanoseconds, so they can stay
  * armed. Python registers the addresses returned here with uc_hook_add.
- *   block_counter: UC_HOOK_BLOCK; user data is uint64_t[2] {blocks, bytes}.
+ *   block_counter: UC_HOOK_BLOCK; user data is struct block_state below: it counts blocks
+ *                  and bytes, and stops emulation at a block boundary when the byte count
+ *                  reaches a virtual-time deadline or when an interrupt is pending and the
+ *                  CPU has IRQs unmasked (CPSR.I clear), so interrupts and timers are taken
+ *                  deterministically (DESIGN.md section 6).
  *   pc_recorder:   UC_HOOK_MEM_READ|WRITE; user data is struct pc_recorder below: it records
  *                  the PC of the access (exact inside memory hooks, unlike MMIO handlers).
  *   kasan_filter:  UC_HOOK_MEM_READ|WRITE over the KASAN window; user data is struct
@@ -15,16 +19,47 @@
 #include <Python.h>
 #include <stdint.h>
 
+typedef int (*reg_read_fn)(void *uc, int regid, void *value);
+typedef int (*emu_stop_fn)(void *uc);
+
+#define CPSR_I 0x80u
+#define UC_ARM_REG_CPSR_ID 3     /* unicorn/arm.h: UC_ARM_REG_CPSR */
+
+enum stop_reason { STOP_NONE = 0, STOP_DEADLINE = 1, STOP_IRQ = 2 };
+
+struct block_state {
+    uint64_t blocks;        /* executed blocks */
+    uint64_t bytes;         /* bytes of executed blocks (ARM: 4 per instruction) */
+    uint64_t stop_at;       /* stop before a block would take bytes past stop_at */
+    uint32_t irq_pending;   /* nonzero: stop when CPSR.I is clear */
+    uint32_t reason;        /* why the last stop happened (enum stop_reason) */
+    reg_read_fn reg_read;   /* unicorn's uc_reg_read */
+    emu_stop_fn emu_stop;   /* unicorn's uc_emu_stop */
+};
+
 static void block_counter(void *uc, uint64_t address, uint32_t size, void *user_data)
 {
-    uint64_t *counters = user_data;
-    (void)uc;
+    struct block_state *s = user_data;
     (void)address;
-    counters[0] += 1;
-    counters[1] += size;
+    /* A stop requested here takes effect before the block runs: it is not counted then. */
+    if (s->bytes + size > s->stop_at) {
+        s->reason = STOP_DEADLINE;
+        s->stop_at = UINT64_MAX;
+        s->emu_stop(uc);
+        return;
+    }
+    if (s->irq_pending) {
+        uint32_t cpsr = 0;
+        s->reg_read(uc, UC_ARM_REG_CPSR_ID, &cpsr);
+        if (!(cpsr & CPSR_I)) {
+            s->reason = STOP_IRQ;
+            s->emu_stop(uc);
+            return;
+        }
+    }
+    s->blocks += 1;
+    s->bytes += size;
 }
-
-typedef int (*reg_read_fn)(void *uc, int regid, void *value);
 
 struct pc_recorder {
     reg_read_fn reg_read;   /* unicorn's uc_reg_read */

@@ -28,6 +28,8 @@ class Options:
     rootfs: str = None          # None: each script's own directory
     timeout: float = 10.0       # seconds a guest call may run
     update_golden: bool = False
+    dt: str = None              # --dt: the device tree (a script's `dt FILE` line wins)
+    force_vermagic: bool = False  # load modules built for another kernel release (issue 9)
 
 
 @dataclass
@@ -99,7 +101,8 @@ class _Run:
         recording = uses_command(lines, "golden") or os.path.isfile(golden.sibling_of(path))
         # Bound late: the watchers subscribe before the board's own observers (as on a fresh
         # board), and name symbols and script lines once the board and console exist.
-        symbolize = lambda pc: self.machine.symbolize.short(pc)  # noqa: E731
+        symbolize = lambda pc: (self.machine.symbolize.short(pc)  # noqa: E731
+                                if hasattr(self, "machine") else "")  # (boot: no symbols yet)
         line = lambda: f"line {self.steps[-1].line}" if self.steps else ""  # noqa: E731
         command = lambda: (f"line {self.steps[-1].line}: {self.steps[-1].command}"  # noqa: E731
                            if self.steps else "")
@@ -109,14 +112,18 @@ class _Run:
             self.recent = Recent(tracer, symbolize, line)
             recorders.append(golden.Recorder(tracer, symbolize, command) if recording else None)
 
-        if template is not None:
+        from ..console import script_dt
+        dt = script_dt(lines, os.path.dirname(os.path.abspath(path))) or options.dt
+        if template is not None and dt is None and not options.force_vermagic:
+            # (a script's own tree, or forced modules: a board of its own)
             machine = template.adopt(rootfs, self.out.write, subscribe)
         else:
             from ..machine import Machine
             tracer = Tracer()
             subscribe(tracer)
             machine = Machine(options.board, rootfs, timeout_s=options.timeout,
-                              console=self.out.write, tracer=tracer)
+                              console=self.out.write, tracer=tracer, dt=dt,
+                              force_vermagic=options.force_vermagic)
         self.machine = machine
         self.console = Console(machine, self.out, inp=io.StringIO())  # `debug`: no keyboard
         self.steps = self.out.steps = self.console.session.steps

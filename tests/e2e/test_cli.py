@@ -12,7 +12,7 @@ def test_info_describes_a_module():
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert "Linux kernel module" in out
-    assert "vermagic: 3.14.0 SMP mod_unload ARMv7 p2v8" in out
+    assert "vermagic: 3.14.0 SMP preempt mod_unload ARMv7 p2v8" in out
     assert "license: GPL" in out
     assert "register_chrdev_region" in out and "myled_ioctl" in out
     assert "R_ARM_CALL" in out and "R_ARM_MOVW_ABS_NC" in out

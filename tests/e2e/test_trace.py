@@ -31,7 +31,7 @@ def test_mmio_write_record_names_register_pin_and_code(rootfs):
     assert [(r["led"], r["on"]) for r in led] == [("LED2", True), ("LED2", False)]
     ioctl = next(r for r in recs if r["kind"] == "syscall" and r["name"] == "ioctl")
     assert ioctl["args"] == ["0x00000003", "0x00006701", "0x00000002"] and ioctl["result"] == 0
-    kmalloc = next(r for r in recs if r["kind"] == "hypercall" and r["name"] == "__kmalloc")
+    kmalloc = next(r for r in recs if r["kind"] == "hypercall" and r["name"] == "kmem_cache_alloc")
     assert kmalloc["caller"].startswith("myled_init+0x") and kmalloc["result"].startswith("0xc0")
 
 

@@ -68,7 +68,11 @@ def test_hardware_regions_and_devices():
     hw = build_hardware(load_board("fs4412"), Tracer())
     periph = {0x139D0000, 0x126C0000, 0x10060000, 0x10070000} | \
         {0x13860000 + n * 0x10000 for n in range(8)}              # PWM, ADC, WDT, RTC, I2C0-7
-    assert sorted(r.base for r in hw.mmio_regions) == sorted([*EXPECTED_BANKS, *periph])
+    irqchips = {0x10480000, 0x10490000, 0x10440000}       # GIC CPU interface, distributor; combiner
+    clocks = {r.base for r in hw.mmio_regions} - set(EXPECTED_BANKS) - periph - irqchips
+    assert sorted(r.base for r in hw.mmio_regions) == sorted([*EXPECTED_BANKS, *periph, *irqchips,
+                                                             *clocks])
+    assert clocks <= {0x10030000}                          # the clock controller (issue 11)
     for region in hw.mmio_regions:
         assert region.base % 0x1000 == 0 and region.size % 0x1000 == 0 and region.size > 0
     assert list(hw.leds) == ["LED2", "LED3", "LED4", "LED5"]

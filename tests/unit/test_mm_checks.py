@@ -11,6 +11,7 @@ from emulator.errors import GuestTimeout
 from emulator.kernel.mm.faults import fail_command
 from emulator.kernel.mm.gfp import GFP_ATOMIC, GFP_KERNEL, __GFP_NOFAIL, __GFP_ZERO
 from emulator.kernel.mm.kasan import QUARANTINE_BYTES
+from emulator.kernel.mm.mempool import MEMPOOL_FIELDS
 from emulator.machine import Machine
 from emulator.memory.layout import virt_to_phys
 
@@ -310,13 +311,13 @@ def test_mempool_falls_back_on_its_reserve():
     alloc_slab = m.mm.resolve("mempool_alloc_slab")
     free_slab = m.mm.resolve("mempool_free_slab")
     pool = pools.mempool_create(2, alloc_slab, free_slab, cache)
-    assert m.vm.read_u32(pool + 8) == 2                   # curr_nr
+    assert m.vm.read_u32(pool + MEMPOOL_FIELDS["curr_nr"]) == 2                   # curr_nr
     fail_command(m.mm.faults, ["slab", "percent=100"])
     got = [pools.mempool_alloc(pool, GFP_KERNEL) for _ in range(3)]
-    assert got[0] and got[1] and got[2] == 0 and m.vm.read_u32(pool + 8) == 0
+    assert got[0] and got[1] and got[2] == 0 and m.vm.read_u32(pool + MEMPOOL_FIELDS["curr_nr"]) == 0
     assert "Linux would sleep until an element is freed" in m.out.getvalue()
     pools.mempool_free(got[0], pool)
-    assert m.vm.read_u32(pool + 8) == 1
+    assert m.vm.read_u32(pool + MEMPOOL_FIELDS["curr_nr"]) == 1
     fail_command(m.mm.faults, ["off"])
     pools.mempool_free(got[1], pool)
     pools.mempool_destroy(pool)

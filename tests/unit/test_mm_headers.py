@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from emulator.kernel.mm import layout, memmap, mempool, slab
-from emulator.kernel.mm.context import THREAD_INFO
+from emulator.kernel import abi
 
 REPO = Path(__file__).resolve().parents[2]
 SDK = REPO / "firmware" / "sdk"
@@ -55,7 +55,7 @@ def test_shared_structures(tmp_path):
     fields = ("flags", "preempt_count", "addr_limit", "task", "exec_domain", "cpu",
               "cpu_domain")
     asserts += [f"offsetof(struct thread_info, {f}) == {4 * i}" for i, f in enumerate(fields)]
-    asserts.append(f"sizeof(struct thread_info) == {THREAD_INFO.size}")
+    asserts.append(f"sizeof(struct thread_info) == {abi.THREAD_INFO.size}")
     asserts += [f"offsetof(mempool_t, {f}) == {o}" for f, o in mempool.MEMPOOL_FIELDS.items()]
     asserts.append(f"sizeof(mempool_t) == {mempool.MEMPOOL_SIZE}")
     check(tmp_path, asserts)
@@ -174,7 +174,7 @@ def test_memory_api_module_imports_only_provided_functions(tmp_path):
     imported = {tok for tok in nm if tok != "U"}
     assert imported <= provided(), imported - provided()
     for sym in ("kmem_cache_create", "_raw_spin_lock_irqsave", "_raw_spin_unlock_bh",
-                "__might_sleep", "kmap_atomic", "__kunmap_atomic", "__alloc_pages_nodemask",
+                "kmap_atomic", "__kunmap_atomic", "__alloc_pages_nodemask",
                 "mempool_kmalloc", "mempool_alloc_pages", "__alloc_percpu", "vzalloc"):
         assert sym in imported, sym
 

@@ -10,9 +10,10 @@ from emulator.kernel.module import module_struct
 from emulator.loader.module import ModuleLinker
 
 KO = Path(__file__).resolve().parents[2] / "firmware" / "prebuilt" / "leddrv.ko"
-IMPORTS = ["__aeabi_unwind_cpp_pr0", "__arm_ioremap", "__arm_iounmap", "__kmalloc",
-           "alloc_chrdev_region", "cdev_add", "cdev_del", "cdev_init", "kfree", "memset",
-           "printk", "register_chrdev_region", "unregister_chrdev_region"]
+IMPORTS = ["__aeabi_unwind_cpp_pr0", "__arm_ioremap", "__arm_iounmap", "__memzero",
+           "alloc_chrdev_region", "cdev_add", "cdev_del", "cdev_init", "kfree",
+           "kmalloc_caches", "kmem_cache_alloc", "outer_cache", "printk",
+           "register_chrdev_region", "unregister_chrdev_region"]
 
 
 def _link(base, stubs):
@@ -51,7 +52,7 @@ def test_calls_reach_their_service_stub():
         word = struct.unpack_from("<I", mod.image, place - mod.base)[0]
         if word & 0x0F000000 == 0x0B000000:            # BL
             targets.add(_branch_target(mod.image, mod.base, place))
-    assert addr["register_chrdev_region"] in targets and addr["__kmalloc"] in targets
+    assert addr["register_chrdev_region"] in targets and addr["kmem_cache_alloc"] in targets
     assert targets <= set(addr.values()) | set(names)
 
 

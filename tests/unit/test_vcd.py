@@ -84,7 +84,8 @@ def test_led_and_pin_transitions_in_virtual_time():
     assert history(changes, "fs4412.gpio.gpx2-7") == [(0, "z"), (t_config, "0"),
                                                       (t_on, "1"), (t_off, "0")]
     assert history(changes, "fs4412.leds.LED3") == [(0, "0")]
-    assert history(changes, "fs4412.gpio.gpx1-0") == [(0, "z"), (t_config, "0")]
+    (_, z), (t_config1, low) = history(changes, "fs4412.gpio.gpx1-0")
+    assert (z, low) == ("z", "0") and t_config1 in configured and t_config <= t_config1 < t_on
     assert times == sorted(set(times)) and times[-1] == end
 
 

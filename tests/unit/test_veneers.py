@@ -1,6 +1,7 @@
 """Veneer room: every relocation class that may need a veneer gets room for one, so an
-out-of-range R_ARM_CALL, R_ARM_JUMP24, R_ARM_PC24 or R_ARM_THM_CALL links through a veneer
-inside the reserved space and never over the next section."""
+out-of-range R_ARM_CALL, R_ARM_JUMP24 or R_ARM_PC24 links through a veneer inside the
+reserved space and never over the next section. (R_ARM_THM_CALL has a veneer class too, but the
+board's 3.14 loader, without CONFIG_THUMB2_KERNEL, refuses the type, and so does insmod here.)"""
 
 import io
 import struct
@@ -10,7 +11,7 @@ import pytest
 from elftools.elf.elffile import ELFFile
 
 from emulator.loader import reloc_arm
-from emulator.loader.module import ModuleLinker
+from emulator.loader.module import ModuleLinker, UnknownRelocation
 
 KO = Path(__file__).resolve().parents[2] / "firmware" / "prebuilt" / "leddrv.ko"
 BASE, FAR = 0xBF001000, 0xF0000000          # services 784 MiB away: beyond any branch
@@ -51,7 +52,7 @@ def _room(linker):
     return BASE + linker.veneer_offset, BASE + linker.veneer_end
 
 
-@pytest.mark.parametrize("rtype", [28, 1, 10], ids=["R_ARM_CALL", "R_ARM_PC24", "R_ARM_THM_CALL"])
+@pytest.mark.parametrize("rtype", [28, 1], ids=["R_ARM_CALL", "R_ARM_PC24"])
 def test_out_of_range_calls_go_through_veneers_in_the_reserved_room(rtype):
     data, places = _patched(rtype)
     assert places, "leddrv.ko has calls to patch"
@@ -85,3 +86,10 @@ def test_out_of_range_calls_go_through_veneers_in_the_reserved_room(rtype):
 def test_each_branch_class_says_whether_it_may_need_a_veneer():
     may = {t for t, cls in reloc_arm.RELOCATIONS.items() if cls.may_need_veneer}
     assert may == {1, 10, 28, 29}          # PC24, THM_CALL, CALL, JUMP24 (THM_JUMP24 cannot)
+
+
+def test_thumb_calls_are_refused_as_the_boards_loader_refuses_them():
+    data, places = _patched(10)
+    assert places
+    with pytest.raises(UnknownRelocation, match="unknown relocation: 10"):
+        _link(data)

@@ -103,6 +103,10 @@ class RootFs(Vfs):
                 return table[path]
         if path in VIRTUAL_ROOTS or path in getattr(self, "virtual_dirs", ()):
             return Directory(path)
+        if self.viewed(path)[0] is not None:     # /proc/device-tree and the like (issue 11)
+            node = Vfs.lookup(self, path)
+            return node if node is not None else (
+                Directory(path, st.S_IFDIR | 0o555) if Vfs.is_dir(self, path) else None)
         if path.startswith("/proc/"):
             if path in self.proc:
                 return self.proc[path]
@@ -213,8 +217,11 @@ class RootFs(Vfs):
         names = set()
         for table in (self.devices, self.overlay, self.symlinks, self.dirs):
             names.update(p[len(prefix):].split("/")[0] for p in table if p.startswith(prefix))
+        if self.viewed(path)[0] is not None:
+            return set(Vfs.listdir(self, path) or ())
         if path == "/proc" or path.startswith("/proc/"):
             names.update(p[len(prefix):].split("/")[0] for p in self.proc if p.startswith(prefix))
+            names.update(v[len(prefix):].split("/")[0] for v in self.views if v.startswith(prefix))
             if self.proc_list:
                 names.update(self.proc_list(path) or ())
             return names

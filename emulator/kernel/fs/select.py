@@ -1,4 +1,5 @@
-"""poll and ppoll (fs/select.c) over the files one process has.
+"""ppoll (fs/select.c) over the files one process has (poll and select, which sleep on the
+drivers' poll_table, are kernel/poll.py's).
 
 Regular files and directories are always ready; the console is writable and, having no input
 yet, readable at end of file; a pipe is readable with data or no writer left (POLLHUP) and
@@ -52,12 +53,6 @@ def do_poll(sc, fds, nfds, timeout_ns):
     if nfds:
         sc.vm.write(fds, bytes(out), user=True)
     return count
-
-
-@syscall(168)
-def sys_poll(sc, fds, nfds, timeout_ms, *_):
-    ms = timeout_ms - (1 << 32) if timeout_ms & 0x80000000 else timeout_ms
-    return do_poll(sc, fds, nfds, None if ms < 0 else ms * 1_000_000)
 
 
 @syscall(336)

@@ -17,9 +17,12 @@ from ...cpu import CPSR, CPSR_I
 from ...errors import GuestTimeout
 from ...memory.layout import virt_to_phys
 from ..delay import Delay
+from ..abi import (SPINLOCK_CPU_INIT, SPINLOCK_MAGIC, SPINLOCK_OWNER_INIT,
+                   THREAD_INFO as THREAD_INFO_LAYOUT, spinlock_bytes)
 from ..hypercall import export
 
-PREEMPT_OFFSET = 4                  # struct thread_info.preempt_count
+PREEMPT_OFFSET = THREAD_INFO_LAYOUT["preempt_count"]
+THREAD_INFO_TASK = THREAD_INFO_LAYOUT["task"]
 SOFTIRQ_DISABLE_OFFSET = 0x200      # 2 * SOFTIRQ_OFFSET (include/linux/preempt_mask.h)
 THREAD_INFO = struct.Struct("<IiIIIII")   # flags, preempt_count, addr_limit, task, exec_domain,
 #                                           cpu, cpu_domain
@@ -27,7 +30,8 @@ USER_DS = 0xBF000000
 #: Where each kind of sleeping call checks, as 3.14 reports it.
 MIGHT_SLEEP_AT = {"slab": "mm/slub.c:965", "page": "mm/page_alloc.c:2707",
                   "vmalloc": "mm/slub.c:965", "kmap": "arch/arm/mm/highmem.c:48",
-                  "mempool": "mm/mempool.c:212", "msleep": "kernel/timer.c:1483"}
+                  "mempool": "mm/mempool.c:212", "msleep": "kernel/timer.c:1483",
+                  "mutex": "kernel/locking/mutex.c:95"}
 
 
 class AtomicContext:
@@ -41,6 +45,12 @@ class AtomicContext:
         self._reported = set()
         self.reports = []               # the first line of each report (tests, expectations)
         vm.write(thread_info_va, THREAD_INFO.pack(0, 0, USER_DS, 0, 0, 0, 0))
+
+    def use_thread_info(self, thread_info_va):
+        """The running task's thread_info (the scheduler switches it with the kernel stack)."""
+        self.thread_info = thread_info_va
+        self.preempt_va = thread_info_va + PREEMPT_OFFSET
+        self._preempt = self._cpu.phys_word(virt_to_phys(self.preempt_va))
 
     # -- state ----------------------------------------------------------------------------
     def preempt_count(self):
@@ -106,26 +116,47 @@ class AtomicContext:
                              f"[<{caller:08x}>] ({self._symbolize(caller)})"]:
             self._printk(3, line)
 
-    # -- spinlocks (kernel/locking/spinlock.c) ----------------------------------------------
+    # -- spinlocks (kernel/locking/spinlock.c, spinlock_debug.c: CONFIG_DEBUG_SPINLOCK) ------
+    def current_task(self):
+        """`current`: thread_info->task (the lock owner DEBUG_SPINLOCK records)."""
+        return self._vm.read_u32(self.thread_info + THREAD_INFO_TASK)
+
+    def _spin_bug(self, lock, msg, word=None):
+        comm, pid = self._current()
+        magic, owner_cpu, owner = struct.unpack("<3I", self._vm.read(lock + 4, 12))
+        self._printk(3, f"BUG: spinlock {msg} on CPU#0, {comm}/{pid}")
+        owner_cpu = owner_cpu - (1 << 32) if owner_cpu >> 31 else owner_cpu
+        self._printk(3, f" lock: {self._symbolize(lock)}, .magic: {magic:08x}, "
+                        f".owner: <none>/-1, .owner_cpu: {owner_cpu}")
+        self.reports.append(f"BUG: spinlock {msg} on CPU#0, {comm}/{pid}")
+
     def _take(self, lock, trying=False):
-        word = self._vm.read_u32(lock)
+        word, magic = struct.unpack("<2I", self._vm.read(lock, 8))
+        if magic != SPINLOCK_MAGIC:
+            self._spin_bug(lock, "bad magic")
         owner, nxt = word & 0xFFFF, word >> 16
         if owner != nxt:
             if trying:
                 return False
             self._deadlock(lock)
-        self._vm.write_u32(lock, owner | (((nxt + 1) & 0xFFFF) << 16))
+        self._vm.write(lock, struct.pack("<4I", owner | (((nxt + 1) & 0xFFFF) << 16),
+                                         magic, 0, self.current_task()))
         return True
 
     def _release(self, lock):
-        word = self._vm.read_u32(lock)
+        word, magic = struct.unpack("<2I", self._vm.read(lock, 8))
+        if magic != SPINLOCK_MAGIC:
+            self._spin_bug(lock, "bad magic")
         owner, nxt = word & 0xFFFF, word >> 16
         if owner == nxt:
-            comm, pid = self._current()
-            self._printk(3, f"BUG: spinlock already unlocked on CPU#0, {comm}/{pid}")
-            self._printk(3, f" lock: {self._symbolize(lock)}, .owner_cpu: -1")
+            self._spin_bug(lock, "already unlocked")
             return
-        self._vm.write_u32(lock, ((owner + 1) & 0xFFFF) | (nxt << 16))
+        self._vm.write(lock, struct.pack("<4I", ((owner + 1) & 0xFFFF) | (nxt << 16), magic,
+                                         SPINLOCK_CPU_INIT, SPINLOCK_OWNER_INIT))
+
+    @export("__raw_spin_lock_init")
+    def raw_spin_lock_init(self, lock, name, key):
+        self._vm.write(lock, spinlock_bytes())
 
     def _deadlock(self, lock):
         comm, pid = self._current()
@@ -214,8 +245,13 @@ class AtomicDelay(Delay):
     def __init__(self, clock, context):
         super().__init__(clock)
         self._context = context
+        #: sleep(ns) -> True when the running task now sleeps (the scheduler, issue 12);
+        #: otherwise (module init/exit) msleep only advances virtual time.
+        self.sleep = None
 
     @export()
     def msleep(self, msecs):
-        self._context.schedule_check()
+        atomic = self._context.schedule_check()
+        if not atomic and self.sleep is not None and self.sleep(msecs):
+            return
         super().msleep(msecs)

@@ -59,6 +59,9 @@ class Kmalloc:
         self.large = {}            # va -> (size, pfn, npages)
         self.freed_large = {}      # recently freed large blocks, for reports
         self._warned = set()
+        #: PageServices (set once made): a kmalloc_large() block is __get_free_pages with
+        #: __GFP_COMP from the board's inline kmalloc; kfree/ksize take it as SLUB does.
+        self.pages_api = None
 
     def cache_for(self, size):
         return self.caches[KMALLOC_SIZES.index(size_class(size))]
@@ -218,6 +221,9 @@ class Kmalloc:
     def kmalloc(self, size, flags):
         return self._checked_alloc(size, flags, self._caller())
 
+    def _compound_order(self, va):
+        return self.pages_api.compound_order(va) if self.pages_api is not None else None
+
     @export("kfree")
     def kfree(self, va):
         caller = self._caller()
@@ -227,11 +233,18 @@ class Kmalloc:
         status, cache, obj = self._objects.classify(va)
         if status == "ok":
             self._objects.free(cache, obj, caller)
+            return
+        order = self._compound_order(va) if cache is None else None
+        if order is not None:               # !PageSlab: __free_kmem_pages(page, order)
+            self.pages_api.put(virt_to_phys(va) >> PAGE_SHIFT, order, caller)
         else:
             self.report_bad_free(status, va, caller, cache, obj)
 
     @export("ksize")
     def ksize(self, va):
+        order = self._compound_order(va) if va not in self.large else None
+        if order is not None and self._slab.find(va) is None:
+            return PAGE_SIZE << order
         size = self.usable_size(va)
         if size and self._kasan is not None and va not in self.large:
             self._kasan.unpoison(va, size)          # the caller may use all of it now

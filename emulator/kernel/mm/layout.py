@@ -31,8 +31,11 @@ HIGHMEM_START, HIGHMEM_END = LOWMEM_PHYS_END, DRAM_END
 PKMAP_BASE, LAST_PKMAP = 0xBFE00000, 512
 FIXADDR_START, KM_TYPE_NR = 0xFFF00000, 16
 
-#: Per-CPU areas: NR_CPUS units of PCPU_UNIT_SIZE bytes, CPU n's copy at ptr + n * unit.
-NR_CPUS = 4
+#: Per-CPU areas: NR_CPU_IDS units of PCPU_UNIT_SIZE bytes, CPU n's copy at ptr + n * unit.
+#: NR_CPUS is the board config's (the size of cpumasks and __per_cpu_offset[]); the
+#: Exynos4412 has 4 cores (nr_cpu_ids).
+NR_CPUS = 8
+NR_CPU_IDS = 4
 PCPU_UNIT_SIZE = 32 * 1024
 
 

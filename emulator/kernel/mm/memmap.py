@@ -8,7 +8,9 @@ on 32-bit ARM without debug options (include/linux/mm_types.h), 32 bytes a page:
     0 flags     4 mapping     8 index     12 _mapcount     16 _count     20 lru (2 words)
     28 private (compound tail pages: first_page)
 
-The zone number sits in the top two bits of flags (ZONES_PGSHIFT 30). The array lives at the
+The top bits of flags are the board's (SPARSEMEM, 256 MiB sections, 3 zones): the section
+number in bits 28-31 (SECTIONS_PGSHIFT 28) and the zone in bits 26-27 (ZONES_PGSHIFT 26), so
+a genuine module's page_to_pfn() and PageHighMem() inlines decode them. The array lives at the
 top of lowmem, where ARM's memblock puts it. Entries are written when a block is handed out
 or given back; never-allocated pages read as zero.
 """
@@ -26,7 +28,11 @@ PHYS_PFN_OFFSET = PHYS_OFFSET >> PAGE_SHIFT
 PG_locked, PG_error, PG_referenced, PG_uptodate, PG_dirty, PG_lru, PG_active = range(7)
 PG_slab, PG_owner_priv_1, PG_arch_1, PG_reserved, PG_private = range(7, 12)
 PG_head, PG_tail = 14, 15
-ZONES_PGSHIFT = 30
+ZONES_PGSHIFT = 26
+SECTIONS_PGSHIFT = 28
+SECTION_SIZE_BITS = 28
+PFN_SECTION_SHIFT = SECTION_SIZE_BITS - PAGE_SHIFT
+PAGES_PER_SECTION = 1 << PFN_SECTION_SHIFT
 ZONE_NORMAL, ZONE_HIGHMEM, ZONE_MOVABLE = 0, 1, 2
 FLAG_NAMES = {PG_slab: "slab", PG_reserved: "reserved", PG_head: "head", PG_tail: "tail"}
 
@@ -74,8 +80,9 @@ class MemMap:
 
     def set_allocated(self, pfn, order, zone, flags=0, compound=False):
         """Entries of a block just handed out: the head holds the reference (_count 1)."""
-        head_flags = (zone << ZONES_PGSHIFT) | flags | ((1 << PG_head) if compound else 0)
-        tail_flags = (zone << ZONES_PGSHIFT) | flags | ((1 << PG_tail) if compound else 0)
+        flags |= page_flags(pfn, zone)          # a buddy block never spans two sections
+        head_flags = flags | ((1 << PG_head) if compound else 0)
+        tail_flags = flags | ((1 << PG_tail) if compound else 0)
         first_page = self.page_of(pfn) if compound else 0
         tail = _PAGE.pack(tail_flags, 0, 0, -1, 0, 0, 0, first_page)
         data = _PAGE.pack(head_flags, 0, 0, -1, 1, 0, 0, 0) + tail * ((1 << order) - 1)
@@ -83,12 +90,27 @@ class MemMap:
 
     def set_pages(self, pfn, npages, zone, flags=0, count=1):
         """Independent pages (split_page, reserved ranges): each with its own reference."""
-        entry = _PAGE.pack((zone << ZONES_PGSHIFT) | flags, 0, 0, -1, count, 0, 0, 0)
-        self._ram.write(self._pa(pfn), entry * npages)
+        for start, n in _by_section(pfn, npages):
+            entry = _PAGE.pack(page_flags(start, zone) | flags, 0, 0, -1, count, 0, 0, 0)
+            self._ram.write(self._pa(start), entry * n)
 
     def set_free(self, pfn, order, zone):
-        entry = _PAGE.pack(zone << ZONES_PGSHIFT, 0, 0, -1, 0, 0, 0, 0)
+        entry = _PAGE.pack(page_flags(pfn, zone), 0, 0, -1, 0, 0, 0, 0)
         self._ram.write(self._pa(pfn), entry * (1 << order))
+
+
+def page_flags(pfn, zone):
+    """The section and zone bits of page->flags (include/linux/mm.h, set_page_links)."""
+    return ((pfn >> PFN_SECTION_SHIFT) << SECTIONS_PGSHIFT) | (zone << ZONES_PGSHIFT)
+
+
+def _by_section(pfn, npages):
+    """(first pfn, count) pieces of a pfn range, one per memory section it touches."""
+    end = pfn + npages
+    while pfn < end:
+        stop = min(end, (pfn // PAGES_PER_SECTION + 1) * PAGES_PER_SECTION)
+        yield pfn, stop - pfn
+        pfn = stop
 
 
 def describe_flags(flags):

@@ -13,14 +13,15 @@ says so and returns NULL.
 
 import struct
 
+from ..abi import MEMPOOL_S, WAIT_QUEUE_HEAD, spinlock_bytes
 from ..hypercall import export
 from . import gfp
 from .gfp import GFP_KERNEL
 
-#: struct mempool_s: lock, min_nr, curr_nr, elements, pool_data, alloc, free, wait (12 bytes)
-MEMPOOL_FIELDS = {"lock": 0, "min_nr": 4, "curr_nr": 8, "elements": 12, "pool_data": 16,
-                  "alloc": 20, "free": 24, "wait": 28}
-MEMPOOL_SIZE = 40
+#: struct mempool_s (abi.MEMPOOL_S: the board's debug spinlock and wait queue head):
+#: lock, min_nr, curr_nr, elements, pool_data, alloc, free, wait.
+MEMPOOL_FIELDS = MEMPOOL_S.offsets
+MEMPOOL_SIZE = MEMPOOL_S.size
 
 
 class Mempools:
@@ -70,9 +71,11 @@ class Mempools:
             self._kmalloc.free(elements)
             return 0
         wait = pool + MEMPOOL_FIELDS["wait"]
-        self._vm.write(pool + 4, struct.pack("<6I", min_nr, 0, elements, pool_data, alloc_fn,
-                                             free_fn))
-        self._vm.write(wait + 4, struct.pack("<2I", wait + 4, wait + 4))   # empty task_list
+        self._vm.write(pool, spinlock_bytes())
+        self._vm.write(pool + MEMPOOL_FIELDS["min_nr"], struct.pack(
+            "<6I", min_nr, 0, elements, pool_data, alloc_fn, free_fn))
+        task_list = wait + WAIT_QUEUE_HEAD["task_list"]
+        self._vm.write(wait, spinlock_bytes() + struct.pack("<2I", task_list, task_list))
         self.pools[pool] = []
         while len(self.pools[pool]) < min_nr:
             element = self._invoke(alloc_fn, GFP_KERNEL, pool_data)

@@ -5,15 +5,16 @@ are ignored: one node); the result is a `struct page *` into mem_map. Pages are 
 unless __GFP_ZERO: fresh ones hold the poison byte 0x6b. A block is freed when its
 reference count (`_count`, which the SDK's get_page() raises in guest memory) drops to zero;
 freeing a free page, or with another order than it was allocated with, is reported as
-3.14's "BUG: Bad page state". page_address, virt_to_page, pfn_to_page and page_to_pfn are
-functions here (macros over mem_map in Linux), so modules need not know where mem_map is.
+3.14's "BUG: Bad page state". page_address is a function (HIGHMEM); virt_to_page,
+pfn_to_page and page_to_pfn are the board's inlines over mem_section (mm/board_data.py), kept
+here as methods for the kernel's own use.
 """
 
 from ...memory.layout import PAGE_SHIFT, PAGE_SIZE, is_lowmem_virt, phys_to_virt, virt_to_phys
 from ..hypercall import export
 from .buddy import MAX_ORDER
 from . import gfp
-from .memmap import describe_flags
+from .memmap import PG_head, describe_flags
 from .slab import POISON_FREE
 
 
@@ -92,6 +93,18 @@ class PageServices:
             self._memmap.set_count(pfn, count - 1)
             return
         self.release(pfn, order, caller)
+
+    def compound_order(self, va):
+        """The order of the compound block whose head page is at lowmem address va (SLUB's
+        kfree/ksize of a kmalloc_large() block: __get_free_pages with __GFP_COMP), else
+        None."""
+        if va & (PAGE_SIZE - 1) or not is_lowmem_virt(va):
+            return None
+        pfn = virt_to_phys(va) >> PAGE_SHIFT
+        block = self._pages.blocks.get(pfn)
+        if block is None or not self._memmap.flags(pfn) & (1 << PG_head):
+            return None
+        return block.order
 
     def _pfn(self, page, caller):
         pfn = self._memmap.pfn_of(page)
@@ -189,17 +202,15 @@ class PageServices:
     def page_address(self, page):
         return self.address(self._memmap.pfn_of(page))
 
-    @export()
     def virt_to_page(self, addr):
+        """(Inline on the board: SPARSEMEM's pfn_to_page(__pa(addr) >> PAGE_SHIFT).)"""
         if not is_lowmem_virt(addr):
             return 0
         return self._memmap.page_of(virt_to_phys(addr) >> PAGE_SHIFT)
 
-    @export()
     def pfn_to_page(self, pfn):
         return self._memmap.page_of(pfn) if self._memmap.valid_pfn(pfn) else 0
 
-    @export()
     def page_to_pfn(self, page):
         pfn = self._memmap.pfn_of(page)
         return 0 if pfn is None else pfn

@@ -1,17 +1,17 @@
 """Dynamic per-CPU memory: __alloc_percpu/free_percpu (mm/percpu.c, Linux 3.14), 4 CPUs.
 
-One chunk of NR_CPUS units of PCPU_UNIT_SIZE bytes, contiguous in lowmem. A per-CPU pointer
+One chunk of NR_CPU_IDS units of PCPU_UNIT_SIZE bytes, contiguous in lowmem. A per-CPU pointer
 is the address of CPU 0's copy; CPU n's copy is at ptr + n * PCPU_UNIT_SIZE, which is what
-the SDK's per_cpu_ptr() adds (Linux adds __per_cpu_offset[n], a table; here the offsets are
-constants). New areas are zeroed in every unit. The emulated kernel runs on CPU 0, so
-this_cpu_ptr()/get_cpu_ptr() give CPU 0's copy.
+__per_cpu_offset[n] holds (mm/board_data.py), so per_cpu_ptr() works as on the board. New
+areas are zeroed in every unit. The emulated kernel runs on CPU 0, so this_cpu_ptr() and
+get_cpu_ptr() give CPU 0's copy.
 """
 
 from ...memory.layout import PAGE_SHIFT, PAGE_SIZE, phys_to_virt, virt_to_phys
 from ...memory.vmarea import give_back
 from ..hypercall import export
 from .gfp import GFP_KERNEL
-from .layout import NR_CPUS, PCPU_UNIT_SIZE
+from .layout import NR_CPU_IDS, PCPU_UNIT_SIZE
 
 PCPU_MIN_ALIGN = 4
 
@@ -21,7 +21,7 @@ class PerCpu:
         self._ram, self._printk, self._symbolize = ram, env.printk, env.symbolize
         self._caller, self._context = env.caller, env.atomic
         self._faults, self._ledger = env.faults, env.ledger
-        order = ((NR_CPUS * PCPU_UNIT_SIZE // PAGE_SIZE) - 1).bit_length()
+        order = ((NR_CPU_IDS * PCPU_UNIT_SIZE // PAGE_SIZE) - 1).bit_length()
         pfn = pages.alloc(order, GFP_KERNEL, "percpu")
         self.base = phys_to_virt(pfn << PAGE_SHIFT)
         self._free = [[0, PCPU_UNIT_SIZE]]      # free [start, end) offsets in a unit
@@ -40,7 +40,7 @@ class PerCpu:
             start = (run[0] + align - 1) & ~(align - 1)
             if start + size <= run[1]:
                 self._take(run, start, size)
-                for cpu in range(NR_CPUS):
+                for cpu in range(NR_CPU_IDS):
                     self._ram.write(virt_to_phys(self.base + cpu * PCPU_UNIT_SIZE + start),
                                     bytes(size))
                 self.areas[start] = size
@@ -71,7 +71,7 @@ class PerCpu:
         ptr = self.alloc(size, align, caller)
         if ptr and self._ledger is not None:
             self._ledger.acquire("percpu", ptr, caller,
-                                 f"{size} bytes x {NR_CPUS} CPUs at {ptr:#010x}")
+                                 f"{size} bytes x {NR_CPU_IDS} CPUs at {ptr:#010x}")
         return ptr
 
     @export()

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from ...memory.layout import (KERNEL_RESERVED_END, PAGE_SHIFT, PAGE_SIZE, PHYS_OFFSET,
                               phys_to_virt)
+from .board_data import BoardData
 from .context import AtomicContext
 from .env import ServiceEnv
 from .faults import FailureInjection
@@ -76,6 +77,10 @@ class MemoryManagement:
         self.page_services = PageServices(pages, ram, env, self.kmap)
         self.vmalloc = Vmalloc(pages, vmarea, tables, cpu, ram, env, ioremaps)
         self.percpu = PerCpu(pages, ram, env)
+        self.kmalloc.pages_api = self.page_services
+        self._data_block = [0, 0]
+        self.board_data = BoardData(vm, self.kernel_data, self.memmap, pages.zones,
+                                    {c.object_size: c.va for c in self.kmalloc.caches})
         self.mempools = Mempools(vm, self.kmalloc, self.caches, self.page_services,
                                  self.memmap, call_guest, self.resolve, env)
         if self.ledger is not None:
@@ -105,12 +110,29 @@ class MemoryManagement:
         self._boot_block = [va + size, left - size]
         return va
 
+    def kernel_data(self, size):
+        """Zeroed lowmem for the kernel's own data objects that modules read (kmalloc_caches,
+        outer_cache, ...): whole pages outside the slab window, so reading them never goes
+        through the memory checker's hook (a writel() reads outer_cache)."""
+        va, left = self._data_block
+        size = (size + 7) & ~7
+        if size > left:
+            order = max(0, ((size - 1) >> PAGE_SHIFT).bit_length())
+            pfn_ = self.pages.alloc(order, GFP_KERNEL, "kernel")
+            va, left = phys_to_virt(pfn_ << PAGE_SHIFT), PAGE_SIZE << order
+            self._ram.write(pfn_ << PAGE_SHIFT, bytes(left))
+        self._data_block = [va + size, left - size]
+        return va
+
     def _adopt_kmalloc_caches(self):
-        if self.fast is None:
-            return
+        """Real struct kmem_cache objects for the kmalloc caches (kmalloc_caches[] points at
+        them), from the boot block when the fast path reads them, else from kmalloc."""
         for cache in self.kmalloc.caches:
-            self.caches.adopt(cache, self._carve(self.slab.block_size(cache)))
-        self.fast.set_size_index(size_index_table([c.index for c in self.kmalloc.caches]))
+            size = self.slab.block_size(cache)
+            self.caches.adopt(cache, self._carve(size) if self.fast is not None
+                              else self.kmalloc.alloc(size, zero=True))
+        if self.fast is not None:
+            self.fast.set_size_index(size_index_table([c.index for c in self.kmalloc.caches]))
 
     def _window_page_given(self, pfn_, order, kind, area):
         """A slab-window page for something else than slabs (the rest of ZONE_NORMAL is
@@ -136,7 +158,11 @@ class MemoryManagement:
     @property
     def providers(self):
         return (self.kmalloc, self.caches, self.page_services, self.kmap, self.vmalloc,
-                self.percpu, self.mempools, self.context)
+                self.percpu, self.mempools, self.context, self.board_data)
+
+    def data_symbols(self):
+        """The data objects mm exports (kmalloc_caches, mem_section, contig_page_data, ...)."""
+        return dict(self.board_data.symbols)
 
     def frames(self, user):
         """machine.frames-style allocator for a kernel page user ("anon", "file", "module")."""

@@ -40,10 +40,12 @@ POISON_FREE = 0x6B
 AC_HEADER = 64                         # struct kmem_cache (emulator layout) before entry[]
 FAST_MIN_STRIDE = 64                   # one allocation track per 64 bytes of the window
 
-#: struct kmem_cache as the fast path reads it (emulator layout; opaque to modules).
-CACHE_FIELDS = {"avail": 0, "limit": 4, "batchcount": 8, "touched": 12, "index": 16,
-                "object_size": 20, "div_shift": 24, "div_inv": 28, "objects": 32,
-                "slab_mask": 36, "size": 40}
+#: struct kmem_cache as the fast path reads it (emulator layout), with SLUB's `size` and
+#: `object_size` where the board's struct has them (abi.KMEM_CACHE): the board's
+#: kmem_cache_size() is an inline that reads object_size.
+CACHE_FIELDS = {"avail": 0, "limit": 4, "batchcount": 8, "size": 12, "object_size": 16,
+                "touched": 20, "index": 24, "div_shift": 28, "div_inv": 32, "objects": 36,
+                "slab_mask": 40}
 _CACHE_HEAD = struct.Struct("<11I")
 
 
@@ -174,8 +176,8 @@ class SlabAllocator:
     def write_header(self, cache):
         shift, inv = divisibility(cache.size)
         self._ram.write(virt_to_phys(cache.va), _CACHE_HEAD.pack(
-            0, cache.limit, cache.batchcount, 0, cache.index, cache.object_size, shift, inv,
-            cache.objects, cache.slab_bytes - 1, cache.size))
+            0, cache.limit, cache.batchcount, cache.size, cache.object_size, 0, cache.index,
+            shift, inv, cache.objects, cache.slab_bytes - 1))
 
     def remove_cache(self, cache):
         """Free every slab (all objects must be free) and forget the cache."""

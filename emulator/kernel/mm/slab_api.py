@@ -15,6 +15,8 @@ from .kmalloc import KMALLOC_MAX_SIZE
 from .slab import SLAB_PANIC
 
 RULE = "=" * 77
+#: r3 of an SDK module's constant-size kmalloc (linux/slab.h): r2 is the requested size.
+KMALLOC_SIZE_TAG = 0x4B53495A
 THIN = "-" * 77
 
 
@@ -106,17 +108,23 @@ class SlabCaches:
 
     # -- objects --------------------------------------------------------------------------
     @export()
-    def kmem_cache_alloc(self, va, flags):
+    def kmem_cache_alloc(self, va, flags, size_hint=0, tag=0):
+        """size_hint/tag: r2/r3, which the board's two-argument function ignores; the SDK's
+        constant-size kmalloc() puts the requested size there, tagged KMALLOC_SIZE_TAG."""
         caller = self._caller()
         cache = self._lookup(va, "kmem_cache_alloc")
         if cache is None:
             return 0
         if flags & gfp.WAIT:
             self._context.might_sleep("slab", caller)
-        if self._faults.should_fail("slab", flags, caller):
+        # a kmalloc cache's object is a kmalloc (the board's inline kmalloc of a constant)
+        if self._faults.should_fail("kmalloc" if cache.kind == "kmalloc" else "slab", flags,
+                                    caller):
             return 0
-        obj = self._objects.alloc(cache, flags, cache.object_size, caller,
-                                  zero=bool(flags & gfp.ZERO))
+        size = cache.object_size
+        if tag == KMALLOC_SIZE_TAG and cache.kind == "kmalloc" and 0 < size_hint <= size:
+            size = size_hint
+        obj = self._objects.alloc(cache, flags, size, caller, zero=bool(flags & gfp.ZERO))
         if obj is None:
             self._kmalloc.allocation_failed(flags, cache.order, caller)
             return 0
@@ -148,7 +156,7 @@ class SlabCaches:
         self._slab.shrink(cache)
         return 0
 
-    @export()
     def kmem_cache_size(self, va):
+        """(An inline on the board, reading object_size; kept for the kernel's own use.)"""
         cache = self._lookup(va, "kmem_cache_size")
         return cache.object_size if cache else 0

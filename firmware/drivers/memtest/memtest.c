@@ -4,7 +4,7 @@
  * At insmod it runs one test per API family and prints "memtest: PASS <test>" or
  * "memtest: FAIL <test>: <why>", then "memtest: N passed, M failed":
  *   kmalloc size classes, kmalloc does not zero, kzalloc/kcalloc/__GFP_ZERO, large kmalloc
- *   and KMALLOC_MAX_SIZE, krealloc/kstrdup/kmemdup, slab caches (ctor, alignment,
+ *   up to the largest buddy block, krealloc/kstrdup/kmemdup, slab caches (ctor, alignment,
  *   destroy), the page allocator (refcounts, struct page conversions, orders), HighMem and
  *   kmap, vmalloc (physically scattered pages), per-CPU areas, mempools, atomic context,
  *   GFP flag values.
@@ -134,11 +134,12 @@ static int test_kmalloc_large(void)
 	p[0] = 1;
 	p[99999] = 2;
 	kfree(p);
-	max = kmalloc(KMALLOC_MAX_SIZE, GFP_KERNEL);
-	CHECK(max, "kmalloc(KMALLOC_MAX_SIZE) returned NULL");
+	/* the largest buddy block; 3.14 SLUB's KMALLOC_MAX_SIZE (8 MiB) is one order beyond */
+	max = kmalloc(PAGE_SIZE << (MAX_ORDER - 1), GFP_KERNEL);
+	CHECK(max, "kmalloc(4 MiB) returned NULL");
 	kfree(max);
-	over = kmalloc(KMALLOC_MAX_SIZE + 1, GFP_KERNEL);
-	CHECK(over == NULL, "kmalloc(KMALLOC_MAX_SIZE + 1) = %p, expected NULL", over);
+	over = kmalloc((PAGE_SIZE << (MAX_ORDER - 1)) + 1, GFP_KERNEL);
+	CHECK(over == NULL, "kmalloc(4 MiB + 1) = %p, expected NULL", over);
 	CHECK(kmalloc(0, GFP_KERNEL) == ZERO_SIZE_PTR, "kmalloc(0) is not ZERO_SIZE_PTR");
 	kfree(ZERO_SIZE_PTR);
 	kfree(NULL);

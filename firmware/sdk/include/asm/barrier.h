@@ -3,9 +3,13 @@
 
 /*
  * Linux 3.14 arch/arm/include/asm/barrier.h for ARMv7 with CONFIG_ARM_DMA_MEM_BUFFERABLE
- * and CONFIG_SMP.  The L2 outer_sync() call of wmb()/mb() is left out: the emulated
- * board has no outer cache, and a module must not need a kernel function for writel().
+ * and CONFIG_SMP: mb() and wmb() also drain the L2 cache's buffers (outer_sync(), through
+ * the kernel's outer_cache), as on the board.
  */
+
+#ifndef __ASSEMBLY__
+#include <asm/outercache.h>
+#endif
 
 #define nop() __asm__ __volatile__("mov\tr0,r0\t@ nop\n\t");
 
@@ -17,9 +21,9 @@
 #define dsb(option) __asm__ __volatile__ ("dsb " #option : : : "memory")
 #define dmb(option) __asm__ __volatile__ ("dmb " #option : : : "memory")
 
-#define mb()		do { dsb(); } while (0)
+#define mb()		do { dsb(); outer_sync(); } while (0)
 #define rmb()		dsb()
-#define wmb()		do { dsb(st); } while (0)
+#define wmb()		do { dsb(st); outer_sync(); } while (0)
 
 #define smp_mb()	dmb(ish)
 #define smp_rmb()	smp_mb()

@@ -10,9 +10,10 @@
  *   0xC0000000-0xEF7FFFFF  lowmem, linear map of physical 0x40000000-0x6F7FFFFF
  *   0xF0000000-0xFF7FFFFF  vmalloc / ioremap
  *   0xFFF00000-0xFFFDFFFF  fixmap (kmap_atomic)
- * virt_to_phys()/phys_to_virt() are valid for lowmem only.  3.14 patches the offset into
- * the code at boot (CONFIG_ARM_PATCH_PHYS_VIRT, .pv_table); the emulated board's offset is
- * fixed, so here it is a constant.
+ * virt_to_phys()/phys_to_virt() are valid for lowmem only.  As on the board
+ * (CONFIG_ARM_PATCH_PHYS_VIRT), each conversion is one add/sub instruction whose address
+ * goes to the .pv_table section; the module loader patches the phys-virt offset into its
+ * immediate, and PHYS_OFFSET is the kernel's variable __pv_phys_offset.
  */
 
 #include <linux/const.h>
@@ -20,7 +21,6 @@
 #include <linux/sizes.h>
 
 #define PAGE_OFFSET		UL(0xC0000000)
-#define PHYS_OFFSET		UL(0x40000000)
 #define TASK_SIZE		(UL(CONFIG_PAGE_OFFSET) - UL(SZ_16M))
 #define TASK_UNMAPPED_BASE	ALIGN(TASK_SIZE / 3, SZ_16M)
 #define MODULES_VADDR		(PAGE_OFFSET - SZ_16M)
@@ -30,18 +30,40 @@
 #define VMALLOC_END		UL(0xFF800000)
 #define IOREMAP_MAX_ORDER	24
 
+#ifndef __ASSEMBLY__
+
+extern u64 __pv_phys_offset;
+extern u64 __pv_offset;
+#define PHYS_OFFSET		__pv_phys_offset
 #define PHYS_PFN_OFFSET		((unsigned long)(PHYS_OFFSET >> PAGE_SHIFT))
 
-#ifndef __ASSEMBLY__
+/* The immediate the loader replaces: bits 31-24 of the offset (imm8 0x81, rotation 4). */
+#define __PV_BITS_31_24	0x81000000
+
+/* One instruction `INSTR to, from, #imm`, listed in .pv_table for the loader's fix-up. */
+#define __pv_stub(from, to, instr, type)		\
+	__asm__("@ __pv_stub\n"				\
+	"1:	" instr "	%0, %1, %2\n"		\
+	"	.pushsection .pv_table,\"a\"\n"		\
+	"	.long	1b\n"				\
+	"	.popsection\n"				\
+	: "=r" (to)					\
+	: "r" (from), "I" (type))
 
 static inline phys_addr_t __virt_to_phys(unsigned long x)
 {
-	return (phys_addr_t)x - PAGE_OFFSET + PHYS_OFFSET;
+	phys_addr_t t;
+
+	__pv_stub(x, t, "add", __PV_BITS_31_24);
+	return t;
 }
 
 static inline unsigned long __phys_to_virt(phys_addr_t x)
 {
-	return x - PHYS_OFFSET + PAGE_OFFSET;
+	unsigned long t;
+
+	__pv_stub(x, t, "sub", __PV_BITS_31_24);
+	return t;
 }
 
 #define __pa(x)			__virt_to_phys((unsigned long)(x))
@@ -58,8 +80,11 @@ static inline void *phys_to_virt(phys_addr_t x)
 	return (void *)__phys_to_virt(x);
 }
 
-#define virt_addr_valid(kaddr)	((unsigned long)(kaddr) >= PAGE_OFFSET && \
-				 (unsigned long)(kaddr) < UL(0xEF800000))
+extern void *high_memory;
+extern int pfn_valid(unsigned long pfn);
+#define virt_addr_valid(kaddr)	(((unsigned long)(kaddr) >= PAGE_OFFSET && \
+				  (unsigned long)(kaddr) < (unsigned long)high_memory) \
+				 && pfn_valid(__pa(kaddr) >> PAGE_SHIFT))
 
 #define __virt_to_bus	__virt_to_phys
 #define __bus_to_virt	__phys_to_virt

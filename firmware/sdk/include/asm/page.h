@@ -12,4 +12,20 @@
 #include <asm/memory.h>
 #endif
 
+#ifndef __ASSEMBLY__
+/* asm-generic/getorder.h: the buddy order of a size */
+static inline __attribute__((const)) int get_order(unsigned long size)
+{
+	int order;
+
+	size = (size - 1) >> (PAGE_SHIFT - 1);
+	order = -1;
+	do {
+		size >>= 1;
+		order++;
+	} while (size);
+	return order;
+}
+#endif
+
 #endif

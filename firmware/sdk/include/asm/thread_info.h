@@ -5,7 +5,8 @@
  * Linux 3.14 arch/arm/include/asm/thread_info.h: struct thread_info sits at the base of
  * the 8 KiB kernel stack, so current_thread_info() is sp & ~(THREAD_SIZE - 1).  The
  * emu4412 kernel keeps preempt_count there (spinlocks, kmap_atomic and the SDK's
- * preempt_disable() change it) and runs everything on CPU 0.  Trimmed after cpu_domain.
+ * preempt_disable() change it) and runs everything on CPU 0.  The board's size: 576 bytes
+ * (the FP/VFP save areas are opaque here).
  */
 
 #include <linux/compiler.h>
@@ -21,6 +22,11 @@ struct exec_domain;
 
 typedef unsigned long mm_segment_t;
 
+struct cpu_context_save {
+	__u32	r4, r5, r6, r7, r8, r9, sl, fp, sp, pc;
+	__u32	extra[2];		/* Xscale 'acc' register, etc */
+};
+
 struct thread_info {
 	unsigned long		flags;		/* low level flags */
 	int			preempt_count;	/* 0 => preemptable, <0 => bug */
@@ -29,6 +35,15 @@ struct thread_info {
 	struct exec_domain	*exec_domain;	/* execution domain */
 	__u32			cpu;		/* cpu */
 	__u32			cpu_domain;	/* cpu domain */
+	struct cpu_context_save	cpu_context;	/* cpu context */
+	__u32			syscall;	/* syscall number */
+	__u8			used_cp[16];	/* thread used copro */
+	unsigned long		tp_value[2];	/* TLS registers */
+	/* fpstate (FPE state, 144 bytes), vfpstate (280), restart_block (40) */
+	__u8			__board_fp_vfp_restart[464];
+	struct {
+		unsigned long long	arm_restart_block;
+	} arm_restart_block;
 };
 
 static inline struct thread_info *current_thread_info(void) __attribute_const__;

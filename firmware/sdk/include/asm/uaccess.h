@@ -76,7 +76,86 @@ static inline unsigned long __must_check clear_user(void __user *to, unsigned lo
 	return n;
 }
 
-/* get_user/put_user for 1, 2, 4 and 8 byte objects, built on the copy functions. */
+/*
+ * get_user()/put_user() as on the board (arch/arm/lib/getuser.S, putuser.S): calls with
+ * their own register convention -- r0 the user address, r1 the address limit (preserved),
+ * the value in r2 (r2:r3 for 8 bytes); r0 comes back 0 or -EFAULT.  get_user() takes 1, 2
+ * or 4 bytes, put_user() also 8.
+ */
+extern int __get_user_1(void *);
+extern int __get_user_2(void *);
+extern int __get_user_4(void *);
+extern int __get_user_bad(void);
+extern int __put_user_1(void *, unsigned int);
+extern int __put_user_2(void *, unsigned int);
+extern int __put_user_4(void *, unsigned int);
+extern int __put_user_8(void *, unsigned long long);
+extern int __put_user_bad(void);
+
+#define __get_user_x(__r2, __p, __e, __l, __s)				\
+	__asm__ __volatile__ (						\
+		"bl	__get_user_" #__s				\
+		: "=&r" (__e), "=r" (__r2)				\
+		: "0" (__p), "r" (__l)					\
+		: "lr", "cc")
+
+#define get_user(x, p)							\
+	({								\
+		unsigned long __limit = current_thread_info()->addr_limit - 1; \
+		register const typeof(*(p)) __user *__p asm("r0") = (p); \
+		register unsigned long __r2 asm("r2");			\
+		register unsigned long __l asm("r1") = __limit;		\
+		register int __e asm("r0");				\
+		switch (sizeof(*(__p))) {				\
+		case 1:							\
+			__get_user_x(__r2, __p, __e, __l, 1);		\
+			break;						\
+		case 2:							\
+			__get_user_x(__r2, __p, __e, __l, 2);		\
+			break;						\
+		case 4:							\
+			__get_user_x(__r2, __p, __e, __l, 4);		\
+			break;						\
+		default: __e = __get_user_bad(); break;			\
+		}							\
+		x = (typeof(*(p))) __r2;				\
+		__e;							\
+	})
+
+#define __put_user_x(__r2, __p, __e, __l, __s)				\
+	__asm__ __volatile__ (						\
+		"bl	__put_user_" #__s				\
+		: "=&r" (__e)						\
+		: "0" (__p), "r" (__r2), "r" (__l)			\
+		: "ip", "lr", "cc")
+
+#define put_user(x, p)							\
+	({								\
+		unsigned long __limit = current_thread_info()->addr_limit - 1; \
+		const typeof(*(p)) __user *__tmp_p = (p);		\
+		register const typeof(*(p)) __r2 asm("r2") = (x);	\
+		register const typeof(*(p)) __user *__p asm("r0") = __tmp_p; \
+		register unsigned long __l asm("r1") = __limit;		\
+		register int __e asm("r0");				\
+		switch (sizeof(*(__p))) {				\
+		case 1:							\
+			__put_user_x(__r2, __p, __e, __l, 1);		\
+			break;						\
+		case 2:							\
+			__put_user_x(__r2, __p, __e, __l, 2);		\
+			break;						\
+		case 4:							\
+			__put_user_x(__r2, __p, __e, __l, 4);		\
+			break;						\
+		case 8:							\
+			__put_user_x(__r2, __p, __e, __l, 8);		\
+			break;						\
+		default: __e = __put_user_bad(); break;			\
+		}							\
+		__e;							\
+	})
+
+/* The unchecked forms (the board inlines ldrt/strt with fixups; here: the copy calls). */
 #define __uaccess_get(copy, x, ptr)					\
 ({									\
 	unsigned char __gu_buf[sizeof(*(ptr))]				\
@@ -96,8 +175,6 @@ static inline unsigned long __must_check clear_user(void __user *to, unsigned lo
 	copy((ptr), &__pu_val, sizeof(*(ptr))) ? -EFAULT : 0;		\
 })
 
-#define get_user(x, ptr)	__uaccess_get(copy_from_user, x, ptr)
-#define put_user(x, ptr)	__uaccess_put(copy_to_user, x, ptr)
 #define __get_user(x, ptr)	__uaccess_get(__copy_from_user, x, ptr)
 #define __put_user(x, ptr)	__uaccess_put(__copy_to_user, x, ptr)
 

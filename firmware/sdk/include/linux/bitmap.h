@@ -42,19 +42,7 @@ extern unsigned long bitmap_find_next_zero_area(unsigned long *map, unsigned lon
 						unsigned long start, unsigned int nr,
 						unsigned long align_mask);
 
-extern int _find_first_bit_le(const unsigned long *p, unsigned size);
-extern int _find_next_bit_le(const unsigned long *p, int size, int offset);
-extern int _find_first_zero_bit_le(const unsigned long *p, unsigned size);
-extern int _find_next_zero_bit_le(const unsigned long *p, int size, int offset);
-
-#define find_first_bit(p, sz)		_find_first_bit_le(p, sz)
-#define find_next_bit(p, sz, off)	_find_next_bit_le(p, sz, off)
-#define find_first_zero_bit(p, sz)	_find_first_zero_bit_le(p, sz)
-#define find_next_zero_bit(p, sz, off)	_find_next_zero_bit_le(p, sz, off)
-#define for_each_set_bit(bit, addr, size)				\
-	for ((bit) = find_first_bit((addr), (size));			\
-	     (bit) < (size);						\
-	     (bit) = find_next_bit((addr), (size), (bit) + 1))
+/* find_first_bit & co. and for_each_set_bit come with <linux/bitops.h> (asm/bitops.h). */
 
 #define DECLARE_BITMAP(name, bits)	unsigned long name[BITS_TO_LONGS(bits)]
 #define BITMAP_LAST_WORD_MASK(nbits)					\

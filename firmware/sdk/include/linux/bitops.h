@@ -18,54 +18,39 @@
 #define __BITS_DIV_ROUND_UP(n,d)	(((n) + (d) - 1) / (d))
 #define BITS_TO_LONGS(nr)	__BITS_DIV_ROUND_UP(nr, BITS_PER_BYTE * sizeof(long))
 
-static inline void set_bit(int nr, volatile unsigned long *addr)
-{
-	unsigned long flags;
+/*
+ * arch/arm/include/asm/bitops.h with CONFIG_SMP: the atomic bit operations and the bit
+ * searches are calls into the kernel (arch/arm/lib/setbit.S, findbit.S ...), as on the
+ * board; the non-atomic __set_bit() & co. and test_bit() are inline.
+ */
+extern void _set_bit(int nr, volatile unsigned long *p);
+extern void _clear_bit(int nr, volatile unsigned long *p);
+extern void _change_bit(int nr, volatile unsigned long *p);
+extern int _test_and_set_bit(int nr, volatile unsigned long *p);
+extern int _test_and_clear_bit(int nr, volatile unsigned long *p);
+extern int _test_and_change_bit(int nr, volatile unsigned long *p);
 
-	raw_local_irq_save(flags);
-	addr[BIT_WORD(nr)] |= BIT_MASK(nr);
-	raw_local_irq_restore(flags);
-}
+extern int _find_first_zero_bit_le(const void *p, unsigned size);
+extern int _find_next_zero_bit_le(const void *p, int size, int offset);
+extern int _find_first_bit_le(const unsigned long *p, unsigned size);
+extern int _find_next_bit_le(const unsigned long *p, int size, int offset);
 
-static inline void clear_bit(int nr, volatile unsigned long *addr)
-{
-	unsigned long flags;
+#define set_bit(nr, p)			_set_bit(nr, p)
+#define clear_bit(nr, p)		_clear_bit(nr, p)
+#define change_bit(nr, p)		_change_bit(nr, p)
+#define test_and_set_bit(nr, p)		_test_and_set_bit(nr, p)
+#define test_and_clear_bit(nr, p)	_test_and_clear_bit(nr, p)
+#define test_and_change_bit(nr, p)	_test_and_change_bit(nr, p)
 
-	raw_local_irq_save(flags);
-	addr[BIT_WORD(nr)] &= ~BIT_MASK(nr);
-	raw_local_irq_restore(flags);
-}
+#define find_first_zero_bit(p, sz)	_find_first_zero_bit_le(p, sz)
+#define find_next_zero_bit(p, sz, off)	_find_next_zero_bit_le(p, sz, off)
+#define find_first_bit(p, sz)		_find_first_bit_le(p, sz)
+#define find_next_bit(p, sz, off)	_find_next_bit_le(p, sz, off)
 
-static inline void change_bit(int nr, volatile unsigned long *addr)
-{
-	unsigned long flags;
-
-	raw_local_irq_save(flags);
-	addr[BIT_WORD(nr)] ^= BIT_MASK(nr);
-	raw_local_irq_restore(flags);
-}
-
-static inline int test_and_set_bit(int nr, volatile unsigned long *addr)
-{
-	unsigned long flags, old;
-
-	raw_local_irq_save(flags);
-	old = addr[BIT_WORD(nr)];
-	addr[BIT_WORD(nr)] = old | BIT_MASK(nr);
-	raw_local_irq_restore(flags);
-	return (old & BIT_MASK(nr)) != 0;
-}
-
-static inline int test_and_clear_bit(int nr, volatile unsigned long *addr)
-{
-	unsigned long flags, old;
-
-	raw_local_irq_save(flags);
-	old = addr[BIT_WORD(nr)];
-	addr[BIT_WORD(nr)] = old & ~BIT_MASK(nr);
-	raw_local_irq_restore(flags);
-	return (old & BIT_MASK(nr)) != 0;
-}
+#define for_each_set_bit(bit, addr, size) \
+	for ((bit) = find_first_bit((addr), (size));		\
+	     (bit) < (size);					\
+	     (bit) = find_next_bit((addr), (size), (bit) + 1))
 
 static inline int test_bit(int nr, const volatile unsigned long *addr)
 {
@@ -102,15 +87,23 @@ static inline unsigned long ffz(unsigned long word)
 	return __ffs(~word);
 }
 
-static inline unsigned int hweight32(unsigned int w)
-{
-	unsigned int res = w - ((w >> 1) & 0x55555555);
-	res = (res & 0x33333333) + ((res >> 2) & 0x33333333);
-	res = (res + (res >> 4)) & 0x0F0F0F0F;
-	res = res + (res >> 8);
-	return (res + (res >> 16)) & 0x000000FF;
-}
+/* lib/hweight.c: the population count; constant arguments are folded at compile time. */
+extern unsigned int __sw_hweight32(unsigned int w);
 
+#define __const_hweight8(w)		\
+	((unsigned int)			\
+	 ((!!((w) & (1ULL << 0))) +	\
+	  (!!((w) & (1ULL << 1))) +	\
+	  (!!((w) & (1ULL << 2))) +	\
+	  (!!((w) & (1ULL << 3))) +	\
+	  (!!((w) & (1ULL << 4))) +	\
+	  (!!((w) & (1ULL << 5))) +	\
+	  (!!((w) & (1ULL << 6))) +	\
+	  (!!((w) & (1ULL << 7)))))
+#define __const_hweight16(w) (__const_hweight8(w)  + __const_hweight8((w)  >> 8 ))
+#define __const_hweight32(w) (__const_hweight16(w) + __const_hweight16((w) >> 16))
+
+#define hweight32(w) (__builtin_constant_p(w) ? __const_hweight32(w) : __sw_hweight32(w))
 #define hweight_long(w) hweight32(w)
 
 #endif /* _LINUX_BITOPS_H */

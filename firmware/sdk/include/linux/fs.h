@@ -5,9 +5,10 @@
  * Linux 3.14 include/linux/fs.h, the parts a character driver uses.
  *
  * struct file_operations is complete (3.14 order and signatures).  struct inode and
- * struct file are trimmed to the fields the emu4412 kernel fills in; their layout is
- * shared with the emulator (emulator/kernel/abi.py, checked by
- * tests/unit/test_sdk_headers.py): do not add, remove or reorder fields here alone.
+ * struct file have the board's layout (the FS4412 .config: debug locks); the emu4412
+ * kernel fills in what a character driver reads.  Their layout is shared with the
+ * emulator (emulator/kernel/abi.py, checked by tests/unit/test_sdk_headers.py and against
+ * the board tree's DWARF by tests/unit/test_abi_dwarf.py): do not change them here alone.
  */
 
 #include <linux/linkage.h>
@@ -20,10 +21,12 @@
 #include <linux/uidgid.h>
 #include <linux/fcntl.h>
 #include <linux/spinlock.h>
+#include <linux/mutex.h>
 #include <linux/atomic.h>
 #include <linux/err.h>
 #include <linux/errno.h>
 #include <linux/ioctl.h>
+#include <linux/mutex.h>		/* 3.14's fs.h brings the mutex API (issue 11) */
 
 struct module;
 struct kiocb;
@@ -41,6 +44,8 @@ struct address_space;
 struct block_device;
 struct cdev;
 struct cred;
+struct posix_acl;
+struct pid;
 
 #define SEEK_SET	0	/* seek relative to beginning of file */
 #define SEEK_CUR	1	/* seek relative to current file position */
@@ -84,10 +89,25 @@ struct cred;
 
 typedef void *fl_owner_t;
 
+/* Types of members a character driver does not use, with the board's sizes. */
+struct timespec {
+	long	tv_sec;			/* seconds */
+	long	tv_nsec;		/* nanoseconds */
+};
+
+typedef struct seqcount {
+	unsigned sequence;
+} seqcount_t;
+
+/* struct address_space: the page cache of an inode (136 bytes on the board). */
+struct address_space {
+	struct inode		*host;		/* owner: inode, block_device */
+	unsigned char		__board_private[132];
+} __attribute__((aligned(4)));
+
 /*
- * Keep mostly read-only and often accessed (especially for
- * the RCU path lookup and 'stat' data) fields at the beginning
- * of the 'struct inode'
+ * struct inode as the board's kernel has it (400 bytes: DEBUG_SPINLOCK locks,
+ * DEBUG_MUTEXES i_mutex, FSNOTIFY, no POSIX ACL gaps); see emulator/kernel/abi.py: INODE.
  */
 struct inode {
 	umode_t			i_mode;
@@ -95,6 +115,9 @@ struct inode {
 	kuid_t			i_uid;
 	kgid_t			i_gid;
 	unsigned int		i_flags;
+
+	struct posix_acl	*i_acl;
+	struct posix_acl	*i_default_acl;
 
 	const struct inode_operations	*i_op;
 	struct super_block	*i_sb;
@@ -115,14 +138,47 @@ struct inode {
 	};
 	dev_t			i_rdev;
 	loff_t			i_size;
+	struct timespec		i_atime;
+	struct timespec		i_mtime;
+	struct timespec		i_ctime;
+	spinlock_t		i_lock;	/* i_blocks, i_bytes, maybe i_size */
+	unsigned short          i_bytes;
+	unsigned int		i_blkbits;
+	blkcnt_t		i_blocks;
+	seqcount_t		i_size_seqcount;
 
+	/* Misc */
+	unsigned long		i_state;
+	struct mutex		i_mutex;
+
+	unsigned long		dirtied_when;	/* jiffies of first dirtying */
+
+	struct hlist_node	i_hash;
+	struct list_head	i_wb_list;	/* backing dev IO list */
+	struct list_head	i_lru;		/* inode LRU list */
+	struct list_head	i_sb_list;
+	union {
+		struct hlist_head	i_dentry;
+		struct rcu_head		i_rcu;
+	};
+	u64			i_version;
 	atomic_t		i_count;
+	atomic_t		i_dio_count;
+	atomic_t		i_writecount;
 	const struct file_operations	*i_fop;	/* former ->i_op->default_file_ops */
+	struct file_lock	*i_flock;
+	struct address_space	i_data;
 	struct list_head	i_devices;
-	/* A union in 3.14; separate fields in the emu4412 layout. */
-	struct pipe_inode_info	*i_pipe;
-	struct block_device	*i_bdev;
-	struct cdev		*i_cdev;
+	union {
+		struct pipe_inode_info	*i_pipe;
+		struct block_device	*i_bdev;
+		struct cdev		*i_cdev;
+	};
+
+	__u32			i_generation;
+
+	__u32			i_fsnotify_mask; /* all events this inode cares about */
+	struct hlist_head	i_fsnotify_marks;
 
 	void			*i_private; /* fs or device private pointer */
 };
@@ -141,6 +197,28 @@ struct llist_node {
 	struct llist_node *next;
 };
 
+enum pid_type { PIDTYPE_PID, PIDTYPE_PGID, PIDTYPE_SID, PIDTYPE_MAX };
+
+struct fown_struct {
+	rwlock_t lock;          /* protects pid, uid, euid fields */
+	struct pid *pid;	/* pid or -pgrp where SIGIO should be sent */
+	enum pid_type pid_type;	/* Kind of process SIGIO should be sent to */
+	kuid_t uid, euid;	/* uid/euid of process setting the owner */
+	int signum;		/* posix.1b rt signal to be delivered on IO */
+};
+
+/* Track a single file's readahead state */
+struct file_ra_state {
+	unsigned long start;		/* where readahead started (pgoff_t) */
+	unsigned int size;		/* # of readahead pages */
+	unsigned int async_size;	/* do asynchronous readahead when
+					   there are only # of pages ahead */
+	unsigned int ra_pages;		/* Maximum readahead window */
+	unsigned int mmap_miss;		/* Cache miss stat for mmap accesses */
+	loff_t prev_pos;		/* Cache last read() position */
+};
+
+/* struct file as the board's kernel has it (208 bytes; emulator/kernel/abi.py: FILE). */
 struct file {
 	union {
 		struct llist_node	fu_llist;
@@ -159,12 +237,20 @@ struct file {
 	atomic_long_t		f_count;
 	unsigned int 		f_flags;
 	fmode_t			f_mode;
+	struct mutex		f_pos_lock;
 	loff_t			f_pos;
+	struct fown_struct	f_owner;
 	const struct cred	*f_cred;
+	struct file_ra_state	f_ra;
+
+	u64			f_version;
 
 	/* needed for tty driver, and maybe others */
 	void			*private_data;
 
+	/* Used by fs/eventpoll.c to link all the hooks to this file */
+	struct list_head	f_ep_links;
+	struct list_head	f_tfile_llink;
 	struct address_space	*f_mapping;
 } __attribute__((aligned(4)));	/* lest something weird decides that 2 is OK */
 

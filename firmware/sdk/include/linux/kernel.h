@@ -111,14 +111,22 @@
 #define _THIS_IP_  ({ __label__ __here; __here: (unsigned long)&&__here; })
 
 /*
- * Sleep checks (CONFIG_DEBUG_ATOMIC_SLEEP): might_sleep() in atomic context (a spinlock
- * held, preemption or IRQs disabled) makes the kernel report "BUG: sleeping function called
- * from invalid context at FILE:LINE".  Modules are never preempted: might_resched() is empty.
+ * Sleep checks in module code (CONFIG_DEBUG_ATOMIC_SLEEP): might_sleep() in atomic context
+ * (a spinlock held, preemption or IRQs disabled) makes the kernel report "BUG: sleeping
+ * function called from invalid context at FILE:LINE".  The board's config does not have
+ * it, so might_sleep() is empty, as there; build with KCFLAGS=-DCONFIG_DEBUG_ATOMIC_SLEEP
+ * to get the check (the emulated kernel provides __might_sleep).  The kernel's own sleeping
+ * services (kmalloc(GFP_KERNEL), vmalloc, msleep, mutex_lock ...) are always checked.
+ * CONFIG_PREEMPT (not PREEMPT_VOLUNTARY): might_resched() is empty.
  */
-void __might_sleep(const char *file, int line, int preempt_offset);
 #define might_resched() do { } while (0)
+#ifdef CONFIG_DEBUG_ATOMIC_SLEEP
+void __might_sleep(const char *file, int line, int preempt_offset);
 #define might_sleep() \
 	do { __might_sleep(__FILE__, __LINE__, 0); might_resched(); } while (0)
+#else
+#define might_sleep() do { might_resched(); } while (0)
+#endif
 #define might_sleep_if(cond) do { if (cond) might_sleep(); } while (0)
 
 /*

@@ -4,8 +4,10 @@
 /*
  * Linux 3.14 include/linux/mm.h, the constants and helpers a driver uses: struct page and
  * its reference count, the address conversions, the page allocator (linux/gfp.h).
- * page_address(), virt_to_page(), pfn_to_page() and page_to_pfn() are functions of the
- * emu4412 kernel (macros over mem_map in Linux), so modules need not know where mem_map is.
+ * As on the board (SPARSEMEM), pfn_to_page() and page_to_pfn() decode mem_section[] and
+ * the section bits of page->flags inline, virt_to_page() goes through the patched __pa(),
+ * PageHighMem() reads the zone through contig_page_data, and get_page() of a compound
+ * tail calls __get_page_tail(); page_address() is a call (HIGHMEM).
  */
 
 #include <linux/errno.h>
@@ -49,18 +51,33 @@ struct vm_area_struct;
 #define VM_DONTDUMP	0x04000000	/* Do not include in the core dump */
 #define VM_PFNMAP	0x00000400	/* Page-ranges managed without "struct page", just pure PFN */
 
-/* mm/highmem.c, arch/arm/include/asm/memory.h: provided by the emu4412 kernel */
+/* mm/highmem.c: provided by the kernel */
 void *page_address(const struct page *page);
-struct page *virt_to_page(const void *kaddr);
-#define virt_to_page(kaddr)	virt_to_page((const void *)(kaddr))
-struct page *pfn_to_page(unsigned long pfn);
-unsigned long page_to_pfn(const struct page *page);
 void put_page(struct page *page);
+extern bool __get_page_tail(struct page *page);
 
+static inline unsigned long page_to_section(const struct page *page)
+{
+	return (page->flags >> SECTIONS_PGSHIFT) & SECTIONS_MASK;
+}
+
+/* include/asm-generic/memory_model.h, SPARSEMEM without VMEMMAP */
+#define __pfn_to_page(pfn)					\
+({	unsigned long __pfn = (pfn);				\
+	struct mem_section *__sec = __pfn_to_section(__pfn);	\
+	__section_mem_map_addr(__sec) + __pfn;			\
+})
+#define __page_to_pfn(pg)					\
+({	const struct page *__pg = (pg);				\
+	int __sec = page_to_section(__pg);			\
+	(unsigned long)(__pg - __section_mem_map_addr(__nr_to_section(__sec)));	\
+})
+#define page_to_pfn __page_to_pfn
+#define pfn_to_page __pfn_to_page
+
+#define virt_to_page(kaddr)	pfn_to_page(__pa(kaddr) >> PAGE_SHIFT)
 #define page_to_phys(page)	((phys_addr_t)page_to_pfn(page) << PAGE_SHIFT)
-#define pfn_valid(pfn)		((pfn) >= PHYS_PFN_OFFSET && \
-				 (pfn) < PHYS_PFN_OFFSET + (SZ_1G >> PAGE_SHIFT))
-#define lowmem_page_address(page)	page_address(page)
+#define lowmem_page_address(page)	__va(page_to_pfn(page) << PAGE_SHIFT)
 
 static inline int page_count(struct page *page)
 {
@@ -69,6 +86,9 @@ static inline int page_count(struct page *page)
 
 static inline void get_page(struct page *page)
 {
+	if (unlikely(PageTail(page)))
+		if (likely(__get_page_tail(page)))
+			return;
 	atomic_inc(&page->_count);
 }
 
@@ -82,20 +102,13 @@ static inline enum zone_type page_zonenum(const struct page *page)
 	return (page->flags >> ZONES_PGSHIFT) & ZONES_MASK;
 }
 
-#define PageHighMem(page)	(page_zonenum(page) == ZONE_HIGHMEM)
-
-static inline int get_order(unsigned long size)
+static inline struct zone *page_zone(const struct page *page)
 {
-	int order;
-
-	size = (size - 1) >> (PAGE_SHIFT - 1);
-	order = -1;
-	do {
-		size >>= 1;
-		order++;
-	} while (size);
-	return order;
+	return &NODE_DATA(0)->node_zones[page_zonenum(page)];
 }
+
+#define PageHighMem(page)	is_highmem(page_zone(page))
+
 
 #include <linux/mm_vma.h>	/* vm_operations_struct, remap_pfn_range (emu4412 split) */
 

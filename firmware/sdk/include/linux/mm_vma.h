@@ -5,8 +5,11 @@
  * The mapping half of Linux 3.14 include/linux/mm.h (included from there): struct
  * vm_operations_struct, struct vm_fault, the VM_FAULT_* codes and the functions a driver's
  * mmap uses.  emu4412 additions, for the older drivers the course texts show:
- *  - vm_operations_struct.nopage (2.6.x), after the 3.14 members, called on first access
- *    to a page when .fault is NULL; NOPAGE_SIGBUS / NOPAGE_OOM as 2.6.x defined them;
+ *  - vm_operations_struct.nopage (2.6.x), called on first access to a page when .fault is
+ *    NULL; NOPAGE_SIGBUS / NOPAGE_OOM as 2.6.x defined them.  3.14 has no such member and
+ *    the struct keeps the board's 24 bytes: nopage shares the slot of remap_pages (which
+ *    a character driver never sets), and the emu4412 kernel calls it only for a module
+ *    whose DWARF names that slot nopage (README, "mmap");
  *  - VM_RESERVED, removed in 3.7, as VM_DONTEXPAND | VM_DONTDUMP (what 3.7 replaced it with).
  */
 
@@ -46,10 +49,13 @@ struct vm_operations_struct {
 	int (*page_mkwrite)(struct vm_area_struct *vma, struct vm_fault *vmf);
 	int (*access)(struct vm_area_struct *vma, unsigned long addr,
 		      void *buf, int len, int write);
-	int (*remap_pages)(struct vm_area_struct *vma, unsigned long addr,
-			   unsigned long size, pgoff_t pgoff);
-	/* emu4412: the 2.6.x form, used when .fault is NULL */
-	struct page *(*nopage)(struct vm_area_struct *area, unsigned long address, int *type);
+	union {
+		int (*remap_pages)(struct vm_area_struct *vma, unsigned long addr,
+				   unsigned long size, pgoff_t pgoff);
+		/* emu4412: the 2.6.x form, used when .fault is NULL */
+		struct page *(*nopage)(struct vm_area_struct *area, unsigned long address,
+				       int *type);
+	};
 };
 
 #define VM_FAULT_MINOR	0 /* For backwards compat. Remove me quickly. */

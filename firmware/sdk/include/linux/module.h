@@ -4,9 +4,9 @@
 /*
  * Dynamic loading of modules into the kernel (Linux 3.14 include/linux/module.h).
  *
- * struct module is trimmed to the fields the emu4412 loader and modpost use; its layout is
- * shared with the emulator (emulator/kernel/abi.py): __this_module, which modpost puts in
- * .gnu.linkonce.this_module, is read by insmod for name, init and exit.
+ * struct module has the board's layout, shared with the emulator (emulator/kernel/abi.py):
+ * __this_module, which modpost puts in .gnu.linkonce.this_module, is read by insmod for
+ * name, init and exit.
  */
 
 #include <linux/list.h>
@@ -83,6 +83,35 @@ enum module_state {
 	MODULE_STATE_UNFORMED,	/* Still setting it up. */
 };
 
+struct module_kobject {
+	struct kobject kobj;
+	struct module *mod;
+	struct kobject *drivers_dir;
+	struct module_param_attrs *mp;
+	struct completion *kobj_completion;
+};
+
+struct kernel_symbol;
+struct kernel_param;
+struct exception_table_entry;
+struct module_attribute;
+struct module_param_attrs;
+struct module_sect_attrs;
+struct module_notes_attrs;
+struct module_ref;
+struct completion;
+struct elf32_sym;
+struct unwind_table;
+
+/* arch/arm/include/asm/module.h with ARM_UNWIND: the unwind tables of 7 sections. */
+struct mod_arch_specific {
+	struct unwind_table *unwind[7];
+};
+
+/*
+ * struct module as the board's kernel has it (344 bytes; emulator/kernel/abi.py: MODULE).
+ * modpost puts __this_module in .gnu.linkonce.this_module; insmod reads name, init, exit.
+ */
 struct module {
 	enum module_state state;
 
@@ -92,20 +121,92 @@ struct module {
 	/* Unique handle for this module */
 	char name[MODULE_NAME_LEN];
 
+	/* Sysfs stuff. */
+	struct module_kobject mkobj;
+	struct module_attribute *modinfo_attrs;
+	const char *version;
+	const char *srcversion;
+	struct kobject *holders_dir;
+
+	/* Exported symbols */
+	const struct kernel_symbol *syms;
+	const unsigned long *crcs;
+	unsigned int num_syms;
+
+	/* Kernel parameters. */
+	struct kernel_param *kp;
+	unsigned int num_kp;
+
+	/* GPL-only exported symbols. */
+	unsigned int num_gpl_syms;
+	const struct kernel_symbol *gpl_syms;
+	const unsigned long *gpl_crcs;
+
+	/* symbols that will be GPL-only in the near future. */
+	const struct kernel_symbol *gpl_future_syms;
+	const unsigned long *gpl_future_crcs;
+	unsigned int num_gpl_future_syms;
+
+	/* Exception table */
+	unsigned int num_exentries;
+	struct exception_table_entry *extable;
+
 	/* Startup function. */
 	int (*init)(void);
 
-	/* Destruction function. */
-	void (*exit)(void);
+	/* If this is non-NULL, vfree after init() returns */
+	void *module_init;
 
 	/* Here is the actual code + data, vfree'd on unload. */
 	void *module_core;
 
-	/* Size of the code + data of the core section. */
-	unsigned int core_size;
+	/* Here are the sizes of the init and core sections */
+	unsigned int init_size, core_size;
 
-	/* References held by users (try_module_get, open files). */
-	atomic_t refcnt;
+	/* The size of the executable code in each section.  */
+	unsigned int init_text_size, core_text_size;
+
+	/* Size of RO sections of the module (text+rodata) */
+	unsigned int init_ro_size, core_ro_size;
+
+	/* Arch-specific module values */
+	struct mod_arch_specific arch;
+
+	unsigned int taints;	/* same bits as kernel:tainted */
+
+	/* Support for BUG */
+	unsigned num_bugs;
+	struct list_head bug_list;
+	struct bug_entry *bug_table;
+
+	/* KALLSYMS: the symbol tables */
+	struct elf32_sym *symtab, *core_symtab;
+	unsigned int num_symtab, core_num_syms;
+	char *strtab, *core_strtab;
+
+	/* Section attributes */
+	struct module_sect_attrs *sect_attrs;
+
+	/* Notes attributes */
+	struct module_notes_attrs *notes_attrs;
+
+	/* The command line arguments (may be mangled).  People like
+	   keeping pointers to this stuff */
+	char *args;
+
+	/* Per-cpu data. */
+	void __percpu *percpu;
+	unsigned int percpu_size;
+
+	/* MODULE_UNLOAD: what modules depend on me */
+	struct list_head source_list;
+	/* What modules do I depend on? */
+	struct list_head target_list;
+
+	/* Destruction function. */
+	void (*exit)(void);
+
+	struct module_ref __percpu *refptr;
 };
 
 #ifdef MODULE
@@ -119,30 +220,10 @@ static inline int module_is_live(struct module *mod)
 	return mod->state != MODULE_STATE_GOING;
 }
 
-static inline void __module_get(struct module *module)
-{
-	if (module)
-		atomic_inc(&module->refcnt);
-}
-
-static inline bool try_module_get(struct module *module)
-{
-	bool ret = true;
-
-	if (module) {
-		if (likely(module_is_live(module)))
-			atomic_inc(&module->refcnt);
-		else
-			ret = false;
-	}
-	return ret;
-}
-
-static inline void module_put(struct module *module)
-{
-	if (module)
-		atomic_dec(&module->refcnt);
-}
+/* kernel/module.c: the module reference count (calls, as on the board). */
+extern void __module_get(struct module *module);
+extern bool try_module_get(struct module *module);
+extern void module_put(struct module *module);
 
 static inline const char *module_name(struct module *mod)
 {

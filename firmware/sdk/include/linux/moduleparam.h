@@ -6,10 +6,9 @@
  *
  * module_param(name, type, perm) type-checks the variable, records
  * "parmtype=name:type" in .modinfo and emits a struct kernel_param in the __param
- * section, as 3.14 does -- except that .ops is NULL: 3.14 points it at param_ops_<type>,
- * a kernel symbol the emu4412 kernel does not export.  A loader that supports
- * "insmod foo.ko name=value" finds the variable through .arg and its type in .modinfo.
- * Arrays and strings are recorded in .modinfo only.
+ * section pointing at the kernel's param_ops_<type> (kernel/params.c), as 3.14 does, so
+ * the module imports the same symbols as on the board.  Arrays and strings are recorded
+ * in .modinfo only.
  */
 
 #include <linux/init.h>
@@ -103,7 +102,7 @@ struct kparam_string {
 
 #define module_param_named(name, value, type, perm)			   \
 	param_check_##type(name, &(value));				   \
-	module_param_cb(name, NULL, &value, perm);			   \
+	module_param_cb(name, &param_ops_##type, &value, perm);		   \
 	__MODULE_PARM_TYPE(name, #type)
 
 #define module_param_string(name, string, len, perm)			\
@@ -117,6 +116,45 @@ struct kparam_string {
 #define module_param_array_named(name, array, type, nump, perm)		\
 	param_check_##type(name, &(array)[0]);				\
 	__MODULE_PARM_TYPE(name, "array of " #type)
+
+struct kernel_param_ops {
+	unsigned int flags;	/* KERNEL_PARAM_FL_NOARG: the value may be omitted */
+	int (*set)(const char *val, const struct kernel_param *kp);
+	int (*get)(char *buffer, const struct kernel_param *kp);
+	void (*free)(void *arg);
+};
+
+/* kernel/params.c: the standard types' operations */
+extern struct kernel_param_ops param_ops_byte;
+extern struct kernel_param_ops param_ops_short;
+extern struct kernel_param_ops param_ops_ushort;
+extern struct kernel_param_ops param_ops_int;
+extern struct kernel_param_ops param_ops_uint;
+extern struct kernel_param_ops param_ops_long;
+extern struct kernel_param_ops param_ops_ulong;
+extern struct kernel_param_ops param_ops_charp;
+extern struct kernel_param_ops param_ops_bool;
+extern struct kernel_param_ops param_ops_invbool;
+extern int param_set_byte(const char *val, const struct kernel_param *kp);
+extern int param_get_byte(char *buffer, const struct kernel_param *kp);
+extern int param_set_short(const char *val, const struct kernel_param *kp);
+extern int param_get_short(char *buffer, const struct kernel_param *kp);
+extern int param_set_ushort(const char *val, const struct kernel_param *kp);
+extern int param_get_ushort(char *buffer, const struct kernel_param *kp);
+extern int param_set_int(const char *val, const struct kernel_param *kp);
+extern int param_get_int(char *buffer, const struct kernel_param *kp);
+extern int param_set_uint(const char *val, const struct kernel_param *kp);
+extern int param_get_uint(char *buffer, const struct kernel_param *kp);
+extern int param_set_long(const char *val, const struct kernel_param *kp);
+extern int param_get_long(char *buffer, const struct kernel_param *kp);
+extern int param_set_ulong(const char *val, const struct kernel_param *kp);
+extern int param_get_ulong(char *buffer, const struct kernel_param *kp);
+extern int param_set_charp(const char *val, const struct kernel_param *kp);
+extern int param_get_charp(char *buffer, const struct kernel_param *kp);
+extern int param_set_bool(const char *val, const struct kernel_param *kp);
+extern int param_get_bool(char *buffer, const struct kernel_param *kp);
+extern int param_set_invbool(const char *val, const struct kernel_param *kp);
+extern int param_get_invbool(char *buffer, const struct kernel_param *kp);
 
 /* The macros to do compile-time type checking stolen from Jakub
    Jelinek, who IIRC came up with this idea for the 2.4 module init code. */

@@ -2,8 +2,8 @@
 #define _LINUX_SCHED_H
 
 /*
- * Linux 3.14 task-state constants.  The emu4412 kernel does not export the scheduler
- * (schedule(), current, signal_pending(), ...), so only these are available.
+ * Linux 3.14 task-state constants, and (issue 12) current, struct task_struct's fields
+ * drivers use, schedule() and friends.
  */
 
 #include <linux/types.h>
@@ -38,5 +38,43 @@ struct task_struct;
 
 /* Modules run to completion on the emulated board: nothing to yield to. */
 #define cond_resched()		({ 0; })
+
+/* -- tasks and sleeping (issue 12) -- */
+#include <asm/current.h>
+
+/*
+ * The board's 3.14 struct task_struct is 960 bytes; the fields drivers read are declared at
+ * their offsets (emulator/kernel/abi.py TASK_STRUCT), the rest is padding.
+ */
+struct task_struct {
+	volatile long state;		/* -1 unrunnable, 0 runnable, >0 stopped */
+	void *stack;			/* the thread_info / kernel stack */
+	char __pad_stack[448];
+	pid_t pid;
+	pid_t tgid;
+	char __pad_tgid[216];
+	char comm[TASK_COMM_LEN];	/* executable name without the path */
+	char __pad_comm[264];
+};
+
+#define __set_current_state(state_value)	\
+	do { current->state = (state_value); } while (0)
+#define set_current_state(state_value)		\
+	do { current->state = (state_value); __asm__ __volatile__("dmb" : : : "memory"); } while (0)
+
+#define TIF_SIGPENDING		0
+static inline int signal_pending(struct task_struct *p)
+{
+	return ((struct thread_info *)p->stack)->flags & (1 << TIF_SIGPENDING);
+}
+
+static inline pid_t task_pid_nr(struct task_struct *tsk)
+{
+	return tsk->pid;
+}
+
+extern void schedule(void);
+extern long schedule_timeout(long timeout);
+extern int wake_up_process(struct task_struct *tsk);
 
 #endif /* _LINUX_SCHED_H */

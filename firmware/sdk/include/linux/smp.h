@@ -10,8 +10,11 @@
 #include <linux/preempt.h>
 #include <linux/cpumask.h>
 
+/* CONFIG_DEBUG_PREEMPT: lib/smp_processor_id.c reports a use in preemptible code. */
+extern unsigned int debug_smp_processor_id(void);
+
 #define raw_smp_processor_id()	(current_thread_info()->cpu)
-#define smp_processor_id()	raw_smp_processor_id()
+#define smp_processor_id()	debug_smp_processor_id()
 
 #define get_cpu()		({ preempt_disable(); smp_processor_id(); })
 #define put_cpu()		preempt_enable()

@@ -29,8 +29,17 @@ static inline int arch_spin_is_locked(arch_spinlock_t *lock)
 	return tickets.owner != tickets.next;
 }
 
+#ifndef __EMU4412_LOCK_CLASS_KEY
+#define __EMU4412_LOCK_CLASS_KEY
+struct lock_class_key { };	/* no lockdep: the key only names the lock class */
+#endif
+extern void __raw_spin_lock_init(raw_spinlock_t *lock, const char *name,
+				 struct lock_class_key *key);
+
+/* DEBUG_SPINLOCK: initialisation is a call, as on the board (magic and owner set there). */
 #define raw_spin_lock_init(lock)				\
-	do { *(lock) = __RAW_SPIN_LOCK_UNLOCKED(lock); } while (0)
+	do { static struct lock_class_key __key;		\
+	     __raw_spin_lock_init((lock), #lock, &__key); } while (0)
 
 #define raw_spin_is_locked(lock)	arch_spin_is_locked(&(lock)->raw_lock)
 
@@ -63,7 +72,7 @@ static inline spinlock_t *spinlock_check(spinlock_t *lock)
 #define spin_lock_init(_lock)				\
 do {							\
 	spinlock_check(_lock);				\
-	*(_lock) = __SPIN_LOCK_UNLOCKED(_lock);		\
+	raw_spin_lock_init(&(_lock)->rlock);		\
 } while (0)
 
 static inline void spin_lock(spinlock_t *lock)

@@ -25,6 +25,24 @@ extern int strcmp(const char *, const char *);
 extern int strncmp(const char *, const char *, __kernel_size_t);
 extern char *strchr(const char *, int);
 
+/*
+ * arch/arm/include/asm/string.h: memset(p, 0, n) with a constant 0 is __memzero(), as on
+ * the board (gcc may still expand small constant memsets inline, as it does there).
+ */
+extern void __memzero(void *ptr, __kernel_size_t n);
+
+#define memset(p, v, n)							\
+	({								\
+		void *__p = (p); size_t __n = n;			\
+		if ((__n) != 0) {					\
+			if (__builtin_constant_p((v)) && (v) == 0)	\
+				__memzero((__p), (__n));		\
+			else						\
+				memset((__p), (v), (__n));		\
+		}							\
+		(__p);							\
+	})
+
 /* mm/util.c: copies in kmalloc'd memory (kfree them) */
 extern char *kstrdup(const char *s, gfp_t gfp);
 extern void *kmemdup(const void *src, size_t len, gfp_t gfp);

@@ -3,7 +3,7 @@
 
 #include <generated/utsrelease.h>
 
-/* The configuration the emu4412 kernel claims: SMP, module unloading, ARMv7, p2v patching. */
-#define VERMAGIC_STRING UTS_RELEASE " SMP mod_unload ARMv7 p2v8 "
+/* The board kernel's configuration: SMP, PREEMPT, module unloading, ARMv7, p2v patching. */
+#define VERMAGIC_STRING UTS_RELEASE " SMP preempt mod_unload ARMv7 p2v8 "
 
 #endif /* _LINUX_VERMAGIC_H */

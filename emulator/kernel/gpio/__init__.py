@@ -1,0 +1,1 @@
+"""gpiolib and the Exynos pin controllers (drivers/gpio, drivers/pinctrl/samsung)."""

@@ -1,0 +1,227 @@
+"""Taking an interrupt: hardirq context, the flow handlers, the drivers' handlers in guest code.
+
+The CPU cannot be interrupted asynchronously (DESIGN.md section 6): the GIC's IRQ output sets
+the native block counter's flag, so guest code stops at the next block boundary where CPSR.I
+is clear, and an idle CPU (between console commands) takes it at once. ``take()`` then does
+what the IRQ exception and Linux's __irq_svc/__irq_usr + gic_handle_irq do: the interrupted
+registers are saved (Unicorn context), the preempt count of the interrupted task's
+thread_info gains HARDIRQ_OFFSET (so in_irq()/in_interrupt() hold for the handler), each
+acknowledged GIC ID runs its flow handler, and each action's handler runs in SVC mode with
+IRQs masked, on the interrupted kernel stack below its SP (or at the top of the task's kernel
+stack when user code or nothing was running). irq_exit drops the count and runs softirqs;
+the interrupted registers are restored.
+
+Not modelled yet: the vector stub itself (a backtrace from a handler ends at the handler),
+threaded handlers, and the spurious-interrupt window is counted per descriptor only.
+"""
+
+from ...cpu import CPSR, MODE_MASK, PC, REG, SP, STOP_DEADLINE, USR_MODE
+from ...errors import GuestTimeout
+from .desc import IRQ_HANDLED, IRQ_NONE, IRQ_WAKE_THREAD, SPURIOUS_LIMIT, \
+    SPURIOUS_WINDOW
+
+HARDIRQ_OFFSET = 1 << 16
+SOFTIRQ_OFFSET = 1 << 8
+PREEMPT_OFFSET_IN_TI = 4
+THREAD_SIZE = 8192
+SVC_IRQS_OFF = 0x13 | 0x80
+PT_REGS_SIZE = 72
+SPURIOUS = 1023
+
+
+class IrqHandler:
+    """Delivery and flow handling; ``chips`` (chips.IrqChips) is attached after construction."""
+
+    def __init__(self, cpu, vm, descs, exit_addr, kstack_top, timeout_us, tracer, printk,
+                 symbolize):
+        self.cpu, self.vm, self.descs = cpu, vm, descs
+        self._exit, self.kstack_top = exit_addr, kstack_top
+        self.timeout_us = timeout_us
+        self.tracer, self.printk, self.symbolize = tracer, printk, symbolize
+        self.chips = None
+        self.idle_stack_top = kstack_top   # the console's stack: idle-time softirqs run there
+        #: idle_sp() -> the SP for work on the idle CPU (below a console call in progress)
+        self.idle_sp = lambda: self.idle_stack_top - 8
+        self._in_take = False
+        self.softirq = None          # callable() run on irq exit when softirqs are pending
+        self.in_progress = False
+        self._sp = 0                 # the stack handlers run on during take()
+        self.deadline_hit = False    # a virtual-time deadline passed inside a handler
+
+    def line_changed(self, asserted):
+        """The GIC's IRQ output to the CPU (wired by the machine)."""
+        self.cpu.set_irq_pending(asserted)
+
+    @property
+    def pending(self):
+        return self.cpu.irq_pending
+
+    # -- entry ---------------------------------------------------------------------------------
+    def take(self, interrupted=True):
+        """Serve every pending interrupt now. interrupted: guest code was stopped at a block
+        boundary (its registers are saved and restored); False: the CPU was idle."""
+        if self.in_progress:
+            return
+        cpu = self.cpu
+        context = cpu.save_context() if interrupted else None
+        cpsr, sp = self.cpu.reg(CPSR), self.cpu.reg(SP)
+        if interrupted and cpsr & MODE_MASK != USR_MODE:
+            self._sp = ((sp - PT_REGS_SIZE) & ~7)
+        elif interrupted:
+            self._sp = self.kstack_top - 8
+        else:
+            self._sp = self.idle_sp()
+        ti = (self._sp & ~(THREAD_SIZE - 1)) + PREEMPT_OFFSET_IN_TI
+        self.in_progress = True
+        try:
+            self.vm.write_u32(ti, self.vm.read_u32(ti) + HARDIRQ_OFFSET)
+            while True:
+                hwirq = self.chips.gic.acknowledge()
+                if hwirq == SPURIOUS:
+                    break
+                virq = self.chips.desc("gic", hwirq).virq
+                self.generic_handle_irq(virq)
+            self.vm.write_u32(ti, self.vm.read_u32(ti) - HARDIRQ_OFFSET)
+            if self.softirq is not None and not self.vm.read_u32(ti) & 0xFFFF00:
+                self._in_take = True
+                self.softirq()                # irq_exit: pending softirqs (tasklets)
+        finally:
+            self._in_take = False
+            self.in_progress = False
+            if context is not None:
+                cpu.restore_context(context)
+
+    def run_softirq(self, calls, kind="timer"):
+        """Run fn(arg) for each (fn, arg) in softirq context: on irq exit on the interrupted
+        stack, else on the idle stack (the CPU is between tasks); in_softirq() holds, IRQs
+        stay masked while they run."""
+        if not self._in_take:
+            self._sp = self.idle_sp()
+        ti = (self._sp & ~(THREAD_SIZE - 1)) + PREEMPT_OFFSET_IN_TI
+        self.vm.write_u32(ti, self.vm.read_u32(ti) + SOFTIRQ_OFFSET)
+        try:
+            for fn, arg in calls:
+                if "irq" in self.tracer.active:
+                    self.tracer.publish("irq", irq=None, name=f"{kind} {self.symbolize(fn)}",
+                                        phase="entry", ret=None)
+                self.call(fn, arg)
+        finally:
+            self.vm.write_u32(ti, self.vm.read_u32(ti) - SOFTIRQ_OFFSET)
+
+    # -- flows ---------------------------------------------------------------------------------
+    def generic_handle_irq(self, virq):
+        desc = self.descs.get(virq)
+        if desc is None:
+            return
+        flow = desc.flow
+        if callable(flow):
+            flow(desc)
+        else:
+            FLOWS[flow](self, desc)
+
+    def _fasteoi(self, desc):
+        desc.count += 1
+        if desc.enabled and desc.actions:
+            self._handle_event(desc)
+        else:
+            desc.chip.mask(desc.hwirq)
+        desc.chip.eoi(desc.hwirq)
+
+    def _level(self, desc):
+        chip = desc.chip
+        chip.mask(desc.hwirq)
+        chip.ack(desc.hwirq)
+        desc.count += 1
+        if not (desc.enabled and desc.actions):
+            return
+        self._handle_event(desc)
+        if desc.enabled:
+            chip.unmask(desc.hwirq)
+
+    def _edge(self, desc):
+        desc.count += 1
+        desc.chip.ack(desc.hwirq)
+        if not (desc.enabled and desc.actions):
+            desc.chip.mask(desc.hwirq)
+            return
+        self._handle_event(desc)
+
+    def bad_irq(self, desc):
+        self.printk(4, f"irq {desc.virq}, desc: {desc.virq}, depth: {desc.depth}, "
+                       f"count: {desc.count}, unhandled: {desc.unhandled}")
+
+    # -- actions -------------------------------------------------------------------------------
+    def _handle_event(self, desc):
+        result = IRQ_NONE
+        for action in list(desc.actions):
+            publish = "irq" in self.tracer.active
+            if publish:
+                self.tracer.publish("irq", irq=desc.virq, name=action.name, phase="entry",
+                                    ret=None)
+            ret = action.py(desc.virq) if action.py is not None else \
+                self.call(action.handler, desc.virq, action.dev_id)
+            if publish:
+                self.tracer.publish("irq", irq=desc.virq, name=action.name, phase="exit", ret=ret)
+            if ret & IRQ_WAKE_THREAD:
+                ret = (ret & ~IRQ_WAKE_THREAD) | IRQ_HANDLED
+            result |= ret
+        self._note_interrupt(desc, result)
+
+    def _note_interrupt(self, desc, result):
+        """kernel/irq/spurious.c: a line nobody handles 99900 times in 100000 is disabled."""
+        if result not in (IRQ_NONE, IRQ_HANDLED, IRQ_HANDLED | IRQ_NONE):
+            self.printk(3, f"irq event {desc.virq}: bogus return value {result:x}")
+        if result == IRQ_NONE:
+            desc.unhandled += 1
+        desc.window += 1
+        if desc.window < SPURIOUS_WINDOW:
+            return
+        if desc.unhandled > SPURIOUS_LIMIT:
+            self._nobody_cared(desc)
+        desc.window = desc.unhandled = 0
+
+    def _nobody_cared(self, desc):
+        self.printk(0, f"irq {desc.virq}: nobody cared (try booting with the \"irqpoll\" option)")
+        self.printk(4, "handlers:")
+        for action in desc.actions:
+            where = self.symbolize(action.handler) if action.handler else action.name
+            self.printk(4, f"[<{action.handler:08x}>] {where}")
+        self.printk(0, "Disabling IRQ #%d" % desc.virq)
+        desc.depth += 1
+        desc.spurious_disabled = True
+        desc.chip.mask(desc.hwirq)
+
+    def call(self, fn, *args):
+        """Run guest function fn(args) in hardirq context; returns its r0 (irqreturn_t)."""
+        cpu = self.cpu
+        regs = (tuple(args) + (0, 0, 0, 0))[:4]
+        self._write_call(SVC_IRQS_OFF, self._sp, self._exit, regs)
+        cpu.start(fn, self._exit, self.timeout_us)
+        while cpu.reg(PC) != self._exit:
+            if cpu.take_stop_reason() != STOP_DEADLINE:
+                break
+            self.deadline_hit = True            # handled by the caller after the interrupt
+            cpu.start(cpu.reg(PC), self._exit, self.timeout_us)
+        if cpu.reg(PC) != self._exit:
+            raise HandlerStopped(fn)
+        return cpu.reg(REG["r0"])
+
+    def _write_call(self, cpsr, sp, lr, regs):
+        cpu = self.cpu
+        cpu.set_reg(CPSR, cpsr)
+        cpu.set_reg(SP, sp)
+        cpu.set_reg(REG["lr"], lr)
+        for i, v in enumerate(regs):
+            cpu.set_reg(REG[f"r{i}"], v)
+
+
+class HandlerStopped(GuestTimeout):
+    """A handler did not return: it faulted (the machine reports the oops) or ran past the
+    wall-clock timeout."""
+
+    def __init__(self, fn):
+        super().__init__(f"timeout: interrupt handler at {fn:#010x} did not return")
+
+
+FLOWS = {"fasteoi": IrqHandler._fasteoi, "level": IrqHandler._level, "edge": IrqHandler._edge}
+__all__ = ["IrqHandler", "HandlerStopped"]
