@@ -100,7 +100,7 @@ def test_rmmod_reports_what_the_driver_model_still_holds(variant_drivers, tmp_pa
     board.insmod("leakplat.ko")
     leaks = board.rmmod("leakplat")
     shown = sorted(f"{h.kind}: {h.what}" for h in leaks)
-    assert shown[0].startswith("devres: devm_kzalloc(64) = 0x") and \
+    assert shown[0].startswith("devres: devm_kmalloc(64) = 0x") and \
         shown[0].endswith(" for fs4412-led.0")
     assert shown[1] == 'platform_driver: platform driver "leakplat"'
     assert [h.site.split("+")[0] for h in sorted(leaks, key=lambda h: h.kind)] == [
