@@ -25,8 +25,6 @@ from .kernel.files import BufferFile, ConsoleFile
 from .kernel.hypercall import Hypercalls
 from .kernel.kuser import SIGNAL_EXIT_STUB, vectors_page
 from .kernel.lib import StringLib, lib_providers
-from .kernel.lib_idr import Idr
-from .kernel.mm.util import VmMmap
 from .kernel.mm.ioremap import Ioremap
 from .kernel.mm.context import AtomicDelay
 from .kernel.mm.env import ServiceEnv
@@ -254,12 +252,8 @@ class Machine:
             for name, va in provider.data_symbols().items():
                 hc.export_data(name, va)
         checked = mm.checked(vm, caller)
-        self.vm_mmap = VmMmap(lambda: self.syscalls.process,    # issue 16: insmod's own mm
-                              lambda: AddressSpace(self.tables, self.frames, self.ram, cpu))
         for provider in (*lib_providers(checked, self.symbolize, self.kmalloc.kmalloc,  # issue 16
                                         self.printk.emit_raw, self.guest.call_nested),
-                         Idr(checked, self.kmalloc, mm.env, self.guest.call_nested,  # issue 16
-                             mm.context.preempt_add), self.vm_mmap,
                          self.printk, StringLib(checked, self.symbolize),
                          Aeabi(kprint), self.chrdev, self.ioremap, Uaccess(mm.checked(vm, caller)),
                          self.delay, UnwindPersonality(), self.resources,
@@ -458,17 +452,11 @@ class Machine:
     def insmod(self, path, data=None):
         if data is None:
             data = self.read_rootfs(path)
-        try:
-            module, _ = self._guarded(lambda: self.modules.insmod(data, os.path.basename(path)))
-        finally:
-            self.vm_mmap.end_task()               # the insmod task exits with its mm
+        module, _ = self._guarded(lambda: self.modules.insmod(data, os.path.basename(path)))
         return module
 
     def rmmod(self, name):
-        try:
-            leaks, _ = self._guarded(lambda: self.modules.rmmod(name))
-        finally:
-            self.vm_mmap.end_task()
+        leaks, _ = self._guarded(lambda: self.modules.rmmod(name))
         return leaks
 
     def mknod(self, path, kind, major, minor):
