@@ -62,11 +62,12 @@ def section_descriptor(pa, prot):
 class UserPart:
     """One address space's user half (below TASK_SIZE): its L2 tables and page mirror."""
 
-    __slots__ = ("l2", "pages")
+    __slots__ = ("l2", "pages", "used")
 
     def __init__(self):
         self.l2 = {}           # L1 index -> physical address of its L2 table
         self.pages = {}        # vpn -> (pfn, Prot)
+        self.used = {}         # L1 index -> pages mapped through its L2 table
 
 
 class PageTables:
@@ -105,6 +106,7 @@ class PageTables:
         self._spare += part.l2.values()
         part.l2.clear()
         part.pages.clear()
+        part.used.clear()
 
     def _l2_dict(self, va):
         return self.user.l2 if va < TASK_SIZE else self._kl2
@@ -133,7 +135,26 @@ class PageTables:
             l2[idx] = table
         return table
 
+    def _count(self, va, n=1):
+        """Pages newly mapped through a user L2 table (kernel tables are never freed)."""
+        if va < TASK_SIZE:
+            used = self.user.used
+            for vpn in range(va >> PAGE_SHIFT, (va >> PAGE_SHIFT) + n):
+                if vpn not in self.user.pages:
+                    used[vpn >> 8] = used.get(vpn >> 8, 0) + 1
+
+    def _uncount(self, vpn):
+        """One page fewer behind a user L2 table; an emptied table is unhooked and kept for
+        reuse (free_pgtables), so mmap/munmap churn does not use up the boot memory."""
+        used, idx = self.user.used, vpn >> 8
+        left = used[idx] = used.get(idx, 1) - 1
+        if left <= 0 and idx in self.user.l2:
+            del used[idx]
+            self._ram.write_u32(self.l1_pa + idx * 4, 0)
+            self._spare.append(self.user.l2.pop(idx))
+
     def map_page(self, va, pa, prot):
+        self._count(va)
         table = self._l2_table(va)
         self._ram.write_u32(table + ((va >> PAGE_SHIFT) & 0xFF) * 4,
                             small_page_descriptor(pa, prot))
@@ -141,6 +162,7 @@ class PageTables:
 
     def map_pages(self, va, pas, prot):
         """Map consecutive pages from va to the physical pages pas: one RAM write per L2 table."""
+        self._count(va, len(pas))
         pages = self._pages_of(va)
         for i, pa in enumerate(pas):
             pages[(va >> PAGE_SHIFT) + i] = (pa >> PAGE_SHIFT, prot)
@@ -157,6 +179,9 @@ class PageTables:
                 j += 1
             self._write_run(vpns[i] << PAGE_SHIFT, [0] * (j - i))
             i = j
+        for vpn in vpns:
+            if vpn < TASK_SIZE >> PAGE_SHIFT:
+                self._uncount(vpn)
 
     def _write_run(self, va, descriptors):
         while descriptors:
@@ -173,6 +198,8 @@ class PageTables:
             return False
         table = self._l2_dict(va)[va >> 20]
         self._ram.write_u32(table + (vpn & 0xFF) * 4, 0)
+        if va < TASK_SIZE:
+            self._uncount(vpn)
         return True
 
     def mapping(self, va):
