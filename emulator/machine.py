@@ -45,7 +45,7 @@ from .kernel.softirq.tasklet import Tasklets
 from .kernel.softirq.workqueue import Workqueues
 from .kernel.mmap import Mmap
 from .kernel.devmem import MEM_RDEV, DevMem
-from .kernel.symbols import Symbolizer, SymbolTable
+from .kernel.symbols import Symbolizer, SymbolTable, program_symbols
 from .kernel.syscalls import Syscalls
 from .kernel.fs import calls as _fs_calls  # noqa: F401  (registers the fs/module/sys calls)
 from .kernel.fs.namespace import RootFs
@@ -59,7 +59,7 @@ from .loader.program import load_program
 from .memory.bus import MmioBus
 from .memory.layout import (KERNEL_RESERVED_END, MODULES_VADDR, PAGE_SIZE,
                             PHYS_OFFSET, SWAPPER_PG_DIR, VECTORS_BASE, phys_to_virt)
-from .memory.mmu import KERNEL_RWX, USER_RX, PageTables, VirtualMemory
+from .memory.mmu import KERNEL_RWX, USER_RX, PageTables, VirtualMemory, enable_mmu
 from .memory.physmem import BootAllocator, PhysicalMemory
 from .trace import Tracer
 
@@ -76,25 +76,6 @@ FAULT_SIGNALS = {"data abort": (11, "Segmentation fault"),
                  "breakpoint": (5, "Trace/breakpoint trap")}
 #: The shell's message for a process killed by a page fault's signal (SIGBUS, SIGKILL).
 KILL_MESSAGES = {7: "Bus error", 9: "Killed"}
-SCTLR_M, SCTLR_C, SCTLR_Z, SCTLR_I, SCTLR_V = 1, 1 << 2, 1 << 11, 1 << 12, 1 << 13
-
-
-_SYMBOL_TABLES = {}
-SYMBOL_TABLES_KEPT = 8      # ~0.7 MB each: a test worker sees many images (issue 16)
-
-
-def _program_symbols(program, comm, lo, hi):
-    """The program's symbol table, built once per image and name (it is read-only); the
-    least recently used of more than SYMBOL_TABLES_KEPT is dropped."""
-    key = (program.digest, comm)
-    table = _SYMBOL_TABLES.pop(key, None)
-    if table is None:
-        table = SymbolTable(comm, lambda: program.symbols, lo, hi,  # speed: read on first lookup
-                            lambda: program.mapping, program.exidx)
-    _SYMBOL_TABLES[key] = table                 # most recently used last
-    while len(_SYMBOL_TABLES) > SYMBOL_TABLES_KEPT:
-        del _SYMBOL_TABLES[next(iter(_SYMBOL_TABLES))]
-    return table
 
 
 class Machine:
@@ -148,7 +129,7 @@ class Machine:
         self.tables = tables = PageTables(ram, SWAPPER_PG_DIR, lambda: boot.alloc(PAGE_SIZE))
         tables.map_lowmem()
         self.vm = VirtualMemory(ram, tables)
-        self._enable_mmu()
+        enable_mmu(self.cpu, SWAPPER_PG_DIR)
 
     def _build_hardware(self):
         """The board's devices from its description, attached to the MMIO bus."""
@@ -333,14 +314,6 @@ class Machine:
         self.entry.ret_to_user = self._ret_to_user
 
     # -- set-up helpers -------------------------------------------------------------------
-    def _enable_mmu(self):
-        cpu = self.cpu
-        cpu.set_cp15(2, 0, 0, 2, 0)                      # TTBCR: TTBR0 for the whole space
-        cpu.set_cp15(2, 0, 0, 0, SWAPPER_PG_DIR)         # TTBR0
-        cpu.set_cp15(3, 0, 0, 0, 0x55555555)             # DACR: every domain client
-        sctlr = cpu.cp15(1, 0, 0, 0)
-        cpu.set_cp15(1, 0, 0, 0, sctlr | SCTLR_M | SCTLR_C | SCTLR_Z | SCTLR_I | SCTLR_V)
-
     def _stub_page(self):
         """The service stubs, then the memory subsystem's fast-path routines."""
         stubs = self.hypercalls.stub_page()
@@ -514,7 +487,7 @@ class Machine:
             proc.files[0] = BufferFile(bytes(stdin))          # `< FILE`, `echo TEXT |`
         lo = min(s.vaddr for s in program.segments)
         hi = max(s.vaddr + s.memsz for s in program.segments)
-        self.symbolize.add(_program_symbols(program, comm, lo, hi))
+        self.symbolize.add(program_symbols(program, comm, lo, hi))
         proc.argv = argv
         return self.sched.create(proc.pid, comm, program.entry, sp, proc)
 

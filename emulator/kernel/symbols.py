@@ -100,3 +100,21 @@ class Symbolizer:
         """`name+0xoff` without size or module (trace fields, %pS)."""
         hit = self.find(addr)
         return f"{addr:#010x}" if hit is None else f"{hit[0]}+{hit[1]:#x}"
+
+
+_SYMBOL_TABLES = {}
+SYMBOL_TABLES_KEPT = 8      # ~0.7 MB each: a test worker sees many images (issue 16)
+
+
+def program_symbols(program, comm, lo, hi):
+    """A program's symbol table (program: loader.program.Program), built once per image and name (it is read-only); the
+    least recently used of more than SYMBOL_TABLES_KEPT is dropped."""
+    key = (program.digest, comm)
+    table = _SYMBOL_TABLES.pop(key, None)
+    if table is None:
+        table = SymbolTable(comm, lambda: program.symbols, lo, hi,  # speed: read on first lookup
+                            lambda: program.mapping, program.exidx)
+    _SYMBOL_TABLES[key] = table                 # most recently used last
+    while len(_SYMBOL_TABLES) > SYMBOL_TABLES_KEPT:
+        del _SYMBOL_TABLES[next(iter(_SYMBOL_TABLES))]
+    return table

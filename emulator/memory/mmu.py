@@ -288,3 +288,16 @@ class VirtualMemory:
         except GuestFaultAccess:
             return False
         return True
+
+
+SCTLR_M, SCTLR_C, SCTLR_Z, SCTLR_I, SCTLR_V = 1, 1 << 2, 1 << 11, 1 << 12, 1 << 13
+
+
+def enable_mmu(cpu, l1_pa):
+    """Turn the MMU on with the first-level table at l1_pa (TTBR0 covers the whole space,
+    every domain a client), caches and the high vectors on, as the kernel runs."""
+    cpu.set_cp15(2, 0, 0, 2, 0)                      # TTBCR: TTBR0 for the whole space
+    cpu.set_cp15(2, 0, 0, 0, l1_pa)                  # TTBR0
+    cpu.set_cp15(3, 0, 0, 0, 0x55555555)             # DACR: every domain client
+    sctlr = cpu.cp15(1, 0, 0, 0)
+    cpu.set_cp15(1, 0, 0, 0, sctlr | SCTLR_M | SCTLR_C | SCTLR_Z | SCTLR_I | SCTLR_V)

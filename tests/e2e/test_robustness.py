@@ -237,7 +237,7 @@ def test_emptied_page_tables_are_reused():
 
 def test_program_caches_are_bounded(rootfs):
     """Many distinct images in one worker: the parse and symbol-table caches stay small."""
-    from emulator import machine as machine_module
+    from emulator.kernel import symbols as symbols_module
     from emulator.loader.program import _parse
     for i in range(12):
         data = APP + b"\0" * (i + 1)                  # a distinct image each time
@@ -245,7 +245,7 @@ def test_program_caches_are_bounded(rootfs):
     status, out, _ = run_script("".join(f"./app{i} /dev/none 1 2\nexpect exit 1\n"
                                         for i in range(12)), rootfs)
     assert _parse.cache_info().currsize <= 8
-    assert len(machine_module._SYMBOL_TABLES) <= machine_module.SYMBOL_TABLES_KEPT
+    assert len(symbols_module._SYMBOL_TABLES) <= symbols_module.SYMBOL_TABLES_KEPT
 
 
 @pytest.mark.parametrize("value", [float("nan"), float("inf"), -1])

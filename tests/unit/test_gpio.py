@@ -3,7 +3,8 @@
 import pytest
 
 from emulator.hw.board import build_hardware, load_board
-from emulator.trace import CATALOGUE, Tracer
+from emulator.trace import Tracer
+from periph_hw import HwBoard
 
 PART1, PART2 = 0x11400000, 0x11000000
 GPX1CON, GPX1DAT, GPX1PUD = 0x11000C20, 0x11000C24, 0x11000C28
@@ -12,32 +13,8 @@ GPF3CON, GPF3DAT, GPF3PUD = 0x114001E0, 0x114001E4, 0x114001E8
 EXT_INT40_CON, EXT_INT40_MASK = 0x11000E00, 0x11000F00
 
 
-class Board:
+class Board(HwBoard):
     """The FS4412 hardware with a recording tracer and physical-address MMIO helpers."""
-
-    def __init__(self):
-        self.tracer = Tracer()
-        self.events = []
-        for kind in CATALOGUE:
-            self.tracer.subscribe(kind, lambda kind, fields: self.events.append((kind, fields)))
-        self.hw = build_hardware(load_board("fs4412"), self.tracer)
-
-    def region(self, addr):
-        for region in self.hw.mmio_regions:
-            if region.base <= addr < region.base + region.size:
-                return region, addr - region.base
-        raise AssertionError(f"no region at {addr:#x}")
-
-    def read(self, addr, size=4):
-        region, offset = self.region(addr)
-        return region.read(offset, size)
-
-    def write(self, addr, value, size=4):
-        region, offset = self.region(addr)
-        region.write(offset, size, value)
-
-    def of(self, kind):
-        return [fields for k, fields in self.events if k == kind]
 
     def clear(self):
         self.events.clear()
