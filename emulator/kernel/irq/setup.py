@@ -16,21 +16,23 @@ from .manage import IrqApi
 
 class Interrupts:
     def __init__(self, hw, cpu, vm, exit_addr, kstack_top, timeout_us, tracer, printk,
-                 symbolize, ledger, caller, domains=None):
-        """domains: the board's IrqDomains, shared with the device tree's irq parsing."""
+                 symbolize, ledger, caller, check_fault, softirq=None, idle_sp=None,
+                 domains=None):
+        """check_fault() raises the oops of a handler that faulted; softirq() runs pending
+        softirqs on irq exit; idle_sp() -> the SP of work on the idle CPU (handle.py);
+        domains: the board's IrqDomains, shared with the device tree's irq parsing."""
         self.domains = domains if domains is not None else IrqDomains()
         self.descs = IrqDescs()
         self.handler = IrqHandler(cpu, vm, self.descs, exit_addr, kstack_top, timeout_us,
-                                  tracer, printk, symbolize)
+                                  tracer, printk, symbolize, lambda: self.chips,
+                                  softirq=softirq, idle_sp=idle_sp)
         self.chips = IrqChips(hw, self.domains, self.descs, self.handler)
-        self.handler.chips = self.chips
         banks = [(bank.name, len(bank.pins)) for bank in hw.gpio.banks.values()]
         self.api = IrqApi(self.chips, self.descs, self.domains, banks, vm, ledger, printk,
                           caller, self.handler)
-        hw.gic.on_irq = self.handler.line_changed
+        hw.gic.connect(self.handler.line_changed)
         self.handler.line_changed(hw.gic.asserted)
-        #: check_fault() raises the oops of a handler that faulted (set by the machine).
-        self.check_fault = lambda: None
+        self.check_fault = check_fault
 
     @property
     def providers(self):

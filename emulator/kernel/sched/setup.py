@@ -1,19 +1,17 @@
 """The scheduler as the machine builds it, from what it needs."""
 
-from ...cpu import REG
 from ..mm.gfp import GFP_KERNEL
 from .core import Scheduler
-from .kthread import KThreads
-from .sync import Sync
-from .wait import WaitQueues
 
 #: A task's block: 8 KiB kernel stack (thread_info at its base) + the task_struct's page.
 TASK_BLOCK_ORDER = 2
 
 
-def Scheduling(cpu, vm, clock, entry, irq, mm, hypercalls, timeout_us, max_time_s, printk,
-               ledger, caller, next_pid):
-    """A Scheduler with its wait-queue services (``providers``) attached."""
+def Scheduling(cpu, vm, clock, entry, irq, mm, hypercalls, timeout_us, max_time_s, *,
+               timers, tasklets, hooks, symbolize, tracer, signal_exit_stub, printk, ledger,
+               caller, next_pid):
+    """A Scheduler whose tasks' blocks come from the page allocator, with its wait-queue,
+    semaphore and kthread services (``providers``)."""
     pages = mm.pages
 
     def alloc_block():
@@ -23,10 +21,9 @@ def Scheduling(cpu, vm, clock, entry, irq, mm, hypercalls, timeout_us, max_time_
     def free_block(pa):
         pages.free(pa >> 12, TASK_BLOCK_ORDER)
 
-    sched = Scheduler(cpu, vm, clock, entry, irq, alloc_block, free_block, hypercalls.exit_addr,
-                      timeout_us, None if max_time_s is None else int(max_time_s * 1e9))
-    sched.wait = WaitQueues(sched, vm, mm.context, hypercalls.address, printk)
-    sched.sync = Sync(sched, vm, mm.context, lambda value: cpu.set_reg(REG["r0"], value))
-    sched.kthreads = KThreads(sched, vm, cpu, hypercalls.address, ledger, caller, next_pid)
-    sched.providers = [sched.wait, sched.sync, sched.kthreads]
-    return sched
+    return Scheduler(cpu, vm, clock, entry, irq, alloc_block, free_block, hypercalls.exit_addr,
+                     timeout_us, None if max_time_s is None else int(max_time_s * 1e9),
+                     timers=timers, tasklets=tasklets, hooks=hooks, symbolize=symbolize,
+                     tracer=tracer, signal_exit_stub=signal_exit_stub, atomic=mm.context,
+                     address_of=hypercalls.address, printk=printk, ledger=ledger,
+                     caller=caller, next_pid=next_pid)
