@@ -3,13 +3,14 @@
 The one source of truth for the emulated kernel and the SDK headers (firmware/sdk/include).
 Sizes and offsets are the board's: Linux 3.14 built with the FS4412 .config (SMP, PREEMPT,
 DEBUG_SPINLOCK, DEBUG_MUTEXES, SLUB, ARM_UNWIND, AEABI; 32-bit ARM, pointers 4, u64 aligned 8),
-measured from the DWARF of modules built against that tree (firmware/prebuilt/genuine, see
-tools/rebuild-genuine.sh). Only the members the emulator or the SDK use, and a few offsets
+measured from the DWARF of modules built against that tree (tools/abiprobe; the builds are
+not distributed, README "The board's own kernel ABI"). Only the members the emulator or the SDK use, and a few offsets
 that tell layouts apart, are listed, under Linux's names; `size` is always the whole struct.
 
 Checked by tests: tests/unit/test_sdk_headers.py compiles `_Static_assert(offsetof(...))`
 probes generated from this table against the SDK headers (for every struct whose header the
-SDK has), tests/unit/test_abi_dwarf.py compares the table with the genuine fixtures' DWARF.
+SDK has), tests/unit/test_board_abi.py compares the table with abiprobe.ko's DWARF when a build
+against the board's tree is at hand (EMU4412_GENUINE).
 """
 
 from dataclasses import dataclass, field

@@ -1,8 +1,8 @@
 /*
  * abiprobe: one object of every kernel structure emu4412 shares with modules, so the DWARF
- * of this module, built against the board's kernel tree (tools/rebuild-genuine.sh), records
- * their sizes and member offsets in the board's configuration. Never loaded: it is read by
- * tests/unit/test_abi_dwarf.py against emulator/kernel/abi.py.
+ * of this module, built against the board's kernel tree, records their sizes and member
+ * offsets in the board's configuration. Never loaded: tests/unit/test_board_abi.py reads it
+ * (from EMU4412_GENUINE) against emulator/kernel/abi.py.
  */
 #include <linux/module.h>
 #include <linux/fs.h>
