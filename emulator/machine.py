@@ -15,7 +15,6 @@ from .kernel.aeabi import Aeabi, UnwindPersonality
 from .kernel.base.setup import DriverModel      # driver model, device tree (issue 11)
 from .kernel.irq.domain import IrqDomains
 from .kernel.armlib import ArmLib          # issue 9
-from .kernel.mutex import Mutexes          # issue 9
 from .kernel.params import ModuleParams    # issue 9
 from .kernel.preempt import Preempt        # issue 9
 from .kernel.chrdev import Chrdev
@@ -258,7 +257,7 @@ class Machine:
         # the data objects the board's inlines read (kmalloc_caches, mem_section, ...)
         armlib = ArmLib(mm.checked(vm, caller), self.clock)
         params = ModuleParams(vm, self.kmalloc, kprint)
-        for provider in (armlib, params, Mutexes(vm, mm.context, kprint, self.symbolize, caller),
+        for provider in (armlib, params,      # (issue 12: mutexes are the scheduler's providers)
                          Preempt(mm.context, kprint, self.symbolize, caller, self._current_task),
                          ModuleRefs(lambda: self.modules)):
             hc.register(provider)

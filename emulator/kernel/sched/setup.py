@@ -4,6 +4,7 @@ from ...cpu import REG
 from ..mm.gfp import GFP_KERNEL
 from .core import Scheduler
 from .kthread import KThreads
+from .mutex import Mutexes, Retry, RwSemaphores
 from .sync import Sync
 from .wait import WaitQueues
 
@@ -28,5 +29,9 @@ def Scheduling(cpu, vm, clock, entry, irq, mm, hypercalls, timeout_us, max_time_
     sched.wait = WaitQueues(sched, vm, mm.context, hypercalls.address, printk)
     sched.sync = Sync(sched, vm, mm.context, lambda value: cpu.set_reg(REG["r0"], value))
     sched.kthreads = KThreads(sched, vm, cpu, hypercalls.address, ledger, caller, next_pid)
-    sched.providers = [sched.wait, sched.sync, sched.kthreads]
+    retry = Retry(sched, cpu, hypercalls.address)
+    symbolize = lambda addr: sched.symbolize(addr)                   # noqa: E731
+    sched.mutexes = Mutexes(vm, mm.context, retry, printk, symbolize, caller)
+    sched.rwsems = RwSemaphores(vm, mm.context, retry, symbolize, caller)
+    sched.providers = [sched.wait, sched.sync, sched.kthreads, sched.mutexes, sched.rwsems]
     return sched
