@@ -36,6 +36,7 @@ from .kernel.process import AddressSpace, PageCache, Process, build_stack, load_
 from .kernel.resource import Resources, seed_iomem
 from .kernel.ioport import IoPorts
 from .kernel.irq.setup import Interrupts
+from .kernel.irq.thread import IrqThreads          # issue 12, part 2
 from .kernel.sched.setup import Scheduling
 from .kernel.time.timer import TICK_NS, Timers
 from .kernel.mm.gfp import GFP_KERNEL
@@ -253,6 +254,12 @@ class Machine:
         for provider in self.dm.providers:
             hc.register(provider)
         # -- end driver model
+        # -- (issue 12, part 2) irq threads + devm_request_irq
+        self.irq_threads = IrqThreads(self.sched, vm, self.sched.retry, hc.address, self._new_pid,
+                                      phys_to_virt(boot.alloc(64, align=8)), kprint)
+        self.irq.use_threads(self.irq_threads, self.dm.devres)
+        hc.register(self.irq_threads)
+        # -- end issue 12, part 2
         # -- the board's kernel ABI (issue 9): arch/arm/lib calls, mutexes, preemption, and
         # the data objects the board's inlines read (kmalloc_caches, mem_section, ...)
         armlib = ArmLib(mm.checked(vm, caller), self.clock)
@@ -270,6 +277,7 @@ class Machine:
         # -- end of issue 9 wiring
         self._map_page(MODULES_VADDR, boot.alloc(PAGE_SIZE), self._stub_page(), KERNEL_RWX)
         self.workqueues.install_loop()
+        self.irq_threads.install_loop()                                  # issue 12, part 2
         self._map_page(VECTORS_BASE, boot.alloc(PAGE_SIZE), vectors_page(), USER_RX)
         self.modules = Modules(self.tables, mm.frames("module"), self.ram, vm, cpu, mm.resolve,
                                self.guest, self.symbolize, self.ledger, kprint, self.timeout_us,

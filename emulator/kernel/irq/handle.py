@@ -11,8 +11,10 @@ IRQs masked, on the interrupted kernel stack below its SP (or at the top of the 
 stack when user code or nothing was running). irq_exit drops the count and runs softirqs;
 the interrupted registers are restored.
 
+A primary handler returning IRQ_WAKE_THREAD wakes its action's thread (thread.py); with
+IRQF_ONESHOT the level and fasteoi flows leave the line masked until the thread ran.
 Not modelled yet: the vector stub itself (a backtrace from a handler ends at the handler),
-threaded handlers, and the spurious-interrupt window is counted per descriptor only.
+and the spurious-interrupt window is counted per descriptor only.
 """
 
 from ...cpu import CPSR, MODE_MASK, PC, REG, SP, STOP_DEADLINE, USR_MODE
@@ -39,6 +41,7 @@ class IrqHandler:
         self.timeout_us = timeout_us
         self.tracer, self.printk, self.symbolize = tracer, printk, symbolize
         self.chips = None
+        self.threads = None          # thread.IrqThreads (Interrupts.use_threads)
         self.idle_stack_top = kstack_top   # the console's stack: idle-time softirqs run there
         #: idle_sp() -> the SP for work on the idle CPU (below a console call in progress)
         self.idle_sp = lambda: self.idle_stack_top - 8
@@ -122,7 +125,11 @@ class IrqHandler:
     def _fasteoi(self, desc):
         desc.count += 1
         if desc.enabled and desc.actions:
+            if desc.oneshot:
+                desc.chip.mask(desc.hwirq)
             self._handle_event(desc)
+            if desc.oneshot:
+                self._cond_unmask(desc)
         else:
             desc.chip.mask(desc.hwirq)
         desc.chip.eoi(desc.hwirq)
@@ -135,8 +142,17 @@ class IrqHandler:
         if not (desc.enabled and desc.actions):
             return
         self._handle_event(desc)
-        if desc.enabled:
-            chip.unmask(desc.hwirq)
+        self._cond_unmask(desc)
+
+    @staticmethod
+    def _cond_unmask(desc):
+        """cond_unmask_irq: unmask unless disabled or a oneshot thread is still due."""
+        if not desc.enabled:
+            return
+        if desc.threads_oneshot:
+            desc.oneshot_masked = True
+            return
+        desc.chip.unmask(desc.hwirq)
 
     def _edge(self, desc):
         desc.count += 1
@@ -162,8 +178,13 @@ class IrqHandler:
                 self.call(action.handler, desc.virq, action.dev_id)
             if publish:
                 self.tracer.publish("irq", irq=desc.virq, name=action.name, phase="exit", ret=ret)
-            if ret & IRQ_WAKE_THREAD:
-                ret = (ret & ~IRQ_WAKE_THREAD) | IRQ_HANDLED
+            if ret == IRQ_WAKE_THREAD:
+                if action.thread is None:
+                    self.printk(4, f"IRQ {desc.virq} device {action.name} returned "
+                                   f"IRQ_WAKE_THREAD but no thread function available.")
+                else:
+                    self.threads.wake(desc, action)
+                ret = IRQ_HANDLED
             result |= ret
         self._note_interrupt(desc, result)
 

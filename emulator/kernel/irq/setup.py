@@ -32,6 +32,12 @@ class Interrupts:
         #: check_fault() raises the oops of a handler that faulted (set by the machine).
         self.check_fault = lambda: None
 
+    def use_threads(self, threads, devres):
+        """(issue 12, part 2) The irq threads (thread.IrqThreads, built with the scheduler)
+        and the driver model's devres (devm_request_irq)."""
+        self.handler.threads = self.api.threads = threads
+        self.api.devres = devres
+
     @property
     def providers(self):
         return [self.api]

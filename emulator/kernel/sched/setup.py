@@ -29,7 +29,7 @@ def Scheduling(cpu, vm, clock, entry, irq, mm, hypercalls, timeout_us, max_time_
     sched.wait = WaitQueues(sched, vm, mm.context, hypercalls.address, printk)
     sched.sync = Sync(sched, vm, mm.context, lambda value: cpu.set_reg(REG["r0"], value))
     sched.kthreads = KThreads(sched, vm, cpu, hypercalls.address, ledger, caller, next_pid)
-    retry = Retry(sched, cpu, hypercalls.address)
+    sched.retry = retry = Retry(sched, cpu, hypercalls.address)
     symbolize = lambda addr: sched.symbolize(addr)                   # noqa: E731
     sched.mutexes = Mutexes(vm, mm.context, retry, printk, symbolize, caller)
     sched.rwsems = RwSemaphores(vm, mm.context, retry, symbolize, caller)
