@@ -37,6 +37,7 @@ from .kernel.resource import Resources, seed_iomem
 from .kernel.ioport import IoPorts
 from .kernel.irq.setup import Interrupts
 from .kernel.irq.thread import IrqThreads          # issue 12, part 2
+from .kernel.time.hrtimer import HrTimers, TimerBases   # issue 12, part 2
 from .kernel.sched.setup import Scheduling
 from .kernel.time.timer import TICK_NS, Timers
 from .kernel.mm.gfp import GFP_KERNEL
@@ -192,7 +193,10 @@ class Machine:
         self.timers = Timers(vm, self.clock, phys_to_virt(self._boot.alloc(PAGE_SIZE)), self.ledger,
                              caller, kprint)
         self.timers.run_softirq = self.irq.run_softirq
-        self.sched.timers = self.timers
+        self.hrtimers = HrTimers(vm, self.clock, phys_to_virt(self._boot.alloc(256, align=8)),
+                                 hc.address, self.ledger, caller, kprint,
+                                 self.irq.run_hardirq)               # issue 12, part 2
+        self.sched.timers = TimerBases(self.timers, self.hrtimers)  # the wheel + hrtimers
         self.tasklets = Tasklets(vm, self.ledger, caller)
         self.tasklets.run_softirq = self.irq.run_softirq
         self.sched.tasklets = self.tasklets
@@ -259,6 +263,8 @@ class Machine:
                                       phys_to_virt(boot.alloc(64, align=8)), kprint)
         self.irq.use_threads(self.irq_threads, self.dm.devres)
         hc.register(self.irq_threads)
+        hc.register(self.hrtimers)
+        self.hrtimers.install_bases()
         # -- end issue 12, part 2
         # -- the board's kernel ABI (issue 9): arch/arm/lib calls, mutexes, preemption, and
         # the data objects the board's inlines read (kmalloc_caches, mem_section, ...)

@@ -111,6 +111,24 @@ class IrqHandler:
         finally:
             self.vm.write_u32(ti, self.vm.read_u32(ti) - SOFTIRQ_OFFSET)
 
+    def run_hardirq(self, calls, kind="hrtimer"):
+        """Run fn(arg) for each (fn, arg) in hardirq context (hrtimer_interrupt's callbacks)
+        on the idle stack, IRQs masked; returns their r0 values."""
+        if not self._in_take:
+            self._sp = self.idle_sp()
+        ti = (self._sp & ~(THREAD_SIZE - 1)) + PREEMPT_OFFSET_IN_TI
+        self.vm.write_u32(ti, self.vm.read_u32(ti) + HARDIRQ_OFFSET)
+        results = []
+        try:
+            for fn, arg in calls:
+                if "irq" in self.tracer.active:
+                    self.tracer.publish("irq", irq=None, name=f"{kind} {self.symbolize(fn)}",
+                                        phase="entry", ret=None)
+                results.append(self.call(fn, arg))
+        finally:
+            self.vm.write_u32(ti, self.vm.read_u32(ti) - HARDIRQ_OFFSET)
+        return results
+
     # -- flows ---------------------------------------------------------------------------------
     def generic_handle_irq(self, virq):
         desc = self.descs.get(virq)

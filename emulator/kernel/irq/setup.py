@@ -67,6 +67,13 @@ class Interrupts:
             self.check_fault()
             raise
 
+    def run_hardirq(self, calls, kind="hrtimer"):
+        try:
+            return self.handler.run_hardirq(calls, kind)
+        except HandlerStopped:
+            self.check_fault()
+            raise
+
     def take_idle(self):
         """Serve interrupts raised while the CPU was idle (no guest code running)."""
         if self.handler.pending:

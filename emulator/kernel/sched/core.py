@@ -273,6 +273,12 @@ class Scheduler:
                 self.clock.sleep_ns(deadline - now)    # less than a block: time is up
                 return
             until = deadline
+        # (issue 12, part 2) an hrtimer due before the tick ends the slice at its expiry
+        hr_stop = self.timers is not None and self._hrtimer_stop(now, until)
+        if hr_stop == -1:
+            return                              # due before a block could run: run it first
+        if hr_stop:
+            until = hr_stop
         cpu.stop_after((until - now) * CPU_HZ // 1_000_000_000)
         self._switch = False
         self._exiting = False
@@ -317,12 +323,23 @@ class Scheduler:
             if self.need_resched and self._preemptible(task):
                 self._rotate(task)              # a woken task runs before the interrupted one
             return
-        if reason == STOP_DEADLINE:
+        if reason == STOP_DEADLINE and not hr_stop:
             self._tick(task)
         if self.deadline_wall is not None and time.perf_counter() >= self.deadline_wall:
             what = task.process.argv[0] if task.process is not None else task.comm
             raise GuestTimeout(f"timeout: {what} did not finish within {self.timeout_us / 1e6:g} s "
                                f"(PC at {self.symbolize(cpu.reg(PC))})")
+
+    def _hrtimer_stop(self, now, until):
+        """The expiry of an hrtimer due within this slice; -1 when it is too close to run a
+        block first (the CPU idles up to it)."""
+        hr = self.timers.next_expiry_ns()
+        if hr is None or not now < hr < until:
+            return None
+        if (hr - now) * CPU_HZ // 1_000_000_000 < MIN_SLICE:
+            self.clock.sleep_ns(hr - now)
+            return -1
+        return hr + 1                       # +1 ns: the instruction count rounds up
 
     def _tick(self, task):
         """The HZ tick: round robin among runnable tasks where preemption is allowed."""
