@@ -38,6 +38,7 @@ from .kernel.ioport import IoPorts
 from .kernel.irq.setup import Interrupts
 from .kernel.irq.thread import IrqThreads          # issue 12, part 2
 from .kernel.time.hrtimer import HrTimers, TimerBases   # issue 12, part 2
+from .kernel.input.setup import InputSubsystem            # issue 12, part 2
 from .kernel.sched.setup import Scheduling
 from .kernel.time.timer import TICK_NS, Timers
 from .kernel.mm.gfp import GFP_KERNEL
@@ -196,7 +197,7 @@ class Machine:
         self.hrtimers = HrTimers(vm, self.clock, phys_to_virt(self._boot.alloc(256, align=8)),
                                  hc.address, self.ledger, caller, kprint,
                                  self.irq.run_hardirq)               # issue 12, part 2
-        self.sched.timers = TimerBases(self.timers, self.hrtimers)  # the wheel + hrtimers
+        self.sched.timers = TimerBases(self.timers, self.hrtimers, self.clock)   # + hrtimers
         self.tasklets = Tasklets(vm, self.ledger, caller)
         self.tasklets.run_softirq = self.irq.run_softirq
         self.sched.tasklets = self.tasklets
@@ -265,6 +266,10 @@ class Machine:
         hc.register(self.irq_threads)
         hc.register(self.hrtimers)
         self.hrtimers.install_bases()
+        self.input = InputSubsystem(vm, self.kmalloc, self.sched, self.clock, lambda: self.vfs,
+                                    kprint, self.log, caller, self.ledger, self.dm, self.irq.api)
+        for provider in self.input.providers:
+            hc.register(provider)
         # -- end issue 12, part 2
         # -- the board's kernel ABI (issue 9): arch/arm/lib calls, mutexes, preemption, and
         # the data objects the board's inlines read (kmalloc_caches, mem_section, ...)
@@ -294,7 +299,7 @@ class Machine:
         """The root filesystem with /proc, the syscall table, and the exception entry."""
         self.page_cache = PageCache(self.mm.frames("file"), self.ram)
         self.vfs = RootFs(rootfs, skeleton, self.clock)
-        self.dm.attach(self.vfs)                        # populate the platform bus (issue 11)
+        self.dm.attach(self.vfs, builtins=self.input.builtin_drivers())   # (issue 11; gpio-keys)
         self.irq.chips.finish_boot()          # combiner lines after the tree numbered them
         self.vfs.add_proc("devices", self.chrdev.proc_devices)
         self.vfs.add_proc("modules", self.modules.proc_modules)
@@ -309,7 +314,7 @@ class Machine:
         self.procfs.add_writable("sys/kernel/printk", syslog.proc_printk, syslog.store_printk)
         self.tty = Tty(current=lambda: self.syscalls.process)
         self.devmem = DevMem(self.mmap, self.vm, self.bus, self.ram)
-        special_open = {MEM_RDEV: self.devmem.open,   # and the built-in character devices
+        special_open = {MEM_RDEV: self.devmem.open, **self.input.openers(),   # + evdev
                         **builtin_openers(self._program_output, self.tty, self.log,
                                           self.printk.kernel)}
         make_nodes(self.vfs)

@@ -37,7 +37,7 @@ static int runs;
 static enum hrtimer_restart every7(struct hrtimer *t)
 {
 	printk(KERN_INFO "hrprobe: 7ms run %d at +%lld us, in_irq %d\n", ++runs,
-	       ktime_to_us(ktime_sub(ktime_get(), start)), in_irq() ? 1 : 0);
+		ktime_to_us(ktime_sub(ktime_get(), start)), in_irq() ? 1 : 0);
 	if (runs == 3)
 		return HRTIMER_NORESTART;
 	hrtimer_forward_now(t, ms_to_ktime(7));
@@ -47,7 +47,7 @@ static enum hrtimer_restart every7(struct hrtimer *t)
 static enum hrtimer_restart at_abs(struct hrtimer *t)
 {
 	printk(KERN_INFO "hrprobe: abs at +%lld us, state %lu\n",
-	       ktime_to_us(ktime_sub(hrtimer_cb_get_time(t), start)), t->state);
+		ktime_to_us(ktime_sub(hrtimer_cb_get_time(t), start)), t->state);
 	return HRTIMER_NORESTART;
 }
 
@@ -61,16 +61,16 @@ static int __init hrprobe_init(void)
 	hrtimer_init(&abs_t, CLOCK_REALTIME, HRTIMER_MODE_ABS);
 	abs_t.function = at_abs;
 	printk(KERN_INFO "hrprobe: try_to_cancel idle %d, active %d\n",
-	       hrtimer_try_to_cancel(&t7), hrtimer_active(&t7));
+		hrtimer_try_to_cancel(&t7), hrtimer_active(&t7));
 	hrtimer_set_expires(&abs_t, ktime_set(0, 1000));
 	orun = hrtimer_forward(&abs_t, ktime_add_ns(hrtimer_get_expires(&abs_t), 35000000), ms_to_ktime(10));
 	printk(KERN_INFO "hrprobe: forward 35 ms by 10 ms: %llu overruns, expires %lld us\n", orun,
-	       ktime_to_us(hrtimer_get_expires(&abs_t)));
+		ktime_to_us(hrtimer_get_expires(&abs_t)));
 	hrtimer_start(&abs_t, ktime_add_ns(start, 12345000), HRTIMER_MODE_ABS);
 	start = ktime_get();
 	printk(KERN_INFO "hrprobe: restart returns %d\n",
-	       hrtimer_start(&t7, ms_to_ktime(7), HRTIMER_MODE_REL) +
-	       2 * hrtimer_start(&t7, ms_to_ktime(7), HRTIMER_MODE_REL));
+		hrtimer_start(&t7, ms_to_ktime(7), HRTIMER_MODE_REL) +
+		2 * hrtimer_start(&t7, ms_to_ktime(7), HRTIMER_MODE_REL));
 	return 0;
 }
 

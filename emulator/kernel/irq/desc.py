@@ -34,6 +34,7 @@ class IrqAction:
     thread_mask: int = 0         # this action's bit in desc.threads_oneshot
     runthread: bool = False      # IRQTF_RUNTHREAD: the thread is due
     stopping: bool = False       # free_irq is stopping the thread
+    module_owned: bool = True    # requested by a module (in the leak ledger)
 
 
 @dataclass

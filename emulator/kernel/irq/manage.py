@@ -66,6 +66,27 @@ class IrqApi:
                                 f"!ONESHOT for irq {irq}")
                 return -EINVAL
         name = self._vm.read_cstr(devname).decode("latin-1") if devname else ""
+        action = IrqAction(handler or IRQ_DEFAULT_PRIMARY, irqflags, name, dev_id,
+                           thread_fn=thread_fn, name_va=devname)
+        if not handler:
+            action.py = lambda virq: IRQ_WAKE_THREAD       # irq_default_primary_handler
+        ret = self._setup(irq, desc, action)
+        if ret == 0:
+            self._ledger.acquire("irq", (irq, dev_id), self._caller(), f"irq {irq} ({name})")
+        return ret
+
+    def request_kernel_irq(self, irq, handler, irqflags, name, dev_id):
+        """request_irq for a driver of the kernel image (gpio-keys): handler(virq) is Python,
+        the line is the kernel's (no ledger entry)."""
+        desc = self._desc(irq)
+        if desc is None:
+            return -EINVAL
+        return self._setup(irq, desc, IrqAction(0, irqflags, name, dev_id, py=handler,
+                                                module_owned=False))
+
+    def _setup(self, irq, desc, action):
+        """__setup_irq: sharing and trigger checks, the thread, enabling the line."""
+        irqflags, name = action.flags, action.name
         trigger = irqflags & IRQF_TRIGGER_MASK
         if desc.actions:
             old = desc.actions[0]
@@ -80,16 +101,10 @@ class IrqApi:
             ret = self._set_type(desc, trigger)
             if ret:
                 return ret
-        action = IrqAction(handler or IRQ_DEFAULT_PRIMARY, irqflags, name, dev_id,
-                           thread_fn=thread_fn, name_va=devname)
-        if not handler:
-            action.py = lambda virq: IRQ_WAKE_THREAD       # irq_default_primary_handler
-        caller = self._caller()
-        if thread_fn:
+        if action.thread_fn:
             self.threads.start(desc, action)
         desc.actions.append(action)
         desc.oneshot = bool(irqflags & IRQF_ONESHOT)
-        self._ledger.acquire("irq", (irq, dev_id), caller, f"irq {irq} ({name})")
         if len(desc.actions) == 1:
             desc.depth = 0
             desc.unhandled = desc.window = 0
@@ -117,7 +132,8 @@ class IrqApi:
             self._printk(4, f"Trying to free already-free IRQ {irq}")
             return None
         desc.actions.remove(action)
-        self._ledger.release("irq", (irq, dev_id))
+        if action.module_owned:
+            self._ledger.release("irq", (irq, dev_id))
         if action.thread is not None:
             self.threads.stop(desc, action)
         if not desc.actions:

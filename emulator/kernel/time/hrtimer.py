@@ -19,6 +19,7 @@ import struct
 from ...errors import GuestTimeout, Unimplemented
 from ..abi import HRTIMER, HRTIMER_CLOCK_BASE
 from ..hypercall import export
+from .timer import TICK_NS
 
 CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME, CLOCK_TAI = 0, 1, 7, 11
 #: hrtimer_bases' order in 3.14 (HRTIMER_BASE_*) and each clock's get_time.
@@ -300,25 +301,42 @@ class HrTimers:
 
 
 class TimerBases:
-    """What the scheduler sees as its timers: the jiffies timer wheel and the hrtimers."""
+    """What the scheduler sees as its timers: the jiffies timer wheel, the hrtimers, and
+    the timers of the kernel image's own drivers (Python callbacks on the wheel's ticks:
+    gpio-keys' debounce timer)."""
 
-    def __init__(self, wheel, hrtimers):
-        self.wheel, self.hrtimers = wheel, hrtimers
+    def __init__(self, wheel, hrtimers, clock):
+        self.wheel, self.hrtimers, self._clock = wheel, hrtimers, clock
+        self.kernel = {}             # key -> (expiry ns, callable())
+
+    def mod_kernel_timer(self, key, jiffies_from_now, fn):
+        """mod_timer(jiffies + n) of a kernel timer: it runs at the n-th tick from now."""
+        tick = self._clock.now_ns() // TICK_NS + max(1, jiffies_from_now)
+        self.kernel[key] = (tick * TICK_NS, fn)
+
+    def del_kernel_timer(self, key):
+        self.kernel.pop(key, None)
 
     @property
     def pending(self):
-        return bool(self.wheel.pending) or self.hrtimers.pending
+        return bool(self.wheel.pending) or self.hrtimers.pending or bool(self.kernel)
 
     def sync(self):
         self.wheel.sync()
 
     def next_expiry_ns(self):
         times = [t for t in (self.wheel.next_expiry_ns(), self.hrtimers.next_expiry_ns())
-                 if t is not None]
+                 if t is not None] + [at for at, _ in self.kernel.values()]
         return min(times, default=None)
 
     def run_expired(self):
         ran = self.hrtimers.run_expired()
+        now = self._clock.now_ns()
+        for key, (at, fn) in sorted(self.kernel.items(), key=lambda item: item[1][0]):
+            if at <= now and self.kernel.get(key, (None,))[0] == at:
+                del self.kernel[key]
+                fn()
+                ran = True
         return self.wheel.run_expired() or ran
 
 
