@@ -59,8 +59,8 @@ from .kernel.uaccess import Uaccess
 from .loader.elf import read_bytes
 from .loader.program import load_program
 from .memory.bus import MmioBus
-from .memory.layout import (KERNEL_RESERVED_END, MODULES_VADDR, PAGE_SIZE,
-                            PHYS_OFFSET, SWAPPER_PG_DIR, VECTORS_BASE, phys_to_virt)
+from .memory.layout import (KERNEL_RESERVED_END, MODULES_FASTPATH, MODULES_VADDR,
+                            PAGE_SIZE, PHYS_OFFSET, SWAPPER_PG_DIR, VECTORS_BASE, phys_to_virt)
 from .memory.mmu import KERNEL_RWX, USER_RX, PageTables, VirtualMemory, enable_mmu
 from .memory.physmem import BootAllocator, PhysicalMemory
 from .trace import Tracer
@@ -190,7 +190,7 @@ class Machine:
         self._console_ti = phys_to_virt(self._kstack)
         self.sched = Scheduling(cpu, vm, self.clock, lambda: self.entry, self.irq, mm, hc,
                                 self.timeout_us, max_time_s, kprint, self.ledger, caller,
-                                self._new_pid)
+                                self._new_pid, call_guest=self.guest.call_nested)  # + issue 12.2
         self.timers = Timers(vm, self.clock, phys_to_virt(self._boot.alloc(PAGE_SIZE)), self.ledger,
                              caller, kprint)
         self.timers.run_softirq = self.irq.run_softirq
@@ -260,8 +260,10 @@ class Machine:
             hc.register(provider)
         # -- end driver model
         # -- (issue 12, part 2) irq threads + devm_request_irq
+        loop = phys_to_virt(boot.alloc(64, align=8))
         self.irq_threads = IrqThreads(self.sched, vm, self.sched.retry, hc.address, self._new_pid,
-                                      phys_to_virt(boot.alloc(64, align=8)), kprint)
+                                      loop, kprint)
+        self.symbolize.add(SymbolTable("", [(loop, 32, "irq_thread")], loop, loop + 32))
         self.irq.use_threads(self.irq_threads, self.dm.devres)
         hc.register(self.irq_threads)
         hc.register(self.hrtimers)
@@ -287,6 +289,7 @@ class Machine:
             self.symbolize.add(SymbolTable("", [(addr, size, name)], addr, addr + size))
         # -- end of issue 9 wiring
         self._map_page(MODULES_VADDR, boot.alloc(PAGE_SIZE), self._stub_page(), KERNEL_RWX)
+        self._map_page(MODULES_FASTPATH, boot.alloc(PAGE_SIZE), self._fastpath_page(), KERNEL_RWX)
         self.workqueues.install_loop()
         self.irq_threads.install_loop()                                  # issue 12, part 2
         self._map_page(VECTORS_BASE, boot.alloc(PAGE_SIZE), vectors_page(), USER_RX)
@@ -333,13 +336,20 @@ class Machine:
 
     # -- set-up helpers -------------------------------------------------------------------
     def _stub_page(self):
-        """The service stubs, then the memory subsystem's fast-path routines."""
+        """The service stubs (one page: 8 bytes a service)."""
         stubs = self.hypercalls.stub_page()
-        base = MODULES_VADDR + ((len(stubs) + 63) & ~63)
+        if len(stubs) > PAGE_SIZE:
+            raise MemoryError(f"{len(stubs)} bytes of service stubs do not fit their page")
+        return stubs
+
+    def _fastpath_page(self):
+        """The memory subsystem's fast-path routines, in the module area's last page (issue
+        12, part 2: the stubs filled the first)."""
+        base = MODULES_FASTPATH
         code = self.mm.stub_code(base, self.hypercalls.address)
         if code:
             self.symbolize.add(SymbolTable("", self.mm.symbols(), base, base + len(code)))
-        return stubs.ljust(base - MODULES_VADDR, b"\0") + code
+        return code
 
     def _current_task(self):
         """(comm, pid) of the task kernel code runs for (insmod/rmmod: pid 1, as oopses say)."""

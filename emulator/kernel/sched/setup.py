@@ -13,7 +13,7 @@ TASK_BLOCK_ORDER = 2
 
 
 def Scheduling(cpu, vm, clock, entry, irq, mm, hypercalls, timeout_us, max_time_s, printk,
-               ledger, caller, next_pid):
+               ledger, caller, next_pid, call_guest=None):
     """A Scheduler with its wait-queue services (``providers``) attached."""
     pages = mm.pages
 
@@ -26,7 +26,7 @@ def Scheduling(cpu, vm, clock, entry, irq, mm, hypercalls, timeout_us, max_time_
 
     sched = Scheduler(cpu, vm, clock, entry, irq, alloc_block, free_block, hypercalls.exit_addr,
                       timeout_us, None if max_time_s is None else int(max_time_s * 1e9))
-    sched.wait = WaitQueues(sched, vm, mm.context, hypercalls.address, printk)
+    sched.wait = WaitQueues(sched, vm, mm.context, hypercalls.address, printk, call_guest)
     sched.sync = Sync(sched, vm, mm.context, lambda value: cpu.set_reg(REG["r0"], value))
     sched.kthreads = KThreads(sched, vm, cpu, hypercalls.address, ledger, caller, next_pid)
     sched.retry = retry = Retry(sched, cpu, hypercalls.address)
