@@ -114,6 +114,10 @@ class Mutexes:
             raise GuestTimeout(f"deadlock: mutex_lock({self._symbolize(lock)}) in {where} "
                                f"waits for a mutex that is already held, and module init/exit "
                                f"cannot sleep until another task releases it")
+        if self._context.schedule_check():          # "BUG: scheduling while atomic" printed
+            raise GuestTimeout(f"mutex_lock({self._symbolize(lock)}) in "
+                               f"{self._symbolize(self._caller())} would sleep in atomic "
+                               f"context (interrupt handler or spinlock held)")
         waiters = self._waiters[lock]
         if self._retry.signalled(task, state):
             if task in waiters:
@@ -194,11 +198,14 @@ class RwSemaphores:
 
     def _blocked(self, sem, kind):
         task = self._retry.current()
+        where = self._symbolize(self._caller())
         if task is None:
-            where = self._symbolize(self._caller())
             raise GuestTimeout(f"deadlock: down_{kind}({self._symbolize(sem)}) in {where} waits "
                                f"for a held rw_semaphore, and module init/exit cannot sleep "
                                f"until another task releases it")
+        if self._context.schedule_check():          # "BUG: scheduling while atomic" printed
+            raise GuestTimeout(f"down_{kind}({self._symbolize(sem)}) in {where} would sleep "
+                               f"in atomic context (interrupt handler or spinlock held)")
         return task
 
     @export()
