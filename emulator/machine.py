@@ -7,8 +7,8 @@ needs. The console and the SDK drive a machine through its methods (insmod, run,
 import os
 import time
 
-from .cpu import PC, Cpu, UcError
-from .errors import GuestFault, GuestTimeout, InputError, LoaderError
+from .cpu import PC, Cpu
+from .errors import InputError
 from .hw.board import build_hardware, load_board
 from .kernel.abi import MKDEV
 from .kernel.aeabi import Aeabi, UnwindPersonality
@@ -19,8 +19,7 @@ from .kernel.params import ModuleParams    # issue 9
 from .kernel.preempt import Preempt        # issue 9
 from .kernel.chrdev import Chrdev
 from .kernel.clock import Clock
-from .kernel.entry import Entry, Fault, GuestCall, GuestCalls
-from .kernel.files import BufferFile, ConsoleFile
+from .kernel.entry import Entry, GuestCalls
 from .kernel.hypercall import Hypercalls
 from .kernel.kuser import SIGNAL_EXIT_STUB, vectors_page
 from .kernel.lib import StringLib, lib_providers
@@ -30,24 +29,27 @@ from .kernel.mm.env import ServiceEnv
 from .kernel.mm.ledger import TrackedLedger
 from .kernel.mm.setup import MemoryManagement
 from .kernel.module import ModuleRefs, Modules
-from .kernel.oops import oops_report
 from .kernel.printk import LogBuffer, Printk
-from .kernel.process import AddressSpace, PageCache, Process, build_stack, load_image
+from .kernel.lifecycle import Lifecycle
+from .kernel.process import PageCache
 from .kernel.resource import Resources, seed_iomem
 from .kernel.ioport import IoPorts
 from .kernel.irq.setup import Interrupts
 from .kernel.irq.thread import IrqThreads          # issue 12, part 2
 from .kernel.time.hrtimer import HrTimers, TimerBases   # issue 12, part 2
 from .kernel.input.setup import InputSubsystem            # issue 12, part 2
+from .kernel.sched.core import TaskHooks
 from .kernel.sched.setup import Scheduling
-from .kernel.time.timer import TICK_NS, Timers
+from .kernel.sched.task import THREAD_SIZE, PidMap
+from .kernel.time.timer import Timers
+from .kernel.traps import Traps
 from .kernel.mm.gfp import GFP_KERNEL
 from .kernel.poll import Poller
 from .kernel.softirq.tasklet import Tasklets
 from .kernel.softirq.workqueue import Workqueues
 from .kernel.mmap import Mmap
 from .kernel.devmem import MEM_RDEV, DevMem
-from .kernel.symbols import Symbolizer, SymbolTable, program_symbols
+from .kernel.symbols import Symbolizer, SymbolTable
 from .kernel.syscalls import Syscalls
 from .kernel.fs import calls as _fs_calls  # noqa: F401  (registers the fs/module/sys calls)
 from .kernel.fs.namespace import RootFs
@@ -57,7 +59,6 @@ from .kernel.chardevs import builtin_openers, make_nodes
 from .kernel.tty import Tty
 from .kernel.uaccess import Uaccess
 from .loader.elf import read_bytes
-from .loader.program import load_program
 from .memory.bus import MmioBus
 from .memory.layout import (KERNEL_RESERVED_END, MODULES_FASTPATH, MODULES_VADDR,
                             PAGE_SIZE, PHYS_OFFSET, SWAPPER_PG_DIR, VECTORS_BASE, phys_to_virt)
@@ -65,19 +66,11 @@ from .memory.mmu import KERNEL_RWX, USER_RX, PageTables, VirtualMemory, enable_m
 from .memory.physmem import BootAllocator, PhysicalMemory
 from .trace import Tracer
 
-THREAD_SIZE = 8192
 #: Virtual seconds of board time a run may last (--max-time): a `while (1) sleep(1);` app.
 DEFAULT_MAX_TIME_S = 3600
 DEFAULT_ENV = ("PATH=/bin:/sbin:/usr/bin", "HOME=/", "TERM=vt100")
 #: Physical addresses of the SoC's peripherals (below DRAM).
 PERIPHERAL_SPACE = (0x03800000, 0x1FFFFFFF)
-#: Signals a user fault raises, by fault kind, and the shell's message for them.
-FAULT_SIGNALS = {"data abort": (11, "Segmentation fault"),
-                 "prefetch abort": (11, "Segmentation fault"),
-                 "undefined instruction": (4, "Illegal instruction"),
-                 "breakpoint": (5, "Trace/breakpoint trap")}
-#: The shell's message for a process killed by a page fault's signal (SIGBUS, SIGKILL).
-KILL_MESSAGES = {7: "Bus error", 9: "Killed"}
 
 
 class Machine:
@@ -99,8 +92,6 @@ class Machine:
                              "(0: no limit)")
         self.timeout_us = int(timeout_s * 1_000_000)
         self.spec = load_board(board)
-        self._fault = None
-        self._next_pid = 100
         self.stdout = bytearray()        # what user programs wrote to the console
         self.guest_errors = []
         self._build_memory()
@@ -143,24 +134,28 @@ class Machine:
             self.bus.attach(region)
 
     def _build_kernel_core(self):
-        """Service stubs, the kernel stack and the guest-call runner, time, printk."""
+        """Service stubs, the kernel stack and the guest-call runner, time, the log, traps."""
         cpu, vm = self.cpu, self.vm
         self.hypercalls = hc = Hypercalls(cpu, vm, MODULES_VADDR)
         kstack = self._boot.alloc(THREAD_SIZE, align=THREAD_SIZE)     # thread_info at its base
         self._kstack = kstack
         self.symbolize = Symbolizer(hc.name_at)
-        self.guest = GuestCalls(cpu, hc, phys_to_virt(kstack + THREAD_SIZE), self.symbolize)
+        self.guest = GuestCalls(cpu, hc, phys_to_virt(kstack + THREAD_SIZE), self.symbolize,
+                                on_block_stop=lambda reason: self.irq.on_block_stop(reason))
         cpu.count_instructions()
         self.clock = Clock(lambda: cpu.instructions)
         self.log = LogBuffer(self.clock, self.tracer, console=self._console_line)
-        self.printk = Printk(self.log, vm, self.symbolize)
         self.ledger = TrackedLedger(lambda addr: self.modules.owner_of(addr),
                                     self.symbolize.short)
+        self.traps = Traps(cpu, vm, self.tracer, self.symbolize, self.log.kernel,
+                           lambda: self.modules.loaded, lambda: self.timers.sync())
+        self.pids = PidMap()
 
     def _build_mm(self, kasan, leak_check):
-        """ioremap, then memory management (pages, slab, kmalloc, vmalloc, ...)."""
+        """ioremap, then memory management (pages, slab, kmalloc, vmalloc, ...), and printk
+        reading its formats through the memory checker."""
         cpu, vm, hc = self.cpu, self.vm, self.hypercalls
-        env = ServiceEnv(printk=self.printk.kernel, symbolize=self.symbolize,
+        env = ServiceEnv(printk=self.log.kernel, symbolize=self.symbolize,
                          caller=lambda: hc.caller, current=self._current_task,
                          ledger=self.ledger)
         self.ioremap = Ioremap(self.tables, cpu, self.bus, self.bus.is_ram, self.ledger,
@@ -170,56 +165,51 @@ class Machine:
             self.guest.call_nested, hc.address, self.ioremap.vmalloc,
             lambda: self.ioremap.mappings, kasan=kasan, leak_check=leak_check)
         self.frames = mm.frames("anon")
-        self.printk.use_memory(mm.checked(vm, env.caller))      # %s and formats checked (KASAN)
+        self.printk = Printk(self.log, mm.checked(vm, env.caller), self.symbolize)
         self.kmalloc = mm.kmalloc
         self.kasan_reports = mm.kasan.reports if mm.kasan is not None else None
 
     def _build_interrupts_and_tasks(self, max_time_s):
-        """(issue 12) Interrupt handling, the scheduler, timers, tasklets, workqueues and
-        poll: their services are registered with the drivers core's."""
+        """Interrupt handling, timers, tasklets, the scheduler, workqueues and poll: their
+        services are registered with the drivers core's."""
         cpu, vm, hc, mm = self.cpu, self.vm, self.hypercalls, self.mm
         kprint, caller = self.printk.kernel, mm.env.caller
-        self.delay = AtomicDelay(self.clock, mm.context)
-        self.irq_domains = IrqDomains()     # the board's virq numbering (kernel/irq/domain.py)
-        self.irq = Interrupts(self.hw, cpu, vm, hc.exit_addr, phys_to_virt(self._kstack + THREAD_SIZE),
-                              self.timeout_us, self.tracer, kprint, self.symbolize, self.ledger,
-                              caller, domains=self.irq_domains)
-        self.irq.check_fault = lambda: self._check_fault(self.syscalls.process)
-        self.guest.on_block_stop = self.irq.on_block_stop
-        # -- tasks and scheduling (issue 12) --
+        console_top = phys_to_virt(self._kstack + THREAD_SIZE)
         self._console_ti = phys_to_virt(self._kstack)
-        self.sched = Scheduling(cpu, vm, self.clock, lambda: self.entry, self.irq, mm, hc,
-                                self.timeout_us, max_time_s, kprint, self.ledger, caller,
-                                self._new_pid, call_guest=self.guest.call_nested)  # + issue 12.2
-        self.timers = Timers(vm, self.clock, phys_to_virt(self._boot.alloc(PAGE_SIZE)), self.ledger,
-                             caller, kprint)
-        self.timers.run_softirq = self.irq.run_softirq
+        self.irq_domains = IrqDomains()     # the board's virq numbering (kernel/irq/domain.py)
+        self.irq = Interrupts(self.hw, cpu, vm, hc.exit_addr, console_top, self.timeout_us,
+                              self.tracer, kprint, self.symbolize, self.ledger, caller,
+                              check_fault=lambda: self.traps.check(self.syscalls.process),
+                              softirq=lambda: self.tasklets.run(),
+                              idle_sp=lambda: self.sched.console_sp or console_top - 8,
+                              domains=self.irq_domains,
+                              threads=lambda: self.irq_threads,      # issue 12, part 2
+                              devres=lambda: self.dm.devres)
+        self.timers = Timers(vm, self.clock, phys_to_virt(self._boot.alloc(PAGE_SIZE)),
+                             self.ledger, caller, kprint, self.irq.run_softirq)
+        self.tasklets = Tasklets(vm, self.ledger, caller, self.irq.run_softirq)
         self.hrtimers = HrTimers(vm, self.clock, phys_to_virt(self._boot.alloc(256, align=8)),
                                  hc.address, self.ledger, caller, kprint,
                                  self.irq.run_hardirq)               # issue 12, part 2
-        self.sched.timers = TimerBases(self.timers, self.hrtimers, self.clock)   # + hrtimers
-        self.tasklets = Tasklets(vm, self.ledger, caller)
-        self.tasklets.run_softirq = self.irq.run_softirq
-        self.sched.tasklets = self.tasklets
+        self.timer_bases = TimerBases(self.timers, self.hrtimers, self.clock)   # + hrtimers
+        hooks = TaskHooks(on_stopped=lambda task: self.lifecycle.task_stopped(task),
+                          kill_now=lambda task: self.lifecycle.kill_now(task),
+                          switch=lambda task: self.lifecycle.switch(task))
+        self.sched = Scheduling(cpu, vm, self.clock, lambda: self.entry, self.irq, mm, hc,
+                                self.timeout_us, max_time_s, timers=self.timer_bases,
+                                tasklets=self.tasklets, hooks=hooks, symbolize=self.symbolize,
+                                tracer=self.tracer, signal_exit_stub=SIGNAL_EXIT_STUB,
+                                printk=kprint, ledger=self.ledger, caller=caller,
+                                next_pid=self.pids.alloc, call_guest=self.guest.call_nested)
+        self.delay = AtomicDelay(self.clock, mm.context, sleep=self.sched.msleep)
         wq_page = phys_to_virt(self._boot.alloc(PAGE_SIZE))        # the worker loop + system_wq
         self.workqueues = Workqueues(self.sched, vm, cpu, self.timers, self.ledger, caller,
-                                     hc.address, self._new_pid, wq_page, wq_page + 64)
-        for name, va in self.workqueues.data_symbols().items():
-            hc.export_data(name, va)
-        self.irq.handler.softirq = self.tasklets.run
-        console_top = phys_to_virt(self._kstack + THREAD_SIZE)
-        self.irq.handler.idle_sp = lambda: self.sched.console_sp or console_top - 8
-        for name, va in self.timers.data_symbols().items():
-            hc.export_data(name, va)
+                                     hc.address, self.pids.alloc, wq_page, wq_page + 64)
+        for provider in (self.workqueues, self.timers):
+            for name, va in provider.data_symbols().items():
+                hc.export_data(name, va)
         self.poller = Poller(vm, self.clock, self.sched, self.sched.wait, self._alloc_page,
                              self._free_page, hc.address)
-        self.sched.on_stopped = self._task_stopped
-        self.sched.symbolize = self.symbolize
-        self.sched.tracer = self.tracer
-        self.sched.switch_hooks.append(self._switch_task)
-        self.sched.kill_now = self._kill_now
-        self.sched.signal_exit_stub = SIGNAL_EXIT_STUB
-        self.sched.wait.signal_pending = lambda task: bool(task.pending_signal)
 
     def _build_drivers_core(self, dt, force_vermagic):
         """The services drivers call (chrdev, resources, port I/O, mmap, string, uaccess,
@@ -233,7 +223,8 @@ class Machine:
                    + ([(r.name, r.base, r.size)] if (r := self.hw.ioport) else []))
         self.ioports = IoPorts(self.tables, self.hw.ioport, self.resources, self.ioremap.vmalloc)
         self.mmap = Mmap(vm, self.tables, cpu, self.bus, self.kmalloc, kprint, mm.memmap.pfn_of,
-                         self._kill, legacy_nopage=lambda ops: self.modules.legacy_nopage(ops))
+                         lambda signo: self.lifecycle.page_fault_kill(signo),
+                         legacy_nopage=lambda ops: self.modules.legacy_nopage(ops))
         for provider in (self.resources, self.mmap):
             for name, va in provider.data_symbols().items():
                 hc.export_data(name, va)
@@ -253,7 +244,7 @@ class Machine:
                               self.ioremap, self.resources, caller,
                               lambda size: phys_to_virt(boot.alloc(size, align=8)),
                               self.bus, self.hw.gpio, self.chrdev,
-                              lambda fn, args: self._guarded(lambda: self.guest.call(
+                              lambda fn, args: self.traps.guarded(lambda: self.guest.call(
                                   fn, args, self.timeout_us, what="sysfs store"))[0],
                               self.tracer, self.ledger, domains=self.irq_domains)
         for provider in self.dm.providers:
@@ -261,10 +252,9 @@ class Machine:
         # -- end driver model
         # -- (issue 12, part 2) irq threads + devm_request_irq
         loop = phys_to_virt(boot.alloc(64, align=8))
-        self.irq_threads = IrqThreads(self.sched, vm, self.sched.retry, hc.address, self._new_pid,
-                                      loop, kprint)
+        self.irq_threads = IrqThreads(self.sched, vm, self.sched.retry, hc.address,
+                                      self.pids.alloc, loop, kprint)
         self.symbolize.add(SymbolTable("", [(loop, 32, "irq_thread")], loop, loop + 32))
-        self.irq.use_threads(self.irq_threads, self.dm.devres)
         hc.register(self.irq_threads)
         hc.register(self.hrtimers)
         self.hrtimers.install_bases()
@@ -312,7 +302,8 @@ class Machine:
         for name, render in self.mm.proc_files(self._ioremap_caller).items():
             self.vfs.add_proc(name, render)
         # (busybox issue 14) what the fs, module and sys calls need; the console tty.
-        self.procfs = ProcFs(self.vfs, self.clock, self._processes, lambda: self.modules.tainted)
+        self.procfs = ProcFs(self.vfs, self.clock, lambda: self.lifecycle.processes(),
+                             lambda: self.modules.tainted)
         syslog = Syslog(self.log)
         self.procfs.add_writable("sys/kernel/printk", syslog.proc_printk, syslog.store_printk)
         self.tty = Tty(current=lambda: self.syscalls.process)
@@ -324,15 +315,20 @@ class Machine:
         self.syscalls = Syscalls(self.vm, self.vfs, self.chrdev, self.kmalloc, self.clock,
                                  self.cpu, self.modules.module_get, self._unknown_syscall,
                                  mmap=self.mmap, special_open=special_open,
-                                 modules=self.modules, printk=self.printk.kernel, syslog=syslog)
-        self.syscalls.sleep_task = self._sleep_task       # (issue 12) the scheduler's hooks
-        self.syscalls.poller = self.poller
-        self.delay.sleep = self._msleep_task
+                                 modules=self.modules, printk=self.printk.kernel, syslog=syslog,
+                                 sleep_task=self.sched.nanosleep, poller=self.poller)
+        self.lifecycle = Lifecycle(
+            cpu=self.cpu, vm=self.vm, tables=self.tables, frames=self.frames, ram=self.ram,
+            page_cache=self.page_cache, vfs=self.vfs, tty=self.tty, symbolize=self.symbolize,
+            sched=self.sched, syscalls=self.syscalls, mmap=self.mmap, context=self.mm.context,
+            irq=self.irq, guest=self.guest, traps=self.traps,
+            console=lambda text: self.console(text), program_output=self._program_output,
+            console_ti=self._console_ti, dram_size=self.spec.dram_size,
+            timeout_us=self.timeout_us, pids=self.pids, read_file=self.read_rootfs)
         self.entry = Entry(self.cpu, self.hypercalls, self.guest, self._kstack + THREAD_SIZE,
-                           syscall=self.syscalls, on_fault=self._on_fault,
-                           user_fault=self._user_fault)
-        self.entry.sleep = self.sched.sleep_in_syscall
-        self.entry.ret_to_user = self._ret_to_user
+                           syscall=self.syscalls, on_fault=self.traps.on_fault,
+                           user_fault=self._user_fault, sleep=self.sched.sleep_in_syscall,
+                           ret_to_user=self.lifecycle.ret_to_user)
 
     # -- set-up helpers -------------------------------------------------------------------
     def _stub_page(self):
@@ -355,11 +351,6 @@ class Machine:
         """(comm, pid) of the task kernel code runs for (insmod/rmmod: pid 1, as oopses say)."""
         process = getattr(self, "syscalls", None) and self.syscalls.process
         return (process.comm, process.pid) if process else ("insmod", 1)
-
-    def _processes(self):
-        """The processes /proc lists: every user process the scheduler has (issue 12)."""
-        return [t.process for _, t in sorted(self.sched.tasks.items())
-                if t.process is not None and not t.exited]
 
     def _ioremap_caller(self, va):
         held = self.ledger.entry("ioremap", va)
@@ -405,59 +396,19 @@ class Machine:
         self.hw.set_pc_provider(self.cpu.access_pc)
 
     # -- faults ---------------------------------------------------------------------------
-    def _on_fault(self, fault: Fault):
-        self._fault = fault
-        self.tracer.publish("fault", fault=fault.kind, pc=fault.pc,
-                            message=f"{fault.kind} at {self.symbolize(fault.pc)}"
-                                    f"{' (user)' if fault.user else ''}")
-
     def _user_fault(self, regs):
         process = self.syscalls.process
         return None if process is None else self.mmap.user_fault(process.mm, regs)
 
-    def _kill(self, signo):
-        """A fatal signal from a page fault: the shell's message, then the process exits."""
-        self.console(f"{KILL_MESSAGES[signo]}\n")
-        return self.syscalls.exit_process(128 + signo)
-
-    def _check_fault(self, process=None):
-        """Raise GuestFault for a kernel fault; return the user fault (or None)."""
-        fault, self._fault = self._fault, None
-        if fault is None or fault.user:
-            return fault
-        comm = process.comm if process else "insmod"
-        pid = process.pid if process else 1
-        lines = oops_report(fault, self.vm, self.symbolize, list(self.modules.loaded),
-                            comm, pid)
-        for line in lines:
-            self.printk.kernel(1, line)
-        raise GuestFault(f"kernel oops: {lines[0]} (PC at {fault.where or self.symbolize(fault.pc)})",
-                         "\n".join(lines))
-
-    def _uc_fault(self, err):
-        """Turn a Unicorn error (undefined instruction, unmapped physical access) into a fault."""
-        regs = self.cpu.regs()
-        kind = "undefined instruction" if self.cpu.is_undefined_instruction(err) else "data abort"
-        self._on_fault(Fault(kind, regs["pc"], regs["cpsr"] & 0x1F == 0x10, regs))
-
     # -- the console's commands -------------------------------------------------------------
-    def _guarded(self, run, process=None):
-        self.timers.sync()                  # guest code sees the current jiffies
-        try:
-            result = run()
-        except UcError as err:
-            self._uc_fault(err)
-            result = None
-        return result, self._check_fault(process)
-
     def insmod(self, path, data=None):
         if data is None:
             data = self.read_rootfs(path)
-        module, _ = self._guarded(lambda: self.modules.insmod(data, os.path.basename(path)))
+        module, _ = self.traps.guarded(lambda: self.modules.insmod(data, os.path.basename(path)))
         return module
 
     def rmmod(self, name):
-        leaks, _ = self._guarded(lambda: self.modules.rmmod(name))
+        leaks, _ = self.traps.guarded(lambda: self.modules.rmmod(name))
         return leaks
 
     def mknod(self, path, kind, major, minor):
@@ -475,95 +426,15 @@ class Machine:
         """Run an ARM program from the root filesystem in the foreground (other tasks run
         too); returns its exit status. stdin: bytes its standard input reads (default: the
         console, which reads as end of file)."""
-        task = self.spawn(path, argv, env, stdin)
-        try:
-            if not self.sched.run_until(lambda: task.exited):
-                raise GuestTimeout(f"{path} (pid {task.pid}) sleeps in "
-                                   f"{self.sched.blocked_reason(task)} and nothing can wake it")
-        finally:
-            if not task.exited:
-                self._kill_task(task)
-            self.sched.reap(task)
-        return task.process.exit_status
+        return self.lifecycle.run(path, argv, env, stdin)
 
     def spawn(self, path, argv=None, env=DEFAULT_ENV, stdin=None):
         """Load an ARM program as a new process (a runnable task, not yet run); returns it."""
-        data = self.read_rootfs(path)
-        program = load_program(data, path, self.spec.dram_size)
-        argv = [path] + list(argv or [])
-        mm = AddressSpace(self.tables, self.frames, self.ram, self.cpu)
-        previous = self.tables.user
-        mm.activate()
-        comm = os.path.basename(path)[:15]
-        proc = Process(self._new_pid(), comm, mm)
-        try:
-            if not load_image(mm, program, self.vm, self.page_cache):
-                mm.release()
-                raise LoaderError(f"{path}: out of memory loading the program")
-            sp = build_stack(mm, self.vm, program, [a.encode() for a in argv],
-                             [e.encode() for e in env], bytes(range(16)), path.encode())
-        finally:
-            self.tables.switch_user(previous)
-            self.cpu.flush_tlb()
-        proc.cmdline = b"".join(a.encode() + b"\0" for a in argv)
-        proc.exe = self.vfs.resolve(self.vfs.normalize(path))[0]     # d_path: links resolved
-        sink = ConsoleFile(self._program_output, self.tty)
-        self.tty.pgrp, self.tty.session = proc.pgid, proc.sid     # the foreground job
-        for fd in (0, 1, 2):
-            proc.files[fd] = sink
-        if stdin is not None:
-            proc.files[0] = BufferFile(bytes(stdin))          # `< FILE`, `echo TEXT |`
-        lo = min(s.vaddr for s in program.segments)
-        hi = max(s.vaddr + s.memsz for s in program.segments)
-        self.symbolize.add(program_symbols(program, comm, lo, hi))
-        proc.argv = argv
-        return self.sched.create(proc.pid, comm, program.entry, sp, proc)
+        return self.lifecycle.spawn(path, argv, env, stdin)
 
-    # -- tasks (issue 12) --------------------------------------------------------------------
-    def _new_pid(self):
-        pid, self._next_pid = self._next_pid, self._next_pid + 1
-        return pid
-
-    def _switch_task(self, task):
-        """Install a task's kernel state (or the console's, task None) for the scheduler."""
-        if task is None:
-            self.syscalls.process = None
-            self.mm.context.use_thread_info(self._console_ti)
-            self.irq.use_kernel_stack(self._console_ti + THREAD_SIZE)
-            return
-        self.syscalls.process = task.process
-        if task.process is not None:             # a kernel thread keeps the last user half
-            task.process.mm.activate()
-        self.mm.context.use_thread_info(task.ti_va)
-        self.irq.use_kernel_stack(task.kstack_top)
-
-    def _task_stopped(self, task):
-        """A task's slice ended with the CPU stopped: it exited or faulted. Raises GuestFault
-        for a kernel oops; a user fault kills the process with its signal."""
-        proc = task.process
-        user_fault = self._check_fault(proc)
-        if proc is None:                         # a kernel thread that stopped the CPU
-            return True
-        if user_fault is not None:
-            signo, message = FAULT_SIGNALS[user_fault.kind]
-            self.console(f"{message}\n")
-            self._guarded(lambda: self._drive(self.syscalls.exit_process(128 + signo)), proc)
-        self._release_process(task)
-        return True
-
-    def _release_process(self, task):
-        proc = task.process
-        self.symbolize.remove(proc.comm)
-        self.mmap.drop(proc.mm)
-        proc.mm.release()
-
-    def _ret_to_user(self, result):
-        """A fatal signal pending for the running task ends it before user code runs again
-        (default actions only: user handlers are not modelled yet)."""
-        task = self.sched.current
-        if task is None or not task.pending_signal:
-            return None
-        return self.syscalls.exit_process(128 + task.pending_signal)
+    def settle(self):
+        """Let runnable tasks run until they all sleep (between console commands)."""
+        self.sched.settle()
 
     def _alloc_page(self):
         pfn = self.mm.pages.alloc(0, GFP_KERNEL, "kernel")
@@ -571,57 +442,6 @@ class Machine:
 
     def _free_page(self, pa):
         self.mm.pages.free(pa >> 12, 0)
-
-    def _sleep_task(self, ns):
-        """nanosleep in a task: it sleeps (TASK_INTERRUPTIBLE) until now + ns."""
-        task = self.sched.current
-        if task is None:
-            return False
-        task.state = 1                           # TASK_INTERRUPTIBLE
-        task.sleeping_in = "nanosleep"
-        self.sched.block_current(ns)
-        return True
-
-    def _msleep_task(self, msecs):
-        """msleep in a task: schedule_timeout_uninterruptible(msecs_to_jiffies(m) + 1), as
-        3.14 does (so msleep(1000) sleeps 1005 ms of virtual time)."""
-        task = self.sched.current
-        if task is None:
-            return False
-        task.state = 2                           # TASK_UNINTERRUPTIBLE
-        task.sleeping_in = "msleep"
-        task.timer_only = True
-        self.sched.block_current((self.timers.msecs_to_jiffies(msecs) + 1) * TICK_NS)
-        return True
-
-    def _kill_now(self, task):
-        self._guarded(lambda: self._drive(self.syscalls.exit_process(128 + task.pending_signal)),
-                      task.process)
-
-    def _kill_task(self, task):
-        """End a task that did not exit (a foreground program stopped by an error)."""
-        task.exited = True
-        if task.process.exit_status is None:
-            task.process.exit_status = 128 + 9
-        self._release_process(task)
-
-    def settle(self):
-        """Let runnable tasks run until they all sleep (between console commands)."""
-        self.sched.settle()
-
-    def _drive(self, gen):
-        """Run a syscall generator from the host (after the process died outside a syscall)."""
-        value = None
-        while True:
-            try:
-                call = gen.send(value)
-            except StopIteration as stop:
-                return stop.value
-            if not isinstance(call, GuestCall):
-                raise TypeError(call)
-            value = self.guest.call(call.fn, call.args, self.timeout_us)
-            if value is None:
-                return None
 
     def _program_output(self, data):
         self.stdout += data
@@ -639,7 +459,7 @@ class Machine:
         """Press or release a key; an interrupt it raises is taken at once (the CPU is idle)."""
         key = self.key(name)
         key.press() if pressed else key.release()
-        self._guarded(self.irq.take_idle)
+        self.traps.guarded(self.irq.take_idle)
 
     def advance(self, ns):
         """Let ``ns`` of virtual time pass (the console's sleep, a key's hold) while tasks,

@@ -230,6 +230,11 @@ class Gic:
             self.asserted = asserted
             self.on_irq(asserted)
 
+    def connect(self, on_irq):
+        """Wire the nIRQ output to the CPU: on_irq(asserted) on every change (the kernel's
+        interrupt handling, built after the hardware, reads ``asserted`` for the start)."""
+        self.on_irq = on_irq
+
     # -- inspection -----------------------------------------------------------------------------
     def is_pending(self, irq):
         return bool(self._pending_set() >> irq & 1)

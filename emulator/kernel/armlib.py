@@ -12,6 +12,7 @@ import struct
 
 from .abi import ARM_DELAY_OPS, OUTER_CACHE_FNS
 from .hypercall import export
+from .time.jiffies import HZ
 
 #: l2x0_cache_sync as guest code: `dsb sy; bx lr` (no outer cache is modelled, so draining
 #: the CPU's write buffer is the whole sync).
@@ -20,7 +21,6 @@ CACHE_SYNC_CODE = struct.pack("<2I", 0xF57FF04F, 0xE12FFF1E)
 #: arm_delay_ops.ticks_per_jiffy: the timer's ticks per jiffy (the virtual 1.4 GHz clock
 #: counts the delay loop's time, HZ 200).
 TIMER_HZ = 1_400_000_000
-HZ = 200
 TICKS_PER_JIFFY = TIMER_HZ // HZ
 #: udelay(n) with a constant n passes n * UDELAY_MULT "xloops" (asm/delay.h).
 UDELAY_MULT = (2199023 * HZ) >> 11

@@ -125,16 +125,17 @@ class GuestCalls:
     """
 
     def __init__(self, cpu: Cpu, hypercalls, kernel_stack_top: int,
-                 symbolize: Callable[[int], str]):
+                 symbolize: Callable[[int], str],
+                 on_block_stop: "Callable[[int], bool] | None" = None):
+        """on_block_stop(reason) -> bool: the CPU stopped at a block boundary (an interrupt or
+        a virtual-time deadline, cpu.STOP_*); True to resume the run (kernel/irq)."""
         self.cpu = cpu
         self._exit_addr = hypercalls.exit_addr
         self.kernel_stack_top = kernel_stack_top
         self._symbolize = symbolize
         self.frames: list[_Frame] = []
         self.stopped = False
-        # on_block_stop(reason) -> bool: the CPU stopped at a block boundary (an interrupt or a
-        # virtual-time deadline, cpu.STOP_*); True to resume the run (issue 12).
-        self.on_block_stop = None
+        self.on_block_stop = on_block_stop
         self._r0 = cpu.batch(["r0"])
         self._top = cpu.batch(["cpsr", "sp", "lr", "r0", "r1", "r2", "r3"])
         self._exec = cpu.batch(["cpsr", "sp", "lr"] + [f"r{i}" for i in range(13)])
@@ -215,11 +216,15 @@ class Entry:
     def __init__(self, cpu: Cpu, hypercalls, guest: GuestCalls, kernel_stack_phys_top: int,
                  syscall: "Callable[[int, list[int]], SyscallResult]",
                  on_fault: Callable[[Fault], None],
-                 user_fault: "Callable[[dict], Generator | None] | None" = None):
+                 user_fault: "Callable[[dict], Generator | None] | None" = None,
+                 sleep: "Callable[[int | None], None] | None" = None,
+                 ret_to_user: "Callable[[object], Generator | None] | None" = None):
         """syscall(nr, args) is the syscall table; on_fault(fault) reports a fault (the CPU
         is already stopped); user_fault(regs) -> a generator filling the page (returning
         r0) or None: a user data abort in a file mapping (kernel/mmap.py), after which the
-        instruction is retried."""
+        instruction is retried; sleep(timeout_ns): the running task sleeps for a syscall's
+        Sleep (the scheduler); ret_to_user(result) -> generator or None: work before a
+        syscall returns to user space (a fatal signal ends the process there)."""
         self.cpu = cpu
         self._hc = hypercalls
         self._guest = guest
@@ -231,11 +236,7 @@ class Entry:
         self.on_syscall = None         # on_syscall(nr, args, result) when tracing
         self.syscall_regs = None       # the SvcFrame of the syscall in progress
         self._frames = guest.frames
-        # ret_to_user(result) -> generator or None: work before a syscall returns to user
-        # space (a fatal signal ends the process there); None: return result (issue 12).
-        self.ret_to_user = None
-        # sleep(timeout_ns): the running task sleeps for a syscall's Sleep (the scheduler).
-        self.sleep = None
+        self.ret_to_user, self.sleep = ret_to_user, sleep
         self._console = None           # the console's (frames, kstack, saved) while a task runs
         self.syscalls = 0
         self._svc_in = cpu.batch(list(SvcFrame.NAMES))

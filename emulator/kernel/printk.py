@@ -51,6 +51,10 @@ class LogBuffer:
         if rest:
             self._partial = (level, rest)
 
+    def kernel(self, level, text):
+        """printk from the emulated kernel itself (Python side): one line at level."""
+        self.emit(level, False, text if text.endswith("\n") else text + "\n")
+
     def _flush_partial(self):
         level, text = self._partial
         self._partial = None
@@ -79,15 +83,10 @@ class Printk:
     """The printk export: renders the format with Linux's vsnprintf rules into the log."""
 
     def __init__(self, log, vm, symbolize):
+        """vm: the memory formats and %s arguments are read through (the memory checker's
+        view, so a bad pointer passed to printk is reported as KASAN does)."""
         self.log, self._vm, self._symbolize = log, vm, symbolize
-
-    def use_memory(self, vm):
-        """Read formats and %s arguments through vm (the memory checker's view, once built)."""
-        self._vm = vm
-
-    def kernel(self, level, text):
-        """printk from the emulated kernel itself (Python side)."""
-        self.log.emit(level, False, text if text.endswith("\n") else text + "\n")
+        self.kernel = log.kernel
 
     def emit_raw(self, raw):
         """Log an already formatted message (bytes, with its KERN_ level prefix)."""

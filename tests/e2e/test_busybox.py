@@ -144,7 +144,7 @@ def test_mount_tmpfs_shows_in_proc_mounts_and_hides_what_was_there(board):
 
 def test_proc_self_is_the_running_process(board):
     status, out = board.run("/bin/cat", "/proc/self/stat")
-    pid = board.machine._next_pid - 1
+    pid = board.machine.pids.last
     assert out.startswith(f"{pid} (cat) R 1 {pid} 1 52290 {pid} ")
     assert len(out.split()) == 52
     status, out = board.run("/bin/cat", "/proc/self/status")

@@ -17,7 +17,7 @@ class Board:
         self.tracer = Tracer()
         self.hw = build_hardware(load_board("fs4412"), self.tracer)
         self.irq = []
-        self.hw.gic.on_irq = self.irq.append
+        self.hw.gic.connect(self.irq.append)
 
     def _region(self, addr):
         for region in self.hw.mmio_regions:

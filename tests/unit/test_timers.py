@@ -27,9 +27,9 @@ class Memory:
 def make():
     vm, clock = Memory(), Clock()
     ledger = Ledger(lambda addr: "mod" if addr else None, hex)
-    timers = Timers(vm, clock, 0x100, ledger, lambda: 0xBF000010, lambda level, text: None)
     ran = []
-    timers.run_softirq = ran.extend
+    timers = Timers(vm, clock, 0x100, ledger, lambda: 0xBF000010, lambda level, text: None,
+                    ran.extend)
     return vm, clock, ledger, timers, ran
 
 

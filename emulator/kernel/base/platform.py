@@ -24,7 +24,9 @@ SIMPLE_BUS = ("simple-bus",)
 
 
 class PlatformBus:
-    def __init__(self, core, tree, of_irq, resources):
+    def __init__(self, core, tree, of_irq, resources, pin_states=None):
+        """pin_states(node, device name) -> 0 | -errno: the pinctrl "default" state applied
+        before probe (gpiolib)."""
         self.core, self.tree, self.of_irq, self._res = core, tree, of_irq, resources
         self.vm = core.vm
         self.devices = []           # platform_device vas, in registration order
@@ -32,7 +34,7 @@ class PlatformBus:
         self._node_of = {}          # platform_device va -> DtNode
         self._no_reg_magic = 0
         self._builtin = []          # (compatible, guest device_driver, probe(node, name))
-        self.pin_states = None      # apply_default_state(node, device name) -> 0 | -errno
+        self.pin_states = pin_states
         self._claimed = {}          # platform_device va -> [Resource] inserted by device_add
         self.bus_va = core.cstr("platform")          # struct bus_type starts with its name
 

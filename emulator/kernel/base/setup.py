@@ -77,8 +77,6 @@ class DriverModel:
         self.of_irq = OfIrq(self.tree, domains)       # domains: shared with kernel/irq
         self.of_irq.init_controllers()                  # init_IRQ, time_init
         self.core = DeviceCore(vm, kmalloc, log, None, call_guest, ledger, caller)
-        self.platform = PlatformBus(self.core, self.tree, self.of_irq, resources)
-        self.devres = Devres(self.core, kmalloc, ioremap, resources, caller)
         pinctrl = ExynosPinctrl(bus, gpio_hw)
         controllers = [(reg_entries(n)[0][0], f"{reg_entries(n)[0][0]:x}.pinctrl")
                        for n in self.tree.root.children
@@ -86,7 +84,9 @@ class DriverModel:
                        and self.tree.available(n) and reg_entries(n)]
         self.gpio = Gpiolib(vm, log, pinctrl, pinctrl.chips(controllers), self.early,
                             self.tree, self.of_irq.domains, self.core)
-        self.platform.pin_states = self.gpio.apply_default_state
+        self.platform = PlatformBus(self.core, self.tree, self.of_irq, resources,
+                                    pin_states=self.gpio.apply_default_state)
+        self.devres = Devres(self.core, kmalloc, ioremap, resources, caller)
         self.device_api = DeviceApi(self.core)
         self.misc = Misc(self.core, self.device_api, chrdev)
         self.leds = LedClass(self.core, self.device_api, call_host, call_guest)

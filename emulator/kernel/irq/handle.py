@@ -21,32 +21,33 @@ from ...cpu import CPSR, MODE_MASK, PC, REG, SP, STOP_DEADLINE, USR_MODE
 from ...errors import GuestTimeout
 from .desc import IRQ_HANDLED, IRQ_NONE, IRQ_WAKE_THREAD, SPURIOUS_LIMIT, \
     SPURIOUS_WINDOW
+from ..sched.task import THREAD_SIZE
 
 HARDIRQ_OFFSET = 1 << 16
 SOFTIRQ_OFFSET = 1 << 8
 PREEMPT_OFFSET_IN_TI = 4
-THREAD_SIZE = 8192
 SVC_IRQS_OFF = 0x13 | 0x80
 PT_REGS_SIZE = 72
 SPURIOUS = 1023
 
 
 class IrqHandler:
-    """Delivery and flow handling; ``chips`` (chips.IrqChips) is attached after construction."""
+    """Delivery and flow handling."""
 
     def __init__(self, cpu, vm, descs, exit_addr, kstack_top, timeout_us, tracer, printk,
-                 symbolize):
+                 symbolize, chips, softirq=None, idle_sp=None, threads=None):
+        """chips() -> the chips.IrqChips built around this handler (they call each other);
+        softirq(): run on irq exit when softirqs are pending (tasklets); idle_sp() -> the SP
+        for work on the idle CPU (below a console call in progress)."""
         self.cpu, self.vm, self.descs = cpu, vm, descs
         self._exit, self.kstack_top = exit_addr, kstack_top
         self.timeout_us = timeout_us
         self.tracer, self.printk, self.symbolize = tracer, printk, symbolize
-        self.chips = None
-        self.threads = None          # thread.IrqThreads (Interrupts.use_threads)
-        self.idle_stack_top = kstack_top   # the console's stack: idle-time softirqs run there
-        #: idle_sp() -> the SP for work on the idle CPU (below a console call in progress)
-        self.idle_sp = lambda: self.idle_stack_top - 8
+        self._chips = chips
+        self._threads = threads      # () -> thread.IrqThreads (built with the scheduler)
+        self.idle_sp = idle_sp or (lambda: kstack_top - 8)
         self._in_take = False
-        self.softirq = None          # callable() run on irq exit when softirqs are pending
+        self.softirq = softirq
         self.in_progress = False
         self._sp = 0                 # the stack handlers run on during take()
         self.deadline_hit = False    # a virtual-time deadline passed inside a handler
@@ -79,10 +80,10 @@ class IrqHandler:
         try:
             self.vm.write_u32(ti, self.vm.read_u32(ti) + HARDIRQ_OFFSET)
             while True:
-                hwirq = self.chips.gic.acknowledge()
+                hwirq = self._chips().gic.acknowledge()
                 if hwirq == SPURIOUS:
                     break
-                virq = self.chips.desc("gic", hwirq).virq
+                virq = self._chips().desc("gic", hwirq).virq
                 self.generic_handle_irq(virq)
             self.vm.write_u32(ti, self.vm.read_u32(ti) - HARDIRQ_OFFSET)
             if self.softirq is not None and not self.vm.read_u32(ti) & 0xFFFF00:
@@ -201,7 +202,7 @@ class IrqHandler:
                     self.printk(4, f"IRQ {desc.virq} device {action.name} returned "
                                    f"IRQ_WAKE_THREAD but no thread function available.")
                 else:
-                    self.threads.wake(desc, action)
+                    self._threads().wake(desc, action)
                 ret = IRQ_HANDLED
             result |= ret
         self._note_interrupt(desc, result)

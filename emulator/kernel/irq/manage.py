@@ -25,15 +25,14 @@ IRQ_DEFAULT_PRIMARY = 0
 
 class IrqApi:
     def __init__(self, chips, descs, domains, gpio_banks, vm, ledger, printk, caller, handler,
-                 devres=None):
+                 threads=None, devres=None):
         """gpio_banks: [(bank name, pins)] in the board's 3.14 gpio numbering order;
-        handler: the IrqHandler (synchronize_irq waits for nothing: one CPU); devres: the
-        driver model's Devres (devm_request_irq), attached by Interrupts.use_threads."""
+        handler: the IrqHandler (synchronize_irq waits for nothing: one CPU); threads() -> the
+        irq threads (thread.py); devres() -> the driver model's Devres (devm_request_irq)."""
         self.chips, self.descs, self.domains = chips, descs, domains
         self._vm, self._ledger, self._printk, self._caller = vm, ledger, printk, caller
         self._handler = handler
-        self.devres = devres
-        self.threads = None          # thread.IrqThreads (Interrupts.use_threads)
+        self._devres, self._threads = devres, threads
         self._gpio = []
         base = 0
         for name, pins in gpio_banks:
@@ -102,7 +101,7 @@ class IrqApi:
             if ret:
                 return ret
         if action.thread_fn:
-            self.threads.start(desc, action)
+            self._threads().start(desc, action)
         desc.actions.append(action)
         desc.oneshot = bool(irqflags & IRQF_ONESHOT)
         if len(desc.actions) == 1:
@@ -135,7 +134,7 @@ class IrqApi:
         if action.module_owned:
             self._ledger.release("irq", (irq, dev_id))
         if action.thread is not None:
-            self.threads.stop(desc, action)
+            self._threads().stop(desc, action)
         if not desc.actions:
             desc.chip.mask(desc.hwirq)
             desc.depth = 1
@@ -178,12 +177,12 @@ class IrqApi:
     def devm_request_threaded_irq(self, dev, irq, handler, thread_fn, irqflags, devname, dev_id):
         ret = self.request_threaded_irq(irq, handler, thread_fn, irqflags, devname, dev_id)
         if ret == 0:
-            self.devres.add(dev, ("irq", irq, dev_id), lambda: self.free_irq(irq, dev_id))
+            self._devres().add(dev, ("irq", irq, dev_id), lambda: self.free_irq(irq, dev_id))
         return ret
 
     @export()
     def devm_free_irq(self, dev, irq, dev_id):
-        if self.devres.remove(dev, ("irq", irq, dev_id)) is None:
+        if self._devres().remove(dev, ("irq", irq, dev_id)) is None:
             self._printk(4, "WARNING: CPU: 0 at kernel/irq/devres.c:103 devm_free_irq()")
         self.free_irq(irq, dev_id)
 

@@ -16,27 +16,25 @@ from .manage import IrqApi
 
 class Interrupts:
     def __init__(self, hw, cpu, vm, exit_addr, kstack_top, timeout_us, tracer, printk,
-                 symbolize, ledger, caller, domains=None):
-        """domains: the board's IrqDomains, shared with the device tree's irq parsing."""
+                 symbolize, ledger, caller, check_fault, softirq=None, idle_sp=None,
+                 domains=None, threads=None, devres=None):
+        """check_fault() raises the oops of a handler that faulted; softirq() runs pending
+        softirqs on irq exit; idle_sp() -> the SP of work on the idle CPU (handle.py);
+        domains: the board's IrqDomains, shared with the device tree's irq parsing;
+        threads() -> the irq threads (thread.IrqThreads, built with the scheduler);
+        devres() -> the driver model's Devres (devm_request_irq)."""
         self.domains = domains if domains is not None else IrqDomains()
         self.descs = IrqDescs()
         self.handler = IrqHandler(cpu, vm, self.descs, exit_addr, kstack_top, timeout_us,
-                                  tracer, printk, symbolize)
+                                  tracer, printk, symbolize, lambda: self.chips,
+                                  softirq=softirq, idle_sp=idle_sp, threads=threads)
         self.chips = IrqChips(hw, self.domains, self.descs, self.handler)
-        self.handler.chips = self.chips
         banks = [(bank.name, len(bank.pins)) for bank in hw.gpio.banks.values()]
         self.api = IrqApi(self.chips, self.descs, self.domains, banks, vm, ledger, printk,
-                          caller, self.handler)
-        hw.gic.on_irq = self.handler.line_changed
+                          caller, self.handler, threads=threads, devres=devres)
+        hw.gic.connect(self.handler.line_changed)
         self.handler.line_changed(hw.gic.asserted)
-        #: check_fault() raises the oops of a handler that faulted (set by the machine).
-        self.check_fault = lambda: None
-
-    def use_threads(self, threads, devres):
-        """(issue 12, part 2) The irq threads (thread.IrqThreads, built with the scheduler)
-        and the driver model's devres (devm_request_irq)."""
-        self.handler.threads = self.api.threads = threads
-        self.api.devres = devres
+        self.check_fault = check_fault
 
     @property
     def providers(self):

@@ -242,12 +242,12 @@ class AtomicContext:
 class AtomicDelay(Delay):
     """msleep and udelay, with msleep's check for atomic context (udelay may spin anywhere)."""
 
-    def __init__(self, clock, context):
+    def __init__(self, clock, context, sleep=None):
+        """sleep(msecs) -> True when the running task now sleeps (the scheduler); otherwise
+        (module init/exit) msleep only advances virtual time."""
         super().__init__(clock)
         self._context = context
-        #: sleep(ns) -> True when the running task now sleeps (the scheduler, issue 12);
-        #: otherwise (module init/exit) msleep only advances virtual time.
-        self.sleep = None
+        self.sleep = sleep
 
     @export()
     def msleep(self, msecs):

@@ -43,7 +43,9 @@ def size_index_table(cache_indices):
 
 
 class Kmalloc:
-    def __init__(self, objects, pages, ram, vm, env):
+    def __init__(self, objects, pages, ram, vm, env, pages_api=None):
+        """pages_api: PageServices: a kmalloc_large() block is __get_free_pages with
+        __GFP_COMP from the board's inline kmalloc; kfree/ksize take it as SLUB does."""
         self._objects, self._slab, self._pages = objects, objects.slab, pages
         self._ram, self._vm, self._printk, self._symbolize = ram, vm, env.printk, env.symbolize
         self._caller, self._context, self._faults = env.caller, env.atomic, env.faults
@@ -59,9 +61,7 @@ class Kmalloc:
         self.large = {}            # va -> (size, pfn, npages)
         self.freed_large = {}      # recently freed large blocks, for reports
         self._warned = set()
-        #: PageServices (set once made): a kmalloc_large() block is __get_free_pages with
-        #: __GFP_COMP from the board's inline kmalloc; kfree/ksize take it as SLUB does.
-        self.pages_api = None
+        self.pages_api = pages_api
 
     def cache_for(self, size):
         return self.caches[KMALLOC_SIZES.index(size_class(size))]

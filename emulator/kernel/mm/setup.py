@@ -70,14 +70,13 @@ class MemoryManagement:
         self.objects = SlabObjects(ram, self.slab, self.fast, ArrayCache(ram), self.kasan,
                                    self.ledger, env.current)
         checked = self.checked(vm, env.caller)
-        self.kmalloc = Kmalloc(self.objects, pages, ram, checked, env)
-        self.caches = SlabCaches(self.objects, self.kmalloc, vm, env, self.fast)
-        self._adopt_kmalloc_caches()
         self.kmap = Kmap(self.memmap, tables, cpu, self._is_highmem, env)
         self.page_services = PageServices(pages, ram, env, self.kmap)
+        self.kmalloc = Kmalloc(self.objects, pages, ram, checked, env, self.page_services)
+        self.caches = SlabCaches(self.objects, self.kmalloc, vm, env, self.fast)
+        self._adopt_kmalloc_caches()
         self.vmalloc = Vmalloc(pages, vmarea, tables, cpu, ram, env, ioremaps)
         self.percpu = PerCpu(pages, ram, env)
-        self.kmalloc.pages_api = self.page_services
         self._data_block = [0, 0]
         self.board_data = BoardData(vm, self.kernel_data, self.memmap, pages.zones,
                                     {c.object_size: c.va for c in self.kmalloc.caches})

@@ -15,16 +15,20 @@ only on virtual time, so the same script gives the same interleaving every run.
 
 import time
 from collections import deque
+from dataclasses import dataclass
+from typing import Callable
 
 from ...cpu import CPSR, CPSR_I, CPSR_T, MODE_MASK, PC, REG, SP, STOP_DEADLINE, STOP_IRQ, \
     USR_MODE
 from ...errors import GuestTimeout, Unimplemented
 from ..clock import CPU_HZ
-from .kthread import start_registers
-from .task import TASK_INTERRUPTIBLE, TASK_RUNNING, Task
+from ..time.jiffies import TICK_NS
+from .kthread import KThreads, start_registers
+from .mutex import Mutexes, Retry, RwSemaphores
+from .sync import Sync
+from .task import TASK_INTERRUPTIBLE, TASK_RUNNING, TASK_UNINTERRUPTIBLE, Task
+from .wait import WaitQueues
 
-HZ = 200
-TICK_NS = 1_000_000_000 // HZ
 #: The wake-up mode of a timed sleep's end (wakes any sleeping state, msleep's too).
 TIMER_WAKE = 0x10003
 #: A slice shorter than this many instructions could not run a whole block.
@@ -33,9 +37,24 @@ MIN_SLICE = 256
 SETTLE_NS = 2 * TICK_NS
 
 
+@dataclass(frozen=True)
+class TaskHooks:
+    """What the process layer (kernel/lifecycle.py) does for the scheduler."""
+    #: on_stopped(task) -> True when a task whose slice stopped without sleeping has exited
+    #: (faults checked, the process released).
+    on_stopped: Callable
+    #: kill_now(task): run do_exit for a task with a fatal signal.
+    kill_now: Callable
+    #: switch(task or None): install per-task kernel state (page tables, thread info, the
+    #: syscall layer's process); None is the console's context.
+    switch: Callable
+
+
 class Scheduler:
     def __init__(self, cpu, vm, clock, entry, irq, alloc_block, free_block, exit_addr,
-                 timeout_us, max_time_ns):
+                 timeout_us, max_time_ns, *, timers, tasklets, hooks, symbolize, tracer,
+                 signal_exit_stub, atomic, address_of, printk, ledger, caller, next_pid,
+                 call_guest=None):
         """alloc_block() -> physical address of a 16 KiB block (kernel stack + task_struct);
         irq: kernel.irq.setup.Interrupts; entry() -> the exception entry (kernel/entry.py),
         built after the syscall table, so the scheduler asks for it when it switches."""
@@ -51,22 +70,25 @@ class Scheduler:
         self._switch = False         # the running task called schedule() to give up the CPU
         self.need_resched = False
         self._exiting = False
-        self.signal_exit_stub = 0    # user address of the fatal-signal exit stub (kuser.py)
-        #: Called when a task stopped without sleeping: on_stopped(task) -> True when it has
-        #: exited (the machine checks faults and reaps processes).
-        self.on_stopped = lambda task: True
-        #: kill_now(task): run do_exit for a task with a fatal signal (set by the machine).
-        self.kill_now = lambda task: None
-        #: switch_hooks(task or None): install per-task kernel state (page tables, thread
-        #: info, the syscall layer's process); None is the console's context.
-        self.switch_hooks = []
+        self.signal_exit_stub = signal_exit_stub   # the fatal-signal exit stub (kuser.py)
+        self.on_stopped, self.kill_now = hooks.on_stopped, hooks.kill_now
+        self.switch_hooks = [hooks.switch]
         self.deadline_wall = None
-        self.timers = None           # kernel.time.timer.Timers (jiffies, timer_list)
-        self.tasklets = None         # kernel.softirq.tasklet.Tasklets
+        self.timers = timers         # time.hrtimer.TimerBases: the jiffies wheel + hrtimers
+        self.tasklets = tasklets     # kernel.softirq.tasklet.Tasklets
         #: The console's SP while it waits inside a call (kthread_stop from module_exit).
         self.console_sp = None
-        self.symbolize = lambda addr: f"{addr:#010x}"
-        self.tracer = None           # publishes "sched" events when set
+        self.symbolize = symbolize
+        self.tracer = tracer         # publishes "sched" events
+        # the services built on the scheduler: wait queues, semaphores/completions, kthreads
+        self.wait = WaitQueues(self, vm, atomic, address_of, printk, call_guest)
+        self.sync = Sync(self, vm, atomic, lambda value: cpu.set_reg(REG["r0"], value))
+        self.kthreads = KThreads(self, vm, cpu, address_of, ledger, caller, next_pid)
+        # (issue 12, part 2) mutexes and rw-semaphores that sleep, by re-running their stub
+        self.retry = Retry(self, cpu, address_of)
+        self.mutexes = Mutexes(vm, atomic, self.retry, printk, symbolize, caller)
+        self.rwsems = RwSemaphores(vm, atomic, self.retry, symbolize, caller)
+        self.providers = [self.wait, self.sync, self.kthreads, self.mutexes, self.rwsems]
 
     # -- tasks ---------------------------------------------------------------------------------
     def create(self, pid, comm, pc, sp, process=None, kernel=False):
@@ -161,6 +183,29 @@ class Scheduler:
         task.state = TASK_INTERRUPTIBLE
         task.sleeping_in = task.sleeping_in or "poll"
         self.block_current(timeout_ns)
+
+    def nanosleep(self, ns):
+        """nanosleep in a task: it sleeps (TASK_INTERRUPTIBLE) until now + ns; False when no
+        task runs (the console context cannot sleep)."""
+        task = self.current
+        if task is None:
+            return False
+        task.state = TASK_INTERRUPTIBLE
+        task.sleeping_in = "nanosleep"
+        self.block_current(ns)
+        return True
+
+    def msleep(self, msecs):
+        """msleep in a task: schedule_timeout_uninterruptible(msecs_to_jiffies(m) + 1), as
+        3.14 does (so msleep(1000) sleeps 1005 ms of virtual time)."""
+        task = self.current
+        if task is None:
+            return False
+        task.state = TASK_UNINTERRUPTIBLE
+        task.sleeping_in = "msleep"
+        task.timer_only = True
+        self.block_current((self.timers.msecs_to_jiffies(msecs) + 1) * TICK_NS)
+        return True
 
     # -- running ---------------------------------------------------------------------------------
     def settle(self):

@@ -14,7 +14,7 @@ from ..abi import COMPLETION, SEMAPHORE
 from ..errno import EINTR, ETIME
 from ..hypercall import export
 from .task import TASK_INTERRUPTIBLE, TASK_RUNNING, TASK_UNINTERRUPTIBLE
-from .core import TICK_NS
+from ..time.jiffies import TICK_NS
 
 MAX_SCHEDULE_TIMEOUT = 0x7FFFFFFF
 UINT_MAX = 0xFFFFFFFF

@@ -26,6 +26,24 @@ TI_PREEMPT, TI_TASK = 4, 12
 USER_DS = 0xBF000000
 #: ps state letters (fs/proc/array.c task_state_array).
 STATE_LETTER = {TASK_RUNNING: "R", TASK_INTERRUPTIBLE: "S", TASK_UNINTERRUPTIBLE: "D"}
+#: The first pid given out: the board's boot leaves pids below it to init and kernel threads.
+FIRST_PID = 100
+
+
+class PidMap:
+    """alloc_pid: process and thread ids, in order (pids are not reused in a run)."""
+
+    def __init__(self, first=FIRST_PID):
+        self.next = first
+
+    def alloc(self):
+        pid, self.next = self.next, self.next + 1
+        return pid
+
+    @property
+    def last(self):
+        """The pid given out most recently."""
+        return self.next - 1
 
 
 class Task:

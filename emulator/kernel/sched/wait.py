@@ -14,7 +14,7 @@ from ..abi import WAIT_QUEUE, WAIT_QUEUE_HEAD
 from ..errno import ERESTARTSYS
 from ..hypercall import export
 from .task import TASK_INTERRUPTIBLE, TASK_NORMAL, TASK_RUNNING, TASK_UNINTERRUPTIBLE
-from .core import TICK_NS
+from ..time.jiffies import TICK_NS
 
 WQ_FLAG_EXCLUSIVE = 1
 WQH_LIST = WAIT_QUEUE_HEAD["task_list"]
@@ -29,7 +29,11 @@ class WaitQueues:
         call_guest(fn, args) -> r0: runs a module's own wake function."""
         self.sched, self._vm, self._atomic, self._address = sched, vm, atomic, address_of
         self._printk, self._call_guest = printk, call_guest
-        self.signal_pending = lambda task: False     # set by the signal layer
+
+    @staticmethod
+    def signal_pending(task):
+        """signal_pending(): TIF_SIGPENDING of a task (a signal is queued for it)."""
+        return bool(task.pending_signal)
 
     # -- guest list helpers ------------------------------------------------------------------
     def _r(self, va):

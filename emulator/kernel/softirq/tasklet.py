@@ -19,10 +19,10 @@ T_STATE, T_COUNT, T_FUNC, T_DATA = 4, 8, 12, 16
 
 
 class Tasklets:
-    def __init__(self, vm, ledger, caller):
+    def __init__(self, vm, ledger, caller, run_softirq):
         self._vm, self._ledger, self._caller = vm, ledger, caller
         self.hi, self.normal = [], []
-        self.run_softirq = None          # run_softirq([(fn, arg)]): the softirq runner
+        self.run_softirq = run_softirq   # run_softirq([(fn, arg)], kind): the softirq runner
 
     @property
     def pending(self):

@@ -324,6 +324,9 @@ class TimerBases:
     def sync(self):
         self.wheel.sync()
 
+    def msecs_to_jiffies(self, msecs):
+        return self.wheel.msecs_to_jiffies(msecs)
+
     def next_expiry_ns(self):
         times = [t for t in (self.wheel.next_expiry_ns(), self.hrtimers.next_expiry_ns())
                  if t is not None] + [at for at, _ in self.kernel.values()]

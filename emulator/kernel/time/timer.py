@@ -17,10 +17,7 @@ import struct
 
 from ...errors import Unimplemented
 from ..hypercall import export
-
-HZ = 200
-TICK_NS = 1_000_000_000 // HZ
-INITIAL_JIFFIES = (-300 * HZ) & 0xFFFFFFFF
+from .jiffies import HZ, INITIAL_JIFFIES, TICK_NS  # noqa: F401  (re-exported)
 T_ENTRY, T_EXPIRES, T_BASE, T_FUNCTION, T_DATA, T_SLACK = 0, 8, 12, 16, 20, 24
 MAX_JIFFY_OFFSET = 0x3FFFFFFE            # ((LONG_MAX >> 1) - 1)
 
@@ -30,12 +27,12 @@ def time_after_eq(a, b):
 
 
 class Timers:
-    def __init__(self, vm, clock, jiffies_va, ledger, caller, printk):
+    def __init__(self, vm, clock, jiffies_va, ledger, caller, printk, run_softirq):
         self._vm, self._clock, self._va = vm, clock, jiffies_va
         self._ledger, self._caller, self._printk = ledger, caller, printk
         self.pending = {}            # timer va -> (expires jiffies, sequence)
         self._seq = 0
-        self.run_softirq = None      # run_softirq([(fn, arg)]): the softirq runner (irq)
+        self.run_softirq = run_softirq   # run_softirq([(fn, arg)]): the softirq runner (irq)
         self.sync()
 
     # -- jiffies ------------------------------------------------------------------------------

@@ -1,0 +1,173 @@
+"""A user process's life: started from a program file, switched in and out by the scheduler,
+ended by exit, a fatal signal or a fault, and released (Linux fs/exec.c, kernel/exit.c).
+
+The scheduler (sched/core.py) calls back through its TaskHooks: ``switch`` installs a task's
+kernel state, ``task_stopped`` decides what a slice that stopped without sleeping means, and
+``kill_now`` runs do_exit for a fatal signal. The exception entry asks ``ret_to_user`` before
+a syscall returns to user space.
+"""
+
+import os
+
+from ..errors import GuestTimeout, LoaderError
+from ..loader.program import load_program
+from .sched.task import THREAD_SIZE
+from .entry import GuestCall
+from .files import BufferFile, ConsoleFile
+from .process import AddressSpace, Process, build_stack, load_image
+from .symbols import program_symbols
+
+#: Signals a user fault raises, by fault kind, and the shell's message for them.
+FAULT_SIGNALS = {"data abort": (11, "Segmentation fault"),
+                 "prefetch abort": (11, "Segmentation fault"),
+                 "undefined instruction": (4, "Illegal instruction"),
+                 "breakpoint": (5, "Trace/breakpoint trap")}
+#: The shell's message for a process killed by a page fault's signal (SIGBUS, SIGKILL).
+KILL_MESSAGES = {7: "Bus error", 9: "Killed"}
+
+
+class Lifecycle:
+    def __init__(self, *, cpu, vm, tables, frames, ram, page_cache, vfs, tty, symbolize, sched,
+                 syscalls, mmap, context, irq, guest, traps, console, program_output,
+                 console_ti, dram_size, timeout_us, pids, read_file):
+        """console(text): the board's console (the shell's "Segmentation fault");
+        program_output(bytes): what programs write to their terminal; console_ti: the
+        console context's thread_info; read_file(path) -> bytes from the root filesystem."""
+        self._cpu, self._vm, self._tables, self._frames, self._ram = cpu, vm, tables, frames, ram
+        self._page_cache, self._vfs, self._tty, self._symbolize = page_cache, vfs, tty, symbolize
+        self._sched, self._syscalls, self._mmap = sched, syscalls, mmap
+        self._context, self._irq, self._guest, self._traps = context, irq, guest, traps
+        self._console, self._output, self._console_ti = console, program_output, console_ti
+        self._dram_size, self._timeout_us, self._pids = dram_size, timeout_us, pids
+        self._read_file = read_file
+
+    # -- starting and running --------------------------------------------------------------
+    def spawn(self, path, argv, env, stdin=None):
+        """Load an ARM program as a new process (a runnable task, not yet run); returns it."""
+        program = load_program(self._read_file(path), path, self._dram_size)
+        argv = [path] + list(argv or [])
+        mm = AddressSpace(self._tables, self._frames, self._ram, self._cpu)
+        previous = self._tables.user
+        mm.activate()
+        comm = os.path.basename(path)[:15]
+        proc = Process(self._pids.alloc(), comm, mm)
+        try:
+            if not load_image(mm, program, self._vm, self._page_cache):
+                mm.release()
+                raise LoaderError(f"{path}: out of memory loading the program")
+            sp = build_stack(mm, self._vm, program, [a.encode() for a in argv],
+                             [e.encode() for e in env], bytes(range(16)), path.encode())
+        finally:
+            self._tables.switch_user(previous)
+            self._cpu.flush_tlb()
+        proc.cmdline = b"".join(a.encode() + b"\0" for a in argv)
+        proc.exe = self._vfs.resolve(self._vfs.normalize(path))[0]     # d_path: links resolved
+        sink = ConsoleFile(self._output, self._tty)
+        self._tty.pgrp, self._tty.session = proc.pgid, proc.sid     # the foreground job
+        for fd in (0, 1, 2):
+            proc.files[fd] = sink
+        if stdin is not None:
+            proc.files[0] = BufferFile(bytes(stdin))          # `< FILE`, `echo TEXT |`
+        lo = min(s.vaddr for s in program.segments)
+        hi = max(s.vaddr + s.memsz for s in program.segments)
+        self._symbolize.add(program_symbols(program, comm, lo, hi))
+        proc.argv = argv
+        return self._sched.create(proc.pid, comm, program.entry, sp, proc)
+
+    def run(self, path, argv, env, stdin=None):
+        """Run a program in the foreground (other tasks run too) until it exits; returns
+        its exit status. GuestTimeout when it sleeps and nothing can wake it."""
+        task = self.spawn(path, argv, env, stdin)
+        sched = self._sched
+        try:
+            if not sched.run_until(lambda: task.exited):
+                raise GuestTimeout(f"{path} (pid {task.pid}) sleeps in "
+                                   f"{sched.blocked_reason(task)} and nothing can wake it")
+        finally:
+            if not task.exited:
+                self.kill_task(task)
+            sched.reap(task)
+        return task.process.exit_status
+
+    def processes(self):
+        """The processes /proc lists: every user process the scheduler has."""
+        return [t.process for _, t in sorted(self._sched.tasks.items())
+                if t.process is not None and not t.exited]
+
+    # -- the scheduler's hooks ---------------------------------------------------------------
+    def switch(self, task):
+        """Install a task's kernel state (or the console's, task None) for the scheduler."""
+        if task is None:
+            self._syscalls.process = None
+            self._context.use_thread_info(self._console_ti)
+            self._irq.use_kernel_stack(self._console_ti + THREAD_SIZE)
+            return
+        self._syscalls.process = task.process
+        if task.process is not None:             # a kernel thread keeps the last user half
+            task.process.mm.activate()
+        self._context.use_thread_info(task.ti_va)
+        self._irq.use_kernel_stack(task.kstack_top)
+
+    def task_stopped(self, task):
+        """A task's slice ended with the CPU stopped: it exited or faulted. Raises GuestFault
+        for a kernel oops; a user fault kills the process with its signal."""
+        proc = task.process
+        user_fault = self._traps.check(proc)
+        if proc is None:                         # a kernel thread that stopped the CPU
+            return True
+        if user_fault is not None:
+            signo, message = FAULT_SIGNALS[user_fault.kind]
+            self._console(f"{message}\n")
+            self._traps.guarded(lambda: self.drive(self._syscalls.exit_process(128 + signo)),
+                                proc)
+        self.release(task)
+        return True
+
+    def kill_now(self, task):
+        """do_exit for a task a fatal signal found outside a syscall."""
+        self._traps.guarded(
+            lambda: self.drive(self._syscalls.exit_process(128 + task.pending_signal)),
+            task.process)
+
+    def ret_to_user(self, result):
+        """A fatal signal pending for the running task ends it before user code runs again
+        (default actions only: user handlers are not modelled yet)."""
+        task = self._sched.current
+        if task is None or not task.pending_signal:
+            return None
+        return self._syscalls.exit_process(128 + task.pending_signal)
+
+    def page_fault_kill(self, signo):
+        """A fatal signal from a page fault (kernel/mmap.py): the shell's message, then the
+        process exits."""
+        self._console(f"{KILL_MESSAGES[signo]}\n")
+        return self._syscalls.exit_process(128 + signo)
+
+    # -- ending ------------------------------------------------------------------------------
+    def release(self, task):
+        """release_task: the process's symbols, file mappings and address space go."""
+        proc = task.process
+        self._symbolize.remove(proc.comm)
+        self._mmap.drop(proc.mm)
+        proc.mm.release()
+
+    def kill_task(self, task):
+        """End a task that did not exit (a foreground program stopped by an error)."""
+        task.exited = True
+        if task.process.exit_status is None:
+            task.process.exit_status = 128 + 9
+        self.release(task)
+
+    def drive(self, gen):
+        """Run a syscall generator from the host (after the process died outside a syscall)."""
+        value = None
+        while True:
+            try:
+                call = gen.send(value)
+            except StopIteration as stop:
+                return stop.value
+            if not isinstance(call, GuestCall):
+                raise TypeError(call)
+            value = self._guest.call(call.fn, call.args, self._timeout_us)
+            if value is None:
+                return None
