@@ -83,6 +83,8 @@ class LedPanel:
     def __init__(self, machine, out, fancy):
         self._machine, self._out, self._fancy = machine, out, fancy
         machine.tracer.subscribe("led", self._changed)
+        if fancy:                                   # issue 12: keys held show on the panel
+            machine.tracer.subscribe("key", self._changed)
 
     def render(self):
         leds = self._machine.leds

@@ -81,10 +81,12 @@ def after_command(con):
 # -- what the console prints on its own ---------------------------------------------------------
 
 def panel_suffix(machine):
-    """The beeper on the terminal's LED panel: ``  ♪ 1000.0 Hz`` while it sounds."""
+    """The beeper on the terminal's LED panel: ``  ♪ 1000.0 Hz`` while it sounds; then the
+    keys held down (issue 12): ``  K2 ▼``."""
     periph = machine.hw.periph
     beeper = periph.beeper if periph is not None else None
-    return f"  ♪ {beeper.frequency:.1f} Hz" if beeper is not None and beeper.on else ""
+    text = f"  ♪ {beeper.frequency:.1f} Hz" if beeper is not None and beeper.on else ""
+    return text + "".join(f"  {name} ▼" for name, key in machine.hw.keys.items() if key.pressed)
 
 
 class PeriphPanel:

@@ -249,6 +249,12 @@ class Cpu:
         self.uc.context_restore(context)
 
     @staticmethod
+    def context_regs(context) -> dict[str, int]:
+        """The core registers a saved context holds (a sleeping task's), by name (issue 12:
+        the debugger's `info threads`)."""
+        return {name: context.reg_read(rid) for name, rid in REG.items()}
+
+    @staticmethod
     def is_undefined_instruction(error: UcError) -> bool:
         """Whether a UcError from start() is an undefined instruction (else a bad access)."""
         return error.errno == UC_ERR_INSN_INVALID

@@ -15,7 +15,6 @@ from .kernel.aeabi import Aeabi, UnwindPersonality
 from .kernel.base.setup import DriverModel      # driver model, device tree (issue 11)
 from .kernel.irq.domain import IrqDomains
 from .kernel.armlib import ArmLib          # issue 9
-from .kernel.mutex import Mutexes          # issue 9
 from .kernel.params import ModuleParams    # issue 9
 from .kernel.preempt import Preempt        # issue 9
 from .kernel.chrdev import Chrdev
@@ -36,6 +35,9 @@ from .kernel.process import PageCache
 from .kernel.resource import Resources, seed_iomem
 from .kernel.ioport import IoPorts
 from .kernel.irq.setup import Interrupts
+from .kernel.irq.thread import IrqThreads          # issue 12, part 2
+from .kernel.time.hrtimer import HrTimers, TimerBases   # issue 12, part 2
+from .kernel.input.setup import InputSubsystem            # issue 12, part 2
 from .kernel.sched.core import TaskHooks
 from .kernel.sched.setup import Scheduling
 from .kernel.sched.task import THREAD_SIZE, PidMap
@@ -58,8 +60,8 @@ from .kernel.tty import Tty
 from .kernel.uaccess import Uaccess
 from .loader.elf import read_bytes
 from .memory.bus import MmioBus
-from .memory.layout import (KERNEL_RESERVED_END, MODULES_VADDR, PAGE_SIZE,
-                            PHYS_OFFSET, SWAPPER_PG_DIR, VECTORS_BASE, phys_to_virt)
+from .memory.layout import (KERNEL_RESERVED_END, MODULES_FASTPATH, MODULES_VADDR,
+                            PAGE_SIZE, PHYS_OFFSET, SWAPPER_PG_DIR, VECTORS_BASE, phys_to_virt)
 from .memory.mmu import KERNEL_RWX, USER_RX, PageTables, VirtualMemory, enable_mmu
 from .memory.physmem import BootAllocator, PhysicalMemory
 from .trace import Tracer
@@ -180,19 +182,25 @@ class Machine:
                               check_fault=lambda: self.traps.check(self.syscalls.process),
                               softirq=lambda: self.tasklets.run(),
                               idle_sp=lambda: self.sched.console_sp or console_top - 8,
-                              domains=self.irq_domains)
+                              domains=self.irq_domains,
+                              threads=lambda: self.irq_threads,      # issue 12, part 2
+                              devres=lambda: self.dm.devres)
         self.timers = Timers(vm, self.clock, phys_to_virt(self._boot.alloc(PAGE_SIZE)),
                              self.ledger, caller, kprint, self.irq.run_softirq)
         self.tasklets = Tasklets(vm, self.ledger, caller, self.irq.run_softirq)
+        self.hrtimers = HrTimers(vm, self.clock, phys_to_virt(self._boot.alloc(256, align=8)),
+                                 hc.address, self.ledger, caller, kprint,
+                                 self.irq.run_hardirq)               # issue 12, part 2
+        self.timer_bases = TimerBases(self.timers, self.hrtimers, self.clock)   # + hrtimers
         hooks = TaskHooks(on_stopped=lambda task: self.lifecycle.task_stopped(task),
                           kill_now=lambda task: self.lifecycle.kill_now(task),
                           switch=lambda task: self.lifecycle.switch(task))
         self.sched = Scheduling(cpu, vm, self.clock, lambda: self.entry, self.irq, mm, hc,
-                                self.timeout_us, max_time_s, timers=self.timers,
+                                self.timeout_us, max_time_s, timers=self.timer_bases,
                                 tasklets=self.tasklets, hooks=hooks, symbolize=self.symbolize,
                                 tracer=self.tracer, signal_exit_stub=SIGNAL_EXIT_STUB,
                                 printk=kprint, ledger=self.ledger, caller=caller,
-                                next_pid=self.pids.alloc)
+                                next_pid=self.pids.alloc, call_guest=self.guest.call_nested)
         self.delay = AtomicDelay(self.clock, mm.context, sleep=self.sched.msleep)
         wq_page = phys_to_virt(self._boot.alloc(PAGE_SIZE))        # the worker loop + system_wq
         self.workqueues = Workqueues(self.sched, vm, cpu, self.timers, self.ledger, caller,
@@ -242,11 +250,24 @@ class Machine:
         for provider in self.dm.providers:
             hc.register(provider)
         # -- end driver model
+        # -- (issue 12, part 2) irq threads + devm_request_irq
+        loop = phys_to_virt(boot.alloc(64, align=8))
+        self.irq_threads = IrqThreads(self.sched, vm, self.sched.retry, hc.address,
+                                      self.pids.alloc, loop, kprint)
+        self.symbolize.add(SymbolTable("", [(loop, 32, "irq_thread")], loop, loop + 32))
+        hc.register(self.irq_threads)
+        hc.register(self.hrtimers)
+        self.hrtimers.install_bases()
+        self.input = InputSubsystem(vm, self.kmalloc, self.sched, self.clock, lambda: self.vfs,
+                                    kprint, self.log, caller, self.ledger, self.dm, self.irq.api)
+        for provider in self.input.providers:
+            hc.register(provider)
+        # -- end issue 12, part 2
         # -- the board's kernel ABI (issue 9): arch/arm/lib calls, mutexes, preemption, and
         # the data objects the board's inlines read (kmalloc_caches, mem_section, ...)
         armlib = ArmLib(mm.checked(vm, caller), self.clock)
         params = ModuleParams(vm, self.kmalloc, kprint)
-        for provider in (armlib, params, Mutexes(vm, mm.context, kprint, self.symbolize, caller),
+        for provider in (armlib, params,      # (issue 12: mutexes are the scheduler's providers)
                          Preempt(mm.context, kprint, self.symbolize, caller, self._current_task),
                          ModuleRefs(lambda: self.modules)):
             hc.register(provider)
@@ -258,7 +279,9 @@ class Machine:
             self.symbolize.add(SymbolTable("", [(addr, size, name)], addr, addr + size))
         # -- end of issue 9 wiring
         self._map_page(MODULES_VADDR, boot.alloc(PAGE_SIZE), self._stub_page(), KERNEL_RWX)
+        self._map_page(MODULES_FASTPATH, boot.alloc(PAGE_SIZE), self._fastpath_page(), KERNEL_RWX)
         self.workqueues.install_loop()
+        self.irq_threads.install_loop()                                  # issue 12, part 2
         self._map_page(VECTORS_BASE, boot.alloc(PAGE_SIZE), vectors_page(), USER_RX)
         self.modules = Modules(self.tables, mm.frames("module"), self.ram, vm, cpu, mm.resolve,
                                self.guest, self.symbolize, self.ledger, kprint, self.timeout_us,
@@ -269,7 +292,7 @@ class Machine:
         """The root filesystem with /proc, the syscall table, and the exception entry."""
         self.page_cache = PageCache(self.mm.frames("file"), self.ram)
         self.vfs = RootFs(rootfs, skeleton, self.clock)
-        self.dm.attach(self.vfs)                        # populate the platform bus (issue 11)
+        self.dm.attach(self.vfs, builtins=self.input.builtin_drivers())   # (issue 11; gpio-keys)
         self.irq.chips.finish_boot()          # combiner lines after the tree numbered them
         self.vfs.add_proc("devices", self.chrdev.proc_devices)
         self.vfs.add_proc("modules", self.modules.proc_modules)
@@ -285,7 +308,7 @@ class Machine:
         self.procfs.add_writable("sys/kernel/printk", syslog.proc_printk, syslog.store_printk)
         self.tty = Tty(current=lambda: self.syscalls.process)
         self.devmem = DevMem(self.mmap, self.vm, self.bus, self.ram)
-        special_open = {MEM_RDEV: self.devmem.open,   # and the built-in character devices
+        special_open = {MEM_RDEV: self.devmem.open, **self.input.openers(),   # + evdev
                         **builtin_openers(self._program_output, self.tty, self.log,
                                           self.printk.kernel)}
         make_nodes(self.vfs)
@@ -309,13 +332,20 @@ class Machine:
 
     # -- set-up helpers -------------------------------------------------------------------
     def _stub_page(self):
-        """The service stubs, then the memory subsystem's fast-path routines."""
+        """The service stubs (one page: 8 bytes a service)."""
         stubs = self.hypercalls.stub_page()
-        base = MODULES_VADDR + ((len(stubs) + 63) & ~63)
+        if len(stubs) > PAGE_SIZE:
+            raise MemoryError(f"{len(stubs)} bytes of service stubs do not fit their page")
+        return stubs
+
+    def _fastpath_page(self):
+        """The memory subsystem's fast-path routines, in the module area's last page (issue
+        12, part 2: the stubs filled the first)."""
+        base = MODULES_FASTPATH
         code = self.mm.stub_code(base, self.hypercalls.address)
         if code:
             self.symbolize.add(SymbolTable("", self.mm.symbols(), base, base + len(code)))
-        return stubs.ljust(base - MODULES_VADDR, b"\0") + code
+        return code
 
     def _current_task(self):
         """(comm, pid) of the task kernel code runs for (insmod/rmmod: pid 1, as oopses say)."""

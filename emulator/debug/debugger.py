@@ -17,7 +17,7 @@ from ..hw.gpio_exynos import parse_pin_name
 from ..kernel.entry import SvcFrame
 from ..memory.mmu import GuestFaultAccess
 from .disasm import disassemble
-from .unwind import backtrace
+from .unwind import Frame, backtrace
 
 MODES = {0x10: "usr", 0x13: "svc", 0x17: "abt", 0x1B: "und", 0x12: "irq", 0x11: "fiq", 0x1F: "sys"}
 COMMANDS = {}
@@ -274,10 +274,12 @@ class Debugger:
         return [self.m.cpu.hook_memory(hit, region.base + r.offset, region.base + r.offset + 3,
                                        reads=False) for r in (con, dat)]
 
-    @command("info", "info break|watch|registers")
+    @command("info", "info break|watch|registers|threads")
     def cmd_info(self, args):
         what = args[0] if args else ""
-        if what.startswith("b") or what.startswith("w"):
+        if what.startswith("t"):
+            self._info_threads()
+        elif what.startswith("b") or what.startswith("w"):
             for bp in self.breakpoints:
                 where = "pending" if bp.addr is None else f"{bp.addr:#010x} {self.m.symbolize(bp.addr)}"
                 self._print(f"{bp.number:<4} breakpoint  {bp.spec:<20} {where}")
@@ -286,7 +288,7 @@ class Debugger:
         elif what.startswith("r"):
             self.cmd_regs([])
         else:
-            raise ValueError("usage: info break|watch|registers")
+            raise ValueError("usage: info break|watch|registers|threads")
 
     @command("continue", "continue              run until the next stop")
     def cmd_continue(self, args):
@@ -375,18 +377,72 @@ class Debugger:
         for a, text in self._disas(addr, count):
             self._print(f"{'=>' if a == pc else '  '} {a:#010x} <{self.m.symbolize.short(a)}>:\t{text}")
 
-    @command("backtrace", "backtrace             the call chain, kernel then user space")
+    # -- tasks (issue 12): every process and kernel thread the scheduler has ------------------
+    def _tasks(self):
+        return [t for _, t in sorted(self.m.sched.tasks.items()) if not t.exited]
+
+    def _task_regs(self, task):
+        """(registers, user registers of its system call or None) of a task: the CPU's for
+        the running one, its saved context for the others."""
+        if task is self.m.sched.current:
+            return self.m.cpu.regs(), None if task.kernel else self.m.entry.syscall_regs
+        if task.context is None:                             # never ran yet
+            pc, sp = task.start
+            regs = {f"r{i}": 0 for i in range(13)}
+            regs.update(sp=sp or task.kstack_top - 8, lr=0, pc=pc, cpsr=0x13 if task.kernel
+                        else USR_MODE)
+            return regs, None
+        regs = self.m.cpu.context_regs(task.context)
+        return regs, task.frames[-1].saved if task.frames else None
+
+    def _info_threads(self):
+        tasks = self._tasks()
+        if self.m.sched.current is None:
+            self._print("* -     kernel (module init/exit, console)  "
+                        f"{self.m.cpu.reg(PC):#010x} in {self.m.symbolize(self.m.cpu.reg(PC))}")
+        for task in tasks:
+            regs, _ = self._task_regs(task)
+            if task.kernel or task.process is None:
+                name = f"[{task.comm}]" if task.kernel else task.comm
+            else:
+                name = " ".join(task.process.argv)
+            where = f"  sleeps in {task.sleeping_in}" if task.sleeping_in else ""
+            mark = "*" if task is self.m.sched.current else " "
+            self._print(f"{mark} {task.pid:<5} {task.state_letter()} {name:<26} "
+                        f"{regs['pc']:#010x} in {self.m.symbolize(regs['pc'])}{where}")
+
+    @command("backtrace", "backtrace [PID|all]   the call chain, kernel then user space "
+                          "(of a task, of every task)")
     def cmd_backtrace(self, args):
-        regs = self.m.cpu.regs()
+        if not args:
+            self._backtrace(self.m.cpu.regs(), self.m.entry.syscall_regs)
+            return
+        tasks = self._tasks()
+        if args[0] != "all":
+            try:
+                pid = int(args[0])
+            except ValueError:
+                raise ValueError("usage: backtrace [PID|all]") from None
+            tasks = [t for t in tasks if t.pid == pid]
+            if not tasks:
+                raise ValueError(f"backtrace: no task with pid {pid}")
+        for task in tasks:
+            self._print(f"Thread {task.pid} ({'[' + task.comm + ']' if task.kernel else task.comm})"
+                        f":")
+            regs, user = self._task_regs(task)
+            self._backtrace(regs, user, current=task is self.m.sched.current)
+
+    def _backtrace(self, regs, user, current=True):
         frames = backtrace(self.m.vm, self.m.symbolize, regs)
-        user = self.m.entry.syscall_regs
         if user is not None and regs["cpsr"] & MODE_MASK != USR_MODE:
             # Kernel code running for a syscall: continue from the caller's user registers.
             uregs = {f"r{i}": 0 for i in range(13)}
             saved = SvcFrame.as_dict(user)
             del saved["cpsr"]
             uregs.update(saved)
-            frames = frames + [None] + backtrace(self.m.vm, self.m.symbolize, uregs)
+            # another task's user stack is in its own address space: its PC only
+            frames = frames + [None] + (backtrace(self.m.vm, self.m.symbolize, uregs) if current
+                                        else [Frame(uregs["pc"], uregs["sp"])])
         n = 0
         for frame in frames:
             if frame is None:

@@ -1,4 +1,4 @@
-"""LED and GPIO pin levels over virtual time, recorded from a machine's "led" and "pin" events.
+"""LED, GPIO pin and key levels over virtual time, from a machine's "led", "pin", "key" events.
 
 The waveform outputs (`--vcd`, `--plot`) need the whole run before they can write: a VCD
 declares every signal in its header and only the pins that changed belong there. So they
@@ -51,6 +51,10 @@ class Timeline:
             if beeper else None
         if beeper:
             self._tracer.subscribe("beeper", self._beeper)
+        # issue 12: the board's keys (1 = pressed), a row once one changes
+        self.keys = {name: Signal(name, "key", int(key.pressed))
+                     for name, key in machine.hw.keys.items()}
+        self._tracer.subscribe("key", self._key)
 
     def _pin(self, _kind, fields):
         name = fields["pin"]
@@ -61,6 +65,9 @@ class Timeline:
 
     def _led(self, _kind, fields):
         self.leds[fields["led"]].changes.append((self._clock.now_ns(), int(fields["on"])))
+
+    def _key(self, _kind, fields):
+        self.keys[fields["key"]].changes.append((self._clock.now_ns(), int(fields["pressed"])))
 
     def _beeper(self, _kind, fields):
         now = self._clock.now_ns()
@@ -74,15 +81,18 @@ class Timeline:
         return sorted(self._pins.values(), key=lambda s: order[s.name])
 
     def signals(self):
-        """Every LED, then every pin that changed (then the beeper, if it changed)."""
+        """Every LED, then every pin that changed (then the beeper and the keys that
+        changed)."""
         beeper = [self.beeper] if self.beeper and self.beeper.changes else []
-        return list(self.leds.values()) + self.pins + beeper
+        keys = [key for key in self.keys.values() if key.changes]
+        return list(self.leds.values()) + self.pins + beeper + keys
 
     def close(self):
         """Stop recording; the run's end (virtual time) is now. Safe to call twice."""
         if self.end_ns is None:
             self._tracer.unsubscribe("pin", self._pin)
             self._tracer.unsubscribe("led", self._led)
+            self._tracer.unsubscribe("key", self._key)
             if self.beeper:
                 self._tracer.unsubscribe("beeper", self._beeper)
             self.end_ns = self._clock.now_ns()

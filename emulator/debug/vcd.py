@@ -1,7 +1,8 @@
-"""`--vcd FILE`: the board's LEDs and GPIO pins as a Value Change Dump, for GTKWave.
+"""`--vcd FILE`: the board's LEDs, GPIO pins and keys as a Value Change Dump, for GTKWave.
 
 One 1-bit wire per LED (1 = lit) under ``<board>.leds`` and per GPIO pin that changed during
-the run under ``<board>.gpio``; a pin that is not driven (not an output) reads ``z``. Times are
+the run under ``<board>.gpio``, per key pressed during the run under ``<board>.keys`` (1 =
+pressed); a pin that is not driven (not an output) reads ``z``. Times are
 virtual nanoseconds (``$timescale 1 ns``), the clock `--trace` stamps events with, so the two
 line up and two runs write identical files. The header must name every signal before the
 first change, so the file is written by ``close()``; the caller closes in a `finally`, and a
@@ -23,7 +24,7 @@ def _version():
 
 
 #: Signal kind -> VCD scope under the board.
-SCOPES = {"led": "leds", "pin": "gpio", "beeper": "beeper"}
+SCOPES = {"led": "leds", "pin": "gpio", "beeper": "beeper", "key": "keys"}
 
 
 def _value(level):

@@ -21,6 +21,7 @@ class File:
     ops = {}           # file_operations by name (chrdev files)
     file_va = 0        # the guest struct file, if any
     mmap_direct = None  # mmap run by the kernel itself (/dev/mem): callable(vma va) -> 0/-errno
+    kernel_poll = None  # poll of a kernel-side file (evdev): callable(task) -> mask
 
     def read(self, vm, buf, count):
         return -EINVAL

@@ -107,6 +107,8 @@ class Poller:
             self._end(task, ctx)
 
     def _file_poll(self, file, pt):
+        if file.kernel_poll is not None:       # a file of the kernel's own (evdev)
+            return file.kernel_poll(self._sched.current)
         fn = file.ops.get("poll") if file.ops else 0
         if not fn:
             return DEFAULT_POLLMASK

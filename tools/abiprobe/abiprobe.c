@@ -27,6 +27,8 @@
 #include <linux/miscdevice.h>
 #include <linux/i2c.h>
 #include <linux/input.h>
+#include <linux/rwsem.h>
+#include <linux/hrtimer.h>
 #include <linux/cpumask.h>
 #include <asm/outercache.h>
 #include <asm/delay.h>
@@ -66,6 +68,14 @@ struct delayed_work abi_delayed_work;
 struct i2c_client abi_i2c_client;
 struct i2c_driver abi_i2c_driver;
 struct input_dev abi_input_dev;
+/* issue 12, part 2 (abi.PART2_STRUCTS) */
+struct rw_semaphore abi_rw_semaphore;
+struct hrtimer abi_hrtimer;
+struct timerqueue_node abi_timerqueue_node;
+struct hrtimer_clock_base abi_hrtimer_clock_base;
+struct input_event abi_input_event;
+struct input_id abi_input_id;
+struct input_absinfo abi_input_absinfo;
 struct list_head abi_list_head;
 struct outer_cache_fns abi_outer_cache_fns;
 struct arm_delay_ops abi_arm_delay_ops;

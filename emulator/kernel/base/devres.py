@@ -21,6 +21,14 @@ class Devres:
         d = self.core.devices.get(dev) or self.core.initialize(dev)
         d.devres.append((what, release))
 
+    def add(self, dev, what, release):
+        """Record a managed resource of another subsystem (devm_request_irq)."""
+        self._record(dev, what, release)
+
+    def remove(self, dev, what):
+        """devres_destroy: forget it without releasing; the entry, or None."""
+        return self._forget(dev, what)
+
     def _forget(self, dev, what):
         d = self.core.devices.get(dev)
         for i, (w, _) in enumerate(d.devres if d else []):

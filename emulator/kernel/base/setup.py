@@ -102,9 +102,10 @@ class DriverModel:
     def domains(self):
         return self.of_irq.domains
 
-    def attach(self, vfs):
+    def attach(self, vfs, builtins=()):
         """Once the file namespace exists: populate the platform bus (arch_initcall) and show
-        the tree under /proc/device-tree and /sys/firmware/devicetree/base."""
+        the tree under /proc/device-tree and /sys/firmware/devicetree/base. builtins: other
+        subsystems' drivers of the kernel image, (name, compatible, probe(node, name))."""
         self.core.vfs = vfs
         runtime, self.core.kmalloc = self.core.kmalloc, self.early
         try:
@@ -112,6 +113,8 @@ class DriverModel:
             self.leds.class_init()
             leds_gpio = LedsGpio(self.tree, self.gpio, self.leds, self.core.log)
             self.platform.register_builtin("leds-gpio", GPIO_LEDS, leds_gpio.probe)
+            for name, compatible, probe in builtins:
+                self.platform.register_builtin(name, compatible, probe)
             self.platform.populate()
         finally:
             self.core.kmalloc = runtime

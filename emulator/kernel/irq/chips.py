@@ -12,7 +12,6 @@ drivers/pinctrl/pinctrl-exynos.c).
   request_irq'd handler per pinctrl block that reads the pending bits.
 """
 
-from ...errors import Unimplemented
 from ...hw.combiner import GROUP_SPI
 from ...hw.eint import BLOCK_LINES, CON_EINT, PER_PIN_SPI, SHARED_WAKEUP_BANKS, SHARED_WAKEUP_SPI
 from .desc import (IRQ_HANDLED, IRQ_NONE, IRQ_TYPE_EDGE_BOTH, IRQ_TYPE_EDGE_FALLING,
@@ -263,8 +262,3 @@ class IrqChips:
                 self.gic.eoi(desc.hwirq)
             return handled
         return demux
-
-    def check_thread_fn(self, thread_fn, name):
-        if thread_fn:
-            raise Unimplemented(f"request_threaded_irq: threaded handler for {name}: "
-                                f"interrupt threads are not modelled yet")

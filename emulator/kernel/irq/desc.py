@@ -30,6 +30,11 @@ class IrqAction:
     thread_fn: int = 0
     py: object = None            # a Python handler(virq) -> irqreturn for kernel actions
     name_va: int = 0
+    thread: object = None        # the irq thread's Task (thread.py)
+    thread_mask: int = 0         # this action's bit in desc.threads_oneshot
+    runthread: bool = False      # IRQTF_RUNTHREAD: the thread is due
+    stopping: bool = False       # free_irq is stopping the thread
+    module_owned: bool = True    # requested by a module (in the leak ledger)
 
 
 @dataclass
@@ -46,6 +51,10 @@ class IrqDesc:
     unhandled: int = 0
     window: int = 0
     spurious_disabled: bool = False
+    oneshot: bool = False        # IRQS_ONESHOT: requested with IRQF_ONESHOT
+    threads_oneshot: int = 0     # the threads due (their thread_mask bits)
+    oneshot_masked: bool = False # a flow left the line masked for the threads
+    actions_mask: int = 0        # thread_mask bits in use
 
     @property
     def enabled(self):

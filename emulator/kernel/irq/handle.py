@@ -11,8 +11,10 @@ IRQs masked, on the interrupted kernel stack below its SP (or at the top of the 
 stack when user code or nothing was running). irq_exit drops the count and runs softirqs;
 the interrupted registers are restored.
 
+A primary handler returning IRQ_WAKE_THREAD wakes its action's thread (thread.py); with
+IRQF_ONESHOT the level and fasteoi flows leave the line masked until the thread ran.
 Not modelled yet: the vector stub itself (a backtrace from a handler ends at the handler),
-threaded handlers, and the spurious-interrupt window is counted per descriptor only.
+and the spurious-interrupt window is counted per descriptor only.
 """
 
 from ...cpu import CPSR, MODE_MASK, PC, REG, SP, STOP_DEADLINE, USR_MODE
@@ -33,7 +35,7 @@ class IrqHandler:
     """Delivery and flow handling."""
 
     def __init__(self, cpu, vm, descs, exit_addr, kstack_top, timeout_us, tracer, printk,
-                 symbolize, chips, softirq=None, idle_sp=None):
+                 symbolize, chips, softirq=None, idle_sp=None, threads=None):
         """chips() -> the chips.IrqChips built around this handler (they call each other);
         softirq(): run on irq exit when softirqs are pending (tasklets); idle_sp() -> the SP
         for work on the idle CPU (below a console call in progress)."""
@@ -42,6 +44,7 @@ class IrqHandler:
         self.timeout_us = timeout_us
         self.tracer, self.printk, self.symbolize = tracer, printk, symbolize
         self._chips = chips
+        self._threads = threads      # () -> thread.IrqThreads (built with the scheduler)
         self.idle_sp = idle_sp or (lambda: kstack_top - 8)
         self._in_take = False
         self.softirq = softirq
@@ -109,6 +112,24 @@ class IrqHandler:
         finally:
             self.vm.write_u32(ti, self.vm.read_u32(ti) - SOFTIRQ_OFFSET)
 
+    def run_hardirq(self, calls, kind="hrtimer"):
+        """Run fn(arg) for each (fn, arg) in hardirq context (hrtimer_interrupt's callbacks)
+        on the idle stack, IRQs masked; returns their r0 values."""
+        if not self._in_take:
+            self._sp = self.idle_sp()
+        ti = (self._sp & ~(THREAD_SIZE - 1)) + PREEMPT_OFFSET_IN_TI
+        self.vm.write_u32(ti, self.vm.read_u32(ti) + HARDIRQ_OFFSET)
+        results = []
+        try:
+            for fn, arg in calls:
+                if "irq" in self.tracer.active:
+                    self.tracer.publish("irq", irq=None, name=f"{kind} {self.symbolize(fn)}",
+                                        phase="entry", ret=None)
+                results.append(self.call(fn, arg))
+        finally:
+            self.vm.write_u32(ti, self.vm.read_u32(ti) - HARDIRQ_OFFSET)
+        return results
+
     # -- flows ---------------------------------------------------------------------------------
     def generic_handle_irq(self, virq):
         desc = self.descs.get(virq)
@@ -123,7 +144,11 @@ class IrqHandler:
     def _fasteoi(self, desc):
         desc.count += 1
         if desc.enabled and desc.actions:
+            if desc.oneshot:
+                desc.chip.mask(desc.hwirq)
             self._handle_event(desc)
+            if desc.oneshot:
+                self._cond_unmask(desc)
         else:
             desc.chip.mask(desc.hwirq)
         desc.chip.eoi(desc.hwirq)
@@ -136,8 +161,17 @@ class IrqHandler:
         if not (desc.enabled and desc.actions):
             return
         self._handle_event(desc)
-        if desc.enabled:
-            chip.unmask(desc.hwirq)
+        self._cond_unmask(desc)
+
+    @staticmethod
+    def _cond_unmask(desc):
+        """cond_unmask_irq: unmask unless disabled or a oneshot thread is still due."""
+        if not desc.enabled:
+            return
+        if desc.threads_oneshot:
+            desc.oneshot_masked = True
+            return
+        desc.chip.unmask(desc.hwirq)
 
     def _edge(self, desc):
         desc.count += 1
@@ -163,8 +197,13 @@ class IrqHandler:
                 self.call(action.handler, desc.virq, action.dev_id)
             if publish:
                 self.tracer.publish("irq", irq=desc.virq, name=action.name, phase="exit", ret=ret)
-            if ret & IRQ_WAKE_THREAD:
-                ret = (ret & ~IRQ_WAKE_THREAD) | IRQ_HANDLED
+            if ret == IRQ_WAKE_THREAD:
+                if action.thread is None:
+                    self.printk(4, f"IRQ {desc.virq} device {action.name} returned "
+                                   f"IRQ_WAKE_THREAD but no thread function available.")
+                else:
+                    self._threads().wake(desc, action)
+                ret = IRQ_HANDLED
             result |= ret
         self._note_interrupt(desc, result)
 

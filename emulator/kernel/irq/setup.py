@@ -17,19 +17,21 @@ from .manage import IrqApi
 class Interrupts:
     def __init__(self, hw, cpu, vm, exit_addr, kstack_top, timeout_us, tracer, printk,
                  symbolize, ledger, caller, check_fault, softirq=None, idle_sp=None,
-                 domains=None):
+                 domains=None, threads=None, devres=None):
         """check_fault() raises the oops of a handler that faulted; softirq() runs pending
         softirqs on irq exit; idle_sp() -> the SP of work on the idle CPU (handle.py);
-        domains: the board's IrqDomains, shared with the device tree's irq parsing."""
+        domains: the board's IrqDomains, shared with the device tree's irq parsing;
+        threads() -> the irq threads (thread.IrqThreads, built with the scheduler);
+        devres() -> the driver model's Devres (devm_request_irq)."""
         self.domains = domains if domains is not None else IrqDomains()
         self.descs = IrqDescs()
         self.handler = IrqHandler(cpu, vm, self.descs, exit_addr, kstack_top, timeout_us,
                                   tracer, printk, symbolize, lambda: self.chips,
-                                  softirq=softirq, idle_sp=idle_sp)
+                                  softirq=softirq, idle_sp=idle_sp, threads=threads)
         self.chips = IrqChips(hw, self.domains, self.descs, self.handler)
         banks = [(bank.name, len(bank.pins)) for bank in hw.gpio.banks.values()]
         self.api = IrqApi(self.chips, self.descs, self.domains, banks, vm, ledger, printk,
-                          caller, self.handler)
+                          caller, self.handler, threads=threads, devres=devres)
         hw.gic.connect(self.handler.line_changed)
         self.handler.line_changed(hw.gic.asserted)
         self.check_fault = check_fault
@@ -59,6 +61,13 @@ class Interrupts:
     def run_softirq(self, calls, kind="timer"):
         try:
             self.handler.run_softirq(calls, kind)
+        except HandlerStopped:
+            self.check_fault()
+            raise
+
+    def run_hardirq(self, calls, kind="hrtimer"):
+        try:
+            return self.handler.run_hardirq(calls, kind)
         except HandlerStopped:
             self.check_fault()
             raise

@@ -24,6 +24,7 @@ from ...errors import GuestTimeout, Unimplemented
 from ..clock import CPU_HZ
 from ..time.jiffies import TICK_NS
 from .kthread import KThreads, start_registers
+from .mutex import Mutexes, Retry, RwSemaphores
 from .sync import Sync
 from .task import TASK_INTERRUPTIBLE, TASK_RUNNING, TASK_UNINTERRUPTIBLE, Task
 from .wait import WaitQueues
@@ -52,7 +53,8 @@ class TaskHooks:
 class Scheduler:
     def __init__(self, cpu, vm, clock, entry, irq, alloc_block, free_block, exit_addr,
                  timeout_us, max_time_ns, *, timers, tasklets, hooks, symbolize, tracer,
-                 signal_exit_stub, atomic, address_of, printk, ledger, caller, next_pid):
+                 signal_exit_stub, atomic, address_of, printk, ledger, caller, next_pid,
+                 call_guest=None):
         """alloc_block() -> physical address of a 16 KiB block (kernel stack + task_struct);
         irq: kernel.irq.setup.Interrupts; entry() -> the exception entry (kernel/entry.py),
         built after the syscall table, so the scheduler asks for it when it switches."""
@@ -72,17 +74,21 @@ class Scheduler:
         self.on_stopped, self.kill_now = hooks.on_stopped, hooks.kill_now
         self.switch_hooks = [hooks.switch]
         self.deadline_wall = None
-        self.timers = timers         # kernel.time.timer.Timers (jiffies, timer_list)
+        self.timers = timers         # time.hrtimer.TimerBases: the jiffies wheel + hrtimers
         self.tasklets = tasklets     # kernel.softirq.tasklet.Tasklets
         #: The console's SP while it waits inside a call (kthread_stop from module_exit).
         self.console_sp = None
         self.symbolize = symbolize
         self.tracer = tracer         # publishes "sched" events
         # the services built on the scheduler: wait queues, semaphores/completions, kthreads
-        self.wait = WaitQueues(self, vm, atomic, address_of, printk)
+        self.wait = WaitQueues(self, vm, atomic, address_of, printk, call_guest)
         self.sync = Sync(self, vm, atomic, lambda value: cpu.set_reg(REG["r0"], value))
         self.kthreads = KThreads(self, vm, cpu, address_of, ledger, caller, next_pid)
-        self.providers = [self.wait, self.sync, self.kthreads]
+        # (issue 12, part 2) mutexes and rw-semaphores that sleep, by re-running their stub
+        self.retry = Retry(self, cpu, address_of)
+        self.mutexes = Mutexes(vm, atomic, self.retry, printk, symbolize, caller)
+        self.rwsems = RwSemaphores(vm, atomic, self.retry, symbolize, caller)
+        self.providers = [self.wait, self.sync, self.kthreads, self.mutexes, self.rwsems]
 
     # -- tasks ---------------------------------------------------------------------------------
     def create(self, pid, comm, pc, sp, process=None, kernel=False):
@@ -312,6 +318,12 @@ class Scheduler:
                 self.clock.sleep_ns(deadline - now)    # less than a block: time is up
                 return
             until = deadline
+        # (issue 12, part 2) an hrtimer due before the tick ends the slice at its expiry
+        hr_stop = self.timers is not None and self._hrtimer_stop(now, until)
+        if hr_stop == -1:
+            return                              # due before a block could run: run it first
+        if hr_stop:
+            until = hr_stop
         cpu.stop_after((until - now) * CPU_HZ // 1_000_000_000)
         self._switch = False
         self._exiting = False
@@ -356,12 +368,23 @@ class Scheduler:
             if self.need_resched and self._preemptible(task):
                 self._rotate(task)              # a woken task runs before the interrupted one
             return
-        if reason == STOP_DEADLINE:
+        if reason == STOP_DEADLINE and not hr_stop:
             self._tick(task)
         if self.deadline_wall is not None and time.perf_counter() >= self.deadline_wall:
             what = task.process.argv[0] if task.process is not None else task.comm
             raise GuestTimeout(f"timeout: {what} did not finish within {self.timeout_us / 1e6:g} s "
                                f"(PC at {self.symbolize(cpu.reg(PC))})")
+
+    def _hrtimer_stop(self, now, until):
+        """The expiry of an hrtimer due within this slice; -1 when it is too close to run a
+        block first (the CPU idles up to it)."""
+        hr = self.timers.next_expiry_ns()
+        if hr is None or not now < hr < until:
+            return None
+        if (hr - now) * CPU_HZ // 1_000_000_000 < MIN_SLICE:
+            self.clock.sleep_ns(hr - now)
+            return -1
+        return hr + 1                       # +1 ns: the instruction count rounds up
 
     def _tick(self, task):
         """The HZ tick: round robin among runnable tasks where preemption is allowed."""

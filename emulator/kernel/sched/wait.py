@@ -24,10 +24,11 @@ MAX_SCHEDULE_TIMEOUT = 0x7FFFFFFF
 
 
 class WaitQueues:
-    def __init__(self, sched, vm, atomic, address_of, printk):
-        """address_of(name): the stub address of an exported function (wake functions)."""
+    def __init__(self, sched, vm, atomic, address_of, printk, call_guest=None):
+        """address_of(name): the stub address of an exported function (wake functions);
+        call_guest(fn, args) -> r0: runs a module's own wake function."""
         self.sched, self._vm, self._atomic, self._address = sched, vm, atomic, address_of
-        self._printk = printk
+        self._printk, self._call_guest = printk, call_guest
 
     @staticmethod
     def signal_pending(task):
@@ -152,6 +153,19 @@ class WaitQueues:
             self._list_del_init(entry)
 
     @export()
+    def abort_exclusive_wait(self, q, wait, mode, key):
+        """An exclusive waiter gives up (a signal): dequeue it, or, if a wake-up already
+        took it off the queue, hand that wake-up on to the next exclusive waiter."""
+        task = self._current()
+        task.state = TASK_RUNNING
+        task.sleeping_in = ""
+        entry = wait + WQ_LIST
+        if not self._list_empty(entry):
+            self._list_del_init(entry)
+        elif not self._list_empty(q + WQH_LIST):
+            self.wake_up(q, mode, 1, key)
+
+    @export()
     def add_wait_queue(self, q, wait):
         self._w(wait + WQ_FLAGS, self._r(wait) & ~WQ_FLAG_EXCLUSIVE)
         self._list_add(wait + WQ_LIST, q + WQH_LIST)
@@ -190,11 +204,10 @@ class WaitQueues:
             wait = entry - WQ_LIST
             flags = self._r(wait + WQ_FLAGS)
             func = functions.get(self._r(wait + WQ_FUNC))
-            if func is None:
-                raise Unimplemented(f"__wake_up: custom wake function "
-                                    f"{self._r(wait + WQ_FUNC):#010x} (only the kernel's are "
-                                    f"modelled)")
-            woken = func(wait, mode, 0, key)
+            if func is None:                  # the module's own (init_waitqueue_func_entry)
+                woken = self._call_guest(self._r(wait + WQ_FUNC), (wait, mode, 0, key))
+            else:
+                woken = func(wait, mode, 0, key)
             if woken and flags & WQ_FLAG_EXCLUSIVE:
                 nr_exclusive -= 1
                 if nr_exclusive == 0:

@@ -114,4 +114,25 @@ extern void tasklet_kill(struct tasklet_struct *t);
 extern void tasklet_init(struct tasklet_struct *t, void (*func)(unsigned long),
 			 unsigned long data);
 
+/* -- managed interrupts (3.14 kernel/irq/devres.c): freed when the device is unbound -- */
+struct device;
+
+extern int devm_request_threaded_irq(struct device *dev, unsigned int irq,
+				     irq_handler_t handler, irq_handler_t thread_fn,
+				     unsigned long irqflags, const char *devname,
+				     void *dev_id);
+
+static inline int devm_request_irq(struct device *dev, unsigned int irq,
+				   irq_handler_t handler, unsigned long irqflags,
+				   const char *devname, void *dev_id)
+{
+	return devm_request_threaded_irq(dev, irq, handler, NULL, irqflags, devname, dev_id);
+}
+
+extern void devm_free_irq(struct device *dev, unsigned int irq, void *dev_id);
+
+/* The emulated kernel's irq thread loop (kernel/irq/thread.py), not for modules. */
+extern void irq_thread_wait(void);
+extern void irq_thread_done(irqreturn_t ret);
+
 #endif /* _LINUX_INTERRUPT_H */

@@ -5,9 +5,9 @@
  * Linux 3.14 struct mutex with the board's CONFIG_DEBUG_MUTEXES (owner, name, magic:
  * 40 bytes, emulator/kernel/abi.py: MUTEX).  As on the board, mutex_init(), mutex_lock()
  * and mutex_unlock() are calls into the kernel (kernel/locking/mutex.c), which keeps the
- * count (1 unlocked, 0 locked), the owner and the debug checks.  Until the emulated kernel
- * has more than one task, taking a mutex that is already held is reported as the deadlock
- * it would be on the board.
+ * count (1 unlocked, 0 locked, -1 waiters), the owner and the debug checks; a task that
+ * finds the mutex held sleeps until the holder unlocks it (module init/exit cannot sleep
+ * yet: there, contention is reported as the deadlock it would be).
  */
 
 #include <linux/list.h>

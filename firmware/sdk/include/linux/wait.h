@@ -5,7 +5,7 @@
  * Linux 3.14 wait-queue types and initialisers; (issue 12) sleeping and waking:
  * wait_event*() expand, as in 3.14, to a loop over prepare_to_wait_event(), the
  * condition, schedule() or schedule_timeout(), and finish_wait(); wake_up*() call
- * __wake_up().  The exclusive variants are not provided yet.
+ * __wake_up().  Exclusive waiters queue at the tail and one wake_up() wakes one of them.
  */
 
 #include <linux/list.h>
@@ -90,18 +90,34 @@ static inline void init_waitqueue_entry(wait_queue_t *q, struct task_struct *p)
 	q->func		= default_wake_function;
 }
 
+/* A custom wake function: func(wait, mode, flags, key) decides, __wake_up() calls it. */
+static inline void init_waitqueue_func_entry(wait_queue_t *q, wait_queue_func_t func)
+{
+	q->flags	= 0;
+	q->private	= NULL;
+	q->func		= func;
+}
+
+extern void abort_exclusive_wait(wait_queue_head_t *q, wait_queue_t *wait, unsigned int mode,
+				 void *key);
+
 #define ___wait_is_interruptible(state)					\
 	(!__builtin_constant_p(state) ||				\
 		state == TASK_INTERRUPTIBLE || state == TASK_KILLABLE)
 
-/* The sleep loop every wait_event*() uses (3.14 ___wait_event, non-exclusive). */
-#define ___wait_event(wq, condition, state, ret, cmd)			\
+/* The sleep loop every wait_event*() uses (3.14 ___wait_event); an exclusive waiter that
+ * gives up on a signal passes a wake-up it took on to the next one. */
+#define ___wait_event(wq, condition, state, exclusive, ret, cmd)	\
 ({									\
+	__label__ __out;						\
 	wait_queue_t __wait;						\
 	long __ret = ret;						\
 									\
 	INIT_LIST_HEAD(&__wait.task_list);				\
-	__wait.flags = 0;						\
+	if (exclusive)							\
+		__wait.flags = WQ_FLAG_EXCLUSIVE;			\
+	else								\
+		__wait.flags = 0;					\
 	for (;;) {							\
 		long __int = prepare_to_wait_event(&wq, &__wait, state);\
 									\
@@ -109,12 +125,17 @@ static inline void init_waitqueue_entry(wait_queue_t *q, struct task_struct *p)
 			break;						\
 		if (___wait_is_interruptible(state) && __int) {		\
 			__ret = __int;					\
+			if (exclusive) {				\
+				abort_exclusive_wait(&wq, &__wait,	\
+						     state, NULL);	\
+				goto __out;				\
+			}						\
 			break;						\
 		}							\
 		cmd;							\
 	}								\
 	finish_wait(&wq, &__wait);					\
-	__ret;								\
+__out:	__ret;								\
 })
 
 #define ___wait_cond_timeout(condition)					\
@@ -126,7 +147,7 @@ static inline void init_waitqueue_entry(wait_queue_t *q, struct task_struct *p)
 })
 
 #define __wait_event(wq, condition)					\
-	(void)___wait_event(wq, condition, TASK_UNINTERRUPTIBLE, 0, schedule())
+	(void)___wait_event(wq, condition, TASK_UNINTERRUPTIBLE, 0, 0, schedule())
 
 #define wait_event(wq, condition)					\
 do {									\
@@ -137,7 +158,7 @@ do {									\
 
 #define __wait_event_timeout(wq, condition, timeout)			\
 	___wait_event(wq, ___wait_cond_timeout(condition),		\
-		      TASK_UNINTERRUPTIBLE, timeout,			\
+		      TASK_UNINTERRUPTIBLE, 0, timeout,			\
 		      __ret = schedule_timeout(__ret))
 
 #define wait_event_timeout(wq, condition, timeout)			\
@@ -149,7 +170,7 @@ do {									\
 })
 
 #define __wait_event_interruptible(wq, condition)			\
-	___wait_event(wq, condition, TASK_INTERRUPTIBLE, 0, schedule())
+	___wait_event(wq, condition, TASK_INTERRUPTIBLE, 0, 0, schedule())
 
 #define wait_event_interruptible(wq, condition)				\
 ({									\
@@ -161,7 +182,7 @@ do {									\
 
 #define __wait_event_interruptible_timeout(wq, condition, timeout)	\
 	___wait_event(wq, ___wait_cond_timeout(condition),		\
-		      TASK_INTERRUPTIBLE, timeout,			\
+		      TASK_INTERRUPTIBLE, 0, timeout,			\
 		      __ret = schedule_timeout(__ret))
 
 #define wait_event_interruptible_timeout(wq, condition, timeout)	\
@@ -174,13 +195,24 @@ do {									\
 })
 
 #define __wait_event_killable(wq, condition)				\
-	___wait_event(wq, condition, TASK_KILLABLE, 0, schedule())
+	___wait_event(wq, condition, TASK_KILLABLE, 0, 0, schedule())
 
 #define wait_event_killable(wq, condition)				\
 ({									\
 	int __ret = 0;							\
 	if (!(condition))						\
 		__ret = __wait_event_killable(wq, condition);		\
+	__ret;								\
+})
+
+#define __wait_event_interruptible_exclusive(wq, condition)		\
+	___wait_event(wq, condition, TASK_INTERRUPTIBLE, 1, 0, schedule())
+
+#define wait_event_interruptible_exclusive(wq, condition)		\
+({									\
+	int __ret = 0;							\
+	if (!(condition))						\
+		__ret = __wait_event_interruptible_exclusive(wq, condition);\
 	__ret;								\
 })
 
