@@ -131,10 +131,7 @@ INPUT_DEV = _s("input_dev", 768, "linux/input.h", name=0, phys=4, uniq=8, id=12,
                h_list=736, node=744, num_vals=752, max_vals=756, vals=760,
                devres_managed=764)
 
-# -- issue 12, part 2: measured from a probe built against the board's tree (DWARF), as the
-# rest; listed in tools/abiprobe/abiprobe.c, they join STRUCTS once the genuine fixtures are
-# rebuilt (tests/unit/test_abi_part2.py checks them against the SDK and, when /work/genuine
-# is there, against a fresh build until then).
+# -- issue 12, part 2: measured from abiprobe's DWARF as the rest.
 RW_SEMAPHORE = _s("rw_semaphore", 28, "linux/rwsem.h", activity=0, wait_lock=4, wait_list=20)
 HRTIMER = _s("hrtimer", 48, "linux/hrtimer.h", node=0, _softexpires=24, function=32, base=36,
              state=40)
@@ -146,8 +143,6 @@ INPUT_EVENT = _s("input_event", 16, "linux/input.h", time=0, type=8, code=10, va
 INPUT_ID = _s("input_id", 8, "linux/input.h", bustype=0, vendor=2, product=4, version=6)
 INPUT_ABSINFO = _s("input_absinfo", 24, "linux/input.h", value=0, minimum=4, maximum=8, fuzz=12,
                    flat=16, resolution=20)
-PART2_STRUCTS = {s.name: s for s in (RW_SEMAPHORE, HRTIMER, TIMERQUEUE_NODE, HRTIMER_CLOCK_BASE,
-                                     INPUT_EVENT, INPUT_ID, INPUT_ABSINFO)}
 
 #: Every shared structure by C tag, for the header probe and the DWARF comparison.
 STRUCTS = {s.name: s for s in (
@@ -155,7 +150,9 @@ STRUCTS = {s.name: s for s in (
     WAIT_QUEUE_HEAD, WAIT_QUEUE, SEMAPHORE, COMPLETION, LIST_HEAD, PAGE, KMEM_CACHE,
     MEM_SECTION, PGLIST_DATA, MEMPOOL_S, RESOURCE, VM_AREA_STRUCT, VM_OPERATIONS_STRUCT,
     VM_FAULT, OUTER_CACHE_FNS, ARM_DELAY_OPS, THREAD_INFO, CPUMASK, TIMER_LIST, TASKLET_STRUCT,
-    WORK_STRUCT, DELAYED_WORK, I2C_CLIENT, I2C_DRIVER, INPUT_DEV)}   # + the driver model's, below
+    WORK_STRUCT, DELAYED_WORK, I2C_CLIENT, I2C_DRIVER, INPUT_DEV, RW_SEMAPHORE, HRTIMER,
+    TIMERQUEUE_NODE, HRTIMER_CLOCK_BASE, INPUT_EVENT, INPUT_ID, INPUT_ABSINFO)}
+# + the driver model's, below
 
 #: The structs whose layout insmod's ABI guard compares with a module's DWARF: those the
 #: emulated kernel reads or writes in module memory (or hands to module code).
