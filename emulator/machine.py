@@ -25,6 +25,8 @@ from .kernel.files import BufferFile, ConsoleFile
 from .kernel.hypercall import Hypercalls
 from .kernel.kuser import SIGNAL_EXIT_STUB, vectors_page
 from .kernel.lib import StringLib, lib_providers
+from .kernel.lib_idr import Idr
+from .kernel.mm.util import VmMmap
 from .kernel.mm.ioremap import Ioremap
 from .kernel.mm.context import AtomicDelay
 from .kernel.mm.env import ServiceEnv
@@ -233,8 +235,13 @@ class Machine:
             for name, va in provider.data_symbols().items():
                 hc.export_data(name, va)
         checked = mm.checked(vm, caller)
+        self.vm_mmap = VmMmap(lambda: self.syscalls.process,    # issue 16: insmod's own mm
+                              lambda: AddressSpace(self.tables, self.frames, self.ram, cpu),
+                              self.tables, cpu.flush_tlb)
         for provider in (*lib_providers(checked, self.symbolize, self.kmalloc.kmalloc,  # issue 16
                                         self.printk.emit_raw, self.guest.call_nested),
+                         Idr(checked, self.kmalloc, mm.env, self.guest.call_nested,  # issue 16
+                             mm.context.preempt_add), self.vm_mmap,
                          self.printk, StringLib(checked, self.symbolize),
                          Aeabi(kprint), self.chrdev, self.ioremap, Uaccess(mm.checked(vm, caller)),
                          self.delay, UnwindPersonality(), self.resources,
@@ -425,11 +432,17 @@ class Machine:
     def insmod(self, path, data=None):
         if data is None:
             data = self.read_rootfs(path)
-        module, _ = self._guarded(lambda: self.modules.insmod(data, os.path.basename(path)))
+        try:
+            module, _ = self._guarded(lambda: self.modules.insmod(data, os.path.basename(path)))
+        finally:
+            self.vm_mmap.end_task()               # the insmod task exits with its mm
         return module
 
     def rmmod(self, name):
-        leaks, _ = self._guarded(lambda: self.modules.rmmod(name))
+        try:
+            leaks, _ = self._guarded(lambda: self.modules.rmmod(name))
+        finally:
+            self.vm_mmap.end_task()
         return leaks
 
     def mknod(self, path, kind, major, minor):
@@ -500,6 +513,7 @@ class Machine:
         """Install a task's kernel state (or the console's, task None) for the scheduler."""
         if task is None:
             self.syscalls.process = None
+            self.vm_mmap.activate_task_mm()       # issue 16: insmod/rmmod's own user half
             self.mm.context.use_thread_info(self._console_ti)
             self.irq.use_kernel_stack(self._console_ti + THREAD_SIZE)
             return

@@ -78,6 +78,7 @@ class MemoryManagement:
         self.vmalloc = Vmalloc(pages, vmarea, tables, cpu, ram, env, ioremaps)
         self.percpu = PerCpu(pages, ram, env)
         self.kmalloc.pages_api = self.page_services
+        self.page_services.kasan = self.kasan
         self._data_block = [0, 0]
         self.board_data = BoardData(vm, self.kernel_data, self.memmap, pages.zones,
                                     {c.object_size: c.va for c in self.kmalloc.caches})
