@@ -5,7 +5,7 @@ strcmp compares unsigned bytes, snprintf returns the length it would have writte
 """
 
 from .hypercall import VarArgs, export
-from .printf import vsnprintf
+from .printf import vsnprintf_bytes
 
 
 CHUNK = 1 << 20        # bytes copied or set at a time: a guest size may be any 32-bit value
@@ -105,9 +105,9 @@ class StringLib:
 
     # -- formatted output -------------------------------------------------------------------
     def _format(self, fmt, args):
-        return vsnprintf(self._vm.read_cstr(fmt), args, self._vm.read_cstr,
-                         symbolize=self._symbolize,
-                         read_bytes=self._vm.read).encode("utf-8", "replace")
+        # bytes as they are (a %c of 0xe9 is one byte, not a UTF-8 replacement character)
+        return vsnprintf_bytes(self._vm.read_cstr(fmt), args, self._vm.read_cstr,
+                               symbolize=self._symbolize, read_bytes=self._vm.read)
 
     def _store(self, buf, size, text):
         if size:
