@@ -27,6 +27,7 @@ from .kernel.kuser import SIGNAL_EXIT_STUB, vectors_page
 from .kernel.lib import StringLib, lib_providers
 from .kernel.lib_idr import Idr
 from .kernel.mm.util import VmMmap
+from .kernel.work import WorkMeter
 from .kernel.mm.ioremap import Ioremap
 from .kernel.mm.context import AtomicDelay
 from .kernel.mm.env import ServiceEnv
@@ -235,6 +236,7 @@ class Machine:
             for name, va in provider.data_symbols().items():
                 hc.export_data(name, va)
         checked = mm.checked(vm, caller)
+        self.work = WorkMeter(self.clock, self.sched, self.guest)    # issue 16: bulk work
         self.vm_mmap = VmMmap(lambda: self.syscalls.process,    # issue 16: insmod's own mm
                               lambda: AddressSpace(self.tables, self.frames, self.ram, cpu),
                               self.tables, cpu.flush_tlb)
@@ -242,8 +244,9 @@ class Machine:
                                         self.printk.emit_raw, self.guest.call_nested),
                          Idr(checked, self.kmalloc, mm.env, self.guest.call_nested,  # issue 16
                              mm.context.preempt_add), self.vm_mmap,
-                         self.printk, StringLib(checked, self.symbolize),
-                         Aeabi(kprint), self.chrdev, self.ioremap, Uaccess(mm.checked(vm, caller)),
+                         self.printk, StringLib(checked, self.symbolize, self.work),  # issue 16
+                         Aeabi(kprint), self.chrdev, self.ioremap,
+                         Uaccess(mm.checked(vm, caller), self.work),                  # issue 16
                          self.delay, UnwindPersonality(), self.resources,
                          self.ioports, self.mmap, *mm.providers, *self.irq.providers,
                          *self.sched.providers, self.timers, self.poller, self.tasklets,
@@ -263,7 +266,7 @@ class Machine:
         # -- end driver model
         # -- the board's kernel ABI (issue 9): arch/arm/lib calls, mutexes, preemption, and
         # the data objects the board's inlines read (kmalloc_caches, mem_section, ...)
-        armlib = ArmLib(mm.checked(vm, caller), self.clock)
+        armlib = ArmLib(mm.checked(vm, caller), self.clock, self.work)   # issue 16: work
         params = ModuleParams(vm, self.kmalloc, kprint)
         for provider in (armlib, params, Mutexes(vm, mm.context, kprint, self.symbolize, caller),
                          Preempt(mm.context, kprint, self.symbolize, caller, self._current_task),

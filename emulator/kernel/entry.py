@@ -132,6 +132,8 @@ class GuestCalls:
         self._symbolize = symbolize
         self.frames: list[_Frame] = []
         self.stopped = False
+        #: time.monotonic() when the top-level run in progress must end (None: no limit)
+        self.deadline = None
         # on_block_stop(reason) -> bool: the CPU stopped at a block boundary (an interrupt or a
         # virtual-time deadline, cpu.STOP_*); True to resume the run (issue 12).
         self.on_block_stop = None
@@ -145,10 +147,17 @@ class GuestCalls:
         self.cpu.stop()
 
     def _run(self, begin, until, timeout_us, what):
+        deadline = time.monotonic() + timeout_us / 1e6 if timeout_us else None
+        outer, self.deadline = self.deadline, deadline      # issue 16: for work.py
+        try:
+            self._run_until(begin, until, timeout_us, what, deadline)
+        finally:
+            self.deadline = outer
+
+    def _run_until(self, begin, until, timeout_us, what, deadline):
         self.stopped = False
         self.frames.clear()
         cpu = self.cpu
-        deadline = time.monotonic() + timeout_us / 1e6 if timeout_us else None
         cpu.start(begin, until, timeout_us)
         while (not self.stopped and self.on_block_stop is not None and cpu.reg(PC) != until
                and self.on_block_stop(cpu.take_stop_reason())):
