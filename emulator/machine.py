@@ -28,6 +28,7 @@ from .kernel.lib import StringLib, lib_providers
 from .kernel.lib_idr import Idr
 from .kernel.mm.util import VmMmap
 from .kernel.work import WorkMeter
+from .kernel.mm.kasan_globals import GlobalBounds
 from .kernel.mm.ioremap import Ioremap
 from .kernel.mm.context import AtomicDelay
 from .kernel.mm.env import ServiceEnv
@@ -286,6 +287,9 @@ class Machine:
                                self.guest, self.symbolize, self.ledger, kprint, self.timeout_us,
                                release=self.spec.kernel_release,          # issue 9
                                force_vermagic=force_vermagic)             # issue 9
+        if mm.kasan is not None:                  # issue 16: module globals' bounds
+            self.modules.global_bounds = GlobalBounds(mm.kasan, cpu, self.symbolize,
+                                                      mm.env.current)
 
     def _build_vfs_and_syscalls(self, rootfs, skeleton):
         """The root filesystem with /proc, the syscall table, and the exception entry."""

@@ -218,6 +218,13 @@ class Kasan:
                           f"or is not the start of an object"]
         self._report(lines)
 
+    def report_once(self, key, lines):
+        """(issue 16) A report of another checker (module globals, kasan_globals.py) in this
+        one's list, once per key."""
+        if key not in self._seen:
+            self._seen.add(key)
+            self._report(lines)
+
     def _report(self, lines):
         self.reports.append("\n".join(lines))
         for line in [RULE] + lines + [RULE]:
