@@ -123,8 +123,9 @@ static char *fmt_alloc(const char *fmt, ...)
 
 static int __init v_init(void)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(80),
-				  .sin_addr = { htonl(0xc0a80107) } };
+	struct sockaddr_in sa = {
+		.sin_family = AF_INET, .sin_port = htons(80), .sin_addr = { htonl(0xc0a80107) },
+	};
 	char buf[8];
 	char *s = fmt_alloc("%s-%d|%pISp", "board", 4412, &sa);
 	int n = snprintf(buf, sizeof(buf), "%c%c", 0xe9, 'x');
