@@ -1,6 +1,7 @@
 """KASAN's global-out-of-bounds for a binary module (issue 16, kasan_globals.py): the
 bytes of .data and .bss no variable of the symbol table covers, and the padding after
-them, are a redzone; an overflow that lands in the next variable stays out of reach."""
+them, are a redzone, for the module's own accesses and for the kernel services it calls;
+an overflow that lands in the next variable stays out of reach."""
 
 import shutil
 import subprocess
@@ -13,6 +14,7 @@ SDK = Path(__file__).resolve().parents[2] / "firmware" / "sdk"
 GLOBS = r"""
 #include <linux/module.h>
 #include <linux/kernel.h>
+#include <linux/string.h>
 
 static char small[10];			/* .bss: 2 bytes of padding, then counters */
 static int counters[4];
@@ -30,6 +32,8 @@ static noinline void poke(char *p, int i, char v)
 
 static int __init g_init(void)
 {
+	char copy[12];
+	size_t n = sizeof(copy);
 	int i;
 
 	for (i = 0; i < 4; i++)
@@ -39,6 +43,8 @@ static int __init g_init(void)
 	pr_info("globs: gap %d\n", peek(small, 12));
 	pr_info("globs: neighbour %d\n", peek(small, 20));	/* counters[1]: not seen */
 	poke(message, 6, '!');
+	memcpy(copy, small, *(volatile size_t *)&n);	/* a service reading past small */
+	pr_info("globs: copied %c\n", copy[9]);
 	return 0;
 }
 
@@ -64,9 +70,13 @@ def test_static_array_overflows_are_global_out_of_bounds(tmp_path):
     assert status == 0, out
     texts = machine.log.texts()
     assert "globs: in bounds x 3 board" in texts and "globs: neighbour 1" in texts
-    gap, tail = machine.kasan_reports               # once each, over both loads
+    gap, tail, service = machine.kasan_reports      # once each, over both loads
     assert gap.splitlines()[0].startswith("BUG: KASAN: global-out-of-bounds in peek")
     assert "Read of size 1 at addr" in gap and " small+0xc/0xa [globs]" in gap
     assert "located 2 bytes to the right of 10-byte global variable small" in gap
     assert tail.splitlines()[0].startswith("BUG: KASAN: global-out-of-bounds in poke")
     assert "Write of size 1" in tail and " message+0x6/0x6 [globs]" in tail
+    # memcpy(copy, small, 12): the kernel's memcpy checks the range it reads, as Linux's
+    assert service.splitlines()[0].startswith("BUG: KASAN: global-out-of-bounds in init_module+")
+    assert "Read of size 12 at addr" in service and "by a kernel function" in service
+    assert " small+0xa/0xa [globs]" in service

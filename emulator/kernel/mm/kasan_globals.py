@@ -9,9 +9,10 @@ the padding after them up to the next section, are a redzone here: an access the
 static array read or written past its end into the alignment gap or off the section's end)
 is reported as Linux reports it, naming the variable to its left.
 
-Only direct accesses of the module's code are checked (a Unicorn hook over the physical
-range of those sections, filtered in C like the slab checker's: Python runs only for a
-granule that holds a redzone byte); kernel services touching module globals are not.
+The module's own loads and stores are checked by a Unicorn hook over the physical range of
+those sections, filtered in C like the slab checker's (Python runs only for a granule that
+holds a redzone byte); kernel services (memcpy, copy_to_user, strlen, %s, ...) through the
+slab checker's CheckedMemory, which asks `check` here.
 """
 
 import ctypes
@@ -45,6 +46,7 @@ class GlobalBounds:
         shares; current() -> (comm, pid)."""
         self._kasan, self._cpu, self._symbolize, self._current = kasan, cpu, symbolize, current
         self._watches = {}                     # module name -> _Watch
+        kasan.globals = self                   # services' ranges are checked here too
 
     def watch(self, name, base, size, pfn, sections, symbols):
         """A module just mapped at base (size bytes, physically contiguous from pfn):
@@ -107,14 +109,33 @@ class GlobalBounds:
         except BaseException as e:          # noqa: BLE001 - re-raised after emu_start
             self._cpu.defer(e)
 
-    def _report(self, watch, start, addr, size, is_write, pc):
+    def check(self, va, size, is_write, caller, bytewise=False):
+        """A kernel service touching [va, va + size) on behalf of code at caller; bytewise:
+        a string service (the first bad byte is reported as a 1-byte read)."""
+        for watch in self._watches.values():
+            end = watch.lo_va + len(watch.redzone)
+            if va >= end or va + size <= watch.lo_va:
+                continue
+            lo, hi = max(va, watch.lo_va) - watch.lo_va, min(va + size, end) - watch.lo_va
+            bad = watch.redzone.find(1, lo, hi)
+            if bad >= 0:
+                addr = watch.lo_va + bad
+                self._report(watch, addr if bytewise else va, addr, 1 if bytewise else size,
+                             is_write, caller, via_service=True)
+            return
+
+    def _report(self, watch, start, addr, size, is_write, pc, via_service=False):
         left = [o for o in watch.objects if o[0] <= addr]
         obj = left[-1] if left else None
-        key = ("global", obj[0] if obj else addr, is_write)
+        key = ("global", obj[0] if obj else addr, is_write, via_service)
         comm, pid = self._current()
         lines = [f"BUG: KASAN: global-out-of-bounds in {self._symbolize(pc)}",
                  f"{'Write' if is_write else 'Read'} of size {size} at addr {start:08x} "
-                 f"by task {comm}/{pid}", ""]
+                 f"by task {comm}/{pid}"]
+        if via_service:
+            lines.append("(the access was made by a kernel function it called: memcpy, "
+                         "memset, copy_from_user, ...)")
+        lines.append("")
         if obj is not None:
             o_addr, o_size, o_name = obj
             lines += ["The buggy address belongs to the variable:",
