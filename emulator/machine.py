@@ -23,6 +23,10 @@ from .kernel.entry import Entry, GuestCalls
 from .kernel.hypercall import Hypercalls
 from .kernel.kuser import SIGNAL_EXIT_STUB, vectors_page
 from .kernel.lib import StringLib, lib_providers
+from .kernel.lib_idr import Idr
+from .kernel.mm.util import VmMmap
+from .kernel.work import WorkMeter
+from .kernel.mm.kasan_globals import GlobalBounds
 from .kernel.mm.ioremap import Ioremap
 from .kernel.mm.context import AtomicDelay
 from .kernel.mm.env import ServiceEnv
@@ -31,7 +35,7 @@ from .kernel.mm.setup import MemoryManagement
 from .kernel.module import ModuleRefs, Modules
 from .kernel.printk import LogBuffer, Printk
 from .kernel.lifecycle import Lifecycle
-from .kernel.process import PageCache
+from .kernel.process import AddressSpace, PageCache
 from .kernel.resource import Resources, seed_iomem
 from .kernel.ioport import IoPorts
 from .kernel.irq.setup import Interrupts
@@ -229,10 +233,17 @@ class Machine:
             for name, va in provider.data_symbols().items():
                 hc.export_data(name, va)
         checked = mm.checked(vm, caller)
+        self.work = WorkMeter(self.clock, self.sched, self.guest)    # issue 16: bulk work
+        self.vm_mmap = VmMmap(lambda: self.syscalls.process,    # issue 16: insmod's own mm
+                              lambda: AddressSpace(self.tables, self.frames, self.ram, cpu),
+                              self.tables, cpu.flush_tlb)
         for provider in (*lib_providers(checked, self.symbolize, self.kmalloc.kmalloc,  # issue 16
                                         self.printk.emit_raw, self.guest.call_nested),
-                         self.printk, StringLib(checked, self.symbolize),
-                         Aeabi(kprint), self.chrdev, self.ioremap, Uaccess(mm.checked(vm, caller)),
+                         Idr(checked, self.kmalloc, mm.env, self.guest.call_nested,  # issue 16
+                             mm.context.preempt_add), self.vm_mmap,
+                         self.printk, StringLib(checked, self.symbolize, self.work),  # issue 16
+                         Aeabi(kprint), self.chrdev, self.ioremap,
+                         Uaccess(mm.checked(vm, caller), self.work),                  # issue 16
                          self.delay, UnwindPersonality(), self.resources,
                          self.ioports, self.mmap, *mm.providers, *self.irq.providers,
                          *self.sched.providers, self.timers, self.poller, self.tasklets,
@@ -265,7 +276,7 @@ class Machine:
         # -- end issue 12, part 2
         # -- the board's kernel ABI (issue 9): arch/arm/lib calls, mutexes, preemption, and
         # the data objects the board's inlines read (kmalloc_caches, mem_section, ...)
-        armlib = ArmLib(mm.checked(vm, caller), self.clock)
+        armlib = ArmLib(mm.checked(vm, caller), self.clock, self.work)   # issue 16: work
         params = ModuleParams(vm, self.kmalloc, kprint)
         for provider in (armlib, params,      # (issue 12: mutexes are the scheduler's providers)
                          Preempt(mm.context, kprint, self.symbolize, caller, self._current_task),
@@ -286,7 +297,9 @@ class Machine:
         self.modules = Modules(self.tables, mm.frames("module"), self.ram, vm, cpu, mm.resolve,
                                self.guest, self.symbolize, self.ledger, kprint, self.timeout_us,
                                release=self.spec.kernel_release,          # issue 9
-                               force_vermagic=force_vermagic)             # issue 9
+                               force_vermagic=force_vermagic,             # issue 9
+                               global_bounds=None if mm.kasan is None else GlobalBounds(
+                                   mm.kasan, cpu, self.symbolize, mm.env.current))
 
     def _build_vfs_and_syscalls(self, rootfs, skeleton):
         """The root filesystem with /proc, the syscall table, and the exception entry."""
@@ -324,7 +337,8 @@ class Machine:
             irq=self.irq, guest=self.guest, traps=self.traps,
             console=lambda text: self.console(text), program_output=self._program_output,
             console_ti=self._console_ti, dram_size=self.spec.dram_size,
-            timeout_us=self.timeout_us, pids=self.pids, read_file=self.read_rootfs)
+            timeout_us=self.timeout_us, pids=self.pids, read_file=self.read_rootfs,
+            console_mm=self.vm_mmap.activate_task_mm)
         self.entry = Entry(self.cpu, self.hypercalls, self.guest, self._kstack + THREAD_SIZE,
                            syscall=self.syscalls, on_fault=self.traps.on_fault,
                            user_fault=self._user_fault, sleep=self.sched.sleep_in_syscall,
@@ -404,11 +418,18 @@ class Machine:
     def insmod(self, path, data=None):
         if data is None:
             data = self.read_rootfs(path)
-        module, _ = self.traps.guarded(lambda: self.modules.insmod(data, os.path.basename(path)))
+        try:
+            module, _ = self.traps.guarded(
+                lambda: self.modules.insmod(data, os.path.basename(path)))
+        finally:
+            self.vm_mmap.end_task()               # the insmod task exits with its mm
         return module
 
     def rmmod(self, name):
-        leaks, _ = self.traps.guarded(lambda: self.modules.rmmod(name))
+        try:
+            leaks, _ = self.traps.guarded(lambda: self.modules.rmmod(name))
+        finally:
+            self.vm_mmap.end_task()
         return leaks
 
     def mknod(self, path, kind, major, minor):

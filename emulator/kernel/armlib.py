@@ -13,6 +13,7 @@ import struct
 from .abi import ARM_DELAY_OPS, OUTER_CACHE_FNS
 from .hypercall import export
 from .time.jiffies import HZ
+from .work import UNMETERED
 
 #: l2x0_cache_sync as guest code: `dsb sy; bx lr` (no outer cache is modelled, so draining
 #: the CPU's write buffer is the whole sync).
@@ -32,9 +33,10 @@ def _bit_word(addr, nr):
 
 
 class ArmLib:
-    def __init__(self, vm, clock):
-        """vm: module memory (checked by the memory checker when it is on)."""
-        self._vm, self._clock = vm, clock
+    def __init__(self, vm, clock, work=UNMETERED):
+        """vm: module memory (checked by the memory checker when it is on); work: the
+        WorkMeter a bulk __memzero is charged to (work.py)."""
+        self._vm, self._clock, self._work = vm, clock, work
 
     def data_objects(self, alloc, stub_address):
         """Build `outer_cache` and `arm_delay_ops` in guest memory (alloc(size) -> zeroed
@@ -121,8 +123,10 @@ class ArmLib:
     # -- memory -------------------------------------------------------------------------------
     @export("__memzero")
     def memzero(self, ptr, n):
-        if n:
-            self._vm.write(ptr, bytes(n))
+        if n and hasattr(self._vm, "check_range"):
+            self._vm.check_range(ptr, n, True)       # one report for the whole range
+        for off, step in self._work.chunks(n, "fill", "memset"):
+            self._vm.write(ptr + off, bytes(step))
 
     # -- delays (arch/arm/lib/delay.c, the timer-based forms arm_delay_ops points at) ---------
     @export("__timer_delay")

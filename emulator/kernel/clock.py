@@ -24,6 +24,11 @@ class Clock:
         """The virtual time once `instructions` have executed (for callers that have the count)."""
         return instructions * 1_000_000_000 // CPU_HZ + self._slept_ns
 
+    def busy_ns(self, ns):
+        """Time the CPU spent on work a kernel service did in Python (work.py): it passes
+        like instructions do, never paced to the wall clock."""
+        self._slept_ns += max(0, int(ns))
+
     def sleep_ns(self, ns):
         ns = max(0, int(ns))
         self._slept_ns += ns

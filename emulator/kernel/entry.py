@@ -136,6 +136,8 @@ class GuestCalls:
         self.frames: list[_Frame] = []
         self.stopped = False
         self.on_block_stop = on_block_stop
+        #: time.monotonic() when the top-level run in progress must end (None: no limit)
+        self.deadline = None
         self._r0 = cpu.batch(["r0"])
         self._top = cpu.batch(["cpsr", "sp", "lr", "r0", "r1", "r2", "r3"])
         self._exec = cpu.batch(["cpsr", "sp", "lr"] + [f"r{i}" for i in range(13)])
@@ -146,10 +148,17 @@ class GuestCalls:
         self.cpu.stop()
 
     def _run(self, begin, until, timeout_us, what):
+        deadline = time.monotonic() + timeout_us / 1e6 if timeout_us else None
+        outer, self.deadline = self.deadline, deadline      # issue 16: for work.py
+        try:
+            self._run_until(begin, until, timeout_us, what, deadline)
+        finally:
+            self.deadline = outer
+
+    def _run_until(self, begin, until, timeout_us, what, deadline):
         self.stopped = False
         self.frames.clear()
         cpu = self.cpu
-        deadline = time.monotonic() + timeout_us / 1e6 if timeout_us else None
         cpu.start(begin, until, timeout_us)
         while (not self.stopped and self.on_block_stop is not None and cpu.reg(PC) != until
                and self.on_block_stop(cpu.take_stop_reason())):

@@ -5,38 +5,37 @@ strcmp compares unsigned bytes, snprintf returns the length it would have writte
 """
 
 from .hypercall import VarArgs, export
-from .printf import vsnprintf
-
-
-CHUNK = 1 << 20        # bytes copied or set at a time: a guest size may be any 32-bit value
+from .printf import vsnprintf_bytes
+from .work import UNMETERED
 
 
 class StringLib:
-    def __init__(self, vm, symbolize):
-        self._vm, self._symbolize = vm, symbolize
+    def __init__(self, vm, symbolize, work=UNMETERED):
+        """work: the WorkMeter bulk memset/memcpy/memcmp are charged to (work.py)."""
+        self._vm, self._symbolize, self._work = vm, symbolize, work
         # The memory checker's view reports a whole bad range once, up front; the plain
         # view checks nothing.
         self._check = getattr(vm, "check_range", lambda va, n, is_write: None)
 
     # -- memory ---------------------------------------------------------------------------
     # In chunks, so a huge size (memmove(p, q, -2)) faults where Linux's would (an oops)
-    # instead of building gigabytes on the host first.
+    # instead of building gigabytes on the host first; bulk work costs virtual time and
+    # stops at the run's limits (work.py).
     @export()
     def memset(self, s, c, n):
         self._check(s, n, True)
-        for off in range(0, n, CHUNK):
-            self._vm.write(s + off, bytes([c & 0xFF]) * min(CHUNK, n - off))
+        for off, step in self._work.chunks(n, "fill", "memset"):
+            self._vm.write(s + off, bytes([c & 0xFF]) * step)
         return s
 
     @export()
     def memcpy(self, dest, src, n):
         self._check(src, n, False)
         self._check(dest, n, True)
-        offsets = range(0, n, CHUNK)
+        pieces = self._work.chunks(n, "copy", "memcpy")
         if src < dest < src + n:               # overlapping, dest above: copy backwards
-            offsets = reversed(offsets)
-        for off in offsets:
-            step = min(CHUNK, n - off)
+            pieces = reversed(list(pieces))    # (charged up front: a list of at most 4096)
+        for off, step in pieces:
             self._vm.write(dest + off, self._vm.read(src + off, step))
         return dest
 
@@ -47,8 +46,10 @@ class StringLib:
     @export()
     def memcmp(self, a, b, n):
         """The first differing bytes' difference (lib/string.c), 0 when equal."""
-        for cx, cy in zip(self._vm.read(a, n), self._vm.read(b, n)):
-            if cx != cy:
+        for off, step in self._work.chunks(n, "scan", "memcmp"):
+            x, y = self._vm.read(a + off, step), self._vm.read(b + off, step)
+            if x != y:
+                cx, cy = next((cx, cy) for cx, cy in zip(x, y) if cx != cy)
                 return (cx - cy) & 0xFFFFFFFF
         return 0
 
@@ -105,9 +106,9 @@ class StringLib:
 
     # -- formatted output -------------------------------------------------------------------
     def _format(self, fmt, args):
-        return vsnprintf(self._vm.read_cstr(fmt), args, self._vm.read_cstr,
-                         symbolize=self._symbolize,
-                         read_bytes=self._vm.read).encode("utf-8", "replace")
+        # bytes as they are (a %c of 0xe9 is one byte, not a UTF-8 replacement character)
+        return vsnprintf_bytes(self._vm.read_cstr(fmt), args, self._vm.read_cstr,
+                               symbolize=self._symbolize, read_bytes=self._vm.read)
 
     def _store(self, buf, size, text):
         if size:

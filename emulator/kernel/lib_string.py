@@ -3,7 +3,7 @@ trimming strings, hex dumps, allocated formatting. C semantics over guest memory
 the memory checker's view when it is on): pointers in, pointers (or NULL) out.
 """
 
-from .hypercall import export
+from .hypercall import VarArgs, export
 from .printf import vsnprintf_bytes
 
 LIMIT = 1 << 20                      # the longest string a service scans
@@ -218,6 +218,11 @@ class StringExtras:
         if va:
             self._vm.write(va, text + b"\0")
         return va
+
+    @export()
+    def kvasprintf(self, gfp, fmt, ap):
+        """kasprintf with a va_list (ARM EABI: a pointer to the next stacked argument)."""
+        return self.kasprintf(gfp, fmt, VarArgs((0, 0, 0, 0), 4, ap, self._vm.read_u32))
 
     @export()
     def hex_dump_to_buffer(self, buf, length, rowsize, groupsize, linebuf, linebuflen, ascii):

@@ -29,10 +29,11 @@ KILL_MESSAGES = {7: "Bus error", 9: "Killed"}
 class Lifecycle:
     def __init__(self, *, cpu, vm, tables, frames, ram, page_cache, vfs, tty, symbolize, sched,
                  syscalls, mmap, context, irq, guest, traps, console, program_output,
-                 console_ti, dram_size, timeout_us, pids, read_file):
+                 console_ti, dram_size, timeout_us, pids, read_file, console_mm=None):
         """console(text): the board's console (the shell's "Segmentation fault");
         program_output(bytes): what programs write to their terminal; console_ti: the
-        console context's thread_info; read_file(path) -> bytes from the root filesystem."""
+        console context's thread_info; read_file(path) -> bytes from the root filesystem;
+        console_mm(): install the console context's user half (insmod's own, vm_mmap)."""
         self._cpu, self._vm, self._tables, self._frames, self._ram = cpu, vm, tables, frames, ram
         self._page_cache, self._vfs, self._tty, self._symbolize = page_cache, vfs, tty, symbolize
         self._sched, self._syscalls, self._mmap = sched, syscalls, mmap
@@ -40,6 +41,7 @@ class Lifecycle:
         self._console, self._output, self._console_ti = console, program_output, console_ti
         self._dram_size, self._timeout_us, self._pids = dram_size, timeout_us, pids
         self._read_file = read_file
+        self._console_mm = console_mm or (lambda: None)
 
     # -- starting and running --------------------------------------------------------------
     def spawn(self, path, argv, env, stdin=None):
@@ -99,6 +101,7 @@ class Lifecycle:
         """Install a task's kernel state (or the console's, task None) for the scheduler."""
         if task is None:
             self._syscalls.process = None
+            self._console_mm()                   # insmod/rmmod's own user half (vm_mmap)
             self._context.use_thread_info(self._console_ti)
             self._irq.use_kernel_stack(self._console_ti + THREAD_SIZE)
             return

@@ -73,8 +73,10 @@ class Module:
 
 class Modules:
     def __init__(self, tables, frames, ram, vm, cpu, resolve, guest, symbolizer, ledger,
-                 kernel_printk, timeout_us, release=UTS_RELEASE, force_vermagic=False):
+                 kernel_printk, timeout_us, release=UTS_RELEASE, force_vermagic=False,
+                 global_bounds=None):
         """guest: the GuestCalls that run a module's init and exit (kernel/entry.py);
+        global_bounds: the memory checker's GlobalBounds (kasan_globals.py), or None;
         release: the board kernel's release (vermagic's first word); force_vermagic: load
         modules whose vermagic differs, tainting the kernel (modprobe --force-vermagic on a
         kernel with CONFIG_MODULE_FORCE_LOAD)."""
@@ -87,6 +89,7 @@ class Modules:
         self.loaded = {}            # name -> Module, in load order
         self.leak_reports = []      # (module, [Held]) after each rmmod
         self.tainted = 0            # the kernel's taint mask (/proc/sys/kernel/tainted)
+        self.global_bounds = global_bounds
 
     # -- lookups --------------------------------------------------------------------------
     def owner_of(self, addr):
@@ -200,6 +203,9 @@ class Modules:
             self.area.free(base)
             raise
         pages = self._map(base, linked.image)
+        if self.global_bounds is not None:            # issue 16: KASAN's global bounds
+            self.global_bounds.watch(name, base, size, pages[0][0], linked.sections,
+                                     [(s.addr, s.size, s.name, s.kind) for s in linked.symbols])
         _, init, exit_ = module_struct(linked)
         module = Module(name, base, size, linked, pages, init, exit_, forced=forced)
         self.loaded[name] = module
@@ -239,6 +245,8 @@ class Modules:
         self._cpu.flush_tlb()
         self._cpu.forget_code(module.base, module.base + module.size)
         self.area.free(module.base)
+        if self.global_bounds is not None:
+            self.global_bounds.forget(module.name)
         self._symbolizer.remove(module.name)
         del self.loaded[module.name]
 

@@ -229,6 +229,44 @@ def _ip6_compressed(a):
     return bytes(out)
 
 
+def _ip_sockaddr(guest, ptr, kind, ext, spec):
+    """%pIS/%piS (ip4_addr_string_sa, ip6_addr_string_sa): a struct sockaddr by its family;
+    the letters after 'S' add the port (p), and for IPv6 flowinfo (f), scope (s) and the
+    compressed form (c, with 'I'). The numbers take the conversion's own spec, as 3.14's do."""
+    letters = re.match(rb"[A-Za-z]*", ext).group()
+    family = int.from_bytes(guest.bytes(ptr, 2, "IS"), "little")
+
+    def num(value):
+        return _number(value, 10, spec.flags, spec.width, spec.precision)
+
+    if family == 2:                                      # AF_INET: struct sockaddr_in
+        sa = guest.bytes(ptr, 8, "IS")
+        order = next((c for c in letters if c in b"hlnb"), None)
+        out = _ip4(sa[4:8], kind + b"4" + (bytes([order]) if order else b""))
+        if b"p" in letters:
+            out += b":" + num(int.from_bytes(sa[2:4], "big"))
+        return out
+    if family == 10:                                     # AF_INET6: struct sockaddr_in6
+        sa = guest.bytes(ptr, 28, "IS")
+        a = sa[8:24]
+        have = {c: bytes([c]) in letters for c in b"pfsc"}
+        if kind == b"I" and have[ord("c")]:
+            addr = _ip6_compressed(a)
+        else:
+            sep = b":" if kind == b"I" else b""
+            addr = sep.join(_hex_bytes(a[k:k + 2]) for k in range(0, 16, 2))
+        bracket = have[ord("p")] or have[ord("s")] or have[ord("f")]
+        out = b"[" + addr + b"]" if bracket else addr
+        if have[ord("p")]:
+            out += b":" + num(int.from_bytes(sa[2:4], "big"))
+        if have[ord("f")]:
+            out += b"/" + num(int.from_bytes(sa[4:8], "big") & 0x0FFFFFFF)
+        if have[ord("s")]:
+            out += b"%" + num(int.from_bytes(sa[24:28], "little"))
+        return out
+    return b"(invalid address)"
+
+
 def _symbol(guest, addr, ext):
     """symbol_string() with CONFIG_KALLSYMS: S/F/B with offset, s/f without; else 0x%lx."""
     name = guest.symbolize(addr) if guest.symbolize is not None else None
@@ -260,6 +298,8 @@ def _pointer(ext, ptr, spec, guest):
         return text(_hex_bytes(mac, sep))
     if kind in (b"I", b"i") and ext[1:2] == b"4":
         return text(_ip4(guest.bytes(ptr, 4, "I4"), ext))
+    if kind in (b"I", b"i") and ext[1:2] == b"S":
+        return text(_ip_sockaddr(guest, ptr, kind, ext[2:], spec))
     if kind in (b"I", b"i") and ext[1:2] == b"6":
         a = guest.bytes(ptr, 16, "I6")
         if kind == b"I" and ext[2:3] == b"c":
@@ -285,7 +325,7 @@ def _pointer(ext, ptr, spec, guest):
         return _number(value, 16, flags | SPECIAL | SMALL | ZEROPAD, 10, precision)
     if kind == b"V" and guest.va_format is not None:
         return bytes(guest.va_format(ptr))
-    # %pK with kptr_restrict = 0, and every extension not modelled (R, r, b, N, d, D, V, IS...):
+    # %pK with kptr_restrict = 0, and every extension not modelled (R, r, b, N, d, D, V...):
     # the plain pointer, as the kernel's own fall-through does for unknown extensions.
     flags |= SMALL
     if width == -1:

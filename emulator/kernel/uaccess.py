@@ -8,14 +8,15 @@ a driver never sees stale kernel bytes there.
 
 from ..memory.layout import PAGE_SIZE
 from .hypercall import export
+from .work import UNMETERED
 
-ZERO_CHUNK = 1 << 16
 EFAULT_RET = -14 & 0xFFFFFFFF
 
 
 class Uaccess:
-    def __init__(self, vm):
-        self._vm = vm
+    def __init__(self, vm, work=UNMETERED):
+        """work: the WorkMeter bulk copies are charged to (work.py)."""
+        self._vm, self._work = vm, work
 
     def _user_span(self, va, n, write):
         """How many bytes from va are accessible from user mode (stops at the first bad page)."""
@@ -26,27 +27,28 @@ class Uaccess:
             ok += min(n - ok, PAGE_SIZE - ((va + ok) & (PAGE_SIZE - 1)))
         return ok
 
+    # In chunks (n is the guest's number), charged and checked when bulk (work.py).
     @export("__copy_from_user")
     def copy_from_user(self, to, frm, n):
         ok = self._user_span(frm, n, write=False)
-        if ok:
-            self._vm.write(to, self._vm.read(frm, ok, user=True))
-        for pos in range(ok, n, ZERO_CHUNK):             # chunks: n is the guest's number
-            self._vm.write(to + pos, bytes(min(ZERO_CHUNK, n - pos)))
+        for off, step in self._work.chunks(ok, "copy", "copy_from_user"):
+            self._vm.write(to + off, self._vm.read(frm + off, step, user=True))
+        for off, step in self._work.chunks(n - ok, "fill", "copy_from_user"):
+            self._vm.write(to + ok + off, bytes(step))       # the fixup's zero fill
         return n - ok
 
     @export("__copy_to_user")
     def copy_to_user(self, to, frm, n):
         ok = self._user_span(to, n, write=True)
-        if ok:
-            self._vm.write(to, self._vm.read(frm, ok), user=True)
+        for off, step in self._work.chunks(ok, "copy", "copy_to_user"):
+            self._vm.write(to + off, self._vm.read(frm + off, step), user=True)
         return n - ok
 
     @export("__clear_user")
     def clear_user(self, addr, n):
         ok = self._user_span(addr, n, write=True)
-        if ok:
-            self._vm.write(addr, bytes(ok), user=True)
+        for off, step in self._work.chunks(ok, "fill", "clear_user"):
+            self._vm.write(addr + off, bytes(step), user=True)
         return n - ok
 
     # -- get_user/put_user (arch/arm/lib/getuser.S, putuser.S) -------------------------------

@@ -1,5 +1,5 @@
 """3.14's lib/ exports (issue 16): each checked against values Linux computes, a KASAN report
-for a string service reading past its object, and Linux's own lib/test-kstrtox.c."""
+for a string service reading past its object."""
 
 import re
 import shutil
@@ -102,3 +102,54 @@ def test_linux_test_kstrtox(tmp_path):
     assert cases == 480
     assert status == 1 and "Invalid argument" in out
     assert warnings == [], warnings
+
+
+VAFORMAT = r"""
+#include <linux/module.h>
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/in.h>
+
+static char *fmt_alloc(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = kvasprintf(GFP_KERNEL, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+static int __init v_init(void)
+{
+	struct sockaddr_in sa = {
+		.sin_family = AF_INET, .sin_port = htons(80), .sin_addr = { htonl(0xc0a80107) },
+	};
+	char buf[8];
+	char *s = fmt_alloc("%s-%d|%pISp", "board", 4412, &sa);
+	int n = snprintf(buf, sizeof(buf), "%c%c", 0xe9, 'x');
+
+	pr_info("vaformat: '%s' %d %02x %02x %02x\n", s, n, (u8)buf[0], (u8)buf[1], (u8)buf[2]);
+	kfree(s);
+	return 0;
+}
+module_init(v_init);
+MODULE_LICENSE("GPL");
+"""
+
+
+def test_kvasprintf_and_raw_bytes(tmp_path):
+    """kvasprintf takes a va_list (a pointer to the stacked arguments); formatted bytes are
+    stored as they are (a %c of 0xe9 is one byte); %pISp of a struct sockaddr_in."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "vaformat.c").write_text(VAFORMAT)
+    (src / "Kbuild").write_text("obj-m := vaformat.o\n")
+    subprocess.run(["make", "-s", "-C", str(Path(__file__).resolve().parents[2] / "firmware"
+                                            / "sdk"), f"M={src}", "modules"],
+                   check=True, capture_output=True)
+    shutil.copy(src / "vaformat.ko", tmp_path)
+    status, out, machine = run_script("insmod vaformat.ko\n", tmp_path)
+    assert status == 0, out
+    assert "vaformat: 'board-4412|192.168.1.7:80' 2 e9 78 00" in machine.log.texts()

@@ -59,6 +59,8 @@ class Kasan:
         self.shadow = mmap.mmap(-1, (self.hi - self.lo) >> SHADOW_SCALE, flags=mmap.MAP_PRIVATE)
         self.reports = []
         self._seen = set()
+        #: issue 16: GlobalBounds (kasan_globals.py): module globals, for services too
+        self.globals = None
         self._hook = None
         self._native = None          # what the C shadow check refers to, kept alive
         self.alloc_info = {}         # object va -> (caller, comm, pid)
@@ -166,6 +168,8 @@ class Kasan:
         addr = self.bad(va, size)
         if addr is not None:
             self.report_access(addr, size, is_write, caller, via_service=True, start=va)
+        elif self.globals is not None:
+            self.globals.check(va, size, is_write, caller)
 
     def check_bytewise(self, va, size, caller):
         """A string service scanning [va, va + size) a byte at a time: like the instrumented
@@ -173,6 +177,8 @@ class Kasan:
         addr = self.bad(va, size)
         if addr is not None:
             self.report_access(addr, 1, False, caller, via_service=True, start=addr)
+        elif self.globals is not None:
+            self.globals.check(va, size, False, caller, bytewise=True)
 
     # -- reports --------------------------------------------------------------------------
     def report_access(self, addr, size, is_write, pc, via_service=False, start=None):
@@ -217,6 +223,13 @@ class Kasan:
             lines += ["", f"The address {va:08x} does not belong to the slab allocator "
                           f"or is not the start of an object"]
         self._report(lines)
+
+    def report_once(self, key, lines):
+        """(issue 16) A report of another checker (module globals, kasan_globals.py) in this
+        one's list, once per key."""
+        if key not in self._seen:
+            self._seen.add(key)
+            self._report(lines)
 
     def _report(self, lines):
         self.reports.append("\n".join(lines))

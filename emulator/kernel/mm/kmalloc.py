@@ -139,6 +139,9 @@ class Kmalloc:
             if start <= va < start + npages * PAGE_SIZE:
                 return self._info(start, size, None)
         found = self._slab.find(va)
+        block = self.pages_api.large_block(va) if self.pages_api is not None else None
+        if block is not None:                   # issue 16: an SDK module's kmalloc_large()
+            return self._info(*block, None)
         if found is None or found[2] is None:
             for start, (size, _, npages) in self.freed_large.items():
                 if start <= va < start + npages * PAGE_SIZE:
@@ -244,6 +247,8 @@ class Kmalloc:
     def ksize(self, va):
         order = self._compound_order(va) if va not in self.large else None
         if order is not None and self._slab.find(va) is None:
+            if self._kasan is not None:             # the caller may use all of it now
+                self._kasan.unpoison(va, PAGE_SIZE << order)
             return PAGE_SIZE << order
         size = self.usable_size(va)
         if size and self._kasan is not None and va not in self.large:

@@ -14,19 +14,27 @@ from ...memory.layout import PAGE_SHIFT, PAGE_SIZE, is_lowmem_virt, phys_to_virt
 from ..hypercall import export
 from .buddy import MAX_ORDER
 from . import gfp
+from .kasan import KASAN_FREE_PAGE, KASAN_PAGE_REDZONE
 from .memmap import PG_head, describe_flags
 from .slab import POISON_FREE
 
+#: r3 of an SDK module's kmalloc_large() (linux/slab.h): r2 is the requested size.
+KMALLOC_SIZE_TAG = 0x4B53495A
+
 
 class PageServices:
-    def __init__(self, pages, ram, env, kmap):
-        """kmap: the Kmap of highmem.py (page_address of a kmapped HighMem page)."""
+    def __init__(self, pages, ram, env, kmap, kasan=None):
+        """kmap: the Kmap of highmem.py (page_address of a kmapped HighMem page); kasan: the
+        memory checker (Kasan) or None."""
         self._pages, self._memmap, self._ram = pages, pages.memmap, ram
         self._printk, self._symbolize, self._caller = env.printk, env.symbolize, env.caller
         self._context, self._faults, self._current = env.atomic, env.faults, env.current
         self._ledger, self._kmap = env.ledger, kmap
         self.exact = {}                  # alloc_pages_exact va -> pages
         self._warned = set()
+        self.kasan = kasan
+        #: kmalloc_large() blocks of SDK modules the checker watches: head pfn -> size asked
+        self.kmalloc_large = {}
 
     # -- the core of every allocation -----------------------------------------------------
     def allocate(self, gfp_mask, order, caller, kind="kernel"):
@@ -67,6 +75,10 @@ class PageServices:
             return False
         if self._ledger is not None:
             self._ledger.release("pages", pfn)
+        if self.kmalloc_large.pop(pfn, None) is not None:     # issue 16: a late access is
+            va = phys_to_virt(pfn << PAGE_SHIFT)                  # a use-after-free
+            self.kasan.poison(va, PAGE_SIZE << order, KASAN_FREE_PAGE)
+            self.kasan.free_info[va] = (caller, *self._current())
         return True
 
     def bad_page(self, pfn, reason, caller):
@@ -129,9 +141,34 @@ class PageServices:
         return 0 if pfn is None else self._memmap.page_of(pfn)
 
     @export("__get_free_pages")
-    def get_free_pages(self, gfp_mask, order):
-        pfn = self.allocate(gfp_mask & ~gfp.HIGHMEM, order, self._caller())
-        return 0 if pfn is None else phys_to_virt(pfn << PAGE_SHIFT)
+    def get_free_pages(self, gfp_mask, order, size_hint=0, tag=0):
+        """size_hint/tag: r2/r3, which the board's two-argument function ignores; an SDK
+        module's kmalloc_large() puts the requested size there, tagged KMALLOC_SIZE_TAG: the
+        memory checker then watches the block as Linux's KASAN does a large kmalloc."""
+        caller = self._caller()
+        large = (self.kasan is not None and tag == KMALLOC_SIZE_TAG and gfp_mask & gfp.COMP
+                 and 0 < size_hint <= PAGE_SIZE << min(order, MAX_ORDER))
+        pfn = self.allocate(gfp_mask & ~gfp.HIGHMEM, order, caller,
+                            "kmalloc" if large else "kernel")
+        if pfn is None:
+            return 0
+        va = phys_to_virt(pfn << PAGE_SHIFT)
+        if large:                                   # issue 16: kasan_kmalloc_large
+            self.kmalloc_large[pfn] = size_hint
+            self.kasan.poison(va, PAGE_SIZE << order, KASAN_PAGE_REDZONE)
+            self.kasan.unpoison(va, size_hint)
+            self.kasan.alloc_info[va] = (caller, *self._current(), size_hint)
+            self.kasan.free_info.pop(va, None)
+        return va
+
+    def large_block(self, va):
+        """(start, requested size) of the watched kmalloc_large() block holding va, or None
+        (the memory checker's report names it)."""
+        for pfn, size in self.kmalloc_large.items():
+            start = phys_to_virt(pfn << PAGE_SHIFT)
+            if start <= va < start + (PAGE_SIZE << self._pages.blocks[pfn].order):
+                return start, size
+        return None
 
     @export()
     def get_zeroed_page(self, gfp_mask):

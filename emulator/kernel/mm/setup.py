@@ -71,7 +71,7 @@ class MemoryManagement:
                                    self.ledger, env.current)
         checked = self.checked(vm, env.caller)
         self.kmap = Kmap(self.memmap, tables, cpu, self._is_highmem, env)
-        self.page_services = PageServices(pages, ram, env, self.kmap)
+        self.page_services = PageServices(pages, ram, env, self.kmap, self.kasan)
         self.kmalloc = Kmalloc(self.objects, pages, ram, checked, env, self.page_services)
         self.caches = SlabCaches(self.objects, self.kmalloc, vm, env, self.fast)
         self._adopt_kmalloc_caches()

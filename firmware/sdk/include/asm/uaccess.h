@@ -92,8 +92,19 @@ extern int __put_user_4(void *, unsigned int);
 extern int __put_user_8(void *, unsigned long long);
 extern int __put_user_bad(void);
 
+/*
+ * The helpers' registers are fixed: each asm checks at assembly time that the compiler put
+ * its operands there (".err" otherwise, as the board's __asmeq does).  The value register
+ * of put_user() is not const: gcc 12 propagates a constant held in a const register
+ * variable into the asm as an ordinary operand, in any register (the board's tree stops
+ * there with ".err encountered"; without the check, put_user() would store the pointer).
+ */
+#define __uaccess_asmeq(x, y)	".ifnc " x "," y " ; .err ; .endif\n\t"
+
 #define __get_user_x(__r2, __p, __e, __l, __s)				\
 	__asm__ __volatile__ (						\
+		__uaccess_asmeq("%0", "r0") __uaccess_asmeq("%1", "r2")	\
+		__uaccess_asmeq("%3", "r1")				\
 		"bl	__get_user_" #__s				\
 		: "=&r" (__e), "=r" (__r2)				\
 		: "0" (__p), "r" (__l)					\
@@ -124,6 +135,8 @@ extern int __put_user_bad(void);
 
 #define __put_user_x(__r2, __p, __e, __l, __s)				\
 	__asm__ __volatile__ (						\
+		__uaccess_asmeq("%0", "r0") __uaccess_asmeq("%2", "r2")	\
+		__uaccess_asmeq("%3", "r1")				\
 		"bl	__put_user_" #__s				\
 		: "=&r" (__e)						\
 		: "0" (__p), "r" (__r2), "r" (__l)			\
@@ -133,7 +146,7 @@ extern int __put_user_bad(void);
 	({								\
 		unsigned long __limit = current_thread_info()->addr_limit - 1; \
 		const typeof(*(p)) __user *__tmp_p = (p);		\
-		register const typeof(*(p)) __r2 asm("r2") = (x);	\
+		register typeof(*(p)) __r2 asm("r2") = (x);	\
 		register const typeof(*(p)) __user *__p asm("r0") = __tmp_p; \
 		register unsigned long __l asm("r1") = __limit;		\
 		register int __e asm("r0");				\

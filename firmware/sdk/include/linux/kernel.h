@@ -244,5 +244,6 @@ extern __printf(3, 4) int scnprintf(char *buf, size_t size, const char *fmt, ...
 	(type *)( (char *)__mptr - offsetof(type,member) );})
 
 #include <linux/kstrtox.h>	/* issue 16: lib/ exports */
+#include <linux/log2.h>		/* issue 16: as 3.14's kernel.h */
 
 #endif /* _LINUX_KERNEL_H */

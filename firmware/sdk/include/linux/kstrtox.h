@@ -8,6 +8,7 @@
  */
 
 #include <linux/compiler.h>
+#include <stdarg.h>
 #include <linux/types.h>
 
 int __must_check kstrtoull(const char *s, unsigned int base, unsigned long long *res);
@@ -78,5 +79,6 @@ extern int __must_check hex2bin(u8 *dst, const char *src, size_t count);
 
 /* A kmalloc'd formatted string (kfree it), NULL when the allocation fails. */
 extern __printf(2, 3) char *kasprintf(gfp_t gfp, const char *fmt, ...);
+extern __printf(2, 0) char *kvasprintf(gfp_t gfp, const char *fmt, va_list args);
 
 #endif /* _LINUX_KSTRTOX_H */

@@ -39,6 +39,7 @@ enum zone_type {
 #include <linux/types.h>
 #include <linux/wait.h>
 #include <asm/page.h>
+#include <linux/bitmap.h>	/* issue 16: 3.14's mmzone.h has it through nodemask.h */
 
 /* include/linux/nodemask.h: one node */
 typedef struct { unsigned long bits[1]; } nodemask_t;

@@ -21,4 +21,10 @@ void prandom_bytes(void *buf, int nbytes);
 void prandom_seed(u32 seed);
 u32 prandom_u32_state(struct rnd_state *state);
 
+/* A pseudo-random number in [0, ep_ro) (3.14's inline: the top of prandom_u32() * ep_ro). */
+static inline u32 prandom_u32_max(u32 ep_ro)
+{
+	return (u32)(((u64) prandom_u32() * ep_ro) >> 32);
+}
+
 #endif /* _LINUX_RANDOM_H */

@@ -149,21 +149,24 @@ static __always_inline int kmalloc_index(size_t size)
 
 extern unsigned long __get_free_pages(gfp_t gfp_mask, unsigned int order);
 
-/* Larger than the biggest cache: whole (compound) pages from the page allocator. */
-static __always_inline void *kmalloc_large(size_t size, gfp_t flags)
-{
-	unsigned int order = get_order(size);
-
-	return (void *)__get_free_pages(flags | __GFP_COMP | __GFP_KMEMCG, order);
-}
-
 /*
  * emu4412: kmem_cache_alloc() of a kmalloc cache with the requested size riding along in
  * r2, tagged in r3.  The board's kmem_cache_alloc() takes two arguments and ignores them
  * (the module imports the same symbol and runs there unchanged); the emulated kernel's
  * memory checker uses the size to put the redzone right after the bytes asked for.
+ * kmalloc_large() passes the size to __get_free_pages() the same way.
  */
 #define KMALLOC_SIZE_TAG	0x4b53495aUL
+
+/* Larger than the biggest cache: whole (compound) pages from the page allocator. */
+static __always_inline void *kmalloc_large(size_t size, gfp_t flags)
+{
+	unsigned long (*get_pages)(gfp_t, unsigned int, size_t, unsigned long) =
+		(void *)__get_free_pages;
+
+	return (void *)get_pages(flags | __GFP_COMP | __GFP_KMEMCG, get_order(size), size,
+				 KMALLOC_SIZE_TAG);
+}
 
 static __always_inline void *__kmalloc_cache(struct kmem_cache *s, gfp_t flags, size_t size)
 {
