@@ -14,6 +14,7 @@ from .kernel.abi import MKDEV
 from .kernel.aeabi import Aeabi, UnwindPersonality
 from .kernel.base.setup import DriverModel      # driver model, device tree (issue 11)
 from .kernel.irq.domain import IrqDomains
+from .kernel.irq.hw_events import HwEvents                # issue 13
 from .kernel.armlib import ArmLib          # issue 9
 from .kernel.mutex import Mutexes          # issue 9
 from .kernel.params import ModuleParams    # issue 9
@@ -214,6 +215,7 @@ class Machine:
         self.sched.switch_hooks.append(self._switch_task)
         self.sched.kill_now = self._kill_now
         self.sched.signal_exit_stub = SIGNAL_EXIT_STUB
+        self.sched.hw_events = HwEvents(self.hw.periph, self.irq)    # issue 13: device IRQs
         self.sched.wait.signal_pending = lambda task: bool(task.pending_signal)
 
     def _build_drivers_core(self, dt, force_vermagic):
@@ -250,7 +252,8 @@ class Machine:
                               self.bus, self.hw.gpio, self.chrdev,
                               lambda fn, args: self._guarded(lambda: self.guest.call(
                                   fn, args, self.timeout_us, what="sysfs store"))[0],
-                              self.tracer, self.ledger, domains=self.irq_domains)
+                              self.tracer, self.ledger, domains=self.irq_domains,
+                              symbol=hc.address)                    # issue 13: I2C adapters
         for provider in self.dm.providers:
             hc.register(provider)
         # -- end driver model
@@ -298,7 +301,8 @@ class Machine:
         self.devmem = DevMem(self.mmap, self.vm, self.bus, self.ram)
         special_open = {MEM_RDEV: self.devmem.open,   # and the built-in character devices
                         **builtin_openers(self._program_output, self.tty, self.log,
-                                          self.printk.kernel)}
+                                          self.printk.kernel),
+                        **self.dm.special_openers()}             # issue 13: /dev/i2c-N
         make_nodes(self.vfs)
         self.syscalls = Syscalls(self.vm, self.vfs, self.chrdev, self.kmalloc, self.clock,
                                  self.cpu, self.modules.module_get, self._unknown_syscall,

@@ -61,6 +61,9 @@ class Scheduler:
         #: info, the syscall layer's process); None is the console's context.
         self.switch_hooks = []
         self.deadline_wall = None
+        #: (issue 13) the board's timed devices (kernel/irq/hw_events.py): the idle CPU sleeps
+        #: until their next event and takes the interrupts they raise (None: not wired)
+        self.hw_events = None
         self.timers = None           # kernel.time.timer.Timers (jiffies, timer_list)
         self.tasklets = None         # kernel.softirq.tasklet.Tasklets
         #: The console's SP while it waits inside a call (kthread_stop from module_exit).
@@ -197,11 +200,17 @@ class Scheduler:
                 self._wake_sleepers(now)
                 task = self._pick()
                 if task is None:
+                    if self.hw_events is not None and self.hw_events.fire(self.deadline_wall,
+                                                                      self._to_console):
+                        continue             # (issue 13) a device interrupt ran on the idle CPU
                     nxt = min((t.wake_at for t in self.tasks.values() if t.wake_at is not None),
                               default=None)
                     timer = self.timers.next_expiry_ns() if self.timers else None
                     if timer is not None:
                         nxt = timer if nxt is None else min(nxt, timer)
+                    hw = self.hw_events.next_event_ns() if self.hw_events is not None else None
+                    if hw is not None:                             # (issue 13)
+                        nxt = hw if nxt is None else min(nxt, hw)
                     if nxt is None or (deadline is not None and nxt > deadline):
                         if deadline is None:
                             return False
