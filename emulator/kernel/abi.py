@@ -150,7 +150,9 @@ STRUCTS = {s.name: s for s in (
 GUARDED = ("module", "file", "inode", "cdev", "file_operations", "kobject", "raw_spinlock",
            "mutex", "__wait_queue_head", "page", "resource", "vm_area_struct",
            "vm_operations_struct", "vm_fault", "outer_cache_fns", "arm_delay_ops",
-           "mem_section", "thread_info")
+           "mem_section", "thread_info",
+           "i2c_driver", "i2c_client", "i2c_adapter", "i2c_msg", "i2c_board_info",
+           "i2c_device_id")                                                    # issue 13
 
 
 def spinlock_bytes():
