@@ -58,7 +58,7 @@ from .kernel.uaccess import Uaccess
 from .loader.elf import read_bytes
 from .loader.program import load_program
 from .memory.bus import MmioBus
-from .memory.layout import (KERNEL_RESERVED_END, MODULES_VADDR, PAGE_SIZE,
+from .memory.layout import (FAST_CODE_VADDR, KERNEL_RESERVED_END, MODULES_VADDR, PAGE_SIZE,
                             PHYS_OFFSET, SWAPPER_PG_DIR, VECTORS_BASE, phys_to_virt)
 from .memory.mmu import KERNEL_RWX, USER_RX, PageTables, VirtualMemory, enable_mmu
 from .memory.physmem import BootAllocator, PhysicalMemory
@@ -272,7 +272,9 @@ class Machine:
         for addr, size, name in armlib.routines:
             self.symbolize.add(SymbolTable("", [(addr, size, name)], addr, addr + size))
         # -- end of issue 9 wiring
-        self._map_page(MODULES_VADDR, boot.alloc(PAGE_SIZE), self._stub_page(), KERNEL_RWX)
+        self._map_page(MODULES_VADDR, boot.alloc(PAGE_SIZE), self.hypercalls.stub_page(),
+                       KERNEL_RWX)
+        self._map_page(FAST_CODE_VADDR, boot.alloc(PAGE_SIZE), self._fast_code(), KERNEL_RWX)
         self.workqueues.install_loop()
         self._map_page(VECTORS_BASE, boot.alloc(PAGE_SIZE), vectors_page(), USER_RX)
         self.modules = Modules(self.tables, mm.frames("module"), self.ram, vm, cpu, mm.resolve,
@@ -318,14 +320,14 @@ class Machine:
         self.entry.ret_to_user = self._ret_to_user
 
     # -- set-up helpers -------------------------------------------------------------------
-    def _stub_page(self):
-        """The service stubs, then the memory subsystem's fast-path routines."""
-        stubs = self.hypercalls.stub_page()
-        base = MODULES_VADDR + ((len(stubs) + 63) & ~63)
+    def _fast_code(self):
+        """The memory subsystem's fast-path routines, in their own page (issue 13: the
+        service stubs fill the first page of the module area)."""
+        base = FAST_CODE_VADDR
         code = self.mm.stub_code(base, self.hypercalls.address)
         if code:
             self.symbolize.add(SymbolTable("", self.mm.symbols(), base, base + len(code)))
-        return stubs.ljust(base - MODULES_VADDR, b"\0") + code
+        return code
 
     def _current_task(self):
         """(comm, pid) of the task kernel code runs for (insmod/rmmod: pid 1, as oopses say)."""

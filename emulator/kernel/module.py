@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from ..errors import CommandFailed, LoaderError, UnresolvedSymbols
 from ..loader.module import GOT_SYMBOL, ModuleLinker, UnknownRelocation
-from ..memory.layout import MODULES_END, MODULES_VADDR, PAGE_SIZE
+from ..memory.layout import FAST_CODE_VADDR, MODULES_VADDR, PAGE_SIZE
 from ..memory.mmu import KERNEL_RWX
 from ..memory.vmarea import VmArea
 from .abi import GUARDED, MODULE, STRUCTS, UTS_RELEASE, vermagic as board_vermagic
@@ -83,7 +83,8 @@ class Modules:
         self._symbolizer, self._ledger, self._printk = symbolizer, ledger, kernel_printk
         self.timeout_us = timeout_us
         self.vermagic, self.force_vermagic = board_vermagic(release), force_vermagic
-        self.area = VmArea(MODULES_VADDR + PAGE_SIZE, MODULES_END)   # first page: stubs
+        # first page: the stubs; last page: the fast-path routines (memory/layout.py)
+        self.area = VmArea(MODULES_VADDR + PAGE_SIZE, FAST_CODE_VADDR)
         self.loaded = {}            # name -> Module, in load order
         self.leak_reports = []      # (module, [Held]) after each rmmod
         self.tainted = 0            # the kernel's taint mask (/proc/sys/kernel/tainted)

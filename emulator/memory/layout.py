@@ -14,6 +14,9 @@ LOWMEM_PHYS_END = PHYS_OFFSET + (LOWMEM_VIRT_END - PAGE_OFFSET)   # 0x6F800000
 TASK_SIZE = 0xBF000000            # user space ends here
 MODULES_VADDR = 0xBF000000
 MODULES_END = 0xBFE00000
+#: (issue 13) the memory subsystem's fast-path routines: the module area's last page, so the
+#: first page holds only the service stubs (kernel/hypercall.py) and modules keep their place.
+FAST_CODE_VADDR = MODULES_END - 0x1000
 PKMAP_BASE = 0xBFE00000
 VMALLOC_START = 0xF0000000
 VMALLOC_END = 0xFF800000
