@@ -53,9 +53,19 @@ class Registers:
 
     def __init__(self, bus, base):
         self._bus, self.base = bus, base
+        #: accesses made while the kernel boots: the registers' behaviour runs, but no trace
+        #: event is published (a run's trace starts after the boot, on a fresh board as on a
+        #: clone of the booted one)
+        self.quiet = False
 
     def _access(self, offset, size, value=None):
         region = self._bus.region_at(self.base + offset)
+        if self.quiet:
+            at = self.base + offset - region.base
+            if value is None:
+                return region.peek(at)
+            region.poke(at & ~3, value)
+            return None
         pc_provider, region.pc_provider = region.pc_provider, None
         try:
             if value is None:
@@ -130,7 +140,10 @@ class S3cI2c:
 
     # -- master_xfer --------------------------------------------------------------------------
     def xfer(self, msgs, retries=RETRIES):
-        """s3c24xx_i2c_xfer: the number of messages done, or a negative errno."""
+        """s3c24xx_i2c_xfer: the number of messages done, or a negative errno (-EINVAL for
+        no message: the board's driver would start one from a zero-size buffer)."""
+        if not msgs:
+            return -EINVAL
         for _ in range(retries):
             ret = self._doxfer(msgs)
             if ret != -EAGAIN:
@@ -207,7 +220,8 @@ class S3cI2c:
             self._write(msg, stat)
         elif self.state == READ:
             byte = self.regs.read(IICDS, size=1)
-            msg.buf[self.msg_ptr] = byte
+            if self.msg_ptr < len(msg.buf):     # (the board's driver would overrun the buffer)
+                msg.buf[self.msg_ptr] = byte
             self.msg_ptr += 1
             if msg.flags & I2C_M_RECV_LEN and len(msg.buf) == 1:
                 msg.buf.extend(bytes(byte))

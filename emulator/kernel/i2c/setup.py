@@ -21,17 +21,13 @@ class I2cSubsystem:
         self.providers = [self.core, self.transfers]
 
     def boot(self, platform, device_api):
-        """i2c_adap_s3c_init, then i2c_dev_init. Their messages go to the log (dmesg), not
-        to the console: a script's output starts after the boot."""
-        log = device_api.core.log
-        console, log.console = log.console, None
-        try:
+        """i2c_adap_s3c_init, then i2c_dev_init. Their messages go to the log (dmesg) only:
+        a script's console output and trace start after the boot."""
+        with device_api.core.log.booting():
             device_api.core.vfs.add_virtual_dir("/sys/bus/i2c/devices")
             device_api.core.vfs.add_virtual_dir("/sys/bus/i2c/drivers")
             platform.bind_builtin(DRIVER_NAME, COMPATIBLE, self._probe)
             self.dev.attach(device_api)
-        finally:
-            log.console = console
 
     def _probe(self, dev, node, name):
         """s3c24xx_i2c_probe for the platform device `dev` of controller node `node`."""
@@ -47,8 +43,11 @@ class I2cSubsystem:
             return -19                                     # -ENODEV
         props = {p: (node.cells(f"samsung,i2c-{p}") or [0])[0]
                  for p in ("sda-delay", "slave-addr", "max-bus-freq")}
-        s3c = S3cI2c(Registers(self._bus, entries[0][0]), dev_log)
+        regs = Registers(self._bus, entries[0][0])
+        s3c = S3cI2c(regs, dev_log)
+        regs.quiet = True                                  # boot time: no trace events
         ret = s3c.init(ACLK100_HZ, props["max-bus-freq"], props["sda-delay"], props["slave-addr"])
+        regs.quiet = False
         if ret:
             dev_log(3, "I2C controller init failed")
             return ret
