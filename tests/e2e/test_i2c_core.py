@@ -128,3 +128,20 @@ def test_timer_watchdog_and_rtc_interrupts_reach_handlers(variant_drivers, tmp_p
     assert " 75:          2      GIC  75  periph-wdt" in out
     assert " 76:          1      GIC  76  periph-rtc" in out
     assert "periphirq: pwm 204 wdt 2 rtc 1" in out
+
+
+@pytest.mark.skipif(not HAVE_CROSS, reason="arm-linux-gnueabi-gcc not installed")
+def test_i2c_dev_bad_arguments_are_errnos(test_programs, tmp_path):
+    shutil.copy(test_programs["i2cdevbad"], tmp_path)
+    status, out, _m = run_script("./i2cdevbad\n", tmp_path)
+    assert status == 0, out
+    expected = {"slave 0x80": -22, "funcs": 0, "funcs bad pointer": -14, "rdwr": 2,
+                "rdwr 43 messages": -22, "rdwr no message": -22, "rdwr bad msgs": -14,
+                "rdwr 9000 bytes": -22, "rdwr bad buffer": -14, "rdwr bad arg": -14,
+                "slave 0x68": 0, "smbus": 0, "smbus size 99": -22, "smbus no data": -22,
+                "write": 1, "read": 1, "read bad buffer": -14, "slave 0x69": 0,
+                "read 0x69": -6, "unknown ioctl": -25}
+    for name, value in expected.items():
+        assert f"\n{name}: {value}\n" in out, name
+    assert "funcs value: 0eff001d" in out and "rdwr value: 0x68" in out
+    assert "smbus value: 0x68" in out and "read value: 0x68" in out
