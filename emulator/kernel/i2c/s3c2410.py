@@ -48,11 +48,11 @@ class Msg:
 
 class Registers:
     """The controller's registers as the driver's readl/writel reach them (bus statistics and
-    mmio trace events included; the events carry no guest PC: the kernel's own code, in
-    Python, makes the access)."""
+    mmio trace events included; the events' PC is ``pc``, the adapter's master_xfer service,
+    so traces say "at s3c24xx_i2c_xfer")."""
 
-    def __init__(self, bus, base):
-        self._bus, self.base = bus, base
+    def __init__(self, bus, base, pc=None):
+        self._bus, self.base, self._pc = bus, base, pc
         #: accesses made while the kernel boots: the registers' behaviour runs, but no trace
         #: event is published (a run's trace starts after the boot, on a fresh board as on a
         #: clone of the booted one)
@@ -66,7 +66,7 @@ class Registers:
                 return region.peek(at)
             region.poke(at & ~3, value)
             return None
-        pc_provider, region.pc_provider = region.pc_provider, None
+        pc_provider, region.pc_provider = region.pc_provider, lambda: self._pc
         try:
             if value is None:
                 self._bus.reads += 1

@@ -43,7 +43,7 @@ class I2cSubsystem:
             return -19                                     # -ENODEV
         props = {p: (node.cells(f"samsung,i2c-{p}") or [0])[0]
                  for p in ("sda-delay", "slave-addr", "max-bus-freq")}
-        regs = Registers(self._bus, entries[0][0])
+        regs = Registers(self._bus, entries[0][0], self._symbol("s3c24xx_i2c_xfer"))
         s3c = S3cI2c(regs, dev_log)
         regs.quiet = True                                  # boot time: no trace events
         ret = s3c.init(ACLK100_HZ, props["max-bus-freq"], props["sda-delay"], props["slave-addr"])
