@@ -14,6 +14,7 @@ from .kernel.abi import MKDEV
 from .kernel.aeabi import Aeabi, UnwindPersonality
 from .kernel.base.setup import DriverModel      # driver model, device tree (issue 11)
 from .kernel.irq.domain import IrqDomains
+from .kernel.irq.hw_events import HwEvents                # issue 13
 from .kernel.armlib import ArmLib          # issue 9
 from .kernel.params import ModuleParams    # issue 9
 from .kernel.preempt import Preempt        # issue 9
@@ -204,7 +205,8 @@ class Machine:
                                 tasklets=self.tasklets, hooks=hooks, symbolize=self.symbolize,
                                 tracer=self.tracer, signal_exit_stub=SIGNAL_EXIT_STUB,
                                 printk=kprint, ledger=self.ledger, caller=caller,
-                                next_pid=self.pids.alloc, call_guest=self.guest.call_nested)
+                                next_pid=self.pids.alloc, call_guest=self.guest.call_nested,
+                                hw_events=HwEvents(self.hw.periph, self.irq))   # device IRQs
         self.delay = AtomicDelay(self.clock, mm.context, sleep=self.sched.msleep)
         wq_page = phys_to_virt(self._boot.alloc(PAGE_SIZE))        # the worker loop + system_wq
         self.workqueues = Workqueues(self.sched, vm, cpu, self.timers, self.ledger, caller,
@@ -257,7 +259,8 @@ class Machine:
                               self.bus, self.hw.gpio, self.chrdev,
                               lambda fn, args: self.traps.guarded(lambda: self.guest.call(
                                   fn, args, self.timeout_us, what="sysfs store"))[0],
-                              self.tracer, self.ledger, domains=self.irq_domains)
+                              self.tracer, self.ledger, domains=self.irq_domains,
+                              symbol=hc.address)                    # issue 13: I2C adapters
         for provider in self.dm.providers:
             hc.register(provider)
         # -- end driver model
@@ -323,7 +326,8 @@ class Machine:
         self.devmem = DevMem(self.mmap, self.vm, self.bus, self.ram)
         special_open = {MEM_RDEV: self.devmem.open, **self.input.openers(),   # + evdev
                         **builtin_openers(self._program_output, self.tty, self.log,
-                                          self.printk.kernel)}
+                                          self.printk.kernel),
+                        **self.dm.special_openers()}             # issue 13: /dev/i2c-N
         make_nodes(self.vfs)
         self.syscalls = Syscalls(self.vm, self.vfs, self.chrdev, self.kmalloc, self.clock,
                                  self.cpu, self.modules.module_get, self._unknown_syscall,

@@ -119,9 +119,21 @@ DELAYED_WORK = _s("delayed_work", 52, "linux/workqueue.h", work=0, timer=16, wq=
 
 # -- the driver model (sizes for the driver-model work; members as it needs them) -------------
 I2C_CLIENT = _s("i2c_client", 344, "linux/i2c.h", flags=0, addr=2, name=4, adapter=24,
-                dev=32, irq=328)
-I2C_DRIVER = _s("i2c_driver", 116, "linux/i2c.h", probe=8, remove=12, driver=36,
-                id_table=96)
+                dev=32, irq=328, detected=332)
+I2C_DRIVER = _s("i2c_driver", 116, "linux/i2c.h", attach_adapter=4, probe=8, remove=12,
+                shutdown=16, suspend=20, resume=24, command=32, driver=36, id_table=96, detect=100,
+                address_list=104, clients=108, **{"class": 0})
+# -- the I2C core (issue 13): the board's layouts, measured like the others (abiprobe.ko) ----
+I2C_ADAPTER = _s("i2c_adapter", 504, "linux/i2c.h", owner=0, algo=8, algo_data=12,
+                 bus_lock=16, timeout=64, retries=68, dev=72, nr=368, name=372,
+                 dev_released=420, userspace_clients_lock=448, userspace_clients=488,
+                 bus_recovery_info=496, **{"class": 4})
+I2C_ALGORITHM = _s("i2c_algorithm", 12, "linux/i2c.h", master_xfer=0, smbus_xfer=4,
+                   functionality=8)
+I2C_MSG = _s("i2c_msg", 12, "linux/i2c.h", addr=0, flags=2, len=4, buf=8)
+I2C_BOARD_INFO = _s("i2c_board_info", 40, "linux/i2c.h", type=0, flags=20, addr=22,
+                    platform_data=24, archdata=28, of_node=32, irq=36)
+I2C_DEVICE_ID = _s("i2c_device_id", 24, "linux/mod_devicetable.h", name=0, driver_data=20)
 INPUT_DEV = _s("input_dev", 768, "linux/input.h", name=0, phys=4, uniq=8, id=12, propbit=20,
                evbit=24, keybit=28, relbit=124, absbit=128, mscbit=136, ledbit=140,
                sndbit=144, ffbit=148, swbit=164, hint_events_per_packet=168, keycodemax=172,
@@ -151,7 +163,8 @@ STRUCTS = {s.name: s for s in (
     MEM_SECTION, PGLIST_DATA, MEMPOOL_S, RESOURCE, VM_AREA_STRUCT, VM_OPERATIONS_STRUCT,
     VM_FAULT, OUTER_CACHE_FNS, ARM_DELAY_OPS, THREAD_INFO, CPUMASK, TIMER_LIST, TASKLET_STRUCT,
     WORK_STRUCT, DELAYED_WORK, I2C_CLIENT, I2C_DRIVER, INPUT_DEV, RW_SEMAPHORE, HRTIMER,
-    TIMERQUEUE_NODE, HRTIMER_CLOCK_BASE, INPUT_EVENT, INPUT_ID, INPUT_ABSINFO)}
+    TIMERQUEUE_NODE, HRTIMER_CLOCK_BASE, INPUT_EVENT, INPUT_ID, INPUT_ABSINFO, I2C_ADAPTER,
+    I2C_ALGORITHM, I2C_MSG, I2C_BOARD_INFO, I2C_DEVICE_ID)}
 # + the driver model's, below
 
 #: The structs whose layout insmod's ABI guard compares with a module's DWARF: those the
@@ -159,7 +172,9 @@ STRUCTS = {s.name: s for s in (
 GUARDED = ("module", "file", "inode", "cdev", "file_operations", "kobject", "raw_spinlock",
            "mutex", "__wait_queue_head", "page", "resource", "vm_area_struct",
            "vm_operations_struct", "vm_fault", "outer_cache_fns", "arm_delay_ops",
-           "mem_section", "thread_info")
+           "mem_section", "thread_info",
+           "i2c_driver", "i2c_client", "i2c_adapter", "i2c_msg", "i2c_board_info",
+           "i2c_device_id")                                                    # issue 13
 
 
 def spinlock_bytes():

@@ -6,6 +6,7 @@ console_loglevel (7) also go to the console, and each line is stamped with the (
 time as `[    5.123456]`.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from .hypercall import export
@@ -35,6 +36,7 @@ class LogBuffer:
         self.records = []
         self._partial = None            # (level, text) of an unfinished line
         self.console_loglevel = CONSOLE_LOGLEVEL   # dmesg -n, /proc/sys/kernel/printk set it
+        self._booting = False
 
     def emit(self, level, cont, text):
         """Add printk output; `cont` is True for KERN_CONT or a level-less message."""
@@ -60,9 +62,24 @@ class LogBuffer:
         self._partial = None
         self._store(level, text)
 
+    @contextmanager
+    def booting(self):
+        """(issue 13) Messages of the kernel's boot (the I2C adapters' probe) go to the log
+        only: a run's console and trace start after the boot, on a fresh board as on a clone
+        of a booted one."""
+        self._booting = True
+        try:
+            yield
+        finally:
+            if self._partial is not None:
+                self._flush_partial()
+            self._booting = False
+
     def _store(self, level, text):
         record = LogRecord(self._clock.now_ns(), level, text)
         self.records.append(record)
+        if self._booting:
+            return
         if self._tracer.wants("printk"):
             self._tracer.publish("printk", level=level, text=text)
         if self.console is not None and level < self.console_loglevel:

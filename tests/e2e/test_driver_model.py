@@ -37,7 +37,9 @@ def test_virqs_follow_the_3_14_allocation_order():
         ("combiner", 101), ("combiner", 102), ("combiner", 103), ("combiner", 80),
         ("gpx1", 1), ("gpx1", 2)]
     assert domains.create_mapping("gpx1", 1) == 164           # existing mapping reused
-    assert domains.create_mapping("gpx3", 2) == 166           # next free number
+    # (issue 13) then the I2C adapter's clients: the MPU6050's INT on gpx3-3
+    assert domains.find(166) == ("gpx3", 3)
+    assert domains.create_mapping("gpx3", 2) == 167           # next free number
 
 
 def test_dtled_scenario_passes():

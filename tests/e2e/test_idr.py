@@ -9,9 +9,9 @@ import pytest
 from elftools.elf.elffile import ELFFile
 
 from emulator.kernel import lib_idr
+from tests.conftest import GENUINE, needs_genuine
 from tests.e2e.helpers import run_script
 
-GENUINE = Path("/work/genuine")
 
 EXPECTED = [
     "idrcheck: alloc 0 1 10 -28",                   # [10, 11) with 10 taken: -ENOSPC
@@ -116,20 +116,10 @@ def _dwarf_layouts(ko):
     return layouts
 
 
-@pytest.mark.skipif(not (GENUINE / "include" / "linux" / "idr.h").exists(),
-                    reason="the board's Linux 3.14 tree is not at /work/genuine")
-def test_layout_is_the_boards(tmp_path):
-    """lib_idr's offsets are those of a module built against the FS4412 tree."""
-    if shutil.which("arm-linux-gnueabi-gcc") is None:
-        pytest.skip("arm-linux-gnueabi-gcc not installed")
-    (tmp_path / "Kbuild").write_text("obj-m := probe.o\n")
-    (tmp_path / "probe.c").write_text(
-        "#include <linux/module.h>\n#include <linux/idr.h>\n"
-        "struct idr_layer *l; struct ida *a; struct ida_bitmap *b;\nMODULE_LICENSE(\"GPL\");\n")
-    subprocess.run(["make", "-C", str(GENUINE), "ARCH=arm", "CROSS_COMPILE=arm-linux-gnueabi-",
-                    "KCFLAGS=-fno-pie -g", f"M={tmp_path}", "modules"], check=True,
-                   capture_output=True)
-    layouts = _dwarf_layouts(tmp_path / "probe.ko")
+@needs_genuine
+def test_layout_is_the_boards():
+    """lib_idr's offsets are those of idrcheck built against the FS4412 tree (its DWARF)."""
+    layouts = _dwarf_layouts(GENUINE / "idrcheck.ko")
     size, m = layouts["idr_layer"]
     assert (size, m["prefix"], m["bitmap"], m["ary"], m["count"], m["layer"]) == \
         (lib_idr.LAYER_SIZE, lib_idr.L_PREFIX, lib_idr.L_BITMAP, lib_idr.L_ARY,

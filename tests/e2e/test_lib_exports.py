@@ -11,7 +11,6 @@ import pytest
 from emulator.kernel.lib_misc import prandom_next
 from tests.e2e.helpers import run_script
 
-GENUINE = Path("/work/genuine")
 
 
 @pytest.fixture(scope="module")
@@ -82,26 +81,6 @@ def test_string_service_past_its_object_is_reported(libcheck):
     assert re.search(r" (8|64)-byte region \[", "\n".join(libcheck[i:i + 20]))
     assert "The buggy address is located 0 bytes to the right of" in libcheck[i:i + 20]
 
-
-@pytest.mark.skipif(not (GENUINE / "lib" / "test-kstrtox.c").exists(),
-                    reason="Linux 3.14 tree not at /work/genuine")
-def test_linux_test_kstrtox(tmp_path):
-    """lib/test-kstrtox.c of 3.14, built unchanged against the SDK: its init WARNs for every
-    failed case and returns -EINVAL (so insmod fails, by design)."""
-    if shutil.which("arm-linux-gnueabi-gcc") is None:
-        pytest.skip("arm-linux-gnueabi-gcc not installed")
-    src = (GENUINE / "lib" / "test-kstrtox.c").read_text()
-    (tmp_path / "test-kstrtox.c").write_text(src)
-    (tmp_path / "Kbuild").write_text("obj-m := test-kstrtox.o\n")
-    sdk = Path(__file__).resolve().parents[2] / "firmware" / "sdk"
-    subprocess.run(["make", "-s", "-C", str(sdk), f"M={tmp_path}", "modules"], check=True,
-                   capture_output=True)
-    status, out, machine = run_script("insmod test-kstrtox.ko\n", tmp_path)
-    cases = len(re.findall(r'^\s*\{"', src, re.M))
-    warnings = [t for t in machine.log.texts() if t.startswith("WARNING")]
-    assert cases == 480
-    assert status == 1 and "Invalid argument" in out
-    assert warnings == [], warnings
 
 
 VAFORMAT = r"""

@@ -67,6 +67,11 @@ struct work_struct abi_work_struct;
 struct delayed_work abi_delayed_work;
 struct i2c_client abi_i2c_client;
 struct i2c_driver abi_i2c_driver;
+struct i2c_adapter abi_i2c_adapter;
+struct i2c_algorithm abi_i2c_algorithm;
+struct i2c_msg abi_i2c_msg;
+struct i2c_board_info abi_i2c_board_info;
+struct i2c_device_id abi_i2c_device_id;
 struct input_dev abi_input_dev;
 /* issue 12, part 2 (abi.PART2_STRUCTS) */
 struct rw_semaphore abi_rw_semaphore;

@@ -41,11 +41,37 @@ class PlatformBus:
     # -- built-in drivers -----------------------------------------------------------------------
     def register_builtin(self, name, compatible, probe):
         """A driver of the kernel image (leds-gpio): probe(node, device name) in Python."""
+        self._builtin.append((compatible, self._builtin_driver(name), probe))
+
+    def _builtin_driver(self, name):
         drv = self.core.kmalloc.alloc(DEVICE_DRIVER.size, zero=True)
         self.vm.write_u32(drv + DEVICE_DRIVER["name"], self.core.cstr(name))
         self.vm.write_u32(drv + DEVICE_DRIVER["bus"], self.bus_va)
-        self._builtin.append((compatible, drv, probe))
         self.core.vfs.add_virtual_dir(f"/sys/bus/platform/drivers/{name}")
+        return drv
+
+    def bind_builtin(self, name, compatible, probe):
+        """(issue 13) A driver of the kernel image registered after populate (an initcall
+        such as i2c-s3c2410's): probe(dev, node, device name) -> 0 or -errno, in Python, for
+        each unbound device whose node is compatible; a failure is reported as really_probe
+        does."""
+        drv = self._builtin_driver(name)
+        for pdev in list(self.devices):
+            node, dev = self._node_of.get(pdev), pdev + PLATFORM_DEVICE["dev"]
+            if node is None or self.vm.read_u32(dev + DEVICE["driver"]) or \
+                    not self.tree.compatible_score(node, compatible):
+                continue
+            self.vm.write_u32(dev + DEVICE["driver"], drv)
+            devname = self.core.name_of(dev)
+            ret = self.pin_states(node, devname) if self.pin_states else 0
+            ret = ret or probe(dev, node, devname)
+            if ret == 0:
+                self.core.vfs.add_virtual(f"/sys/bus/platform/drivers/{name}/{devname}/uevent",
+                                          lambda pdev=pdev: self._uevent(pdev))
+                continue
+            self.core.release_devres(dev)
+            self.vm.write_u32(dev + DEVICE["driver"], 0)
+            self.core.log.emit(4, False, f"{name}: probe of {devname} failed with error {ret}\n")
 
     def _probe_builtin(self, pdev):
         dev = pdev + PLATFORM_DEVICE["dev"]

@@ -5,6 +5,7 @@ from ...hw.clock import build_cmu
 from ..clk import ClockFramework
 from ..gpio.gpiolib import Gpiolib
 from ..gpio.pinctrl import ExynosPinctrl
+from ..i2c.setup import I2cSubsystem
 from ..leds.led_class import LedClass
 from ..leds.leds_gpio import COMPATIBLE as GPIO_LEDS, LedsGpio
 from ..of import fdt
@@ -67,10 +68,11 @@ class EarlyAlloc:
 
 class DriverModel:
     def __init__(self, dt, vm, kmalloc, log, call_guest, ioremap, resources, caller, boot_alloc,
-                 bus, gpio_hw, chrdev, call_host, tracer, ledger, domains=None):
+                 bus, gpio_hw, chrdev, call_host, tracer, ledger, domains=None, symbol=None):
         """dt: a .dtb/.dts path, or None for the board's own tree (InputError if invalid);
         boot_alloc(size) -> va: the kernel's boot memory (for the boot-time objects);
-        bus, gpio_hw: where gpiolib's register accesses go."""
+        bus, gpio_hw: where gpiolib's and the I2C adapters' register accesses go;
+        symbol(name): a kernel service's address (the I2C adapters' algorithm)."""
         self.root = fdt.load(dt)
         self.early = EarlyAlloc(boot_alloc, vm)
         self.tree = OfTree(self.root, vm, self.early)
@@ -93,10 +95,16 @@ class DriverModel:
         self.cmu = build_cmu(tracer)                   # the CMU's gate registers (hw/clock.py)
         bus.attach(self.cmu)
         self.clk = ClockFramework(vm, log, self.tree, bus, self.cmu, self.early)
+        self.i2c = I2cSubsystem(self.core, self.tree, self.of_irq, bus, self.early, symbol)
         self.providers = [OfApi(self.tree, vm), OfIrqApi(self.of_irq, self.tree, vm),
                           OfAddressApi(self.tree, vm, ioremap), self.device_api,
                           self.platform, self.devres, self.gpio, self.misc, self.leds,
-                          self.clk]
+                          self.clk, *self.i2c.providers]
+
+    def special_openers(self):
+        """rdev -> open(flags) of the character devices the kernel itself serves
+        (/dev/i2c-N), for the syscall layer."""
+        return self.i2c.dev.openers()
 
     @property
     def domains(self):
@@ -116,6 +124,7 @@ class DriverModel:
             for name, compatible, probe in builtins:
                 self.platform.register_builtin(name, compatible, probe)
             self.platform.populate()
+            self.i2c.boot(self.platform, self.device_api)      # I2C adapters, i2c-dev
         finally:
             self.core.kmalloc = runtime
         vfs.add_virtual("/sys/kernel/debug/gpio", self.gpio.debugfs)

@@ -54,7 +54,7 @@ class Scheduler:
     def __init__(self, cpu, vm, clock, entry, irq, alloc_block, free_block, exit_addr,
                  timeout_us, max_time_ns, *, timers, tasklets, hooks, symbolize, tracer,
                  signal_exit_stub, atomic, address_of, printk, ledger, caller, next_pid,
-                 call_guest=None):
+                 call_guest=None, hw_events=None):
         """alloc_block() -> physical address of a 16 KiB block (kernel stack + task_struct);
         irq: kernel.irq.setup.Interrupts; entry() -> the exception entry (kernel/entry.py),
         built after the syscall table, so the scheduler asks for it when it switches."""
@@ -76,6 +76,9 @@ class Scheduler:
         self.deadline_wall = None
         self.timers = timers         # time.hrtimer.TimerBases: the jiffies wheel + hrtimers
         self.tasklets = tasklets     # kernel.softirq.tasklet.Tasklets
+        #: the board's timed devices (kernel/irq/hw_events.py): the idle CPU sleeps until
+        #: their next event and takes the interrupts they raise (None: not wired)
+        self.hw_events = hw_events
         #: The console's SP while it waits inside a call (kthread_stop from module_exit).
         self.console_sp = None
         self.symbolize = symbolize
@@ -242,11 +245,17 @@ class Scheduler:
                 self._wake_sleepers(now)
                 task = self._pick()
                 if task is None:
+                    if self.hw_events is not None and self.hw_events.fire(self.deadline_wall,
+                                                                      self._to_console):
+                        continue             # (issue 13) a device interrupt ran on the idle CPU
                     nxt = min((t.wake_at for t in self.tasks.values() if t.wake_at is not None),
                               default=None)
                     timer = self.timers.next_expiry_ns() if self.timers else None
                     if timer is not None:
                         nxt = timer if nxt is None else min(nxt, timer)
+                    hw = self.hw_events.next_event_ns() if self.hw_events is not None else None
+                    if hw is not None:                             # (issue 13)
+                        nxt = hw if nxt is None else min(nxt, hw)
                     if nxt is None or (deadline is not None and nxt > deadline):
                         if deadline is None:
                             return False

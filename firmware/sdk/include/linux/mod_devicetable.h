@@ -3,7 +3,7 @@
 
 /*
  * emu4412 SDK: device id tables (Linux 3.14 include/linux/mod_devicetable.h, the entries
- * platform and OF drivers use). Layouts as on the FS4412 board (emulator/kernel/abi.py).
+ * platform, OF and I2C drivers use). Layouts as on the FS4412 board (emulator/kernel/abi.py).
  */
 
 #include <linux/types.h>
@@ -22,6 +22,14 @@ struct of_device_id {
 
 struct platform_device_id {
 	char name[PLATFORM_NAME_SIZE];
+	kernel_ulong_t driver_data;
+};
+
+#define I2C_NAME_SIZE	20
+#define I2C_MODULE_PREFIX	"i2c:"
+
+struct i2c_device_id {
+	char name[I2C_NAME_SIZE];
 	kernel_ulong_t driver_data;
 };
 
