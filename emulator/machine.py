@@ -22,7 +22,8 @@ from .kernel.chrdev import Chrdev
 from .kernel.clock import Clock
 from .kernel.entry import Entry, GuestCalls
 from .kernel.hypercall import Hypercalls
-from .kernel.kuser import SIGNAL_EXIT_STUB, vectors_page
+from .kernel.kuser import SIGNAL_EXIT_STUB, SIGRETURN_CODE, vectors_page
+from .kernel.signal_arm import SignalDelivery        # issue 12: signals
 from .kernel.lib import StringLib, lib_providers
 from .kernel.mm.ioremap import Ioremap
 from .kernel.mm.context import AtomicDelay
@@ -289,11 +290,15 @@ class Machine:
                         **builtin_openers(self._program_output, self.tty, self.log,
                                           self.printk.kernel)}
         make_nodes(self.vfs)
+        self.signal_delivery = SignalDelivery(       # issue 12: signals
+            self.cpu, self.vm, self.sched, lambda status: self.syscalls.exit_process(status),
+            SIGRETURN_CODE, self.tracer, lambda text: self.console(text), lambda: self.entry)
         self.syscalls = Syscalls(self.vm, self.vfs, self.chrdev, self.kmalloc, self.clock,
                                  self.cpu, self.modules.module_get, self._unknown_syscall,
                                  mmap=self.mmap, special_open=special_open,
                                  modules=self.modules, printk=self.printk.kernel, syslog=syslog,
-                                 sleep_task=self.sched.nanosleep, poller=self.poller)
+                                 sleep_task=self.sched.nanosleep, poller=self.poller,
+                                 signals=self.signal_delivery)
         self.lifecycle = Lifecycle(
             cpu=self.cpu, vm=self.vm, tables=self.tables, frames=self.frames, ram=self.ram,
             page_cache=self.page_cache, vfs=self.vfs, tty=self.tty, symbolize=self.symbolize,
@@ -301,7 +306,8 @@ class Machine:
             irq=self.irq, guest=self.guest, traps=self.traps,
             console=lambda text: self.console(text), program_output=self._program_output,
             console_ti=self._console_ti, dram_size=self.spec.dram_size,
-            timeout_us=self.timeout_us, pids=self.pids, read_file=self.read_rootfs)
+            timeout_us=self.timeout_us, pids=self.pids, read_file=self.read_rootfs,
+            signals=self.signal_delivery)
         self.entry = Entry(self.cpu, self.hypercalls, self.guest, self._kstack + THREAD_SIZE,
                            syscall=self.syscalls, on_fault=self.traps.on_fault,
                            user_fault=self._user_fault, sleep=self.sched.sleep_in_syscall,

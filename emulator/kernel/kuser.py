@@ -40,9 +40,19 @@ KUSER_HELPERS = {
 #: The user address of the fatal-signal exit stub above.
 SIGNAL_EXIT_STUB = 0xFFFF0F00
 
+#: arch/arm/kernel/sigreturn_codes.S (issue 12: signals), 12 bytes a slot: ARM
+#: `mov r7, #NR; swi #NR|0x900000`, then Thumb `movs r7, #NR; swi #0` at +8 (sigreturn,
+#: then rt_sigreturn). The board copies them into its sigpage; here they sit in the vectors
+#: page, and a handler without SA_RESTORER returns to them.
+SIGRETURN_CODES = (0xE3A07077, 0xEF900077, 0xDF002777,
+                   0xE3A070AD, 0xEF9000AD, 0xDF0027AD, 0)
+SIGRETURN_OFFSET = 0xE00
+SIGRETURN_CODE = 0xFFFF0000 + SIGRETURN_OFFSET
+
 
 def vectors_page():
     page = bytearray(4096)
     for off, word in KUSER_HELPERS.items():
         struct.pack_into("<I", page, off, word)
+    struct.pack_into("<7I", page, SIGRETURN_OFFSET, *SIGRETURN_CODES)
     return bytes(page)

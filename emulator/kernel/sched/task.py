@@ -68,7 +68,8 @@ class Task:
         self.exited = False
         self.exit_status = None
         self.sleeping_in = ""        # what it blocks in (for ps and deadlock messages)
-        self.pending_signal = 0      # a signal sent and not yet acted on (default actions)
+        self.pending_signal = 0      # the deliverable signal it takes next (0: none; signals)
+        self.syscall_regs = None     # the SvcFrame of its last syscall (signal restarts)
         self.triggered = False       # woken while running (poll's lost-wake-up guard)
         self.kernel = False          # a kernel thread (no process, starts in SVC mode)
         self.timer_only = False      # in msleep: only its timer wakes it

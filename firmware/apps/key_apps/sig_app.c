@@ -1,0 +1,153 @@
+/*
+ * sig_app MODE [ARGS]: the course's signal exercises (sigaction, alarm, SA_RESTART, pause,
+ * sigprocmask/sigsuspend, setitimer, a handler interrupting a busy loop).
+ *   sig_app read DEVICE N   alarm(1) with an SA_RESTART handler while read() blocks (the
+ *                           read restarts); SIGINT has an SA_SIGINFO handler without
+ *                           SA_RESTART (the read fails with EINTR); N keys are printed.
+ *   sig_app pause           pause() until alarm(1); block SIGUSR1, raise it, sigpending,
+ *                           then sigsuspend() lets it in.
+ *   sig_app sleep           setitimer every 300 ms while sleep(2): the sleep ends early.
+ *   sig_app spin N          busy loop until N SIGUSR1 arrived (handlers interrupt user code).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t alarms, usr1;
+
+static void say(const char *fmt, ...)
+{
+	char line[128];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	write(1, line, strlen(line));
+}
+
+static void on_alarm(int signo)
+{
+	alarms++;
+	say("alarm %d (signal %d)\n", alarms, signo);
+}
+
+static void on_int(int signo, siginfo_t *info, void *uc)
+{
+	say("SIGINT caught: si_signo %d si_code %d\n", info->si_signo, info->si_code);
+}
+
+static void on_usr1(int signo)
+{
+	usr1++;
+	say("SIGUSR1 %d\n", usr1);
+}
+
+static void handle(int signo, void (*fn)(int), int flags)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = fn;
+	sa.sa_flags = flags;
+	sigemptyset(&sa.sa_mask);
+	sigaction(signo, &sa, NULL);
+}
+
+static int do_read(const char *dev, int n)
+{
+	struct sigaction sa;
+	int fd, key, i = 0;
+
+	handle(SIGALRM, on_alarm, SA_RESTART);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_int;
+	sa.sa_flags = SA_SIGINFO;
+	sigaction(SIGINT, &sa, NULL);
+	fd = open(dev, O_RDONLY);
+	if (fd < 0) {
+		perror(dev);
+		return 1;
+	}
+	alarm(1);
+	while (i < n) {
+		int r = read(fd, &key, sizeof(key));
+
+		if (r < 0) {
+			say("read: %s\n", strerror(errno));
+			continue;
+		}
+		say("key %d pressed\n", key);
+		i++;
+	}
+	return 0;
+}
+
+static int do_pause(void)
+{
+	sigset_t set, old, pend;
+	int r;
+
+	handle(SIGALRM, on_alarm, 0);
+	handle(SIGUSR1, on_usr1, 0);
+	alarm(1);
+	r = pause();
+	say("pause returned %d (%s) after %d alarm\n", r, strerror(errno), alarms);
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	kill(getpid(), SIGUSR1);
+	sigpending(&pend);
+	say("SIGUSR1 blocked: pending %d, delivered %d\n", sigismember(&pend, SIGUSR1), usr1);
+	sigemptyset(&set);
+	r = sigsuspend(&set);
+	sigprocmask(SIG_SETMASK, NULL, &old);
+	say("sigsuspend returned %d (%s), delivered %d, still blocked %d\n", r, strerror(errno),
+	    usr1, sigismember(&old, SIGUSR1));
+	return 0;
+}
+
+static int do_sleep(void)
+{
+	struct itimerval it = { { 0, 300000 }, { 0, 300000 } };
+	unsigned int left;
+
+	handle(SIGALRM, on_alarm, 0);
+	setitimer(ITIMER_REAL, &it, NULL);
+	left = sleep(2);
+	getitimer(ITIMER_REAL, &it);
+	say("sleep(2) returned %u, interval %ld us\n", left, (long)it.it_interval.tv_usec);
+	return 0;
+}
+
+static int do_spin(int n)
+{
+	unsigned long loops = 0;
+
+	handle(SIGUSR1, on_usr1, 0);
+	say("spinning\n");
+	while (usr1 < n)
+		loops++;
+	say("spun until %d signals\n", usr1);
+	return loops ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 4 && !strcmp(argv[1], "read"))
+		return do_read(argv[2], atoi(argv[3]));
+	if (argc >= 2 && !strcmp(argv[1], "pause"))
+		return do_pause();
+	if (argc >= 2 && !strcmp(argv[1], "sleep"))
+		return do_sleep();
+	if (argc >= 3 && !strcmp(argv[1], "spin"))
+		return do_spin(atoi(argv[2]));
+	fprintf(stderr, "usage: %s read DEVICE N | pause | sleep | spin N\n", argv[0]);
+	return 2;
+}
