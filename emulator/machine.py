@@ -24,6 +24,7 @@ from .kernel.entry import Entry, GuestCalls
 from .kernel.hypercall import Hypercalls
 from .kernel.kuser import SIGNAL_EXIT_STUB, SIGRETURN_CODE, vectors_page
 from .kernel.signal_arm import SignalDelivery        # issue 12: signals
+from .kernel.fs.fasync import Fasync                 # issue 12: fasync
 from .kernel.lib import StringLib, lib_providers
 from .kernel.mm.ioremap import Ioremap
 from .kernel.mm.context import AtomicDelay
@@ -229,7 +230,8 @@ class Machine:
                          self.delay, UnwindPersonality(), self.resources,
                          self.ioports, self.mmap, *mm.providers, *self.irq.providers,
                          *self.sched.providers, self.timers, self.poller, self.tasklets,
-                         self.workqueues):
+                         self.workqueues,
+                         Fasync(vm, self.kmalloc, self.sched, kprint)):     # issue 12: fasync
             hc.register(provider)
         boot = self._boot
         # -- driver model and device tree (issue 11): dt is a .dtb/.dts path or None (board's)
