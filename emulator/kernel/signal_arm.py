@@ -24,6 +24,7 @@ through the resume slot so (1) runs).
 import struct
 
 from ..cpu import CPSR, CPSR_T, MODE_MASK, PC, REG, SP, USR_MODE
+from ..memory.mmu import GuestFaultAccess
 from .entry import EXIT, SvcFrame
 from .errno import EINTR
 from .kuser import SIGRETURN_CODES
@@ -202,7 +203,7 @@ class SignalDelivery:
                          SIGRETURN_CODES[idx + 1])
         try:
             self._vm.write(frame, bytes(data), user=True)
-        except Exception:                                 # noqa: BLE001 - an unmapped stack
+        except GuestFaultAccess:                          # an unmapped or read-only stack
             return False
         self._clear_vfp_hwstate()
         regs[0], regs[13], regs[14], regs[15], regs[16] = info.signo, frame, retcode, \
@@ -229,11 +230,11 @@ class SignalDelivery:
         sig = task.process.signals
         sig.restart_block = None                  # do_no_restart_syscall
         sf = sp + (SIGINFO_SIZE if rt else 0)
+        if sp & 7:                                        # frames are 8-byte aligned
+            return self._badframe(task)
         try:
-            if sp & 7:
-                raise ValueError("unaligned")
             uc = self._vm.read(sf, UCONTEXT_SIZE, user=True)
-        except Exception:                                 # noqa: BLE001
+        except GuestFaultAccess:
             return self._badframe(task)
         values = list(struct.unpack_from("<21I", uc, UC_MCONTEXT))[3:20]
         (mask,) = struct.unpack_from("<Q", uc, UC_SIGMASK)

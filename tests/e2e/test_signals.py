@@ -121,6 +121,13 @@ def test_a_handler_interrupts_a_busy_loop(rootfs):
         "SIGUSR1 1", "SIGUSR1 2", "SIGUSR1 3", "spun until 3 signals"]
 
 
+def test_sigreturn_without_a_frame_is_a_segfault(rootfs):
+    code, out, _, events = run("./sig_app sigreturn\nexpect exit 139\n", rootfs, ("signal",))
+    assert code == 0, out
+    assert "Segmentation fault" in out and "rt_sigreturn returned" not in out
+    assert [(e["event"], e["detail"]) for _, e in events] == [("fatal", "bad sigreturn frame")]
+
+
 def test_proc_status_shows_caught_and_blocked_signals(rootfs):
     code, out, _, _ = run("insmod keywait.ko\nmknod /dev/key c 250 0\n"
                           "./sig_app read /dev/key 1 &\ncat /proc/100/status\nkill -KILL %1\n",

@@ -8,6 +8,7 @@
  *                           then sigsuspend() lets it in.
  *   sig_app sleep           setitimer every 300 ms while sleep(2): the sleep ends early.
  *   sig_app spin N          busy loop until N SIGUSR1 arrived (handlers interrupt user code).
+ *   sig_app sigreturn       rt_sigreturn without a signal frame: the kernel's SIGSEGV.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -148,6 +150,11 @@ int main(int argc, char **argv)
 		return do_sleep();
 	if (argc >= 3 && !strcmp(argv[1], "spin"))
 		return do_spin(atoi(argv[2]));
-	fprintf(stderr, "usage: %s read DEVICE N | pause | sleep | spin N\n", argv[0]);
+	if (argc >= 2 && !strcmp(argv[1], "sigreturn")) {
+		syscall(SYS_rt_sigreturn);
+		say("rt_sigreturn returned\n");
+		return 1;
+	}
+	fprintf(stderr, "usage: %s read DEVICE N | pause | sleep | spin N | sigreturn\n", argv[0]);
 	return 2;
 }
