@@ -121,6 +121,16 @@ def test_a_handler_interrupts_a_busy_loop(rootfs):
         "SIGUSR1 1", "SIGUSR1 2", "SIGUSR1 3", "spun until 3 signals"]
 
 
+def test_raise_and_abort_use_tgkill(rootfs):
+    code, out, _, events = run("./sig_app raise 15\nexpect exit 143\n./sig_app raise 17\n"
+                               "expect exit 134\n", rootfs, ("signal",))
+    assert code == 0, out
+    assert out.count("raise returned") == 1              # SIGCHLD is ignored: abort() next
+    assert [(e["event"], e["name"], e["detail"]) for _, e in events] == [
+        ("generate", "SIGTERM", ""), ("fatal", "SIGTERM", "term"),
+        ("ignored", "SIGCHLD", ""), ("generate", "SIGABRT", ""), ("fatal", "SIGABRT", "core")]
+
+
 def test_sigreturn_without_a_frame_is_a_segfault(rootfs):
     code, out, _, events = run("./sig_app sigreturn\nexpect exit 139\n", rootfs, ("signal",))
     assert code == 0, out

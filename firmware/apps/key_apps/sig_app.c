@@ -9,6 +9,7 @@
  *   sig_app sleep           setitimer every 300 ms while sleep(2): the sleep ends early.
  *   sig_app spin N          busy loop until N SIGUSR1 arrived (handlers interrupt user code).
  *   sig_app sigreturn       rt_sigreturn without a signal frame: the kernel's SIGSEGV.
+ *   sig_app raise SIG       raise(SIG) (tgkill); then abort() if it returns.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -150,11 +151,16 @@ int main(int argc, char **argv)
 		return do_sleep();
 	if (argc >= 3 && !strcmp(argv[1], "spin"))
 		return do_spin(atoi(argv[2]));
+	if (argc >= 3 && !strcmp(argv[1], "raise")) {
+		raise(atoi(argv[2]));
+		say("raise returned\n");
+		abort();
+	}
 	if (argc >= 2 && !strcmp(argv[1], "sigreturn")) {
 		syscall(SYS_rt_sigreturn);
 		say("rt_sigreturn returned\n");
 		return 1;
 	}
-	fprintf(stderr, "usage: %s read DEVICE N | pause | sleep | spin N | sigreturn\n", argv[0]);
+	fprintf(stderr, "usage: %s read DEVICE N | pause | sleep | spin N | sigreturn | raise SIG\n", argv[0]);
 	return 2;
 }
