@@ -80,7 +80,7 @@ def _jobs(console):
 def _status_word(task):
     status = task.process.exit_status
     if not task.exited:
-        return "Running"
+        return "Stopped" if task.state_letter() == "T" else "Running"
     if status == 0:
         return "Done"
     if status > 128 and status - 128 in SIGNAL_WORDS:
@@ -140,7 +140,7 @@ def _report_done(console):
 @command("jobs", "jobs")
 def cmd_jobs(console, args):
     text = "".join(f"[{j.number}]+  {_status_word(j.task):<24}{j.command}"
-                   f"{' &' if not j.task.exited else ''}\n"
+                   f"{' &' if _status_word(j.task) == 'Running' else ''}\n"
                    for j in _jobs(console).jobs.values() if not j.reported)
     console.out.write(text)
     console._capture(text)

@@ -10,7 +10,8 @@ SIGSTOP can be neither caught, ignored nor blocked.
 Default actions (3.14's table in kernel/signal.c): terminate, terminate with a core dump
 (no core file is written: the process ends as with terminate, status 128+N), ignore
 (SIGCHLD, SIGURG, SIGWINCH, SIGCONT; SIGCONT also continues a stopped process), stop
-(SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU: the process stops until SIGCONT). Delivery to user
+(SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU: the task stops, TASK_STOPPED, until SIGCONT or
+SIGKILL; sched/core.py stop_task and send_signal). Delivery to user
 handlers (the ARM frame) is kernel/signal_arm.py; the system calls are
 kernel/signal_syscalls.py.
 """

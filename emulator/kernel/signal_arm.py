@@ -84,6 +84,8 @@ class SignalDelivery:
         if outcome is EXIT:
             return EXIT
         self._store_at_syscall(saved, regs)
+        if outcome is STOPPED:
+            self._sched.stop_task(task, running=True)
         return regs[0]
 
     def user_mode(self, task):
@@ -95,6 +97,8 @@ class SignalDelivery:
         if outcome is EXIT:
             return EXIT
         self._write_live_regs(regs)
+        if outcome is STOPPED:
+            self._sched.stop_task(task, running=False)
         return None
 
     def divert(self, task):
@@ -120,7 +124,8 @@ class SignalDelivery:
     # -- do_signal --------------------------------------------------------------------------------
     def _do_signal(self, task, regs, syscall):
         """3.14's do_signal + do_work_pending loop over regs (r0-r15, cpsr, orig_r0):
-        a generator (do_exit's guest calls) returning EXIT when the process ended."""
+        a generator (do_exit's guest calls) returning EXIT when the process ended, STOPPED
+        when a stop signal's default action stops it (the rest waits for SIGCONT)."""
         sig = task.process.signals
         restart, retval, continue_addr, restart_addr = 0, 0, 0, 0
         if syscall:
@@ -130,7 +135,7 @@ class SignalDelivery:
             if retval in RESTARTS:
                 restart = -1 if retval == -ERESTART_RESTARTBLOCK else 1
                 regs[0], regs[15] = regs[17], restart_addr
-        handled = False
+        handled = stopped = False
         while True:
             info = sig.dequeue()
             if info is None:
@@ -141,8 +146,12 @@ class SignalDelivery:
                 continue
             if act.handler == SIG_DFL:
                 action = default_action(signo)
-                if action in (IGNORE, STOP):
-                    continue                          # job-control stops: not modelled
+                if action == IGNORE:
+                    continue
+                if action == STOP:                    # do_signal_stop
+                    self.event("stop", task.pid, signo)
+                    stopped = True
+                    break
                 self.event("fatal", task.pid, signo, "core" if action == CORE else "term")
                 self._sched.recalc_sigpending(task)
                 yield from self._exit_process(128 + signo)
@@ -168,7 +177,7 @@ class SignalDelivery:
             if restart and regs[15] == restart_addr and restart < 0:
                 self._cpu.set_reg(REG["r7"], NR_RESTART_SYSCALL)
         self._sched.recalc_sigpending(task)
-        return None
+        return STOPPED if stopped else None
 
     def _handle_signal(self, task, sig, info, act, regs):
         """setup_frame/setup_rt_frame + signal_delivered; False when the frame is bad."""
@@ -339,6 +348,15 @@ class SignalDelivery:
     def _restore_vfp(self, blob):
         values = struct.unpack_from("<32QI", blob, 8)
         self._cpu.set_vfp_state(values[:32], values[32])
+
+
+class _Stopped:
+    def __repr__(self):
+        return "STOPPED"
+
+
+#: _do_signal's outcome when the task stopped (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU).
+STOPPED = _Stopped()
 
 
 def _signed(v):

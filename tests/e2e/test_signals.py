@@ -93,6 +93,29 @@ def test_signals_ignored_by_default_do_not_end_it(rootfs):
     assert "key 2 pressed" in out
 
 
+def test_stop_and_continue(rootfs):
+    code, out, m, events = run("""
+./spin_app A 1000000 &
+kill -STOP %1
+jobs
+ps
+sleep 2
+kill -CONT %1
+kill -TSTP %1
+jobs
+wait %1
+""", rootfs, ("signal",))
+    assert code == 3, out                                   # wait: stopped, nothing wakes it
+    assert "[1]+  Stopped                 ./spin_app A 1000000\n" in out
+    assert "  100 T    ./spin_app A 1000000\n" in out
+    assert "# sleep 2\n# kill -CONT %1\n" in out             # no CPU while stopped
+    assert "./spin_app A 1000000 (pid 100) sleeps in stopped" in out or \
+        "sleeps in stopped and nothing can wake it" in out
+    assert [(e["event"], e["name"]) for _, e in events] == [
+        ("generate", "SIGSTOP"), ("stop", "SIGSTOP"), ("ignored", "SIGCONT"),
+        ("continue", "SIGCONT"), ("generate", "SIGTSTP"), ("stop", "SIGTSTP")]
+
+
 def test_pause_sigprocmask_sigpending_sigsuspend(rootfs):
     code, out, m, _ = run("./sig_app pause\n", rootfs)
     assert code == 0, out

@@ -25,9 +25,9 @@ from ..clock import CPU_HZ
 from ..time.jiffies import TICK_NS
 from .kthread import KThreads, start_registers
 from .sync import Sync
-from .task import TASK_INTERRUPTIBLE, TASK_RUNNING, TASK_UNINTERRUPTIBLE, Task
+from .task import TASK_INTERRUPTIBLE, TASK_RUNNING, TASK_STOPPED, TASK_UNINTERRUPTIBLE, Task
 from .wait import WaitQueues
-from ..signal import SigInfo, name as signal_name
+from ..signal import SIGCONT, SIGKILL, SigInfo, name as signal_name
 from ..time.itimer import RealTimers
 
 #: The wake-up mode of a timed sleep's end (wakes any sleeping state, msleep's too).
@@ -149,9 +149,20 @@ class Scheduler:
             return True
         queued = signals.generate(info or SigInfo(signo))
         self._signal_event(task, signo, "generate" if queued else "ignored")
+        if signo in (SIGCONT, SIGKILL) and task.state & TASK_STOPPED:
+            self._signal_event(task, signo, "continue")     # a stopped task runs again
+            self.wake(task, TASK_STOPPED)
         if queued:
             self.recalc_sigpending(task)
         return True
+
+    def stop_task(self, task, running):
+        """do_signal_stop: task stops (TASK_STOPPED) until SIGCONT or SIGKILL; running: it
+        is in its slice (the slice ends after this service, as schedule() does)."""
+        task.state = TASK_STOPPED
+        task.sleeping_in = "stopped"
+        if running:
+            self.block_current()
 
     def recalc_sigpending(self, task):
         """task.pending_signal = the signal it would take next (0: none deliverable), with
@@ -328,6 +339,12 @@ class Scheduler:
                     task.exited = True
                     self._drop_from_runqueue(task)
                     self._live = None
+                return
+            if task.state & TASK_STOPPED:         # a stop signal's default action
+                task.context = cpu.save_context()
+                task.saved_cpsr = cpu.reg(CPSR)
+                self._event("sleep", task, "stopped")
+                self._drop_from_runqueue(task)
                 return
         now = self.clock.now_ns()
         until = now + TICK_NS - (now % TICK_NS)

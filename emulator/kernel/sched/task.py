@@ -15,6 +15,7 @@ from ...memory.layout import phys_to_virt
 from ..abi import TASK_STRUCT
 
 TASK_RUNNING, TASK_INTERRUPTIBLE, TASK_UNINTERRUPTIBLE = 0, 1, 2
+TASK_STOPPED = 4             # __TASK_STOPPED: a job-control stop (signals)
 TASK_DEAD = 64
 TASK_NORMAL = TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE
 THREAD_SIZE = 8192
@@ -104,6 +105,8 @@ class Task:
     def state_letter(self):
         if self.exited:
             return "Z"
+        if self.state & TASK_STOPPED:
+            return "T"
         return STATE_LETTER.get(self.state & 3, "S")
 
     def __repr__(self):
