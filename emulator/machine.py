@@ -299,7 +299,7 @@ class Machine:
                                  self.cpu, self.modules.module_get, self._unknown_syscall,
                                  mmap=self.mmap, special_open=special_open,
                                  modules=self.modules, printk=self.printk.kernel, syslog=syslog,
-                                 sleep_task=self.sched.nanosleep, poller=self.poller,
+                                 poller=self.poller,
                                  signals=self.signal_delivery)
         self.lifecycle = Lifecycle(
             cpu=self.cpu, vm=self.vm, tables=self.tables, frames=self.frames, ram=self.ram,

@@ -28,9 +28,9 @@ from ..memory.mmu import GuestFaultAccess
 from .entry import EXIT, SvcFrame
 from .errno import EINTR
 from .kuser import SIGRETURN_CODES
-from .signal import (CORE, IGNORE, SA_NODEFER, SA_ONSTACK, SA_RESETHAND, SA_RESTART,
-                     SA_RESTORER, SA_SIGINFO, SIG_DFL, SIG_IGN, SIGKILL, SIGSEGV, STOP,
-                     SigAction, SigInfo, default_action, name, sigmask)
+from .signal import (CORE, IGNORE, SA_NODEFER, SA_RESETHAND, SA_RESTART, SA_RESTORER,
+                     SA_SIGINFO, SIG_DFL, SIG_IGN, SIGSEGV, STOP, SigAction, default_action,
+                     name, sigmask)
 
 ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK = 512, 513, 514, 516
 RESTARTS = {-ERESTARTSYS, -ERESTARTNOINTR, -ERESTARTNOHAND, -ERESTART_RESTARTBLOCK}
@@ -376,5 +376,5 @@ def _siginfo(info):
     return bytes(data)
 
 
-__all__ = ["SignalDelivery", "RESTARTS", "ERESTARTSYS", "ERESTARTNOHAND",
-           "ERESTART_RESTARTBLOCK", "ERESTARTNOINTR", "SigInfo", "SA_ONSTACK"]
+__all__ = ["SignalDelivery", "STOPPED", "RESTARTS", "ERESTARTSYS", "ERESTARTNOHAND",
+           "ERESTART_RESTARTBLOCK", "ERESTARTNOINTR"]

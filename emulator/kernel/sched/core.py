@@ -211,17 +211,6 @@ class Scheduler:
         task.sleeping_in = task.sleeping_in or "poll"
         self.block_current(timeout_ns)
 
-    def nanosleep(self, ns):
-        """nanosleep in a task: it sleeps (TASK_INTERRUPTIBLE) until now + ns; False when no
-        task runs (the console context cannot sleep)."""
-        task = self.current
-        if task is None:
-            return False
-        task.state = TASK_INTERRUPTIBLE
-        task.sleeping_in = "nanosleep"
-        self.block_current(ns)
-        return True
-
     def msleep(self, msecs):
         """msleep in a task: schedule_timeout_uninterruptible(msecs_to_jiffies(m) + 1), as
         3.14 does (so msleep(1000) sleeps 1005 ms of virtual time)."""
