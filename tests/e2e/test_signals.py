@@ -60,7 +60,8 @@ def test_handlers_run_and_sa_restart_restarts_the_interrupted_read(rootfs):
     assert lines == [
         "alarm 1 (signal 14)",                  # SIGALRM (SA_RESTART) while read() sleeps
         "key 2 pressed",                        # ... the read restarted and got the key
-        "SIGINT caught: si_signo 2 si_code 0",  # SA_SIGINFO, kill from the shell: SI_USER
+        # SA_SIGINFO, kill from the shell (SI_USER); the ucontext's sigcontext as glibc reads it
+        "SIGINT caught: si_signo 2 si_code 0, interrupted r7 3",
         "read: Interrupted system call",        # no SA_RESTART: -EINTR
         "key 3 pressed"]
     assert sum("read interrupted by a signal" in l for l in m.dmesg()) == 2
@@ -159,6 +160,12 @@ def test_sigreturn_without_a_frame_is_a_segfault(rootfs):
     assert code == 0, out
     assert "Segmentation fault" in out and "rt_sigreturn returned" not in out
     assert [(e["event"], e["detail"]) for _, e in events] == [("fatal", "bad sigreturn frame")]
+
+
+def test_sigreturn_restores_the_vfp_registers(rootfs):
+    code, out, _, _ = run("./sig_app vfp &\nkill -USR1 %1\nwait %1\nexpect exit 0\n", rootfs)
+    assert code == 0, out
+    assert "d0 kept after the handler" in out       # the handler overwrote d0
 
 
 def test_proc_status_shows_caught_and_blocked_signals(rootfs):

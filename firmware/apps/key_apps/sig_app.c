@@ -10,6 +10,8 @@
  *   sig_app spin N          busy loop until N SIGUSR1 arrived (handlers interrupt user code).
  *   sig_app sigreturn       rt_sigreturn without a signal frame: the kernel's SIGSEGV.
  *   sig_app raise SIG       raise(SIG) (tgkill); then abort() if it returns.
+ *   sig_app vfp             a loop holding a value in d0 until SIGUSR1, whose handler
+ *                           overwrites d0: sigreturn must give the loop its d0 back.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,9 +22,12 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t alarms, usr1;
+
+static void handle(int signo, void (*fn)(int), int flags);
 
 static void say(const char *fmt, ...)
 {
@@ -41,15 +46,40 @@ static void on_alarm(int signo)
 	say("alarm %d (signal %d)\n", alarms, signo);
 }
 
-static void on_int(int signo, siginfo_t *info, void *uc)
+static void on_int(int signo, siginfo_t *info, void *ctx)
 {
-	say("SIGINT caught: si_signo %d si_code %d\n", info->si_signo, info->si_code);
+	ucontext_t *uc = ctx;
+
+	/* the interrupted context: inside read(), r7 holds its syscall number (3) */
+	say("SIGINT caught: si_signo %d si_code %d, interrupted r7 %lu\n", info->si_signo,
+	    info->si_code, uc->uc_mcontext.arm_r7);
 }
 
 static void on_usr1(int signo)
 {
 	usr1++;
 	say("SIGUSR1 %d\n", usr1);
+}
+
+static void on_usr1_vfp(int signo)
+{
+	__asm__ __volatile__(".fpu vfpv3\n\tvmov d0, %0, %0" : : "r"(0) : "d0");
+	usr1++;
+}
+
+static int do_vfp(void)
+{
+	unsigned int lo = 0x12345678, hi = 0x9abcdef0, rlo, rhi;
+
+	handle(SIGUSR1, on_usr1_vfp, 0);
+	say("holding d0\n");
+	__asm__ __volatile__(".fpu vfpv3\n\tvmov d0, %2, %3\n"
+			     "1:\tldr r3, [%4]\n\tcmp r3, #0\n\tbeq 1b\n"
+			     "\tvmov %0, %1, d0"
+			     : "=&r"(rlo), "=&r"(rhi) : "r"(lo), "r"(hi), "r"(&usr1)
+			     : "r3", "cc", "memory", "d0");
+	say("d0 %s after the handler\n", rlo == lo && rhi == hi ? "kept" : "clobbered");
+	return 0;
 }
 
 static void handle(int signo, void (*fn)(int), int flags)
@@ -151,6 +181,8 @@ int main(int argc, char **argv)
 		return do_sleep();
 	if (argc >= 3 && !strcmp(argv[1], "spin"))
 		return do_spin(atoi(argv[2]));
+	if (argc >= 2 && !strcmp(argv[1], "vfp"))
+		return do_vfp();
 	if (argc >= 3 && !strcmp(argv[1], "raise")) {
 		raise(atoi(argv[2]));
 		say("raise returned\n");
@@ -161,6 +193,6 @@ int main(int argc, char **argv)
 		say("rt_sigreturn returned\n");
 		return 1;
 	}
-	fprintf(stderr, "usage: %s read DEVICE N | pause | sleep | spin N | sigreturn | raise SIG\n", argv[0]);
+	fprintf(stderr, "usage: %s read DEVICE N | pause | sleep | spin N | sigreturn | raise SIG | vfp\n", argv[0]);
 	return 2;
 }
