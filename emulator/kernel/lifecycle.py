@@ -112,13 +112,16 @@ class Lifecycle:
 
     def task_stopped(self, task):
         """A task's slice ended with the CPU stopped: it exited or faulted. Raises GuestFault
-        for a kernel oops; a user fault kills the process with its signal."""
+        for a kernel oops; a user fault kills the process with its signal, or (False) the
+        signal is queued for the process's handler, which runs when the task next does."""
         proc = task.process
         user_fault = self._traps.check(proc)
         if proc is None:                         # a kernel thread that stopped the CPU
             return True
         if user_fault is not None:
             signo, message = FAULT_SIGNALS[user_fault.kind]
+            if self._signals.force_fault(task, signo, user_fault):
+                return False
             self._console(f"{message}\n")
             self._traps.guarded(lambda: self.drive(self._syscalls.exit_process(128 + signo)),
                                 proc)

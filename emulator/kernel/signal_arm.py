@@ -29,9 +29,11 @@ from .entry import EXIT, SvcFrame
 from .errno import EINTR
 from .kuser import SIGRETURN_CODES
 from .signal import (CORE, IGNORE, SA_NODEFER, SA_RESETHAND, SA_RESTART, SA_RESTORER,
-                     SA_SIGINFO, SIG_DFL, SIG_IGN, SIGSEGV, STOP, SigAction, default_action,
-                     name, sigmask)
+                     SA_SIGINFO, SIG_DFL, SIG_IGN, SIGSEGV, STOP, SigAction, SigInfo,
+                     default_action, name, sigmask)
 
+#: si_code of a fault's signal: SEGV_MAPERR, ILL_ILLOPC, TRAP_BRKPT are all 1.
+FAULT_CODE = 1
 ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK = 512, 513, 514, 516
 RESTARTS = {-ERESTARTSYS, -ERESTARTNOINTR, -ERESTARTNOHAND, -ERESTART_RESTARTBLOCK}
 NR_SIGRETURN, NR_RT_SIGRETURN, NR_RESTART_SYSCALL = 119, 173, 0
@@ -119,6 +121,25 @@ class SignalDelivery:
         entry.catch_tail_return(saved)
         self._vm.write_u32(task.kstack_top - 4, entry.resume_slot)
         cpu.set_spsr(entry.kernel_cpsr)
+        return True
+
+    def force_fault(self, task, signo, fault):
+        """force_sig_info for a user fault: True when the process's handler will take it
+        (the task's registers are back at the faulting instruction, the signal queued);
+        False when the default action ends it (also when the signal was ignored or
+        blocked: 3.14 resets it to SIG_DFL then)."""
+        sig = task.process.signals
+        act = sig.action(signo)
+        if act.handler in (SIG_DFL, SIG_IGN) or sig.blocked & sigmask(signo):
+            return False
+        regs = fault.regs
+        values = [regs[f"r{i}"] for i in range(13)] + [regs["sp"], regs["lr"], fault.pc,
+                                                        regs["cpsr"], regs["r0"]]
+        self._write_live_regs(values)
+        addr = fault.addr if fault.addr is not None else fault.pc
+        self.event("fault", task.pid, signo, f"{fault.kind} at {fault.pc:#x}")
+        sig.pending.insert(0, SigInfo(signo, FAULT_CODE, addr=addr))
+        self._sched.recalc_sigpending(task)
         return True
 
     # -- do_signal --------------------------------------------------------------------------------

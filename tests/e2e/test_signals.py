@@ -162,6 +162,15 @@ def test_sigreturn_without_a_frame_is_a_segfault(rootfs):
     assert [(e["event"], e["detail"]) for _, e in events] == [("fatal", "bad sigreturn frame")]
 
 
+def test_a_fault_goes_to_the_processs_handler(rootfs):
+    code, out, _, events = run("./sig_app segv\nexpect exit 3\n./sig_app sigreturn\n"
+                               "expect exit 139\n", rootfs, ("signal",))
+    assert code == 0, out
+    assert "SIGSEGV caught: si_signo 11 si_code 1\n" in out       # SEGV_MAPERR
+    assert out.count("Segmentation fault") == 1                   # only the unhandled one
+    assert [e["event"] for _, e in events][:2] == ["fault", "handler"]
+
+
 def test_sigreturn_restores_the_vfp_registers(rootfs):
     code, out, _, _ = run("./sig_app vfp &\nkill -USR1 %1\nwait %1\nexpect exit 0\n", rootfs)
     assert code == 0, out

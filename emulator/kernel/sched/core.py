@@ -375,6 +375,9 @@ class Scheduler:
                 task.exited = True
                 self._drop_from_runqueue(task)
                 self._live = None
+            else:                                  # a fault's signal goes to a handler
+                task.context = cpu.save_context()
+                task.saved_cpsr = cpu.reg(CPSR)
             return
         task.context = cpu.save_context()
         task.saved_cpsr = cpu.reg(CPSR)

@@ -10,6 +10,7 @@
  *   sig_app spin N          busy loop until N SIGUSR1 arrived (handlers interrupt user code).
  *   sig_app sigreturn       rt_sigreturn without a signal frame: the kernel's SIGSEGV.
  *   sig_app raise SIG       raise(SIG) (tgkill); then abort() if it returns.
+ *   sig_app segv            a SIGSEGV handler catches a NULL write and exits with 3.
  *   sig_app vfp             a loop holding a value in d0 until SIGUSR1, whose handler
  *                           overwrites d0: sigreturn must give the loop its d0 back.
  */
@@ -59,6 +60,25 @@ static void on_usr1(int signo)
 {
 	usr1++;
 	say("SIGUSR1 %d\n", usr1);
+}
+
+static void on_segv(int signo, siginfo_t *info, void *ctx)
+{
+	say("SIGSEGV caught: si_signo %d si_code %d\n", info->si_signo, info->si_code);
+	_exit(3);
+}
+
+static int do_segv(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_segv;
+	sa.sa_flags = SA_SIGINFO;
+	sigaction(SIGSEGV, &sa, NULL);
+	*(volatile int *)0 = 1;
+	say("the write did not fault\n");
+	return 1;
 }
 
 static void on_usr1_vfp(int signo)
@@ -181,6 +201,8 @@ int main(int argc, char **argv)
 		return do_sleep();
 	if (argc >= 3 && !strcmp(argv[1], "spin"))
 		return do_spin(atoi(argv[2]));
+	if (argc >= 2 && !strcmp(argv[1], "segv"))
+		return do_segv();
 	if (argc >= 2 && !strcmp(argv[1], "vfp"))
 		return do_vfp();
 	if (argc >= 3 && !strcmp(argv[1], "raise")) {
@@ -193,6 +215,6 @@ int main(int argc, char **argv)
 		say("rt_sigreturn returned\n");
 		return 1;
 	}
-	fprintf(stderr, "usage: %s read DEVICE N | pause | sleep | spin N | sigreturn | raise SIG | vfp\n", argv[0]);
+	fprintf(stderr, "usage: %s read DEVICE N | pause | sleep | spin N | sigreturn | raise SIG | segv | vfp\n", argv[0]);
 	return 2;
 }
