@@ -22,7 +22,7 @@ from .kernel.chrdev import Chrdev
 from .kernel.clock import Clock
 from .kernel.entry import Entry, GuestCalls
 from .kernel.hypercall import Hypercalls
-from .kernel.kuser import SIGNAL_EXIT_STUB, SIGRETURN_CODE, vectors_page
+from .kernel.kuser import SIGRETURN_CODE, vectors_page
 from .kernel.signal_arm import SignalDelivery        # issue 12: signals
 from .kernel.fs.fasync import Fasync                 # issue 12: fasync
 from .kernel.lib import StringLib, lib_providers
@@ -192,7 +192,7 @@ class Machine:
         self.sched = Scheduling(cpu, vm, self.clock, lambda: self.entry, self.irq, mm, hc,
                                 self.timeout_us, max_time_s, timers=self.timers,
                                 tasklets=self.tasklets, hooks=hooks, symbolize=self.symbolize,
-                                tracer=self.tracer, signal_exit_stub=SIGNAL_EXIT_STUB,
+                                tracer=self.tracer,
                                 printk=kprint, ledger=self.ledger, caller=caller,
                                 next_pid=self.pids.alloc)
         self.delay = AtomicDelay(self.clock, mm.context, sleep=self.sched.msleep)

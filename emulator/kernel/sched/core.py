@@ -56,7 +56,7 @@ class TaskHooks:
 class Scheduler:
     def __init__(self, cpu, vm, clock, entry, irq, alloc_block, free_block, exit_addr,
                  timeout_us, max_time_ns, *, timers, tasklets, hooks, symbolize, tracer,
-                 signal_exit_stub, atomic, address_of, printk, ledger, caller, next_pid):
+                 atomic, address_of, printk, ledger, caller, next_pid):
         """alloc_block() -> physical address of a 16 KiB block (kernel stack + task_struct);
         irq: kernel.irq.setup.Interrupts; entry() -> the exception entry (kernel/entry.py),
         built after the syscall table, so the scheduler asks for it when it switches."""
@@ -72,7 +72,6 @@ class Scheduler:
         self._switch = False         # the running task called schedule() to give up the CPU
         self.need_resched = False
         self._exiting = False
-        self.signal_exit_stub = signal_exit_stub   # the fatal-signal exit stub (kuser.py)
         self.on_stopped, self.kill_now = hooks.on_stopped, hooks.kill_now
         self.switch_hooks = [hooks.switch]
         self.deadline_wall = None

@@ -8,7 +8,7 @@ TASK_BLOCK_ORDER = 2
 
 
 def Scheduling(cpu, vm, clock, entry, irq, mm, hypercalls, timeout_us, max_time_s, *,
-               timers, tasklets, hooks, symbolize, tracer, signal_exit_stub, printk, ledger,
+               timers, tasklets, hooks, symbolize, tracer, printk, ledger,
                caller, next_pid):
     """A Scheduler whose tasks' blocks come from the page allocator, with its wait-queue,
     semaphore and kthread services (``providers``)."""
@@ -24,6 +24,6 @@ def Scheduling(cpu, vm, clock, entry, irq, mm, hypercalls, timeout_us, max_time_
     return Scheduler(cpu, vm, clock, entry, irq, alloc_block, free_block, hypercalls.exit_addr,
                      timeout_us, None if max_time_s is None else int(max_time_s * 1e9),
                      timers=timers, tasklets=tasklets, hooks=hooks, symbolize=symbolize,
-                     tracer=tracer, signal_exit_stub=signal_exit_stub, atomic=mm.context,
+                     tracer=tracer, atomic=mm.context,
                      address_of=hypercalls.address, printk=printk, ledger=ledger,
                      caller=caller, next_pid=next_pid)
