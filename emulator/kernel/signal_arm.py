@@ -28,7 +28,7 @@ from ..memory.mmu import GuestFaultAccess
 from .entry import EXIT, SvcFrame
 from .errno import EINTR
 from .kuser import SIGRETURN_CODES
-from .signal import (CORE, IGNORE, SA_NODEFER, SA_RESETHAND, SA_RESTART, SA_RESTORER,
+from .signal import (IGNORE, SA_NODEFER, SA_RESETHAND, SA_RESTART, SA_RESTORER,
                      SA_SIGINFO, SIG_DFL, SIG_IGN, SIGSEGV, STOP, SigAction, SigInfo,
                      default_action, name, sigmask)
 
@@ -163,17 +163,15 @@ class SignalDelivery:
                 break
             signo = info.signo
             act = sig.action(signo)
-            if act.handler == SIG_IGN:
+            action = (IGNORE if act.handler == SIG_IGN else default_action(signo)
+                      if act.handler == SIG_DFL else "handler")
+            self.event("deliver", task.pid, signo, action)
+            if action == IGNORE:
                 continue
-            if act.handler == SIG_DFL:
-                action = default_action(signo)
-                if action == IGNORE:
-                    continue
-                if action == STOP:                    # do_signal_stop
-                    self.event("stop", task.pid, signo)
-                    stopped = True
-                    break
-                self.event("fatal", task.pid, signo, "core" if action == CORE else "term")
+            if action == STOP:                        # do_signal_stop
+                stopped = True
+                break
+            if action != "handler":                   # term, core: do_group_exit
                 self._sched.recalc_sigpending(task)
                 yield from self._exit_process(128 + signo)
                 return EXIT

@@ -66,9 +66,10 @@ def test_handlers_run_and_sa_restart_restarts_the_interrupted_read(rootfs):
         "key 3 pressed"]
     assert sum("read interrupted by a signal" in l for l in m.dmesg()) == 2
     sig = [(e["event"], e["name"]) for k, e in events]
-    assert sig == [("generate", "SIGALRM"), ("handler", "SIGALRM"), ("sigreturn", ""),
-                   ("generate", "SIGINT"), ("handler", "SIGINT"), ("sigreturn", "")]
-    assert "siginfo" in events[4][1]["detail"] and "siginfo" not in events[1][1]["detail"]
+    assert sig == [("generate", "SIGALRM"), ("deliver", "SIGALRM"), ("handler", "SIGALRM"),
+                   ("sigreturn", ""), ("generate", "SIGINT"), ("deliver", "SIGINT"),
+                   ("handler", "SIGINT"), ("sigreturn", "")]
+    assert "siginfo" in events[6][1]["detail"] and "siginfo" not in events[2][1]["detail"]
 
 
 def test_the_same_script_gives_the_same_output_and_trace(rootfs):
@@ -113,8 +114,9 @@ wait %1
     assert "./spin_app A 1000000 (pid 100) sleeps in stopped" in out or \
         "sleeps in stopped and nothing can wake it" in out
     assert [(e["event"], e["name"]) for _, e in events] == [
-        ("generate", "SIGSTOP"), ("stop", "SIGSTOP"), ("ignored", "SIGCONT"),
-        ("continue", "SIGCONT"), ("generate", "SIGTSTP"), ("stop", "SIGTSTP")]
+        ("generate", "SIGSTOP"), ("deliver", "SIGSTOP"), ("ignored", "SIGCONT"),
+        ("continue", "SIGCONT"), ("generate", "SIGTSTP"), ("deliver", "SIGTSTP")]
+    assert [e["detail"] for _, e in events if e["event"] == "deliver"] == ["stop", "stop"]
 
 
 def test_pause_sigprocmask_sigpending_sigsuspend(rootfs):
@@ -151,8 +153,8 @@ def test_raise_and_abort_use_tgkill(rootfs):
     assert code == 0, out
     assert out.count("raise returned") == 1              # SIGCHLD is ignored: abort() next
     assert [(e["event"], e["name"], e["detail"]) for _, e in events] == [
-        ("generate", "SIGTERM", ""), ("fatal", "SIGTERM", "term"),
-        ("ignored", "SIGCHLD", ""), ("generate", "SIGABRT", ""), ("fatal", "SIGABRT", "core")]
+        ("generate", "SIGTERM", ""), ("deliver", "SIGTERM", "term"),
+        ("ignored", "SIGCHLD", ""), ("generate", "SIGABRT", ""), ("deliver", "SIGABRT", "core")]
 
 
 def test_sigreturn_without_a_frame_is_a_segfault(rootfs):
@@ -168,7 +170,7 @@ def test_a_fault_goes_to_the_processs_handler(rootfs):
     assert code == 0, out
     assert "SIGSEGV caught: si_signo 11 si_code 1\n" in out       # SEGV_MAPERR
     assert out.count("Segmentation fault") == 1                   # only the unhandled one
-    assert [e["event"] for _, e in events][:2] == ["fault", "handler"]
+    assert [e["event"] for _, e in events][:3] == ["fault", "deliver", "handler"]
 
 
 def test_sigreturn_restores_the_vfp_registers(rootfs):
