@@ -110,7 +110,6 @@ class SignalState:
     saved_mask: int = None
     #: what restart_syscall resumes after -ERESTART_RESTARTBLOCK (a callable)
     restart_block: object = None
-    stopped: bool = False
 
     # -- fork and exec ------------------------------------------------------------------------
     def fork(self):
@@ -153,7 +152,6 @@ class SignalState:
         signo = info.signo
         if signo == SIGCONT:                       # prepare_signal: SIGCONT drops stops
             self.pending = [i for i in self.pending if i.signo not in STOP_SIGNALS]
-            self.stopped = False
         elif signo in STOP_SIGNALS:
             self.pending = [i for i in self.pending if i.signo != SIGCONT]
         if signo != SIGKILL and self.ignored(signo) and not self.blocked & sigmask(signo):

@@ -164,6 +164,12 @@ def test_sigreturn_without_a_frame_is_a_segfault(rootfs):
     assert [(e["event"], e["detail"]) for _, e in events] == [("fatal", "bad sigreturn frame")]
 
 
+def test_sa_resethand_handles_once(rootfs):
+    code, out, _, _ = run("./sig_app oneshot\nexpect exit 138\n", rootfs)
+    assert code == 0, out
+    assert "SIGUSR1 1\nhandled 1, raising again\n" in out and "survived" not in out
+
+
 def test_a_fault_goes_to_the_processs_handler(rootfs):
     code, out, _, events = run("./sig_app segv\nexpect exit 3\n./sig_app sigreturn\n"
                                "expect exit 139\n", rootfs, ("signal",))

@@ -10,6 +10,7 @@
  *   sig_app spin N          busy loop until N SIGUSR1 arrived (handlers interrupt user code).
  *   sig_app sigreturn       rt_sigreturn without a signal frame: the kernel's SIGSEGV.
  *   sig_app raise SIG       raise(SIG) (tgkill); then abort() if it returns.
+ *   sig_app oneshot         an SA_RESETHAND handler: the second SIGUSR1 takes the default.
  *   sig_app segv            a SIGSEGV handler catches a NULL write and exits with 3.
  *   sig_app vfp             a loop holding a value in d0 until SIGUSR1, whose handler
  *                           overwrites d0: sigreturn must give the loop its d0 back.
@@ -201,6 +202,14 @@ int main(int argc, char **argv)
 		return do_sleep();
 	if (argc >= 3 && !strcmp(argv[1], "spin"))
 		return do_spin(atoi(argv[2]));
+	if (argc >= 2 && !strcmp(argv[1], "oneshot")) {
+		handle(SIGUSR1, on_usr1, SA_RESETHAND);
+		raise(SIGUSR1);
+		say("handled %d, raising again\n", usr1);
+		raise(SIGUSR1);
+		say("survived\n");
+		return 1;
+	}
 	if (argc >= 2 && !strcmp(argv[1], "segv"))
 		return do_segv();
 	if (argc >= 2 && !strcmp(argv[1], "vfp"))
@@ -215,6 +224,6 @@ int main(int argc, char **argv)
 		say("rt_sigreturn returned\n");
 		return 1;
 	}
-	fprintf(stderr, "usage: %s read DEVICE N | pause | sleep | spin N | sigreturn | raise SIG | segv | vfp\n", argv[0]);
+	fprintf(stderr, "usage: %s read DEVICE N | pause | sleep | spin N | sigreturn | raise SIG | oneshot | segv | vfp\n", argv[0]);
 	return 2;
 }
