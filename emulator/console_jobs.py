@@ -165,18 +165,20 @@ def cmd_wait(console, args):
 
 @command("kill", "kill [-SIG] %N|PID")
 def cmd_kill(console, args):
+    """The shell's kill(2): SI_USER from the shell; -0 only checks the job still runs."""
     signo = SIGNALS["TERM"]
     if args and args[0].startswith("-"):
         name = args.pop(0)[1:].upper()
         name = name[3:] if name.startswith("SIG") else name
         signo = int(name) if name.isdigit() else SIGNALS.get(name)
-        if signo is None or not 0 < signo <= 64:
+        if signo is None or not 0 <= signo <= 64:
             raise CommandFailed(f"kill: {name}: invalid signal specification")
     if not args:
         raise CommandFailed("usage: kill [-SIG] %N|PID")
     job = _jobs(console).find(args[0], "kill")
     info = SigInfo(signo, SI_USER, pid=SHELL_PID)
-    if job.task.exited or not console.machine.sched.send_signal(job.task, signo, info):
+    if job.task.exited or (signo and not console.machine.sched.send_signal(job.task, signo,
+                                                                           info)):
         raise CommandFailed(f"kill: ({job.task.pid}) - No such process")
     return 0
 

@@ -87,6 +87,14 @@ def test_default_actions_end_the_process_with_128_plus_n(rootfs, sig, status, wo
     assert f"[1]+  {word:<24}./spin_app A 1000000" in out
 
 
+def test_kill_0_checks_the_job_runs(rootfs):
+    code, out, _, _ = run("./spin_app A 1000000 &\nkill -0 %1\nkill -KILL %1\nwait %1\n"
+                          "expect exit 137\nkill -0 %1\n", rootfs)
+    assert code == 1 and "kill: (100) - No such process" in out
+    code, out, _, _ = run("./spin_app A 1 &\nkill -65 %1\n", rootfs)
+    assert code == 1 and "kill: 65: invalid signal specification" in out
+
+
 def test_signals_ignored_by_default_do_not_end_it(rootfs):
     code, out, _, _ = run("insmod keywait.ko\nmknod /dev/key c 250 0\n./key_app /dev/key 1 &\n"
                           "kill -CHLD %1\nkill -WINCH %1\nkill -URG %1\nclick K2\nwait %1\n"
