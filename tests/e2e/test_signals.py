@@ -220,21 +220,28 @@ expect exit 143
 """
 
 
+def test_a_signal_from_the_callers_own_driver_call_runs_before_it_returns(rootfs):
+    code, out, _, _ = run("insmod keyfasync.ko\nmknod /dev/keyf c 251 0\n"
+                          "./fasync_app /dev/keyf 1 29 self\n", rootfs)
+    assert code == 0, out
+    assert "signal 29 (si_code 1, band 0x41, fd 3): key 7 pressed\nafter write\n" in out
+
+
 def test_fasync_key_driver_signals_the_app(rootfs):
     code, out, m, events = run(FASYNC, rootfs, ("signal",))
     assert code == 0, out
     lines = [l for l in out.splitlines() if l.startswith(("owner", "no key", "signal", "done"))]
     assert lines == [
-        "owner 100, flags 0x2800, sig 0",            # F_GETOWN, O_NONBLOCK | FASYNC
+        "owner 100, flags 0x2802, sig 0",            # F_GETOWN, O_RDWR | O_NONBLOCK | FASYNC
         "no key yet: Resource temporarily unavailable",   # O_NONBLOCK read: -EAGAIN
         "signal 29 (si_code 128, band 0, fd 0): key 2 pressed",      # plain SIGIO
         "signal 29 (si_code 128, band 0, fd 0): key 3 pressed",
         "done after 2 keys",
-        "owner 101, flags 0x2800, sig 40",           # F_SETSIG 40: POLL_IN, band, fd
+        "owner 101, flags 0x2802, sig 40",           # F_SETSIG 40: POLL_IN, band, fd
         "no key yet: Resource temporarily unavailable",
         "signal 40 (si_code 1, band 0x41, fd 3): key 3 pressed",
         "done after 1 keys",
-        "owner 102, flags 0x2800, sig 0",
+        "owner 102, flags 0x2802, sig 0",
         "no key yet: Resource temporarily unavailable"]
     dmesg = [l.split("] ", 1)[1] for l in m.dmesg() if "keyfasync" in l]
     on_off = ["keyfasync: fasync fd 3 on", "keyfasync: fasync fd 3 off",

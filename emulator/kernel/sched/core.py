@@ -171,6 +171,10 @@ class Scheduler:
         self._set_sigpending(task, bool(signo))
         if signo:
             self.wake(task, TASK_INTERRUPTIBLE)
+            if task is self.current and self._live is task and not self.irq.handler.in_progress:
+                # its own call raised it (a driver's kill_fasync from its write): end the
+                # slice so the next one delivers before the call returns to user space
+                self.cpu.stop()
 
     def _set_sigpending(self, task, on):
         flags = self.vm.read_u32(task.ti_va)

@@ -1,8 +1,10 @@
 /*
- * fasync_app DEVICE N [SIG]: the course's SIGIO app. It asks the driver for asynchronous
+ * fasync_app DEVICE N [SIG [self]]: the course's SIGIO app. It asks the driver for asynchronous
  * notification (fcntl F_SETOWN + O_ASYNC; F_SETSIG SIG with a SA_SIGINFO handler when SIG
  * is given), then waits; the handler reads each key the driver signals, without blocking
- * (O_NONBLOCK), and the program ends after N keys.
+ * (O_NONBLOCK), and the program ends after N keys. With "self" it first writes key 7 to
+ * the device itself (the driver signals it from that write: the handler runs before
+ * write() returns).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -40,7 +42,7 @@ int main(int argc, char **argv)
 	}
 	n = atoi(argv[2]);
 	sig = argc > 3 ? atoi(argv[3]) : SIGIO;
-	fd = open(argv[1], O_RDONLY);
+	fd = open(argv[1], O_RDWR);
 	if (fd < 0) {
 		perror(argv[1]);
 		return 1;
@@ -59,6 +61,12 @@ int main(int argc, char **argv)
 	if (read(fd, &key, sizeof(key)) < 0)
 		printf("no key yet: %s\n", strerror(errno));
 	fflush(stdout);
+	if (argc > 4 && !strcmp(argv[4], "self")) {
+		key = 7;
+		write(fd, &key, sizeof(key));
+		printf("after write\n");
+		fflush(stdout);
+	}
 	while (keys < n)
 		pause();
 	fcntl(fd, F_SETFL, flags);

@@ -3,6 +3,7 @@
  * handler of K2/K3 (falling edge on gpx1-1/gpx1-2) records the key, wakes readers and
  * signals the owner of every file that asked for O_ASYNC (kill_fasync: SIGIO, POLL_IN).
  * read() returns the key (an int); with O_NONBLOCK and no key it fails with -EAGAIN.
+ * write() of an int stands for a key press from process context (a virtual key).
  */
 #include <linux/module.h>
 #include <linux/kernel.h>
@@ -48,6 +49,19 @@ static ssize_t key_read(struct file *filp, char __user *buf, size_t count, loff_
 	return sizeof(int);
 }
 
+static ssize_t key_write(struct file *filp, const char __user *buf, size_t count,
+			 loff_t *pos)
+{
+	if (count < sizeof(int))
+		return -EINVAL;
+	if (copy_from_user(&key_value, buf, sizeof(int)))
+		return -EFAULT;
+	have_key = 1;
+	wake_up_interruptible(&key_wq);
+	kill_fasync(&key_async, SIGIO, POLL_IN);
+	return sizeof(int);
+}
+
 static unsigned int key_poll(struct file *filp, poll_table *wait)
 {
 	poll_wait(filp, &key_wq, wait);
@@ -69,6 +83,7 @@ static int key_release(struct inode *inode, struct file *filp)
 static const struct file_operations key_fops = {
 	.owner = THIS_MODULE,
 	.read = key_read,
+	.write = key_write,
 	.poll = key_poll,
 	.fasync = key_fasync,
 	.release = key_release,
