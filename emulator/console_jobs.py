@@ -12,14 +12,25 @@ from dataclasses import dataclass
 
 from .console import AFTER_COMMAND, command
 from .errors import CommandFailed, GuestTimeout
+from .kernel.signal import SI_USER, SigInfo
 
-#: Signal numbers and names (arch/arm/include/uapi/asm/signal.h) with a terminating
-#: default action; the shell's word for a job they ended.
+#: Signal numbers by name (arch/arm/include/uapi/asm/signal.h) and the shell's word for a
+#: job a signal's default action ended.
 SIGNALS = {"HUP": 1, "INT": 2, "QUIT": 3, "ILL": 4, "TRAP": 5, "ABRT": 6, "BUS": 7, "FPE": 8,
-           "KILL": 9, "USR1": 10, "SEGV": 11, "USR2": 12, "PIPE": 13, "ALRM": 14, "TERM": 15}
-SIGNAL_WORDS = {1: "Hangup", 2: "Interrupt", 3: "Quit", 6: "Aborted", 9: "Killed",
-                10: "User defined signal 1", 12: "User defined signal 2", 13: "Broken pipe",
-                14: "Alarm clock", 15: "Terminated"}
+           "KILL": 9, "USR1": 10, "SEGV": 11, "USR2": 12, "PIPE": 13, "ALRM": 14, "TERM": 15,
+           "STKFLT": 16, "CHLD": 17, "CONT": 18, "STOP": 19, "TSTP": 20, "TTIN": 21,
+           "TTOU": 22, "URG": 23, "XCPU": 24, "XFSZ": 25, "VTALRM": 26, "PROF": 27,
+           "WINCH": 28, "IO": 29, "POLL": 29, "PWR": 30, "SYS": 31}
+SIGNAL_WORDS = {1: "Hangup", 2: "Interrupt", 3: "Quit", 4: "Illegal instruction",
+                5: "Trace/breakpoint trap", 6: "Aborted", 7: "Bus error",
+                8: "Floating point exception", 9: "Killed", 10: "User defined signal 1",
+                11: "Segmentation fault", 12: "User defined signal 2", 13: "Broken pipe",
+                14: "Alarm clock", 15: "Terminated", 16: "Stack fault", 24: "CPU time limit exceeded",
+                25: "File size limit exceeded", 26: "Virtual timer expired",
+                27: "Profiling timer expired", 29: "I/O possible", 30: "Power failure",
+                31: "Bad system call"}
+#: The console is the board's shell: its kill(2) is SI_USER from a shell pid.
+SHELL_PID = 1
 
 
 @dataclass
@@ -69,7 +80,7 @@ def _jobs(console):
 def _status_word(task):
     status = task.process.exit_status
     if not task.exited:
-        return "Running"
+        return "Stopped" if task.state_letter() == "T" else "Running"
     if status == 0:
         return "Done"
     if status > 128 and status - 128 in SIGNAL_WORDS:
@@ -129,7 +140,7 @@ def _report_done(console):
 @command("jobs", "jobs")
 def cmd_jobs(console, args):
     text = "".join(f"[{j.number}]+  {_status_word(j.task):<24}{j.command}"
-                   f"{' &' if not j.task.exited else ''}\n"
+                   f"{' &' if _status_word(j.task) == 'Running' else ''}\n"
                    for j in _jobs(console).jobs.values() if not j.reported)
     console.out.write(text)
     console._capture(text)
@@ -154,18 +165,20 @@ def cmd_wait(console, args):
 
 @command("kill", "kill [-SIG] %N|PID")
 def cmd_kill(console, args):
+    """The shell's kill(2): SI_USER from the shell; -0 only checks the job still runs."""
     signo = SIGNALS["TERM"]
     if args and args[0].startswith("-"):
         name = args.pop(0)[1:].upper()
         name = name[3:] if name.startswith("SIG") else name
         signo = int(name) if name.isdigit() else SIGNALS.get(name)
-        if signo not in SIGNALS.values():
-            raise CommandFailed(f"kill: {name}: invalid signal specification (signals with a "
-                                f"terminating default action are modelled)")
+        if signo is None or not 0 <= signo <= 64:
+            raise CommandFailed(f"kill: {name}: invalid signal specification")
     if not args:
         raise CommandFailed("usage: kill [-SIG] %N|PID")
     job = _jobs(console).find(args[0], "kill")
-    if job.task.exited or not console.machine.sched.send_signal(job.task, signo):
+    info = SigInfo(signo, SI_USER, pid=SHELL_PID)
+    if job.task.exited or (signo and not console.machine.sched.send_signal(job.task, signo,
+                                                                           info)):
         raise CommandFailed(f"kill: ({job.task.pid}) - No such process")
     return 0
 

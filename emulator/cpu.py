@@ -35,6 +35,7 @@ MEM_WRITE = UC_MEM_WRITE
 REG = {f"r{i}": getattr(A, f"UC_ARM_REG_R{i}") for i in range(13)}
 REG.update(sp=A.UC_ARM_REG_SP, lr=A.UC_ARM_REG_LR, pc=A.UC_ARM_REG_PC, cpsr=A.UC_ARM_REG_CPSR)
 BANKED = {"spsr": A.UC_ARM_REG_SPSR}
+_DREGS = tuple(getattr(A, f"UC_ARM_REG_D{i}") for i in range(32))
 
 R0, R1, R2, R3, R7, R12 = (REG[n] for n in ("r0", "r1", "r2", "r3", "r7", "r12"))
 
@@ -191,6 +192,26 @@ class Cpu:
     def regs(self) -> dict[str, int]:
         """All core registers by name (for oops reports and debuggers)."""
         return {name: self.reg(rid) for name, rid in REG.items()}
+
+    # signals (issue 12): the banked SPSR and the VFP registers a signal frame saves
+    def spsr(self) -> int:
+        """SPSR of the current mode (SVC: the user CPSR of a syscall in progress)."""
+        return self.reg(A.UC_ARM_REG_SPSR)
+
+    def set_spsr(self, value: int) -> None:
+        self.set_reg(A.UC_ARM_REG_SPSR, value)
+
+    def vfp_state(self) -> tuple:
+        """(d0-d31, fpscr, fpexc) for a signal frame (a few dozen binding calls)."""
+        uc = self.uc
+        return ([uc.reg_read(r) for r in _DREGS], uc.reg_read(A.UC_ARM_REG_FPSCR),
+                uc.reg_read(A.UC_ARM_REG_FPEXC))
+
+    def set_vfp_state(self, dregs, fpscr: int) -> None:
+        uc = self.uc
+        for r, value in zip(_DREGS, dregs):
+            uc.reg_write(r, value)
+        uc.reg_write(A.UC_ARM_REG_FPSCR, fpscr)
 
     def set_cp15(self, crn: int, crm: int, opc1: int, opc2: int, value: int) -> None:
         self.uc.reg_write(A.UC_ARM_REG_CP_REG, (15, 0, 0, crn, crm, opc1, opc2, value))

@@ -22,7 +22,9 @@ from .kernel.chrdev import Chrdev
 from .kernel.clock import Clock
 from .kernel.entry import Entry, GuestCalls
 from .kernel.hypercall import Hypercalls
-from .kernel.kuser import SIGNAL_EXIT_STUB, vectors_page
+from .kernel.kuser import SIGRETURN_CODE, vectors_page
+from .kernel.signal_arm import SignalDelivery        # issue 12: signals
+from .kernel.fs.fasync import Fasync                 # issue 12: fasync
 from .kernel.lib import StringLib, lib_providers
 from .kernel.lib_idr import Idr
 from .kernel.mm.util import VmMmap
@@ -203,7 +205,7 @@ class Machine:
         self.sched = Scheduling(cpu, vm, self.clock, lambda: self.entry, self.irq, mm, hc,
                                 self.timeout_us, max_time_s, timers=self.timer_bases,
                                 tasklets=self.tasklets, hooks=hooks, symbolize=self.symbolize,
-                                tracer=self.tracer, signal_exit_stub=SIGNAL_EXIT_STUB,
+                                tracer=self.tracer,
                                 printk=kprint, ledger=self.ledger, caller=caller,
                                 next_pid=self.pids.alloc, call_guest=self.guest.call_nested,
                                 hw_events=HwEvents(self.hw.periph, self.irq))   # device IRQs
@@ -249,7 +251,8 @@ class Machine:
                          self.delay, UnwindPersonality(), self.resources,
                          self.ioports, self.mmap, *mm.providers, *self.irq.providers,
                          *self.sched.providers, self.timers, self.poller, self.tasklets,
-                         self.workqueues):
+                         self.workqueues,
+                         Fasync(vm, self.kmalloc, self.sched, kprint)):     # issue 12: fasync
             hc.register(provider)
         boot = self._boot
         # -- driver model and device tree (issue 11): dt is a .dtb/.dts path or None (board's)
@@ -329,11 +332,15 @@ class Machine:
                                           self.printk.kernel),
                         **self.dm.special_openers()}             # issue 13: /dev/i2c-N
         make_nodes(self.vfs)
+        self.signal_delivery = SignalDelivery(       # issue 12: signals
+            self.cpu, self.vm, self.sched, lambda status: self.syscalls.exit_process(status),
+            SIGRETURN_CODE, self.tracer, lambda text: self.console(text), lambda: self.entry)
         self.syscalls = Syscalls(self.vm, self.vfs, self.chrdev, self.kmalloc, self.clock,
                                  self.cpu, self.modules.module_get, self._unknown_syscall,
                                  mmap=self.mmap, special_open=special_open,
                                  modules=self.modules, printk=self.printk.kernel, syslog=syslog,
-                                 sleep_task=self.sched.nanosleep, poller=self.poller)
+                                 poller=self.poller,
+                                 signals=self.signal_delivery)
         self.lifecycle = Lifecycle(
             cpu=self.cpu, vm=self.vm, tables=self.tables, frames=self.frames, ram=self.ram,
             page_cache=self.page_cache, vfs=self.vfs, tty=self.tty, symbolize=self.symbolize,
@@ -342,7 +349,7 @@ class Machine:
             console=lambda text: self.console(text), program_output=self._program_output,
             console_ti=self._console_ti, dram_size=self.spec.dram_size,
             timeout_us=self.timeout_us, pids=self.pids, read_file=self.read_rootfs,
-            console_mm=self.vm_mmap.activate_task_mm)
+            console_mm=self.vm_mmap.activate_task_mm, signals=self.signal_delivery)
         self.entry = Entry(self.cpu, self.hypercalls, self.guest, self._kstack + THREAD_SIZE,
                            syscall=self.syscalls, on_fault=self.traps.on_fault,
                            user_fault=self._user_fault, sleep=self.sched.sleep_in_syscall,

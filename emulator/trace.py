@@ -17,6 +17,8 @@ CATALOGUE = {
     "key": ("key", "pressed"),                    # a board key was pressed or released
     "irq": ("irq", "name", "phase", "ret"),       # an interrupt handler's entry and exit
     "sched": ("event", "pid", "comm", "detail"),  # switch, sleep, wakeup, exit of a task
+    # a signal generated (or ignored), a handler entered, a sigreturn, a fatal default action
+    "signal": ("event", "pid", "signo", "name", "detail"),
     "guest_error": ("source", "message"),         # guest did something the hardware rejects
     "unimp": ("source", "message"),               # guest used something not modelled
     "printk": ("level", "text"),

@@ -19,6 +19,7 @@ GROUPS = {
     "key": ("key",),
     "irq": ("irq",),
     "sched": ("sched",),
+    "signal": ("signal",),
     "syscall": ("syscall",),
     "kernel": ("hypercall",),
     "printk": ("printk",),
@@ -235,6 +236,8 @@ TEXT = {
     "led": lambda r: f"{r['led']} {'on' if r['on'] else 'off'}",
     "sched": lambda r: f"{r['event']} {r['comm']}/{r['pid']}{' ' + r['detail'] if r['detail'] else ''}",
     "key": lambda r: f"{r['key']} {'pressed' if r['pressed'] else 'released'}",
+    "signal": lambda r: (f"{r['event']} {r['name']} pid {r['pid']}"
+                         f"{' ' + r['detail'] if r['detail'] else ''}"),
     "irq": lambda r: (f"softirq {r['name']}" if r["irq"] is None
                       else f"irq {r['irq']} {r['name']} entry" if r["phase"] == "entry"
                       else f"irq {r['irq']} {r['name']} exit: "

@@ -227,13 +227,14 @@ class Entry:
                  on_fault: Callable[[Fault], None],
                  user_fault: "Callable[[dict], Generator | None] | None" = None,
                  sleep: "Callable[[int | None], None] | None" = None,
-                 ret_to_user: "Callable[[object], Generator | None] | None" = None):
+                 ret_to_user: "Callable[[object, list], Generator | None] | None" = None):
         """syscall(nr, args) is the syscall table; on_fault(fault) reports a fault (the CPU
         is already stopped); user_fault(regs) -> a generator filling the page (returning
         r0) or None: a user data abort in a file mapping (kernel/mmap.py), after which the
         instruction is retried; sleep(timeout_ns): the running task sleeps for a syscall's
-        Sleep (the scheduler); ret_to_user(result) -> generator or None: work before a
-        syscall returns to user space (a fatal signal ends the process there)."""
+        Sleep (the scheduler); ret_to_user(result, saved) -> generator or None: work before
+        a syscall returns to user space (signal delivery; saved: the SvcFrame values, which
+        the work may change: Entry restores r1-r3, ip, pc and cpsr from them)."""
         self.cpu = cpu
         self._hc = hypercalls
         self._guest = guest
@@ -247,6 +248,7 @@ class Entry:
         self._frames = guest.frames
         self.ret_to_user, self.sleep = ret_to_user, sleep
         self._console = None           # the console's (frames, kstack, saved) while a task runs
+        self.resume_slot, self.kernel_cpsr = hypercalls.resume_addr, KERNEL_CPSR   # signals
         self.syscalls = 0
         self._svc_in = cpu.batch(list(SvcFrame.NAMES))
         self._r0 = cpu.batch(["r0"])
@@ -284,6 +286,13 @@ class Entry:
         """Back to the console's own frames and kernel stack (insmod, rmmod, ...)."""
         if self._console is not None:
             self._frames, self._kstack, self._saved = self._console
+
+    def catch_tail_return(self, saved):
+        """Signals (issue 12): the running task's tail call (its driver call in progress)
+        returns through the resume slot instead of straight to user space, as a traced
+        tail call does, so the exit work runs; saved: its SvcFrame values (the caller
+        points the return address and SPSR at the resume slot)."""
+        self._frames.append(_Frame(None, saved))
 
     # -- dispatch -------------------------------------------------------------------------
     def _on_interrupt(self, intno):
@@ -367,7 +376,7 @@ class Entry:
 
     def _exit_work(self, result, saved):
         """Run the kernel's work before returning to user space; True when it took over."""
-        gen = self.ret_to_user(result)
+        gen = self.ret_to_user(result, saved)
         if gen is None:
             return False
         self._frames.append(_Frame(gen, saved, syscall=False))

@@ -12,6 +12,7 @@ from .tty import Tty
 
 O_ACCMODE, O_RDONLY, O_WRONLY, O_RDWR = 3, 0, 1, 2
 FMODE_READ, FMODE_WRITE = 1, 2
+FASYNC = 0o20000
 
 
 class File:
@@ -22,6 +23,8 @@ class File:
     file_va = 0        # the guest struct file, if any
     mmap_direct = None  # mmap run by the kernel itself (/dev/mem): callable(vma va) -> 0/-errno
     kernel_poll = None  # poll of a kernel-side file (evdev): callable(task) -> mask
+    owner = 0          # fcntl F_SETOWN: the pid (or -pgid) SIGIO goes to (kernel/fs/fasync.py)
+    signum = 0         # fcntl F_SETSIG: 0 is plain SIGIO
 
     def read(self, vm, buf, count):
         return -EINVAL
@@ -85,10 +88,20 @@ class ChrdevFile(File):
 
     def __init__(self, file_va, inode_va, fops, vm, free, put_module):
         self.file_va, self.inode_va = file_va, inode_va
+        self._vm = vm
         self._free, self._put_module = free, put_module
         ops = vm.read(fops, FILE_OPERATIONS.size) if fops else bytes(FILE_OPERATIONS.size)
         self.ops = {name: int.from_bytes(ops[off:off + 4], "little")
                     for name, off in FILE_OPERATIONS.offsets.items()}
+
+    @property
+    def f_flags(self):
+        """The guest struct file's f_flags: what the driver tests (O_NONBLOCK, FASYNC)."""
+        return self._vm.read_u32(self.file_va + FILE["f_flags"])
+
+    @f_flags.setter
+    def f_flags(self, value):
+        self._vm.write_u32(self.file_va + FILE["f_flags"], value)
 
     def read(self, vm, buf, count):
         fn = self.ops["read"]
@@ -107,6 +120,8 @@ class ChrdevFile(File):
     def release(self):
         fn = self.ops["release"]
         ret = 0
+        if self.f_flags & FASYNC and self.ops["fasync"]:     # __fput: off the fasync list
+            yield GuestCall(self.ops["fasync"], (0xFFFFFFFF, self.file_va, 0))
         if fn:
             ret = yield GuestCall(fn, (self.inode_va, self.file_va))
         self._free(self.file_va)

@@ -9,11 +9,6 @@ import struct
 
 #: offset in the 0xFFFF0000 page -> instruction word
 KUSER_HELPERS = {
-    # emu4412 (issue 12): where a fatal signal sends a process whose driver call was
-    # interrupted, so the kernel ends it at this system call before user code runs again.
-    0xF00: 0xE3A07014,  # signal_exit: mov r7, #20 (getpid)
-    0xF04: 0xEF000000,  #   svc #0
-    0xF08: 0xEAFFFFFE,  #   b .
     0xF60: 0xE92D00F0,  # __kuser_cmpxchg64: push {r4, r5, r6, r7}
     0xF64: 0xE1C040D0,  #   ldrd r4, r5, [r0]      old value
     0xF68: 0xE1C160D0,  #   ldrd r6, r7, [r1]      new value
@@ -37,12 +32,19 @@ KUSER_HELPERS = {
 }
 
 
-#: The user address of the fatal-signal exit stub above.
-SIGNAL_EXIT_STUB = 0xFFFF0F00
+#: arch/arm/kernel/sigreturn_codes.S (issue 12: signals), 12 bytes a slot: ARM
+#: `mov r7, #NR; swi #NR|0x900000`, then Thumb `movs r7, #NR; swi #0` at +8 (sigreturn,
+#: then rt_sigreturn). The board copies them into its sigpage; here they sit in the vectors
+#: page, and a handler without SA_RESTORER returns to them.
+SIGRETURN_CODES = (0xE3A07077, 0xEF900077, 0xDF002777,
+                   0xE3A070AD, 0xEF9000AD, 0xDF0027AD, 0)
+SIGRETURN_OFFSET = 0xE00
+SIGRETURN_CODE = 0xFFFF0000 + SIGRETURN_OFFSET
 
 
 def vectors_page():
     page = bytearray(4096)
     for off, word in KUSER_HELPERS.items():
         struct.pack_into("<I", page, off, word)
+    struct.pack_into("<7I", page, SIGRETURN_OFFSET, *SIGRETURN_CODES)
     return bytes(page)

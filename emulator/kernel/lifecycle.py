@@ -3,7 +3,7 @@ ended by exit, a fatal signal or a fault, and released (Linux fs/exec.c, kernel/
 
 The scheduler (sched/core.py) calls back through its TaskHooks: ``switch`` installs a task's
 kernel state, ``task_stopped`` decides what a slice that stopped without sleeping means, and
-``kill_now`` runs do_exit for a fatal signal. The exception entry asks ``ret_to_user`` before
+``kill_now`` runs do_signal (kernel/signal_arm.py). The exception entry asks ``ret_to_user`` before
 a syscall returns to user space.
 """
 
@@ -12,7 +12,8 @@ import os
 from ..errors import GuestTimeout, LoaderError
 from ..loader.program import load_program
 from .sched.task import THREAD_SIZE
-from .entry import GuestCall
+from ..cpu import CPSR, MODE_MASK, USR_MODE
+from .entry import EXIT, GuestCall
 from .files import BufferFile, ConsoleFile
 from .process import AddressSpace, Process, build_stack, load_image
 from .symbols import program_symbols
@@ -29,7 +30,7 @@ KILL_MESSAGES = {7: "Bus error", 9: "Killed"}
 class Lifecycle:
     def __init__(self, *, cpu, vm, tables, frames, ram, page_cache, vfs, tty, symbolize, sched,
                  syscalls, mmap, context, irq, guest, traps, console, program_output,
-                 console_ti, dram_size, timeout_us, pids, read_file, console_mm=None):
+                 console_ti, dram_size, timeout_us, pids, read_file, signals, console_mm=None):
         """console(text): the board's console (the shell's "Segmentation fault");
         program_output(bytes): what programs write to their terminal; console_ti: the
         console context's thread_info; read_file(path) -> bytes from the root filesystem;
@@ -41,6 +42,7 @@ class Lifecycle:
         self._console, self._output, self._console_ti = console, program_output, console_ti
         self._dram_size, self._timeout_us, self._pids = dram_size, timeout_us, pids
         self._read_file = read_file
+        self._signals = signals      # kernel/signal_arm.SignalDelivery (issue 12: signals)
         self._console_mm = console_mm or (lambda: None)
 
     # -- starting and running --------------------------------------------------------------
@@ -113,13 +115,16 @@ class Lifecycle:
 
     def task_stopped(self, task):
         """A task's slice ended with the CPU stopped: it exited or faulted. Raises GuestFault
-        for a kernel oops; a user fault kills the process with its signal."""
+        for a kernel oops; a user fault kills the process with its signal, or (False) the
+        signal is queued for the process's handler, which runs when the task next does."""
         proc = task.process
         user_fault = self._traps.check(proc)
         if proc is None:                         # a kernel thread that stopped the CPU
             return True
         if user_fault is not None:
             signo, message = FAULT_SIGNALS[user_fault.kind]
+            if self._signals.force_fault(task, signo, user_fault):
+                return False
             self._console(f"{message}\n")
             self._traps.guarded(lambda: self.drive(self._syscalls.exit_process(128 + signo)),
                                 proc)
@@ -127,18 +132,25 @@ class Lifecycle:
         return True
 
     def kill_now(self, task):
-        """do_exit for a task a fatal signal found outside a syscall."""
-        self._traps.guarded(
-            lambda: self.drive(self._syscalls.exit_process(128 + task.pending_signal)),
-            task.process)
+        """do_signal for a task about to run with a signal pending (the scheduler's hook):
+        in user mode its handlers' frames are built or a default action ends it; in a
+        driver call (a tail call) its return to user space is diverted through the exit
+        work. True when the process ended."""
+        if self._cpu.reg(CPSR) & MODE_MASK != USR_MODE:
+            if not task.frames:
+                self._signals.divert(task)
+            return False
+        result, _ = self._traps.guarded(lambda: self.drive(self._signals.user_mode(task)),
+                                        task.process)
+        return result is EXIT or self._guest.stopped
 
-    def ret_to_user(self, result):
-        """A fatal signal pending for the running task ends it before user code runs again
-        (default actions only: user handlers are not modelled yet)."""
+    def ret_to_user(self, result, saved):
+        """Work before a syscall returns to user space: signal delivery (a generator
+        returning r0, or EXIT when a default action ended the process), else None."""
         task = self._sched.current
         if task is None or not task.pending_signal:
             return None
-        return self._syscalls.exit_process(128 + task.pending_signal)
+        return self._signals.syscall_exit(task, result, saved)
 
     def page_fault_kill(self, signo):
         """A fatal signal from a page fault (kernel/mmap.py): the shell's message, then the
@@ -150,6 +162,7 @@ class Lifecycle:
     def release(self, task):
         """release_task: the process's symbols, file mappings and address space go."""
         proc = task.process
+        self._sched.real_timers.cancel(proc.pid)           # exit_itimers (signals)
         self._symbolize.remove(proc.comm)
         self._mmap.drop(proc.mm)
         proc.mm.release()

@@ -11,6 +11,7 @@ from ..memory.layout import PAGE_SIZE, TASK_SIZE
 from ..memory.mmu import USER_RO, USER_RW, USER_RWX, USER_RX, UserPart
 from .errno import ENOMEM
 from .fs.fs_struct import FsStruct
+from .signal import SignalState
 
 STACK_TOP = TASK_SIZE
 STACK_SIZE = 128 * 1024      # mapped up front (Linux grows the stack on demand): see README
@@ -171,6 +172,7 @@ class Process:
         self.cloexec = set()
         self.ppid, self.pgid, self.sid = 1, pid, 1
         self.cmdline, self.exe = b"", ""      # /proc/<pid>/cmdline and exe
+        self.signals = SignalState()          # actions, mask, pending (kernel/signal.py)
 
     def install(self, file, lowest=0):
         fd = lowest

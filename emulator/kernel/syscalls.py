@@ -41,15 +41,15 @@ class Syscalls:
 
     def __init__(self, vm, vfs, chrdev, kmalloc, clock, cpu, module_get, log_unknown,
                  mmap=None, special_open=None, modules=None, printk=None, syslog=None,
-                 sleep_task=None, poller=None):
+                 poller=None, signals=None):
         """mmap: the file-mapping layer (kernel/mmap.py; None: no mmap); special_open:
         rdev -> open(flags) for kernel-side devices (/dev/mem); modules, printk, syslog: what
-        the module, fs and sys calls use (kernel/module_syscalls.py, fs/, sys.py);
-        sleep_task(ns) -> True when the calling task now sleeps ns in virtual time (the
-        scheduler resumes it with r0 = 0; None or False: no task to switch); poller: the
-        poll/select layer (kernel/poll.py)."""
+        the module, fs and sys calls use (kernel/module_syscalls.py, fs/, sys.py); poller:
+        the poll/select layer (kernel/poll.py); signals: signal delivery and sigreturn
+        (kernel/signal_arm.py), whose ``sched`` the signal and sleeping calls use."""
         from .time import nanosleep  # noqa: F401  (registers the sleeping syscalls)
         from . import poll  # noqa: F401  (registers poll and select)
+        from . import signal_syscalls  # noqa: F401  (registers the signal calls, issue 12)
         self.vm, self.vfs, self.chrdev, self.kmalloc = vm, vfs, chrdev, kmalloc
         self.clock, self.cpu, self.module_get = clock, cpu, module_get
         self._log_unknown = log_unknown
@@ -59,7 +59,8 @@ class Syscalls:
         self.special_open = dict(special_open or {})
         self.modules, self.printk, self.syslog = modules, printk, syslog
         self.reboot = None           # "restart"/"halt"/"power_off" after reboot(2)
-        self.sleep_task, self.poller = sleep_task, poller
+        self.poller = poller
+        self.signals = signals
         self._handlers = {nr: fn.__get__(self) for nr, fn in _TABLE.items()}
         self._arity = {nr: sum(1 for p in inspect.signature(fn).parameters.values()
                                if p.kind is p.POSITIONAL_OR_KEYWORD) - 1

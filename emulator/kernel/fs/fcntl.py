@@ -6,15 +6,20 @@ close-on-exec is a property of the descriptor (process.cloexec).
 
 import struct
 
+from ..entry import GuestCall
 from ..errno import EBADF, EINVAL, EMFILE, ESPIPE
+from .fasync import FASYNC, FOWN_SIGNUM
 from ..files import BufferFile, fput
 from ..syscalls import syscall
 from .file import DirFile, O_APPEND, O_NONBLOCK
 
 F_DUPFD, F_GETFD, F_SETFD, F_GETFL, F_SETFL, F_DUPFD_CLOEXEC = 0, 1, 2, 3, 4, 1030
+F_SETOWN, F_GETOWN, F_SETSIG, F_GETSIG, F_SETOWN_EX, F_GETOWN_EX = 8, 9, 10, 11, 15, 16
+F_OWNER_TID, F_OWNER_PID, F_OWNER_PGRP = 0, 1, 2
 FD_CLOEXEC, O_CLOEXEC = 1, 0o2000000
 O_RDWR = 2
-SETFL_MASK = O_APPEND | O_NONBLOCK
+O_DIRECT, O_NOATIME = 0o200000, 0o1000000
+SETFL_MASK = O_APPEND | O_NONBLOCK | O_DIRECT | O_NOATIME
 NR_OPEN = 1024                      # RLIMIT_NOFILE's soft limit (ugetrlimit)
 SEEK_SET, SEEK_CUR, SEEK_END = 0, 1, 2
 
@@ -99,9 +104,57 @@ def _fcntl(sc, fd, cmd, arg):
     if cmd == F_GETFL:
         return getattr(file, "f_flags", O_RDWR) & ~O_CLOEXEC
     if cmd == F_SETFL:
+        fasync = file.ops.get("fasync") if file.ops else 0
+        if fasync and (arg ^ file.f_flags) & FASYNC:
+            return _setfl_fasync(file, fd, arg, fasync)
         file.f_flags = (getattr(file, "f_flags", O_RDWR) & ~SETFL_MASK) | (arg & SETFL_MASK)
         return 0
-    return -EINVAL          # locks, owners, leases, notify: not modelled (3.14 has them)
+    if cmd == F_SETOWN:                   # f_setown: a pid, or -pgid (kernel/fs/fasync.py)
+        _set_owner(sc, file, _s32(arg))
+        return 0
+    if cmd == F_GETOWN:
+        return file.owner
+    if cmd == F_SETOWN_EX:                # glibc's fcntl(F_SETOWN/F_GETOWN) uses these
+        kind, pid = struct.unpack("<ii", sc.vm.read(arg, 8, user=True))
+        if kind not in (F_OWNER_TID, F_OWNER_PID, F_OWNER_PGRP):
+            return -EINVAL
+        _set_owner(sc, file, -pid if kind == F_OWNER_PGRP else pid)
+        return 0
+    if cmd == F_GETOWN_EX:
+        owner = file.owner
+        sc.vm.write(arg, struct.pack("<ii", F_OWNER_PGRP if owner < 0 else F_OWNER_PID,
+                                     abs(owner)), user=True)
+        return 0
+    if cmd == F_SETSIG:
+        if arg > 64:
+            return -EINVAL
+        file.signum = arg
+        if file.file_va:                   # kill_fasync reads f_owner.signum
+            sc.vm.write_u32(file.file_va + FOWN_SIGNUM, arg)
+        return 0
+    if cmd == F_GETSIG:
+        return file.signum
+    return -EINVAL          # locks, leases, notify: not modelled (3.14 has them)
+
+
+def _set_owner(sc, file, who):
+    """__f_setown: the owner is kept while that process (or group) exists, else none."""
+    alive = sc.signals.sched.tasks if sc.signals is not None else {}
+    if who > 0:
+        file.owner = who if who in alive else 0
+    else:
+        file.owner = who if any(t.process is not None and t.process.pgid == -who
+                                for t in alive.values()) else 0
+
+
+def _setfl_fasync(file, fd, arg, fasync):
+    """setfl: ->fasync(fd, filp, on) when O_ASYNC changes (it sets FASYNC itself), then the
+    settable flags."""
+    error = _s32((yield GuestCall(fasync, (fd, file.file_va, int(bool(arg & FASYNC))))))
+    if error < 0:
+        return error
+    file.f_flags = (file.f_flags & ~SETFL_MASK) | (arg & SETFL_MASK)
+    return 0
 
 
 @syscall(55)

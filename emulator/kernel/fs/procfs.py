@@ -170,8 +170,8 @@ class ProcFs:
     def pid_status(self, proc):
         """proc_pid_status: name, state, ids, task_mem, signal and capability masks (3.14).
 
-        Signal masks are empty (no handlers, nothing pending: signals come with the process
-        model); root has every capability of 3.14 (CAP_LAST_CAP 36); no CPUSETS on the board.
+        Signal masks from the process's SignalState (task_sig: pending, blocked, ignored,
+        caught); root has every capability of 3.14 (CAP_LAST_CAP 36); no CPUSETS on the board.
         """
         mm = proc.mm
         own, shared = len(getattr(mm, "pages", ())), len(getattr(mm, "shared", ()))
@@ -182,13 +182,14 @@ class ProcFs:
                "VmRSS": size_kb, "VmData": data_kb, "VmStk": STACK_KB, "VmExe": shared * 4,
                "VmLib": 0, "VmPTE": 2 * len(sections), "VmSwap": 0}
         zero_set, all_caps = "0" * 16, f"{(1 << 37) - 1:016x}"
+        sig = getattr(proc, "signals", None)
         return (f"Name:\t{proc.comm}\nState:\tR (running)\nTgid:\t{proc.pid}\nNgid:\t0\n"
                 f"Pid:\t{proc.pid}\nPPid:\t{proc.ppid}\nTracerPid:\t0\n"
                 f"Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t32\nGroups:\t\n"
                 + "".join(f"{k}:\t{v:8d} kB\n" for k, v in mem.items())
-                + f"Threads:\t1\nSigQ:\t0/{self._sigpending_limit()}\n"
-                + "".join(f"{k}:\t{zero_set}\n" for k in ("SigPnd", "ShdPnd", "SigBlk",
-                                                           "SigIgn", "SigCgt"))
+                + f"Threads:\t1\nSigQ:\t{len(sig.pending) if sig else 0}/"
+                f"{self._sigpending_limit()}\n"
+                + "".join(f"{k}:\t{v:016x}\n" for k, v in _signal_masks(sig).items())
                 + f"CapInh:\t{zero_set}\nCapPrm:\t{all_caps}\nCapEff:\t{all_caps}\n"
                 f"CapBnd:\t{all_caps}\nCpus_allowed:\tf\nCpus_allowed_list:\t0-3\n"
                 f"voluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n")
@@ -224,3 +225,18 @@ def _fd_target(file):
     if kstat is not None and hasattr(file, "pipe"):
         return f"pipe:[{file.pipe.ino}]"
     return "/dev/console"
+
+
+def _signal_masks(sig):
+    """SigPnd, ShdPnd, SigBlk, SigIgn, SigCgt of /proc/PID/status (issue 12: signals)."""
+    if sig is None:
+        return dict.fromkeys(("SigPnd", "ShdPnd", "SigBlk", "SigIgn", "SigCgt"), 0)
+    ign = cgt = 0
+    for signo in range(1, 65):
+        handler = sig.action(signo).handler
+        if handler == 1:
+            ign |= 1 << (signo - 1)
+        elif handler != 0:
+            cgt |= 1 << (signo - 1)
+    return {"SigPnd": sig.pending_mask(), "ShdPnd": 0, "SigBlk": sig.blocked, "SigIgn": ign,
+            "SigCgt": cgt}

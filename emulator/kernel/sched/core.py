@@ -26,8 +26,10 @@ from ..time.jiffies import TICK_NS
 from .kthread import KThreads, start_registers
 from .mutex import Mutexes, Retry, RwSemaphores
 from .sync import Sync
-from .task import TASK_INTERRUPTIBLE, TASK_RUNNING, TASK_UNINTERRUPTIBLE, Task
+from .task import TASK_INTERRUPTIBLE, TASK_RUNNING, TASK_STOPPED, TASK_UNINTERRUPTIBLE, Task
 from .wait import WaitQueues
+from ..signal import SIGCONT, SIGKILL, SigInfo, name as signal_name
+from ..time.itimer import RealTimers
 
 #: The wake-up mode of a timed sleep's end (wakes any sleeping state, msleep's too).
 TIMER_WAKE = 0x10003
@@ -43,7 +45,9 @@ class TaskHooks:
     #: on_stopped(task) -> True when a task whose slice stopped without sleeping has exited
     #: (faults checked, the process released).
     on_stopped: Callable
-    #: kill_now(task): run do_exit for a task with a fatal signal.
+    #: kill_now(task) -> True when the process ended: do_signal for a task about to run with
+    #: a signal pending (handlers' frames, a default action's do_exit, or a driver call's
+    #: return diverted through the exit work).
     kill_now: Callable
     #: switch(task or None): install per-task kernel state (page tables, thread info, the
     #: syscall layer's process); None is the console's context.
@@ -53,8 +57,8 @@ class TaskHooks:
 class Scheduler:
     def __init__(self, cpu, vm, clock, entry, irq, alloc_block, free_block, exit_addr,
                  timeout_us, max_time_ns, *, timers, tasklets, hooks, symbolize, tracer,
-                 signal_exit_stub, atomic, address_of, printk, ledger, caller, next_pid,
-                 call_guest=None, hw_events=None):
+                 atomic, address_of, printk, ledger, caller, next_pid, call_guest=None,
+                 hw_events=None):
         """alloc_block() -> physical address of a 16 KiB block (kernel stack + task_struct);
         irq: kernel.irq.setup.Interrupts; entry() -> the exception entry (kernel/entry.py),
         built after the syscall table, so the scheduler asks for it when it switches."""
@@ -70,7 +74,6 @@ class Scheduler:
         self._switch = False         # the running task called schedule() to give up the CPU
         self.need_resched = False
         self._exiting = False
-        self.signal_exit_stub = signal_exit_stub   # the fatal-signal exit stub (kuser.py)
         self.on_stopped, self.kill_now = hooks.on_stopped, hooks.kill_now
         self.switch_hooks = [hooks.switch]
         self.deadline_wall = None
@@ -92,6 +95,7 @@ class Scheduler:
         self.mutexes = Mutexes(vm, atomic, self.retry, printk, symbolize, caller)
         self.rwsems = RwSemaphores(vm, atomic, self.retry, symbolize, caller)
         self.providers = [self.wait, self.sync, self.kthreads, self.mutexes, self.rwsems]
+        self.real_timers = RealTimers()      # ITIMER_REAL of the processes (signals)
 
     # -- tasks ---------------------------------------------------------------------------------
     def create(self, pid, comm, pc, sp, process=None, kernel=False):
@@ -138,26 +142,58 @@ class Scheduler:
         self.need_resched = True
         return True
 
-    # -- signals (the default actions; handlers are not modelled yet) --------------------------
-    def send_signal(self, task, signo):
-        """Make signo pending for task (TIF_SIGPENDING) and wake it from an interruptible
-        sleep, as signal_wake_up does."""
+    # -- signals (issue 12: kernel/signal.py keeps a process's actions, mask and pending set) --
+    def send_signal(self, task, signo, info=None):
+        """Send signo (with its SigInfo, default SI_KERNEL) to task: queued in its process's
+        SignalState (dropped when ignored), then TIF_SIGPENDING and an interruptible sleep
+        woken when it can be delivered (complete_signal). False when the task is gone."""
         if task.exited:
             return False
-        task.pending_signal = task.pending_signal or signo
-        ti_flags = task.ti_va
-        self.vm.write_u32(ti_flags, self.vm.read_u32(ti_flags) | 1)      # TIF_SIGPENDING
-        if task.context is not None and not task.frames and self._in_kernel(task):
-            # A driver call made as a tail call returns straight to user space: send it
-            # through the signal-exit stub so the process ends at that system call.
-            self.vm.write_u32(task.kstack_top - 4, self.signal_exit_stub)
-        self.wake(task, TASK_INTERRUPTIBLE)
+        signals = getattr(task.process, "signals", None)
+        if signals is None:                    # a kernel thread: only the pending flag
+            task.pending_signal = task.pending_signal or signo
+            self._set_sigpending(task, True)
+            self.wake(task, TASK_INTERRUPTIBLE)
+            return True
+        queued = signals.generate(info or SigInfo(signo))
+        self._signal_event(task, signo, "generate" if queued else "ignored")
+        if signo in (SIGCONT, SIGKILL) and task.state & TASK_STOPPED:
+            self._signal_event(task, signo, "continue")     # a stopped task runs again
+            self.wake(task, TASK_STOPPED)
+        if queued:
+            self.recalc_sigpending(task)
         return True
 
-    def _in_kernel(self, task):
-        """A task stopped in kernel mode (its saved CPSR is not user mode)."""
-        cpsr = task.saved_cpsr
-        return cpsr is not None and cpsr & MODE_MASK != USR_MODE
+    def stop_task(self, task, running):
+        """do_signal_stop: task stops (TASK_STOPPED) until SIGCONT or SIGKILL; running: it
+        is in its slice (the slice ends after this service, as schedule() does)."""
+        task.state = TASK_STOPPED
+        task.sleeping_in = "stopped"
+        if running:
+            self.block_current()
+
+    def recalc_sigpending(self, task):
+        """task.pending_signal = the signal it would take next (0: none deliverable), with
+        the guest's TIF_SIGPENDING; a deliverable signal wakes an interruptible sleep."""
+        signo = task.process.signals.next_signal()
+        task.pending_signal = signo
+        self._set_sigpending(task, bool(signo))
+        if signo:
+            self.wake(task, TASK_INTERRUPTIBLE)
+            if task is self.current and self._live is task and not self.irq.handler.in_progress:
+                # its own call raised it (a driver's kill_fasync from its write): end the
+                # slice so the next one delivers before the call returns to user space
+                self.cpu.stop()
+
+    def _set_sigpending(self, task, on):
+        flags = self.vm.read_u32(task.ti_va)
+        self.vm.write_u32(task.ti_va, flags | 1 if on else flags & ~1)     # TIF_SIGPENDING
+
+    def _signal_event(self, task, signo, event):
+        tracer = self.tracer
+        if tracer is not None and "signal" in tracer.active:
+            tracer.publish("signal", event=event, pid=task.pid, signo=signo,
+                           name=signal_name(signo), detail="")
 
     # -- the schedule() service's side -----------------------------------------------------------
     def block_current(self, timeout_ns=None):
@@ -186,17 +222,6 @@ class Scheduler:
         task.state = TASK_INTERRUPTIBLE
         task.sleeping_in = task.sleeping_in or "poll"
         self.block_current(timeout_ns)
-
-    def nanosleep(self, ns):
-        """nanosleep in a task: it sleeps (TASK_INTERRUPTIBLE) until now + ns; False when no
-        task runs (the console context cannot sleep)."""
-        task = self.current
-        if task is None:
-            return False
-        task.state = TASK_INTERRUPTIBLE
-        task.sleeping_in = "nanosleep"
-        self.block_current(ns)
-        return True
 
     def msleep(self, msecs):
         """msleep in a task: schedule_timeout_uninterruptible(msecs_to_jiffies(m) + 1), as
@@ -240,6 +265,7 @@ class Scheduler:
                 if deadline is not None and now >= deadline:
                     return False
                 self._run_timers()
+                self.real_timers.run_expired(now)          # alarm/setitimer (signals)
                 if done():
                     return True
                 self._wake_sleepers(now)
@@ -256,6 +282,9 @@ class Scheduler:
                     hw = self.hw_events.next_event_ns() if self.hw_events is not None else None
                     if hw is not None:                             # (issue 13)
                         nxt = hw if nxt is None else min(nxt, hw)
+                    alarm = self.real_timers.next_expiry_ns()
+                    if alarm is not None:
+                        nxt = alarm if nxt is None else min(nxt, alarm)
                     if nxt is None or (deadline is not None and nxt > deadline):
                         if deadline is None:
                             return False
@@ -310,18 +339,27 @@ class Scheduler:
     def _slice(self, task, deadline):
         cpu = self.cpu
         self._switch_to(task)
-        if task.pending_signal and cpu.reg(CPSR) & MODE_MASK == USR_MODE:
+        if task.pending_signal and task.process is not None:
             self.entry.stopped = False
-            self.kill_now(task)                   # a fatal signal in user mode: do_exit
-            if self.on_stopped(task):
-                task.exited = True
+            if self.kill_now(task):               # do_signal before it runs: it ended
+                if self.on_stopped(task):
+                    task.exited = True
+                    self._drop_from_runqueue(task)
+                    self._live = None
+                return
+            if task.state & TASK_STOPPED:         # a stop signal's default action
+                task.context = cpu.save_context()
+                task.saved_cpsr = cpu.reg(CPSR)
+                self._event("sleep", task, "stopped")
                 self._drop_from_runqueue(task)
-                self._live = None
-            return
+                return
         now = self.clock.now_ns()
         until = now + TICK_NS - (now % TICK_NS)
         if (until - now) * CPU_HZ // 1_000_000_000 < MIN_SLICE:
             until += TICK_NS                    # too close to run a block: the next tick
+        alarm = self.real_timers.next_expiry_ns()          # a process timer ends the slice
+        if alarm is not None and (alarm - now) * CPU_HZ // 1_000_000_000 >= MIN_SLICE:
+            until = min(until, alarm)
         if deadline is not None and deadline < until:
             if (deadline - now) * CPU_HZ // 1_000_000_000 < MIN_SLICE:
                 self.clock.sleep_ns(deadline - now)    # less than a block: time is up
@@ -347,6 +385,7 @@ class Scheduler:
         finally:
             cpu.stop_after(None)
         reason = cpu.take_stop_reason()
+        task.syscall_regs = self.entry.syscall_regs     # its syscall's registers (signals)
         if self._exiting:                          # a kernel thread's do_exit
             self._exiting = False
             self._event("exit", task)
@@ -360,6 +399,9 @@ class Scheduler:
                 task.exited = True
                 self._drop_from_runqueue(task)
                 self._live = None
+            else:                                  # a fault's signal goes to a handler
+                task.context = cpu.save_context()
+                task.saved_cpsr = cpu.reg(CPSR)
             return
         task.context = cpu.save_context()
         task.saved_cpsr = cpu.reg(CPSR)
@@ -436,6 +478,7 @@ class Scheduler:
             self._live = task
         self.current = task
         self.entry.use_task(task.frames, task.kstack_top, task.saved_words)
+        self.entry.syscall_regs = task.syscall_regs
         for hook in self.switch_hooks:
             hook(task)
         if task.on_resume is not None:

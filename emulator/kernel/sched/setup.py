@@ -8,7 +8,7 @@ TASK_BLOCK_ORDER = 2
 
 
 def Scheduling(cpu, vm, clock, entry, irq, mm, hypercalls, timeout_us, max_time_s, *,
-               timers, tasklets, hooks, symbolize, tracer, signal_exit_stub, printk, ledger,
+               timers, tasklets, hooks, symbolize, tracer, printk, ledger,
                caller, next_pid, call_guest, hw_events=None):
     """A Scheduler whose tasks' blocks come from the page allocator, with its wait-queue,
     semaphore, kthread, mutex and rw-semaphore services (``providers``); call_guest(fn,
@@ -25,7 +25,7 @@ def Scheduling(cpu, vm, clock, entry, irq, mm, hypercalls, timeout_us, max_time_
     return Scheduler(cpu, vm, clock, entry, irq, alloc_block, free_block, hypercalls.exit_addr,
                      timeout_us, None if max_time_s is None else int(max_time_s * 1e9),
                      timers=timers, tasklets=tasklets, hooks=hooks, symbolize=symbolize,
-                     tracer=tracer, signal_exit_stub=signal_exit_stub, atomic=mm.context,
+                     tracer=tracer, atomic=mm.context,
                      address_of=hypercalls.address, printk=printk, ledger=ledger,
                      caller=caller, next_pid=next_pid, call_guest=call_guest,
                      hw_events=hw_events)

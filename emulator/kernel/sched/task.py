@@ -15,6 +15,7 @@ from ...memory.layout import phys_to_virt
 from ..abi import TASK_STRUCT
 
 TASK_RUNNING, TASK_INTERRUPTIBLE, TASK_UNINTERRUPTIBLE = 0, 1, 2
+TASK_STOPPED = 4             # __TASK_STOPPED: a job-control stop (signals)
 TASK_DEAD = 64
 TASK_NORMAL = TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE
 THREAD_SIZE = 8192
@@ -68,7 +69,8 @@ class Task:
         self.exited = False
         self.exit_status = None
         self.sleeping_in = ""        # what it blocks in (for ps and deadlock messages)
-        self.pending_signal = 0      # a signal sent and not yet acted on (default actions)
+        self.pending_signal = 0      # the deliverable signal it takes next (0: none; signals)
+        self.syscall_regs = None     # the SvcFrame of its last syscall (signal restarts)
         self.triggered = False       # woken while running (poll's lost-wake-up guard)
         self.kernel = False          # a kernel thread (no process, starts in SVC mode)
         self.timer_only = False      # in msleep: only its timer wakes it
@@ -103,6 +105,8 @@ class Task:
     def state_letter(self):
         if self.exited:
             return "Z"
+        if self.state & TASK_STOPPED:
+            return "T"
         return STATE_LETTER.get(self.state & 3, "S")
 
     def __repr__(self):

@@ -20,6 +20,7 @@
 #include <linux/path.h>
 #include <linux/uidgid.h>
 #include <linux/fcntl.h>
+#include <linux/signal.h>	/* SIGIO, POLL_IN for kill_fasync (issue 12) */
 #include <linux/spinlock.h>
 #include <linux/mutex.h>
 #include <linux/atomic.h>
@@ -314,5 +315,20 @@ static inline void unregister_chrdev(unsigned int major, const char *name)
 
 #define fops_get(fops) (fops)
 #define fops_put(fops) do { } while (0)
+
+/* fs/fcntl.c: asynchronous notification (SIGIO to the file's F_SETOWN owner), issue 12 */
+struct fasync_struct {
+	spinlock_t		fa_lock;
+	int			magic;
+	int			fa_fd;
+	struct fasync_struct	*fa_next;	/* singly linked list */
+	struct file		*fa_file;
+	struct rcu_head		fa_rcu;
+};
+
+#define FASYNC_MAGIC 0x4601
+
+extern int fasync_helper(int, struct file *, int, struct fasync_struct **);
+extern void kill_fasync(struct fasync_struct **, int, int);
 
 #endif /* _LINUX_FS_H */

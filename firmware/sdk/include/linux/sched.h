@@ -9,6 +9,7 @@
 #include <linux/types.h>
 #include <linux/kernel.h>
 #include <linux/wait.h>
+#include <linux/signal.h>
 
 struct task_struct;
 
