@@ -293,7 +293,8 @@ class Machine:
                                  self.cpu, self.modules.module_get, self._unknown_syscall,
                                  mmap=self.mmap, special_open=special_open,
                                  modules=self.modules, printk=self.printk.kernel, syslog=syslog,
-                                 sleep_task=self.sched.nanosleep, poller=self.poller)
+                                 sleep_task=self.sched.nanosleep, poller=self.poller,
+                                 procs=lambda: self.lifecycle, sched=self.sched)  # proc model
         self.lifecycle = Lifecycle(
             cpu=self.cpu, vm=self.vm, tables=self.tables, frames=self.frames, ram=self.ram,
             page_cache=self.page_cache, vfs=self.vfs, tty=self.tty, symbolize=self.symbolize,
@@ -301,7 +302,8 @@ class Machine:
             irq=self.irq, guest=self.guest, traps=self.traps,
             console=lambda text: self.console(text), program_output=self._program_output,
             console_ti=self._console_ti, dram_size=self.spec.dram_size,
-            timeout_us=self.timeout_us, pids=self.pids, read_file=self.read_rootfs)
+            timeout_us=self.timeout_us, pids=self.pids, read_file=self.read_rootfs,
+            printk=self.printk.kernel)
         self.entry = Entry(self.cpu, self.hypercalls, self.guest, self._kstack + THREAD_SIZE,
                            syscall=self.syscalls, on_fault=self.traps.on_fault,
                            user_fault=self._user_fault, sleep=self.sched.sleep_in_syscall,

@@ -34,6 +34,9 @@ TIMER_WAKE = 0x10003
 MIN_SLICE = 256
 #: CPU-bound work the console lets run between two commands (two ticks).
 SETTLE_NS = 2 * TICK_NS
+#: (process model, issue 14; the signal branch reconciles) signals whose default action is
+#: to ignore (SIGCHLD, SIGCONT, SIGURG, SIGWINCH): with no handler they are discarded.
+DEFAULT_IGNORED = frozenset({17, 18, 23, 28})
 
 
 @dataclass(frozen=True)
@@ -135,6 +138,8 @@ class Scheduler:
         sleep, as signal_wake_up does."""
         if task.exited:
             return False
+        if signo in DEFAULT_IGNORED:       # (process model) no handlers yet: discarded
+            return True
         task.pending_signal = task.pending_signal or signo
         ti_flags = task.ti_va
         self.vm.write_u32(ti_flags, self.vm.read_u32(ti_flags) | 1)      # TIF_SIGPENDING
