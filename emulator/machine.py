@@ -287,7 +287,7 @@ class Machine:
         self.devmem = DevMem(self.mmap, self.vm, self.bus, self.ram)
         special_open = {MEM_RDEV: self.devmem.open,   # and the built-in character devices
                         **builtin_openers(self._program_output, self.tty, self.log,
-                                          self.printk.kernel)}
+                                          self.printk.kernel, self.sched)}
         make_nodes(self.vfs)
         self.syscalls = Syscalls(self.vm, self.vfs, self.chrdev, self.kmalloc, self.clock,
                                  self.cpu, self.modules.module_get, self._unknown_syscall,

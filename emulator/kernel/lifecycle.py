@@ -158,7 +158,8 @@ class Lifecycle(ForkMixin, ExecMixin, ExitMixin):
             return True
         if user_fault is not None:
             signo, message = FAULT_SIGNALS[user_fault.kind]
-            self._console(f"{message}\n")
+            if proc.console_child:               # the console is its shell (else its parent)
+                self._console(f"{message}\n")
             self._traps.guarded(
                 lambda: self.drive(self._syscalls.exit_process(128 + signo, signo)), proc)
         self.release(task)
@@ -182,7 +183,9 @@ class Lifecycle(ForkMixin, ExecMixin, ExitMixin):
     def page_fault_kill(self, signo):
         """A fatal signal from a page fault (kernel/mmap.py): the shell's message, then the
         process exits."""
-        self._console(f"{KILL_MESSAGES[signo]}\n")
+        proc = self._syscalls.process
+        if proc is None or proc.console_child:
+            self._console(f"{KILL_MESSAGES[signo]}\n")
         return self._syscalls.exit_process(128 + signo, signo)
 
     # -- ending ------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ class LogBuffer:
         self.records = []
         self._partial = None            # (level, text) of an unfinished line
         self.console_loglevel = CONSOLE_LOGLEVEL   # dmesg -n, /proc/sys/kernel/printk set it
+        self.readers = []               # wake() callables of sleeping /dev/kmsg readers
 
     def emit(self, level, cont, text):
         """Add printk output; `cont` is True for KERN_CONT or a level-less message."""
@@ -63,6 +64,8 @@ class LogBuffer:
     def _store(self, level, text):
         record = LogRecord(self._clock.now_ns(), level, text)
         self.records.append(record)
+        for wake in self.readers:         # devkmsg_read sleepers (wake_up_interruptible)
+            wake()
         if self._tracer.wants("printk"):
             self._tracer.publish("printk", level=level, text=text)
         if self.console is not None and level < self.console_loglevel:
