@@ -32,6 +32,7 @@ from .kernel.mm.setup import MemoryManagement
 from .kernel.module import ModuleRefs, Modules
 from .kernel.printk import LogBuffer, Printk
 from .kernel.lifecycle import Lifecycle
+from .kernel.init import check_init, run_init_process        # process model (issue 14)
 from .kernel.process import PageCache
 from .kernel.resource import Resources, seed_iomem
 from .kernel.ioport import IoPorts
@@ -283,7 +284,9 @@ class Machine:
                              lambda: self.modules.tainted)
         syslog = Syslog(self.log)
         self.procfs.add_writable("sys/kernel/printk", syslog.proc_printk, syslog.store_printk)
-        self.tty = Tty(current=lambda: self.syscalls.process)
+        self.tty = Tty(current=lambda: self.syscalls.process, sched=self.sched,   # proc model:
+                       echo=self._program_output,                          # n_tty input
+                       processes=lambda: self.lifecycle.processes())
         self.devmem = DevMem(self.mmap, self.vm, self.bus, self.ram)
         special_open = {MEM_RDEV: self.devmem.open,   # and the built-in character devices
                         **builtin_openers(self._program_output, self.tty, self.log,
@@ -418,6 +421,51 @@ class Machine:
     def _program_output(self, data):
         self.stdout += data
         self.console(data.decode("utf-8", "replace"))
+
+    # -- the booted board: init and the console shell (process model, issue 14) ------------
+    def boot(self):
+        """Start /sbin/init as pid 1 and run until the console waits for input with nothing
+        else to run (rcS has run; init's askfirst asks for Enter); returns init's task."""
+        self.init_task = run_init_process(self.lifecycle, self.tty)
+        self.run_board(self.console_idle)
+        return self.init_task
+
+    def console_idle(self):
+        """A process sleeps reading the console and no task is runnable."""
+        return bool(self.tty.ldisc.wait.tasks) and not any(
+            t.runnable for t in self.sched.runqueue)
+
+    def run_board(self, done, poll_input=None, wait_input=None):
+        """Run the booted board until done(), reboot(2) or init's end (a panic). Console
+        input: poll_input() -> bytes typed so far (not blocking), wait_input() -> bytes
+        (blocking; None at the end of input), asked when the console waits with nothing
+        else to run. Returns "done", "reboot", "eof" or "idle" (nothing can run)."""
+        ldisc, sched, syscalls = self.tty.ldisc, self.sched, self.syscalls
+        init = getattr(self, "init_task", None)
+
+        def stop():
+            if poll_input is not None:
+                data = poll_input()
+                if data:
+                    ldisc.receive(data)
+            return bool(syscalls.reboot or done() or (init is not None and init.exited)
+                        or (wait_input is not None and self.console_idle()))
+
+        while True:
+            progressed = sched.run_until(stop)
+            check_init(init, self.printk.kernel)
+            if syscalls.reboot:
+                return "reboot"
+            if done():
+                return "done"
+            if wait_input is None:
+                if not progressed:
+                    return "idle"
+                continue
+            data = wait_input()
+            if data is None:
+                return "eof"
+            ldisc.receive(data)
 
     # -- keys and virtual time (issue 12) ---------------------------------------------------
     def key(self, name):

@@ -132,6 +132,7 @@ class ExecMixin:
         proc.argv = [a.decode("utf-8", "surrogateescape") for a in argv]
         proc.cmdline = b"".join(a + b"\0" for a in argv)
         proc.exe = real
+        proc.did_exec = True
         proc.tid_address = proc.robust_list = 0
         self._start_thread(regs, program.entry, sp)
         self._sched._event("exec", task, real)

@@ -135,6 +135,11 @@ class Lifecycle(ForkMixin, ExecMixin, ExitMixin):
         return [t.process for _, t in sorted(self._sched.tasks.items())
                 if t.process is not None and not t.exited]
 
+    def find_process(self, pid):
+        """The live (not yet reaped) process with pid, or None."""
+        task = self._sched.tasks.get(pid)
+        return task.process if task is not None and task.process is not None else None
+
     # -- the scheduler's hooks ---------------------------------------------------------------
     def switch(self, task):
         """Install a task's kernel state (or the console's, task None) for the scheduler."""

@@ -232,6 +232,7 @@ class Process:
         self.chld_waiters = []   # tasks sleeping in wait4 for a child (wait_chldexit)
         self.vfork_parent = None  # the parent task a vfork child releases at exec or exit
         self.argv = []
+        self.did_exec = False    # setpgid on a child that has exec'd: EACCES
         self.console_child = False   # started by the console, which reaps it
         self.dead = False        # exit_notify ran: a zombie until reaped
         self.image = None        # the label of its program's symbols (Lifecycle)
