@@ -121,7 +121,8 @@ class Lifecycle(ForkMixin, ExecMixin, ExitMixin):
         task = self.spawn(path, argv, env, stdin)
         sched = self._sched
         try:
-            if not sched.run_until(lambda: task.exited):
+            # reboot(2) by any process ends the board: nothing runs after it
+            if not sched.run_until(lambda: task.exited or self._syscalls.reboot):
                 raise GuestTimeout(f"{path} (pid {task.pid}) sleeps in "
                                    f"{sched.blocked_reason(task)} and nothing can wake it")
         finally:
