@@ -26,8 +26,9 @@ def rootfs(tmp_path_factory):
     plain.chmod(0o755)
     (root / "notexec.sh").write_text("#!/bin/sh\necho no\n")
     if HAVE_CROSS:
-        subprocess.run(["arm-linux-gnueabi-gcc", "-static", "-O2", "-o", str(root / "forkwait"),
-                        str(APPS / "forkwait.c")], check=True, capture_output=True)
+        for name in ("forkwait", "clonetest"):
+            subprocess.run(["arm-linux-gnueabi-gcc", "-static", "-O2", "-o", str(root / name),
+                            str(APPS / f"{name}.c")], check=True, capture_output=True)
     return root
 
 
@@ -110,3 +111,13 @@ def test_fork_wait_pipe_vfork_exec_from_c(board):
         f"exec'd child pid={pid} ppid={pid - 5} arg=fromvfork",
         "vfork child pid ok=1 code=5"]
     assert "Segmentation fault\n" not in board.out              # its parent's business
+
+
+@pytest.mark.skipif(not HAVE_CROSS, reason="arm-linux-gnueabi-gcc not installed")
+def test_clone_on_a_new_stack_sharing_memory_and_fork_copying_it(board):
+    assert board.run("./clonetest") == (0, (
+        "shared=42 ptid_ok=1 code=7 child_tls=0x12345678 parent_tls_kept=1\n"
+        "fork: child saw 99, parent keeps 1\n"
+        "thread clone: -1 Invalid argument\n"))
+    assert any("threads (CLONE_THREAD" in line for line in board.machine.dmesg())
+
