@@ -329,7 +329,7 @@ def shell(board, rootfs, timeout, dt, force_vermagic, as_console):
 def _busybox_shell(board, rootfs, timeout, dt, force_vermagic):
     """`emu4412 shell`: the booted board's console on the host terminal (console_shell.py)."""
     from .console_shell import HostTerminal, interactive
-    from .machine import Machine
+    from .machine import DEFAULT_MAX_TIME_S, Machine
 
     with HostTerminal(sys.stdin.fileno()) as terminal:
         raw = terminal.is_tty
@@ -339,7 +339,8 @@ def _busybox_shell(board, rootfs, timeout, dt, force_vermagic):
             sys.stdout.flush()
         try:
             machine = Machine(board, rootfs, timeout_s=timeout, console=show,
-                              skeleton=board_skeleton(), dt=dt, force_vermagic=force_vermagic)
+                              skeleton=board_skeleton(), dt=dt, force_vermagic=force_vermagic,
+                              max_time_s=None if raw else DEFAULT_MAX_TIME_S)
             reason = interactive(machine, terminal)
         except EmulatorError as e:
             show("\n")

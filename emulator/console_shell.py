@@ -96,6 +96,10 @@ class HostTerminal:
             return os.read(self.fd, 1024) or None
         return b""
 
+    def pace(self, seconds):
+        """Let wall time pass while the board idles, until a key is pressed."""
+        select.select([self.fd], [], [], seconds)
+
     def wait(self):
         """Block for input; None at its end. Input that is not a terminal is typed a line
         each time the console waits, as a person would type it at the prompt."""
@@ -111,7 +115,10 @@ class HostTerminal:
 
 def interactive(machine, terminal):
     """Boot and give the console to the host terminal until the board powers off, the
-    console's shell exits or the input ends; returns the reason."""
+    console's shell exits or the input ends; returns the reason. At a terminal, board
+    time runs with the wall clock (a `sleep 5` takes 5 s; a key press ends an idle wait)."""
+    if terminal.is_tty:
+        machine.clock.realtime, machine.clock.pace = True, terminal.pace
     machine.boot()
     seen = {}
 
