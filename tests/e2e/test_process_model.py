@@ -121,3 +121,23 @@ def test_clone_on_a_new_stack_sharing_memory_and_fork_copying_it(board):
         "thread clone: -1 Invalid argument\n"))
     assert any("threads (CLONE_THREAD" in line for line in board.machine.dmesg())
 
+
+
+def _has_syscall(nr):
+    from emulator.kernel.syscalls import _TABLE
+    return nr in _TABLE
+
+
+@pytest.mark.skipif(not _has_syscall(179), reason="ash's wait sleeps in rt_sigsuspend "
+                    "(the signal work provides it)")
+def test_background_jobs_and_wait(board):
+    status, out = sh(board, "sleep 1 & sleep 1 & echo started; wait; echo waited $?")
+    assert (status, out) == (0, "started\nwaited 0\n")
+    assert board.machine.clock.now_ns() >= 1_000_000_000
+
+
+@pytest.mark.skipif(not (_has_syscall(37) and _has_syscall(179)),
+                    reason="kill(2) and rt_sigsuspend come with the signal work")
+def test_kill_a_background_job(board):
+    status, out = sh(board, "sleep 10 & kill $!; wait $!; echo $?")
+    assert (status, out) == (0, "143\n")
