@@ -52,7 +52,7 @@ def run_shell_script(console, script, rootfs):
     try:
         machine.boot()
         mark = len(machine.stdout)                  # the step's output: the script's own
-        status = machine.run(SH, [path])
+        status = machine.run(SH, [path], stuck=lambda task: _waits_for_input(machine, task))
         step.status = status
         code = 0 if status == 0 else 1
         if machine.syscalls.reboot:                  # the script powered the board off
@@ -66,6 +66,20 @@ def run_shell_script(console, script, rootfs):
     console.last_step = step
     console.session.exit_code = code
     return code
+
+
+def _waits_for_input(machine, task):
+    """Why the script can never end: one of its processes reads the console, which gives a
+    script no input, and nothing else runs."""
+    if not machine.console_idle():
+        return None
+    sid = task.process.sid
+    for reader in machine.tty.ldisc.wait.tasks:
+        proc = reader.process
+        if proc is not None and proc.sid == sid:
+            return (f"{' '.join(proc.argv)} (pid {proc.pid}) reads the console, which gives "
+                    f"a script no input: it would wait for ever")
+    return None
 
 
 class HostTerminal:

@@ -397,11 +397,12 @@ class Machine:
             raise InputError(f"{path}: outside the board's root filesystem")
         return read_bytes(host, InputError, path)     # missing: the command fails (status 1)
 
-    def run(self, path, argv=None, env=DEFAULT_ENV, stdin=None):
+    def run(self, path, argv=None, env=DEFAULT_ENV, stdin=None, stuck=None):
         """Run an ARM program from the root filesystem in the foreground (other tasks run
         too); returns its exit status. stdin: bytes its standard input reads (default: the
-        console, which reads as end of file)."""
-        return self.lifecycle.run(path, argv, env, stdin)
+        console, which reads as end of file until the board is booted); stuck(task) -> a
+        reason to stop waiting for it (GuestTimeout) or None."""
+        return self.lifecycle.run(path, argv, env, stdin, stuck)
 
     def spawn(self, path, argv=None, env=DEFAULT_ENV, stdin=None):
         """Load an ARM program as a new process (a runnable task, not yet run); returns it."""

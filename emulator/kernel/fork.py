@@ -67,7 +67,11 @@ class ForkMixin:
         signals = getattr(parent, "signals", None)          # the signal branch's SignalState
         if signals is not None:
             child.signals = signals.fork()
-        new = sched.create(pid, parent.comm, 0, 0, child)
+        try:
+            new = sched.create(pid, parent.comm, 0, 0, child)
+        except MemoryError:                     # no kernel stack: undo, as copy_process does
+            self._undo_fork(child)
+            return -ENOMEM
         new.context, new.saved_cpsr = context, cpsr
         cpu, vm = self._cpu, self._vm
 
@@ -88,6 +92,17 @@ class ForkMixin:
             child.vfork_parent = task
             return _wait_for_vfork_done(task, child)
         return pid
+
+
+    def _undo_fork(self, child):
+        """Drop what a child that could not be made took (its files' references, its
+        address space, its place among the parent's children)."""
+        for file in child.files.values():
+            file.users -= 1                # the parent still holds each: never the last
+        child.mm.put()
+        if child.parent is not None:
+            child.parent.children.remove(child)
+        self._symbols_put(child.image)
 
 
 def _wait_for_vfork_done(task, child):

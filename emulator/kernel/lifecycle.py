@@ -115,15 +115,25 @@ class Lifecycle(ForkMixin, ExecMixin, ExitMixin):
         proc.argv = argv
         return self._sched.create(proc.pid, comm, program.entry, sp, proc)
 
-    def run(self, path, argv, env, stdin=None):
+    def run(self, path, argv, env, stdin=None, stuck=None):
         """Run a program in the foreground (other tasks run too) until it exits; returns
-        its exit status. GuestTimeout when it sleeps and nothing can wake it."""
+        its exit status. GuestTimeout when it sleeps and nothing can wake it, or when
+        stuck(task) gives a reason (the booted board: a script waiting for console input)."""
         task = self.spawn(path, argv, env, stdin)
         sched = self._sched
+        why = []
+
+        def done():
+            if task.exited or self._syscalls.reboot:   # reboot(2) ends the board
+                return True
+            reason = stuck(task) if stuck is not None else None
+            if reason:
+                why.append(reason)
+            return bool(reason)
         try:
-            # reboot(2) by any process ends the board: nothing runs after it
-            if not sched.run_until(lambda: task.exited or self._syscalls.reboot):
-                raise GuestTimeout(f"{path} (pid {task.pid}) sleeps in "
+            if not sched.run_until(done) or why:
+                raise GuestTimeout(why[0] if why else
+                                   f"{path} (pid {task.pid}) sleeps in "
                                    f"{sched.blocked_reason(task)} and nothing can wake it")
         finally:
             if not task.exited:

@@ -144,3 +144,13 @@ def test_poweroff_ends_the_run(rootfs):
     proc = cli("run", str(script))
     assert proc.returncode == 0
     assert "reboot: Power down" in proc.stdout and "never" not in proc.stdout
+
+
+def test_script_reading_the_console_stops_with_status_3(rootfs):
+    script = rootfs / "ask.sh"
+    script.write_text("#!/bin/sh\necho asking\nread answer\necho got $answer\n")
+    proc = cli("run", str(script), "--json")
+    assert proc.returncode == 3
+    report = json.loads(proc.stdout)
+    assert report["steps"][0]["stdout"] == "asking\n"
+    assert "/bin/sh /ask.sh (pid" in proc.stderr and "gives a script no input" in proc.stderr
