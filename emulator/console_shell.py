@@ -16,6 +16,7 @@ crash, a panic or a time limit).
 
 import os
 import select
+import struct
 
 from .console import Step
 from .errors import GuestFault, GuestTimeout
@@ -133,6 +134,8 @@ def interactive(machine, terminal):
     time runs with the wall clock (a `sleep 5` takes 5 s; a key press ends an idle wait)."""
     if terminal.is_tty:
         machine.clock.realtime, machine.clock.pace = True, terminal.pace
+        size = os.get_terminal_size(terminal.fd)            # the console's TIOCGWINSZ
+        machine.tty.winsize = struct.pack("<HHHH", size.lines, size.columns, 0, 0)
     machine.boot()
     seen = {}
 
