@@ -124,6 +124,11 @@ def _seconds(allow_zero):
     return check
 
 
+def _optional_seconds(ctx, param, value):
+    """--timeout of `shell`: None (the mode's default) or a finite number of seconds >= 0."""
+    return None if value is None else _seconds(True)(ctx, param, value)
+
+
 class _Group(click.Group):
     """click's group, keeping the --json contract also for a usage error (exit 2)."""
 
@@ -187,10 +192,14 @@ def main():
 @click.option("--no-leak-check", is_flag=True, help="Do not track who holds kernel memory "
               "(rmmod then reports only ioremaps, chrdev regions and cdevs).")
 @click.option("--dt", "dt", type=click.Path(dir_okay=False), help=DT_HELP)
+@click.option("--shell", "as_shell", is_flag=True, help="SCRIPT is a shell script: boot the "
+              "board (init, rcS) and run it with busybox sh (also when its first line is "
+              "#!/bin/sh).")
 def run(script, board, rootfs, as_json, timeout, trace_file, trace_only, verbose, max_time,
         realtime, gdb_port, vcd_file, plot_file, audio_file, no_kasan, force_vermagic,
-        no_leak_check, dt):
+        no_leak_check, dt, as_shell):
     """Run a board script (default: the bundled seed LED demo)."""
+    from .console_shell import is_shell_script, run_shell_script   # process model (14)
     from .console import Console, report
     from .debug.tracefile import ALL, parse_only
     from .machine import Machine
@@ -221,7 +230,10 @@ def run(script, board, rootfs, as_json, timeout, trace_file, trace_only, verbose
         if gdb_port:
             _wait_for_gdb(machine, gdb_port, outputs)
         console = Console(machine, out, fancy=out.isatty())
-        status = console.run_lines(lines)
+        if as_shell or is_shell_script(lines):                 # busybox sh on the board
+            status = run_shell_script(console, script, rootfs)
+        else:
+            status = console.run_lines(lines)
     except EmulatorError as e:
         _close_all(outputs)
         outputs = []
@@ -271,16 +283,24 @@ def debug(script, board, rootfs, commands, timeout, dt):
 @main.command()
 @click.option("--board", default="fs4412", show_default=True)
 @click.option("--rootfs", default=".", type=click.Path(file_okay=False), show_default=True)
-@click.option("--timeout", default=10.0, show_default=True, callback=_seconds(False))
+@click.option("--timeout", default=None, type=float, callback=_optional_seconds,
+              help="Seconds a guest call may run (default: no limit at the busybox prompt, "
+                   "where Ctrl-C stops a program; 10 with --console; 0: no limit).")
 @click.option("--dt", "dt", type=click.Path(dir_okay=False), help=DT_HELP)
 @click.option("--force-vermagic", is_flag=True, help="Load modules whose vermagic names "
               "another kernel release or configuration, tainting the kernel (as modprobe "
               "--force-vermagic; the board's own kernel lacks CONFIG_MODULE_FORCE_LOAD).")
-def shell(board, rootfs, timeout, dt, force_vermagic):
-    """An interactive board console (the script language, one command a line)."""
+@click.option("--console", "as_console", is_flag=True, help="The emulator's console language "
+              "(board-script commands, one a line) instead of the board's busybox shell.")
+def shell(board, rootfs, timeout, dt, force_vermagic, as_console):
+    """Boot the board to its busybox shell on the console (init, rcS, sh); with --console
+    an interactive board-script console."""
     from .console import Console
     from .machine import Machine
 
+    if not as_console:
+        _busybox_shell(board, rootfs, timeout or 0, dt, force_vermagic)
+    timeout = 10.0 if timeout is None else timeout
     try:
         machine = Machine(board, rootfs, timeout_s=timeout, console=sys.stdout.write,
                           skeleton=board_skeleton(), dt=dt,
@@ -303,6 +323,30 @@ def shell(board, rootfs, timeout, dt, force_vermagic):
             console.run_lines([line])
         except EmulatorError as e:
             click.echo(str(e))
+    sys.exit(0)
+
+
+def _busybox_shell(board, rootfs, timeout, dt, force_vermagic):
+    """`emu4412 shell`: the booted board's console on the host terminal (console_shell.py)."""
+    from .console_shell import HostTerminal, interactive
+    from .machine import DEFAULT_MAX_TIME_S, Machine
+
+    with HostTerminal(sys.stdin.fileno()) as terminal:
+        raw = terminal.is_tty
+
+        def show(text):
+            sys.stdout.write(text.replace("\n", "\r\n") if raw else text)
+            sys.stdout.flush()
+        try:
+            machine = Machine(board, rootfs, timeout_s=timeout, console=show,
+                              skeleton=board_skeleton(), dt=dt, force_vermagic=force_vermagic,
+                              max_time_s=None if raw else DEFAULT_MAX_TIME_S)
+            reason = interactive(machine, terminal)
+        except EmulatorError as e:
+            show("\n")
+            _fail(str(e), e.exit_status)
+    if reason == "done":
+        click.echo("\nemu4412: the console's shell ended", err=True)
     sys.exit(0)
 
 

@@ -38,6 +38,7 @@ from .kernel.mm.setup import MemoryManagement
 from .kernel.module import ModuleRefs, Modules
 from .kernel.printk import LogBuffer, Printk
 from .kernel.lifecycle import Lifecycle
+from .kernel.init import check_init, run_init_process        # process model (issue 14)
 from .kernel.process import AddressSpace, PageCache
 from .kernel.resource import Resources, seed_iomem
 from .kernel.ioport import IoPorts
@@ -325,22 +326,24 @@ class Machine:
                              lambda: self.modules.tainted)
         syslog = Syslog(self.log)
         self.procfs.add_writable("sys/kernel/printk", syslog.proc_printk, syslog.store_printk)
-        self.tty = Tty(current=lambda: self.syscalls.process)
+        self.tty = Tty(current=lambda: self.syscalls.process, sched=self.sched,   # proc model:
+                       echo=self._program_output,                          # n_tty input
+                       processes=lambda: self.lifecycle.processes())
         self.devmem = DevMem(self.mmap, self.vm, self.bus, self.ram)
         special_open = {MEM_RDEV: self.devmem.open, **self.input.openers(),   # + evdev
                         **builtin_openers(self._program_output, self.tty, self.log,
-                                          self.printk.kernel),
+                                          self.printk.kernel, self.sched),
                         **self.dm.special_openers()}             # issue 13: /dev/i2c-N
         make_nodes(self.vfs)
         self.signal_delivery = SignalDelivery(       # issue 12: signals
-            self.cpu, self.vm, self.sched, lambda status: self.syscalls.exit_process(status),
+            self.cpu, self.vm, self.sched, lambda status, signo=0: self.syscalls.exit_process(status, signo),
             SIGRETURN_CODE, self.tracer, lambda text: self.console(text), lambda: self.entry)
         self.syscalls = Syscalls(self.vm, self.vfs, self.chrdev, self.kmalloc, self.clock,
                                  self.cpu, self.modules.module_get, self._unknown_syscall,
                                  mmap=self.mmap, special_open=special_open,
                                  modules=self.modules, printk=self.printk.kernel, syslog=syslog,
-                                 poller=self.poller,
-                                 signals=self.signal_delivery)
+                                 poller=self.poller, signals=self.signal_delivery,
+                                 procs=lambda: self.lifecycle, sched=self.sched)  # proc model
         self.lifecycle = Lifecycle(
             cpu=self.cpu, vm=self.vm, tables=self.tables, frames=self.frames, ram=self.ram,
             page_cache=self.page_cache, vfs=self.vfs, tty=self.tty, symbolize=self.symbolize,
@@ -349,7 +352,8 @@ class Machine:
             console=lambda text: self.console(text), program_output=self._program_output,
             console_ti=self._console_ti, dram_size=self.spec.dram_size,
             timeout_us=self.timeout_us, pids=self.pids, read_file=self.read_rootfs,
-            console_mm=self.vm_mmap.activate_task_mm, signals=self.signal_delivery)
+            console_mm=self.vm_mmap.activate_task_mm, signals=self.signal_delivery,
+            printk=self.printk.kernel)
         self.entry = Entry(self.cpu, self.hypercalls, self.guest, self._kstack + THREAD_SIZE,
                            syscall=self.syscalls, on_fault=self.traps.on_fault,
                            user_fault=self._user_fault, sleep=self.sched.sleep_in_syscall,
@@ -454,11 +458,12 @@ class Machine:
             raise InputError(f"{path}: outside the board's root filesystem")
         return read_bytes(host, InputError, path)     # missing: the command fails (status 1)
 
-    def run(self, path, argv=None, env=DEFAULT_ENV, stdin=None):
+    def run(self, path, argv=None, env=DEFAULT_ENV, stdin=None, stuck=None):
         """Run an ARM program from the root filesystem in the foreground (other tasks run
         too); returns its exit status. stdin: bytes its standard input reads (default: the
-        console, which reads as end of file)."""
-        return self.lifecycle.run(path, argv, env, stdin)
+        console, which reads as end of file until the board is booted); stuck(task) -> a
+        reason to stop waiting for it (GuestTimeout) or None."""
+        return self.lifecycle.run(path, argv, env, stdin, stuck)
 
     def spawn(self, path, argv=None, env=DEFAULT_ENV, stdin=None):
         """Load an ARM program as a new process (a runnable task, not yet run); returns it."""
@@ -478,6 +483,51 @@ class Machine:
     def _program_output(self, data):
         self.stdout += data
         self.console(data.decode("utf-8", "replace"))
+
+    # -- the booted board: init and the console shell (process model, issue 14) ------------
+    def boot(self):
+        """Start /sbin/init as pid 1 and run until the console waits for input with nothing
+        else to run (rcS has run; init's askfirst asks for Enter); returns init's task."""
+        self.init_task = run_init_process(self.lifecycle, self.tty)
+        self.run_board(self.console_idle)
+        return self.init_task
+
+    def console_idle(self):
+        """A process sleeps reading the console and no task is runnable."""
+        return bool(self.tty.ldisc.wait.tasks) and not any(
+            t.runnable for t in self.sched.runqueue)
+
+    def run_board(self, done, poll_input=None, wait_input=None):
+        """Run the booted board until done(), reboot(2) or init's end (a panic). Console
+        input: poll_input() -> bytes typed so far (not blocking), wait_input() -> bytes
+        (blocking; None at the end of input), asked when the console waits with nothing
+        else to run. Returns "done", "reboot", "eof" or "idle" (nothing can run)."""
+        ldisc, sched, syscalls = self.tty.ldisc, self.sched, self.syscalls
+        init = getattr(self, "init_task", None)
+
+        def stop():
+            if poll_input is not None:
+                data = poll_input()
+                if data:
+                    ldisc.receive(data)
+            return bool(syscalls.reboot or done() or (init is not None and init.exited)
+                        or (wait_input is not None and self.console_idle()))
+
+        while True:
+            progressed = sched.run_until(stop)
+            check_init(init, self.printk.kernel)
+            if syscalls.reboot:
+                return "reboot"
+            if done():
+                return "done"
+            if wait_input is None:
+                if not progressed:
+                    return "idle"
+                continue
+            data = wait_input()
+            if data is None:
+                return "eof"
+            ldisc.receive(data)
 
     # -- keys and virtual time (issue 12) ---------------------------------------------------
     def key(self, name):

@@ -9,8 +9,9 @@ node at boot here, unlike devtmpfs on the board: existing scripts make it with m
 """
 
 from .abi import MKDEV
-from .errno import EAGAIN, ENOSPC
+from .errno import EAGAIN, EINTR, ENOSPC
 from .files import ConsoleFile, File
+from .sched.waitlist import WaitList
 
 S_IFCHR = 0o020000
 
@@ -49,10 +50,12 @@ class RandomFile(NullFile):
 
 class KmsgFile(File):
     """/dev/kmsg: a write is one printk line ("<N>" sets its level); reads give records as
-    "level,seq,usecs,-;text" from the oldest on (devkmsg_read)."""
+    "level,seq,usecs,-;text" from the oldest on (devkmsg_read); with no new record a read
+    sleeps until one is logged (-EAGAIN with O_NONBLOCK, -EINTR on a signal)."""
 
-    def __init__(self, log, printk, nonblock):
+    def __init__(self, log, printk, nonblock, queue=None):
         self._log, self._printk, self._nonblock, self._seq = log, printk, nonblock, 0
+        self.poll_queue = queue          # the log's readers' wait queue (a WaitList)
 
     def write(self, vm, buf, count):
         text = vm.read(buf, count, user=True).decode("utf-8", "replace").rstrip("\n")
@@ -63,13 +66,25 @@ class KmsgFile(File):
         return count
 
     def read(self, vm, buf, count):
+        if self._seq >= len(self._log.records) and not self._nonblock:
+            return self._read_wait(vm, buf, count)
+        return self._read_record(vm, buf, count)
+
+    def _read_wait(self, vm, buf, count):
+        task = self.poll_queue._sched.current
+        while self._seq >= len(self._log.records):
+            if task.pending_signal:
+                return -EINTR
+            yield from self.poll_queue.sleep(task, why="devkmsg_read")
+        return self._read_record(vm, buf, count)
+
+    def poll_mask(self):
+        return 0x41 if self._seq < len(self._log.records) else 0      # POLLIN | POLLRDNORM
+
+    def _read_record(self, vm, buf, count):
         records = self._log.records
         if self._seq >= len(records):
-            if self._nonblock:
-                return -EAGAIN
-            from .fs.pipe import PipeWouldSleep
-            raise PipeWouldSleep("read of /dev/kmsg with no new record would sleep: waking "
-                                 "it needs another process (the scheduler)")
+            return -EAGAIN
         r = records[self._seq]
         line = f"{r.level},{self._seq},{r.ts_ns // 1000},-;{r.text}\n".encode()
         if len(line) > count:
@@ -86,13 +101,17 @@ NODES = {"null": (1, 3, 0o666), "zero": (1, 5, 0o666), "full": (1, 7, 0o666),
          "ttySAC2": (204, 66, 0o600)}
 
 
-def builtin_openers(console_sink, tty, log, printk):
-    """rdev -> open(flags) for the devices above (except /dev/mem)."""
+def builtin_openers(console_sink, tty, log, printk, sched=None):
+    """rdev -> open(flags) for the devices above (except /dev/mem); sched: where /dev/kmsg
+    readers sleep."""
     console = lambda flags: ConsoleFile(console_sink, tty)  # noqa: E731
+    kmsg_readers = WaitList(sched)
+    log.readers.append(kmsg_readers.wake_all)
     return {MKDEV(1, 3): lambda flags: NullFile(), MKDEV(1, 5): lambda flags: ZeroFile(),
             MKDEV(1, 7): lambda flags: FullFile(), MKDEV(1, 8): lambda flags: RandomFile(),
             MKDEV(1, 9): lambda flags: RandomFile(),
-            MKDEV(1, 11): lambda flags: KmsgFile(log, printk, bool(flags & 0o4000)),
+            MKDEV(1, 11): lambda flags: KmsgFile(log, printk, bool(flags & 0o4000),
+                                                           kmsg_readers),
             MKDEV(5, 0): console, MKDEV(5, 1): console, MKDEV(204, 66): console}
 
 

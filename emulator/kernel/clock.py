@@ -16,6 +16,8 @@ class Clock:
         self._slept_ns = 0
         #: Pace explicit waits to the wall clock (--realtime), so blinking LEDs can be watched.
         self.realtime = False
+        #: How a paced wait waits (seconds): `emu4412 shell` returns early on a key press.
+        self.pace = time.sleep
 
     def now_ns(self):
         return self.at(self._instructions())
@@ -33,4 +35,4 @@ class Clock:
         ns = max(0, int(ns))
         self._slept_ns += ns
         if self.realtime:
-            time.sleep(ns / 1e9)
+            self.pace(ns / 1e9)

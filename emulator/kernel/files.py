@@ -56,10 +56,35 @@ class ConsoleFile(File):
         self._sink(data)
 
     def read(self, vm, buf, count):
-        return 0
+        ldisc = self.tty.ldisc
+        if ldisc is None:
+            return 0                      # no input: end of file
+        return ldisc.read(vm, buf, count, bool(self.f_flags & 0o4000))      # O_NONBLOCK
+
+    def poll_mask(self):
+        ldisc = self.tty.ldisc
+        return ldisc.poll_mask() if ldisc is not None else 0x145    # IN|OUT|RDNORM|WRNORM
+
+    @property
+    def poll_queue(self):
+        return self.tty.ldisc.wait if self.tty.ldisc is not None else _NO_WAIT
 
     def ioctl(self, vm, cmd, arg):
         return self.tty.ioctl(vm, cmd, arg, self.tty.current())
+
+
+class _NoWait:
+    """The wait queue of a file that is always ready."""
+    @staticmethod
+    def add(task):
+        pass
+
+    @staticmethod
+    def remove(task):
+        pass
+
+
+_NO_WAIT = _NoWait()
 
 
 class BufferFile(File):

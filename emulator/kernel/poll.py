@@ -31,12 +31,13 @@ PAGE = 4096
 
 
 class _PollContext:
-    __slots__ = ("page_pa", "page_va", "pt", "entries")
+    __slots__ = ("page_pa", "page_va", "pt", "entries", "queues")
 
     def __init__(self, page_pa, page_va):
         self.page_pa, self.page_va = page_pa, page_va
         self.pt = page_va                  # struct poll_table_struct {_qproc, _key}
         self.entries = []                  # (wait queue head, entry va)
+        self.queues = []                   # the kernel's own files' wait queues (WaitList)
 
 
 class Poller:
@@ -80,7 +81,8 @@ class Poller:
                         if file is None:
                             mask = POLLNVAL
                         else:
-                            mask = yield from self._file_poll(file, ctx.pt if ctx else 0)
+                            mask = yield from self._file_poll(file, ctx.pt if ctx else 0,
+                                                              ctx if first else None)
                             mask &= events | POLLERR | POLLHUP
                     revents.append(mask)
                 if first and ctx is not None:
@@ -106,9 +108,15 @@ class Poller:
         finally:
             self._end(task, ctx)
 
-    def _file_poll(self, file, pt):
+    def _file_poll(self, file, pt, ctx=None):
         if file.kernel_poll is not None:       # a file of the kernel's own (evdev)
             return file.kernel_poll(self._sched.current)
+        mask_of = getattr(file, "poll_mask", None)     # a pipe, the console tty, /dev/kmsg
+        if mask_of is not None:
+            if ctx is not None and pt and self._sched.current is not None:
+                file.poll_queue.add(self._sched.current)      # poll_wait on its queue
+                ctx.queues.append(file.poll_queue)
+            return mask_of()
         fn = file.ops.get("poll") if file.ops else 0
         if not fn:
             return DEFAULT_POLLMASK
@@ -130,6 +138,8 @@ class Poller:
     def _end(self, task, ctx):
         if ctx is None:
             return
+        for queue in ctx.queues:
+            queue.remove(task)
         for _, entry in ctx.entries:
             if self._vm.read_u32(entry + WAIT_QUEUE["task_list"]) != entry + WAIT_QUEUE["task_list"]:
                 self._wait.remove_wait_queue(0, entry)
@@ -143,6 +153,12 @@ def _end_time(clock, ns):
 
 @syscall(168)
 def sys_poll(sys, ufds, nfds, timeout_ms, *_):
+    timeout = timeout_ms - (1 << 32) if timeout_ms & 0x80000000 else timeout_ms
+    return sys_poll_fds(sys, ufds, nfds, None if timeout < 0 else timeout * 1_000_000)
+
+
+def sys_poll_fds(sys, ufds, nfds, timeout_ns):
+    """poll and ppoll: struct pollfd in and out; timeout_ns None waits for ever."""
     if nfds > MAX_FDS:
         return -EINVAL
     try:
@@ -150,8 +166,7 @@ def sys_poll(sys, ufds, nfds, timeout_ms, *_):
     except GuestFaultAccess:
         return -EFAULT
     fds = [struct.unpack_from("<ihh", raw, 8 * i) for i in range(nfds)]
-    timeout = timeout_ms - (1 << 32) if timeout_ms & 0x80000000 else timeout_ms
-    end = _end_time(sys.clock, None if timeout < 0 else timeout * 1_000_000)
+    end = _end_time(sys.clock, timeout_ns)
     revents, interrupted = yield from sys.poller.do_poll(
         sys.process.files, [(fd, events & 0xFFFF) for fd, events, _ in fds], end)
     if interrupted:

@@ -37,6 +37,7 @@ class LogBuffer:
         self._partial = None            # (level, text) of an unfinished line
         self.console_loglevel = CONSOLE_LOGLEVEL   # dmesg -n, /proc/sys/kernel/printk set it
         self._booting = False
+        self.readers = []               # wake() callables of sleeping /dev/kmsg readers
 
     def emit(self, level, cont, text):
         """Add printk output; `cont` is True for KERN_CONT or a level-less message."""
@@ -78,6 +79,8 @@ class LogBuffer:
     def _store(self, level, text):
         record = LogRecord(self._clock.now_ns(), level, text)
         self.records.append(record)
+        for wake in self.readers:         # devkmsg_read sleepers (wake_up_interruptible)
+            wake()
         if self._booting:
             return
         if self._tracer.wants("printk"):

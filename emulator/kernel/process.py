@@ -51,6 +51,7 @@ class AddressSpace:
         self.brk_start = self.brk = 0
         self.mmap_top = MMAP_BASE
         self.part = UserPart()   # this address space's user half of the page tables
+        self.users = 1           # mm_users: processes sharing it (CLONE_VM, vfork)
 
     def activate(self):
         """Install this address space's user half (switch_mm); True if it changed."""
@@ -122,6 +123,57 @@ class AddressSpace:
         self._tables.map_page(page, pfn << 12, prot)
         self.shared.append(page)
 
+    def fork(self):
+        """dup_mmap for fork: a new address space with a private copy of every page this
+        one owns (same protections) and the same page-cache pages; None when out of memory.
+        Pages of file mappings (kernel/mmap.py VMAs) are not inherited (see README)."""
+        child = AddressSpace(self._tables, self._frames, self._ram, self._cpu)
+        child.brk_start, child.brk, child.mmap_top = self.brk_start, self.brk, self.mmap_top
+        owned = sorted(self.pages)
+        first = self._frames.alloc(len(owned)) if owned else None
+        if first is not None:
+            pfns = [first + i for i in range(len(owned))]
+        else:
+            pfns = []
+            for _ in owned:
+                pfn = self._frames.alloc(1)
+                if pfn is None:
+                    for got in pfns:
+                        self._frames.free(got)
+                    return None
+                pfns.append(pfn)
+        read, write = self._ram.read, self._ram.write
+        for run in _runs(list(range(len(owned))), step=1):
+            data = b"".join(read(self.pages[owned[i]] << 12, PAGE_SIZE) for i in run)
+            if all(pfns[i] == pfns[run[0]] + (i - run[0]) for i in run):
+                write(pfns[run[0]] << 12, data)
+            else:
+                for k, i in enumerate(run):
+                    write(pfns[i] << 12, data[k * PAGE_SIZE:(k + 1) * PAGE_SIZE])
+        child.pages = dict(zip(owned, pfns))
+        entries = self.part.pages
+        previous = self._tables.switch_user(child.part)
+        try:
+            for va, pfn in child.pages.items():
+                self._tables.map_page(va, pfn << 12, entries[va >> 12][1])
+            for va in self.shared:
+                entry = entries.get(va >> 12)
+                if entry is not None:
+                    self._tables.map_page(va, entry[0] << 12, entry[1])
+                    child.shared.append(va)
+        finally:
+            self._tables.switch_user(previous)
+            self._cpu.flush_tlb()
+        return child
+
+    def put(self):
+        """mmput: one user fewer; the last one releases the pages. True if it was the last."""
+        self.users -= 1
+        if self.users > 0:
+            return False
+        self.release()
+        return True
+
     def release(self):
         previous = self._tables.user
         self.activate()
@@ -170,9 +222,26 @@ class Process:
         # a group leader in the console's session, a child of init.
         self.fs = FsStruct()
         self.cloexec = set()
-        self.ppid, self.pgid, self.sid = 1, pid, 1
+        self.pgid, self.sid = pid, 1
         self.cmdline, self.exe = b"", ""      # /proc/<pid>/cmdline and exe
         self.signals = SignalState()          # actions, mask, pending (kernel/signal.py)
+        # (process model, issue 14) the process tree, wait4 and vfork (kernel/fork.py,
+        # exit.py): parent None is the console (or the kernel), whose children have ppid 1.
+        self.parent = None
+        self.children = []
+        self.exit_signal = 0     # the signal the parent gets at exit (clone's low byte)
+        self.wait_status = None  # wait4's status word once a zombie: (code << 8) | termsig
+        self.chld_waiters = []   # tasks sleeping in wait4 for a child (wait_chldexit)
+        self.vfork_parent = None  # the parent task a vfork child releases at exec or exit
+        self.argv = []
+        self.did_exec = False    # setpgid on a child that has exec'd: EACCES
+        self.console_child = False   # started by the console, which reaps it
+        self.dead = False        # exit_notify ran: a zombie until reaped
+        self.image = None        # the label of its program's symbols (Lifecycle)
+
+    @property
+    def ppid(self):
+        return self.parent.pid if self.parent is not None else 1
 
     def install(self, file, lowest=0):
         fd = lowest

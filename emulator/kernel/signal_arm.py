@@ -57,8 +57,8 @@ class SignalDelivery:
 
     def __init__(self, cpu, vm, sched, exit_process, sigreturn_code, tracer, console,
                  entry):
-        """exit_process(status) -> the do_exit generator; sigreturn_code: user address of
-        SIGRETURN_CODES (the vectors page); console(text): the shell's messages;
+        """exit_process(status, signo) -> the do_exit generator (signo: the killing signal);
+        sigreturn_code: user address of SIGRETURN_CODES (the vectors page); console(text): the shell's messages;
         entry() -> kernel/entry.Entry (built later)."""
         self._cpu, self._vm, self._sched = cpu, vm, sched
         self._exit_process, self._code = exit_process, sigreturn_code
@@ -173,7 +173,7 @@ class SignalDelivery:
                 break
             if action != "handler":                   # term, core: do_group_exit
                 self._sched.recalc_sigpending(task)
-                yield from self._exit_process(128 + signo)
+                yield from self._exit_process(128 + signo, signo)
                 return EXIT
             if restart and regs[15] == restart_addr:
                 if retval in (-ERESTARTNOHAND, -ERESTART_RESTARTBLOCK) or (
@@ -186,7 +186,7 @@ class SignalDelivery:
                 self._console("Segmentation fault\n")
                 self.event("fatal", task.pid, SIGSEGV, "bad signal frame")
                 self._sched.recalc_sigpending(task)
-                yield from self._exit_process(128 + SIGSEGV)
+                yield from self._exit_process(128 + SIGSEGV, SIGSEGV)
                 return EXIT
             handled = True
         if not handled:
@@ -294,7 +294,7 @@ class SignalDelivery:
         """force_sig(SIGSEGV): the process ends as the default action of SIGSEGV does."""
         self._console("Segmentation fault\n")
         self.event("fatal", task.pid, SIGSEGV, "bad sigreturn frame")
-        return self._exit_process(128 + SIGSEGV)
+        return self._exit_process(128 + SIGSEGV, SIGSEGV)
 
     # -- registers --------------------------------------------------------------------------------
     def _regs_at_syscall(self, saved, result):

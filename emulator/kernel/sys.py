@@ -1,14 +1,14 @@
 """Process identity, time and system calls of Linux's kernel/sys.c, kernel/time/, kernel/reboot.c.
 
-Single-process values today: the running program is a process group leader in the console's
-session (pgid = pid, sid = the console's), which is what a foreground command on the
-board's job-control shell is; the scheduler work extends these to real process groups.
+Process groups and sessions are real (the process model): a board-script command is a
+process group leader in the console's session (pgid = pid, sid = the console's), which is
+what a foreground command on the board's job-control shell is; fork keeps the parent's.
 """
 
 import re
 import struct
 
-from .errno import EFAULT, EINVAL, EPERM, ESRCH
+from .errno import EACCES, EFAULT, EINVAL, EPERM, ESRCH
 from .syscalls import syscall
 
 NSEC = 1_000_000_000
@@ -39,11 +39,18 @@ def sys_getppid(sc, *_):
     return sc.process.ppid
 
 
+def _find(sc, pid):
+    """find_task_by_vpid: the live process with pid (0: the caller), or None."""
+    if pid == 0 or pid == sc.process.pid:
+        return sc.process
+    procs = sc.procs() if sc.procs is not None else None
+    return procs.find_process(pid) if procs is not None else None
+
+
 @syscall(132)
 def sys_getpgid(sc, pid, *_):
-    if pid not in (0, sc.process.pid):
-        return -ESRCH
-    return sc.process.pgid
+    proc = _find(sc, pid)
+    return -ESRCH if proc is None else proc.pgid
 
 
 @syscall(65)
@@ -53,24 +60,32 @@ def sys_getpgrp(sc, *_):
 
 @syscall(147)
 def sys_getsid(sc, pid, *_):
-    if pid not in (0, sc.process.pid):
-        return -ESRCH
-    return sc.process.sid
+    proc = _find(sc, pid)
+    return -ESRCH if proc is None else proc.sid
 
 
 @syscall(57)
 def sys_setpgid(sc, pid, pgid, *_):
-    proc = sc.process
-    pid = pid or proc.pid
-    pgid = pgid or pid
+    """The caller or one of its children joins (or starts) a process group of its session."""
+    me = sc.process
     if pgid & 0x80000000:
         return -EINVAL
-    if pid != proc.pid:
+    proc = _find(sc, pid)
+    if proc is None or (proc is not me and proc.parent is not me):
         return -ESRCH
+    pgid = pgid or proc.pid
+    if proc is not me:
+        if proc.sid != me.sid:
+            return -EPERM
+        if proc.did_exec:
+            return -EACCES
     if proc.sid == proc.pid:
         return -EPERM                      # a session leader keeps its group
-    if pgid != proc.pid and pgid != proc.pgid:
-        return -EPERM                      # no other group in this session (one process)
+    if pgid != proc.pid:
+        procs = sc.procs() if sc.procs is not None else None
+        members = procs.processes() if procs is not None else [me]
+        if not any(p.pgid == pgid and p.sid == me.sid for p in members):
+            return -EPERM                  # no such group in the caller's session
     proc.pgid = pgid
     return 0
 
@@ -78,7 +93,9 @@ def sys_setpgid(sc, pid, pgid, *_):
 @syscall(66)
 def sys_setsid(sc, *_):
     proc = sc.process
-    if proc.pgid == proc.pid:
+    procs = sc.procs() if sc.procs is not None else None
+    members = procs.processes() if procs is not None else [proc]
+    if proc.pgid == proc.pid or any(p.pgid == proc.pid for p in members):
         return -EPERM                      # already a process group leader
     proc.sid = proc.pgid = proc.pid
     return proc.pid

@@ -41,15 +41,18 @@ class Syscalls:
 
     def __init__(self, vm, vfs, chrdev, kmalloc, clock, cpu, module_get, log_unknown,
                  mmap=None, special_open=None, modules=None, printk=None, syslog=None,
-                 poller=None, signals=None):
+                 poller=None, signals=None, procs=None, sched=None):
         """mmap: the file-mapping layer (kernel/mmap.py; None: no mmap); special_open:
         rdev -> open(flags) for kernel-side devices (/dev/mem); modules, printk, syslog: what
         the module, fs and sys calls use (kernel/module_syscalls.py, fs/, sys.py); poller:
         the poll/select layer (kernel/poll.py); signals: signal delivery and sigreturn
-        (kernel/signal_arm.py), whose ``sched`` the signal and sleeping calls use."""
+        (kernel/signal_arm.py), whose ``sched`` the signal and sleeping calls use; procs() ->
+        the process lifecycle (fork, exec, wait: kernel/lifecycle.py); sched: the scheduler
+        (pipes' sleeps and wake-ups)."""
         from .time import nanosleep  # noqa: F401  (registers the sleeping syscalls)
         from . import poll  # noqa: F401  (registers poll and select)
         from . import signal_syscalls  # noqa: F401  (registers the signal calls, issue 12)
+        from . import exec, exit, fork  # noqa: F401  (process model: execve, wait4, clone)
         self.vm, self.vfs, self.chrdev, self.kmalloc = vm, vfs, chrdev, kmalloc
         self.clock, self.cpu, self.module_get = clock, cpu, module_get
         self._log_unknown = log_unknown
@@ -61,6 +64,7 @@ class Syscalls:
         self.reboot = None           # "restart"/"halt"/"power_off" after reboot(2)
         self.poller = poller
         self.signals = signals
+        self.procs, self.sched = procs, sched           # (process model, issue 14)
         self._handlers = {nr: fn.__get__(self) for nr, fn in _TABLE.items()}
         self._arity = {nr: sum(1 for p in inspect.signature(fn).parameters.values()
                                if p.kind is p.POSITIONAL_OR_KEYWORD) - 1
@@ -90,10 +94,13 @@ class Syscalls:
         return self.process.files.get(fd)
 
     # -- process lifetime -----------------------------------------------------------------
-    def exit_process(self, status):
-        """Close every file (running drivers' release) and end the process: a generator."""
+    def exit_process(self, status, signo=0):
+        """Close every file (running drivers' release) and end the process: a generator.
+        status: the shell's $? (128 + signo when a signal killed it)."""
         self.process.exit_status = status
-        if self.mmap is not None:
+        # (process model) wait4's status word: (code << 8), or the killing signal
+        self.process.wait_status = signo if signo else (status & 0xFF) << 8
+        if self.mmap is not None and self.process.mm.users == 1:
             yield from self.mmap.exit_mm(self.process.mm)      # exit_mmap before exit_files
         for fd in sorted(self.process.files):
             file = self.process.files.pop(fd)

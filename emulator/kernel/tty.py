@@ -1,13 +1,14 @@
 """The console tty's state (drivers/tty/tty_io.c, tty_ioctl.c): termios, window size and the
 foreground process group, as the termios ioctls read and set them.
 
-Input processing (ICANON, ECHO, ISIG) comes with console input; here the settings are kept
-and given back exactly, as a program saving and restoring them expects.
+The settings are kept and given back exactly, as a program saving and restoring them
+expects; input processing by them (ICANON, ECHO, ISIG) is the line discipline's (n_tty.py).
 """
 
 import struct
 
 from .errno import EINVAL, ENOTTY, EPERM
+from .n_tty import NTty
 
 TCGETS, TCSETS, TCSETSW, TCSETSF = 0x5401, 0x5402, 0x5403, 0x5404
 TIOCGPGRP, TIOCSPGRP, TIOCGWINSZ, TIOCSWINSZ = 0x540F, 0x5410, 0x5413, 0x5414
@@ -20,13 +21,18 @@ CONSOLE_TERMIOS = struct.pack("<IIIIB19s", 0x500, 0x5, 0x1CB2, 0x8A3B, 0, INIT_C
 
 
 class Tty:
-    def __init__(self, rows=24, cols=80, current=lambda: None):
-        """current() is the running process (the machine's syscall layer knows it)."""
+    def __init__(self, rows=24, cols=80, current=lambda: None, sched=None, echo=None,
+                 processes=lambda: []):
+        """current() is the running process (the machine's syscall layer knows it); sched,
+        echo(bytes) and processes() serve the line discipline (n_tty.py: sleeping readers,
+        echo on the console, the foreground group's signals)."""
         self.termios = CONSOLE_TERMIOS
         self.winsize = struct.pack("<HHHH", rows, cols, 0, 0)
         self.pgrp = 0                # the foreground process group (0: none yet)
         self.session = 0             # the session the tty controls (0: none)
         self.current = current
+        self._processes = processes
+        self.ldisc = NTty(self, sched, echo, processes) if sched is not None else None
 
     def ioctl(self, vm, cmd, arg, process=None):
         handler = _IOCTLS.get(cmd)
@@ -39,6 +45,13 @@ class Tty:
     def _tcsets(self, vm, arg, process):
         self.termios = vm.read(arg, len(CONSOLE_TERMIOS), user=True)
         return 0
+
+    def _tcsetsf(self, vm, arg, process):
+        """TCSETSF: the pending input is flushed first."""
+        if self.ldisc is not None:
+            self.ldisc.ready.clear()
+            self.ldisc.line.clear()
+        return self._tcsets(vm, arg, process)
 
     def _getwinsz(self, vm, arg, process):
         vm.write(arg, self.winsize, user=True)
@@ -60,8 +73,9 @@ class Tty:
         pgrp = int.from_bytes(vm.read(arg, 4, user=True), "little", signed=True)
         if pgrp < 0:
             return -EINVAL
-        if process is not None and pgrp != process.pgid:
-            return -EPERM            # no such group in the session (one process today)
+        if process is not None and pgrp != process.pgid and not any(
+                p.pgid == pgrp and p.sid == process.sid for p in self._processes()):
+            return -EPERM            # no such group in the caller's session
         self.pgrp = pgrp
         return 0
 
@@ -85,7 +99,8 @@ class Tty:
         return 0
 
     def _nread(self, vm, arg, process):
-        vm.write(arg, (0).to_bytes(4, "little"), user=True)      # no console input yet
+        pending = len(self.ldisc.ready) if self.ldisc is not None else 0
+        vm.write(arg, pending.to_bytes(4, "little"), user=True)
         return 0
 
     def _gsid(self, vm, arg, process):
@@ -96,6 +111,6 @@ class Tty:
 
 
 _IOCTLS = {TCGETS: Tty._tcgets, TCSETS: Tty._tcsets, TCSETSW: Tty._tcsets,
-           TCSETSF: Tty._tcsets, TIOCGWINSZ: Tty._getwinsz, TIOCSWINSZ: Tty._setwinsz,
+           TCSETSF: Tty._tcsetsf, TIOCGWINSZ: Tty._getwinsz, TIOCSWINSZ: Tty._setwinsz,
            TIOCGPGRP: Tty._gpgrp, TIOCSPGRP: Tty._spgrp, TIOCSCTTY: Tty._sctty,
            TIOCNOTTY: Tty._notty, FIONREAD: Tty._nread, TIOCGSID: Tty._gsid}

@@ -22,11 +22,13 @@ def run_script(text, rootfs, timeout_s=10.0):
     return status, out.getvalue(), machine
 
 
-def cli(*args, cwd=None, timeout=120):
-    """Run `emu4412 ARGS` as a user would; returns CompletedProcess (text)."""
+def cli(*args, cwd=None, timeout=120, input=None):
+    """Run `emu4412 ARGS` as a user would; returns CompletedProcess (text). input: its
+    standard input (default: none)."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     return subprocess.run([sys.executable, "-m", "emulator.cli", *args], capture_output=True,
-                          text=True, cwd=cwd, env=env, timeout=timeout)
+                          text=True, cwd=cwd, env=env, timeout=timeout, input=input,
+                          stdin=None if input is not None else subprocess.DEVNULL)
 
 
 def cli_json(*args, **kw):

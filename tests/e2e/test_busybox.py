@@ -268,7 +268,7 @@ def test_a_read_that_would_sleep_forever_ends_the_run_with_status_3(tmp_path):
     report = json.loads(proc.stdout)
     assert proc.returncode == 3 and report["exit_code"] == 3
     assert [s["status"] for s in report["steps"]] == [3]
-    assert "would sleep: waking it needs another process" in proc.stderr
+    assert "/bin/cat (pid 100) sleeps in devkmsg_read and nothing can wake it" in proc.stderr
 
 
 def test_remount_read_only_refuses_writes_until_remounted_rw(board):

@@ -42,7 +42,7 @@ def test_shell_reads_commands_from_stdin():
     import sys
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     proc = subprocess.run(
-        [sys.executable, "-m", "emulator.cli", "shell", "--rootfs", str(PREBUILT)],
+        [sys.executable, "-m", "emulator.cli", "shell", "--console", "--rootfs", str(PREBUILT)],
         input="insmod leddrv.ko\nmknod /dev/leddev c 11 0\n./testled_app /dev/leddev 1 4\nleds\n",
         capture_output=True, text=True, env=env, timeout=60)
     assert proc.returncode == 0, proc.stderr

@@ -4,7 +4,6 @@ import os
 
 import pytest
 
-from emulator.errors import GuestTimeout
 from emulator.kernel.errno import EBUSY, EEXIST, ELOOP, ENOENT, ENOTDIR, ENOTEMPTY
 from emulator.kernel.fs.namespace import Directory, RootFs, Symlink
 from emulator.kernel.fs.pipe import Pipe, PipeEnd
@@ -106,7 +105,9 @@ def test_stat_kinds(fs):
     assert fs.stat("/bin/busybox", fs.resolve("/bin/busybox")[1]).mode & 0o111
 
 
-def test_pipe_in_one_process(fs):
+def test_pipe_reader_sleeps_until_written_and_writer_gets_sigpipe(fs):
+    from emulator.kernel.entry import Sleep
+
     class Vm:
         def __init__(self):
             self.mem = {}
@@ -116,18 +117,40 @@ def test_pipe_in_one_process(fs):
 
         def read(self, addr, n, user=False):
             return self.mem[addr][:n]
-    vm, pipe = Vm(), Pipe(7)
+
+    class Task:
+        pending_signal = 0
+        sleeping_in = ""
+
+    class Sched:
+        current = Task()
+        woken, signals = [], []
+
+        def wake(self, task, mode):
+            self.woken.append(task)
+
+        def send_signal(self, task, signo):
+            self.signals.append(signo)
+
+    vm, sched = Vm(), Sched()
+    pipe = Pipe(7, sched)
     reader, writer = PipeEnd(pipe, False, 0), PipeEnd(pipe, True, 0)
     vm.write(100, b"hello")
     assert writer.write(vm, 100, 5) == 5
     assert reader.read(vm, 200, 3) == 3 and vm.mem[200] == b"hel"
     assert reader.read(vm, 200, 10) == 2
-    with pytest.raises(GuestTimeout, match="needs another process"):
-        reader.read(vm, 200, 10)                 # would sleep: nobody else can write
+    sleeping = reader.read(vm, 200, 10)             # empty, a writer left: it sleeps
+    assert isinstance(next(sleeping), Sleep) and pipe.wait.tasks == [sched.current]
+    vm.write(100, b"!")
+    assert writer.write(vm, 100, 1) == 1 and sched.woken == [sched.current]
+    with pytest.raises(StopIteration) as done:
+        sleeping.send(0)
+    assert done.value.value == 1 and vm.mem[200] == b"!" and pipe.wait.tasks == []
     writer.release()
     assert reader.read(vm, 200, 10) == 0         # no writer left: end of file
     reader.release()
     assert PipeEnd(pipe, True, 0).write(vm, 100, 5) == -32     # EPIPE
+    assert sched.signals == [13]                                 # and SIGPIPE
 
 
 def test_dup_fd_and_close_on_exec_for_fork_and_exec():

@@ -25,8 +25,7 @@ def _put(file, data):
         room = PIPE_BUF_SIZE - len(file.pipe.data)
         if not file.writing or file.pipe.readers == 0 or room <= 0:
             return -EINVAL
-        file.pipe.data += data[:room]
-        return min(room, len(data))
+        return file.pipe.push(data)             # wakes the readers
     if isinstance(file, RegularFile) and file._node is not None and file.f_flags & O_ACCMODE:
         node = file._node
         if file.f_flags & 0o2000:                           # O_APPEND

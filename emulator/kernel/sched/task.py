@@ -85,6 +85,11 @@ class Task:
         ts[TS_COMM:TS_COMM + 16] = self.comm.encode()[:15].ljust(16, b"\0")
         vm.write(self.ts_va, bytes(ts))
 
+    def set_comm(self, comm):
+        """__set_task_comm: the name ps and current->comm show (execve)."""
+        self.comm = comm
+        self.vm.write(self.ts_va + TS_COMM, comm.encode()[:15].ljust(16, b"\0"))
+
     # -- guest-visible state ---------------------------------------------------------------
     @property
     def state(self):

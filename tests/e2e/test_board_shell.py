@@ -1,0 +1,156 @@
+"""The booted board (issue 14): busybox init as pid 1, rcS, the askfirst shell on the console
+with its line discipline, `emu4412 shell` fed from stdin, and shell scripts run by busybox sh
+through `emu4412 run --shell` with the report and exit-status contract."""
+
+import json
+import shutil
+import time
+
+import pytest
+
+from emulator.kernel.fs.skeleton import board_skeleton
+from emulator.machine import Machine
+from tests.e2e.helpers import cli
+from tests.e2e.test_busybox import PREBUILT
+
+
+class Typist:
+    """Console input a line each time the console waits (what `emu4412 shell` does)."""
+
+    def __init__(self, lines):
+        self.lines = [line.encode() for line in lines]
+
+    def __call__(self):
+        return self.lines.pop(0) if self.lines else None
+
+
+@pytest.fixture
+def rootfs(tmp_path):
+    shutil.copy(PREBUILT / "leddrv.ko", tmp_path)
+    shutil.copy(PREBUILT / "testled_app", tmp_path)
+    return tmp_path
+
+
+def boot(rootfs):
+    out = []
+    machine = Machine("fs4412", str(rootfs), console=out.append, skeleton=board_skeleton())
+    machine.boot()
+    return machine, out
+
+
+def test_boot_runs_init_and_rcs_and_asks_for_enter_within_a_second(rootfs):
+    started = time.perf_counter()
+    machine, out = boot(rootfs)
+    assert time.perf_counter() - started < 1.0
+    text = "".join(out)
+    assert text.endswith("\nPlease press Enter to activate this console. ")
+    init = machine.lifecycle.find_process(1)
+    assert init.argv == ["/sbin/init"] and init.ppid == 1
+    mounts = machine.vfs.read_file("/proc/mounts").decode()
+    assert "proc /proc proc" in mounts and "tmpfs /tmp tmpfs" in mounts      # rcS ran
+    assert [t.comm for t in machine.sched.tasks.values()] == ["init", "init"]
+
+
+def test_typed_lines_reach_the_shell_and_the_seed_demo_works_by_hand(rootfs):
+    machine, out = boot(rootfs)
+    mark = len(out)
+    reason = machine.run_board(lambda: False, wait_input=Typist([
+        "\r", "insmod leddrv.ko\r", "mknod /dev/leddev c 11 0\r",
+        "./testled_app /dev/leddev 1 2\r", "echo $?\r", "rmmod leddrv\r",
+        "ls / | grep etc\r", "ps\r"]))
+    assert reason == "eof"
+    text = "".join(out[mark:])
+    assert "[root@fs4412 /]# " in text
+    assert machine.leds["LED2"] and "leddrv" not in machine.modules.loaded
+    assert "\n0\n" in text and "\netc\n" in text
+    ps = text[text.index("PID   USER"):].splitlines()
+    assert ps[1].split() == ["1", "root", "0:00", "/sbin/init"]
+    assert ps[2].split()[-1] == "-/bin/sh" and ps[3].split()[-1] == "ps"
+
+
+def test_line_discipline_erase_and_ctrl_c(rootfs):
+    machine, out = boot(rootfs)
+    machine.run_board(lambda: False, wait_input=Typist(["\r", "stty -echo\r"]))
+    mark = len(out)
+    ldisc = machine.tty.ldisc
+    # canonical mode (cat reads the console): erase edits the line, ^D is end of file
+    machine.run_board(lambda: False, wait_input=Typist([
+        "stty echo icanon; cat\r", "abx\x7fc\r", "\x04", "echo after $?\r"]))
+    text = "".join(out[mark:])
+    assert text.startswith("abx\b \bc\nabc\n")        # echo, erase echoed, cat's line
+    assert "after 0\n" in text                          # ^D: cat read end of file
+    # ^C: SIGINT to the foreground job (cat), the shell stays
+    mark = len(out)
+    machine.run_board(lambda: False, wait_input=Typist(["cat\r", "\x03", "echo alive\r"]))
+    text = "".join(out[mark:])
+    assert "cat\n^C\n[root@fs4412 /]# echo alive\nalive\n" in text
+    assert not ldisc.ready
+
+
+def test_shell_command_reads_the_console_from_stdin(rootfs):
+    proc = cli("shell", "--rootfs", str(rootfs),
+               input="\ninsmod leddrv.ko\nlsmod\nfalse\necho status $?\nexit\n")
+    assert proc.returncode == 0, proc.stderr
+    assert "Please press Enter to activate this console." in proc.stdout
+    assert "leddrv                  4096  0" in proc.stdout
+    assert "status 1" in proc.stdout
+    assert "the console's shell ended" in proc.stderr
+
+
+COURSE_SCRIPT = """#!/bin/sh
+# a course's board test, unchanged
+insmod leddrv.ko || exit 1
+mknod /dev/leddev c 11 0
+for led in 2 3 4 5; do
+    ./testled_app /dev/leddev 1 $led
+done
+count=0
+while [ $count -lt 3 ]; do count=$((count + 1)); done
+echo "loops: $count"
+ls /dev | grep leddev
+lsmod | grep -c leddrv
+rmmod leddrv
+echo "done"
+"""
+
+
+def test_course_script_runs_unchanged_with_report(rootfs):
+    script = rootfs / "test.sh"
+    script.write_text(COURSE_SCRIPT)
+    proc = cli("run", str(script), "--json")
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["ok"] and report["exit_code"] == 0
+    assert report["steps"] == [{"line": 1, "command": "sh /test.sh", "status": 0,
+                                "stdout": "loops: 3\nleddev\n1\ndone\n"}]
+    assert all(report["leds"].values())
+
+
+def test_failing_shell_script_is_status_1_and_shell_flag(rootfs):
+    script = rootfs / "fail.board"
+    script.write_text("echo before\nexit 4\n")
+    proc = cli("run", str(script), "--shell", "--json")
+    assert proc.returncode == 1
+    report = json.loads(proc.stdout)
+    assert report["steps"][0]["status"] == 4 and report["steps"][0]["stdout"] == "before\n"
+    plain = rootfs / "plain.board"
+    plain.write_text("echo board-script console\n")
+    assert cli("run", str(plain)).returncode == 0           # the console language stays
+
+
+def test_poweroff_ends_the_run(rootfs):
+    script = rootfs / "off.sh"
+    script.write_text("#!/bin/sh\necho bye\npoweroff -f\necho never\n")
+    proc = cli("run", str(script))
+    assert proc.returncode == 0
+    assert "reboot: Power down" in proc.stdout and "never" not in proc.stdout
+
+
+def test_script_reading_the_console_stops_with_status_3(rootfs):
+    script = rootfs / "ask.sh"
+    script.write_text("#!/bin/sh\necho asking\nread answer\necho got $answer\n")
+    proc = cli("run", str(script), "--json")
+    assert proc.returncode == 3
+    report = json.loads(proc.stdout)
+    assert report["steps"][0]["stdout"] == "asking\n"
+    assert "/bin/sh /ask.sh (pid" in proc.stderr and "gives a script no input" in proc.stderr
