@@ -443,6 +443,8 @@ class Entry:
 
     def _tail_call(self, call, vals):
         # The trampoline pops r1-r3, ip and the user pc, then `movs pc, lr` restores CPSR.
+        # emulator/native/hooks.c svc_fast makes these very writes for a learned call (the
+        # saved words, then cpsr, sp, lr, spsr, r0-r3, pc): a change here changes it too.
         self._saved.write_words((vals[1], vals[2], vals[3], vals[_IP], vals[_PC]))
         self._tail_enter.write((KERNEL_CPSR, self._kstack - 20, self._hc.tail_return_addr,
                                 vals[_CPSR], *(tuple(call.args) + (0, 0, 0, 0))[:4], call.fn))
