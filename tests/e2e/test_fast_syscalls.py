@@ -40,6 +40,7 @@ def test_fast_path_gives_what_the_python_path_gives(fast_rootfs):
     assert status == slow_status == 0, out
     assert out == slow_out
     assert m.entry.syscalls == slow.entry.syscalls
+    assert (m.cpu.instructions, m.clock.now_ns()) == (slow.cpu.instructions, slow.clock.now_ns())
     assert m.leds["LED2"] is slow.leds["LED2"] is False
     assert slow.entry.fast_syscalls == 0
     # The repeated ioctls and reads (the program prints nothing until the end, so nothing
