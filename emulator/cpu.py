@@ -204,6 +204,7 @@ class FastSyscalls:
 
     def set_enabled(self, on):
         self._s.enabled = 1 if on else 0
+        self._s.last_fast = 0            # the Python path's frame is the latest from now on
         self.forget()
 
     def set_stack(self, kstack_top, saved_pa):
