@@ -70,3 +70,22 @@ def test_traced_syscalls_all_reach_the_trace(rootfs):
     records = [json.loads(line) for line in sink.getvalue().splitlines()]
     assert sum(1 for r in records if r["name"] == "ioctl" and r["args"][0] == "0x00000003") == 25
     assert m.entry.fast_syscalls == 0
+
+
+def test_syscall_regs_name_the_natively_served_call(rootfs):
+    """Kernel code reached through the fast path still knows its caller's user registers
+    (the debugger's backtrace continues from them): each ioctl's own cmd, not a stale one."""
+    from emulator.kernel.entry import SvcFrame
+    m = Machine("fs4412", str(rootfs), timeout_s=10.0, console=io.StringIO().write)
+    m.insmod("leddrv.ko")
+    m.mknod("/dev/leddev", "c", 11, 0)
+    ioctl = m.symbolize.address_of("myled_ioctl")
+    seen = []
+    m.cpu.hook_code(lambda address, size: seen.append(SvcFrame.as_dict(m.entry.syscall_regs)),
+                    ioctl, ioctl)
+    m.cpu.flush_translations()
+    assert m.run("./ioctl_loop", ["/dev/leddev", "8"]) == 0
+    assert m.entry.fast_syscalls >= 6
+    assert [f["r1"] for f in seen] == [0x6701, 0x6700] * 4          # MY_LED_ON, MY_LED_OFF
+    assert all(f["r7"] == 54 and f["r0"] == 3 and f["r2"] == 2 for f in seen)
+    assert len({f["pc"] for f in seen}) == 1                       # the same svc in ioctl()
