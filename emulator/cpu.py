@@ -186,10 +186,9 @@ class FastSyscalls:
     """The native system-call fast path's table (emulator/native/hooks.c, svc_fast): system
     calls the Python path turned into a driver tail call, served in C next time.
 
-    Off until configure(); learn() records a call, forget() empties the table (O(1)).
+    Off until set_enabled(True); learn() records a call, forget() empties the table (a
+    new generation: O(1)).
     """
-
-    IOCTL = 54
 
     def __init__(self, python_hook):
         s = self._s = _SvcFast()
