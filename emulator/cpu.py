@@ -139,7 +139,7 @@ class PhysWords:
     """A fixed run of 32-bit words in guest RAM written with one uc_mem_write call."""
 
     def __init__(self, handle, pa, n):
-        self._h = handle
+        self._h, self.pa = handle, pa
         self._buf = (ctypes.c_uint32 * n)()
         self._pa = ctypes.c_uint64(pa)
         self._size = ctypes.c_size_t(4 * n)
@@ -147,6 +147,99 @@ class PhysWords:
     def write_words(self, values):
         self._buf[:] = values
         _mem_write(self._h, self._pa, self._buf, self._size)
+
+
+#: The fast path's frame: kernel/entry.py SvcFrame.NAMES; what it writes: Entry._tail_call's.
+_FAST_FRAME = (A.UC_ARM_REG_R0, A.UC_ARM_REG_R1, A.UC_ARM_REG_R2, A.UC_ARM_REG_R3,
+               A.UC_ARM_REG_R4, A.UC_ARM_REG_R5, A.UC_ARM_REG_R7, A.UC_ARM_REG_R12, PC, CPSR,
+               SP, LR)
+_FAST_WRITE = (CPSR, SP, LR, A.UC_ARM_REG_SPSR, A.UC_ARM_REG_R0, A.UC_ARM_REG_R1,
+               A.UC_ARM_REG_R2, A.UC_ARM_REG_R3, PC)
+FAST_SLOTS = 256
+
+
+class _FastCall(ctypes.Structure):
+    """Shared with emulator/native/hooks.c (struct fast_call)."""
+    _fields_ = [(n, ctypes.c_uint32) for n in ("gen", "nr", "fd", "cmd", "fn", "a0", "a3", "pad")]
+
+
+class _SvcFast(ctypes.Structure):
+    """Shared with emulator/native/hooks.c (struct svc_fast)."""
+    _fields_ = [("reg_read_batch", ctypes.c_void_p), ("reg_write_batch", ctypes.c_void_p),
+                ("mem_write", ctypes.c_void_p), ("python", ctypes.c_void_p),
+                ("enabled", ctypes.c_uint32), ("gen", ctypes.c_uint32),
+                ("kstack", ctypes.c_uint32), ("tail_return", ctypes.c_uint32),
+                ("kernel_cpsr", ctypes.c_uint32), ("last_fast", ctypes.c_uint32),
+                ("saved_pa", ctypes.c_uint64), ("count", ctypes.c_uint64),
+                ("read_ids", ctypes.c_int * len(_FAST_FRAME)),
+                ("write_ids", ctypes.c_int * len(_FAST_WRITE)),
+                ("frame", ctypes.c_uint32 * len(_FAST_FRAME)),
+                ("table", _FastCall * FAST_SLOTS)]
+
+
+def _fast_slot(nr, fd, cmd):
+    """hooks.c fast_slot()."""
+    h = ((fd * 0x9E3779B1) ^ (cmd * 0x85EBCA77) ^ nr) & 0xFFFFFFFF
+    return (h ^ (h >> 16)) & (FAST_SLOTS - 1)
+
+
+class FastSyscalls:
+    """The native system-call fast path's table (emulator/native/hooks.c, svc_fast): system
+    calls the Python path turned into a driver tail call, served in C next time.
+
+    Off until set_enabled(True); learn() records a call, forget() empties the table (a
+    new generation: O(1)).
+    """
+
+    def __init__(self, python_hook):
+        s = self._s = _SvcFast()
+        for field in ("reg_read_batch", "reg_write_batch", "mem_write"):
+            setattr(s, field, ctypes.cast(_C["uc_" + field], ctypes.c_void_p).value)
+        s.python, s.gen = python_hook, 1
+        s.read_ids[:], s.write_ids[:] = _FAST_FRAME, _FAST_WRITE
+        self.address = ctypes.addressof(s)
+
+    def configure(self, tail_return, kernel_cpsr):
+        self._s.tail_return, self._s.kernel_cpsr = tail_return, kernel_cpsr
+
+    def set_enabled(self, on):
+        self._s.enabled = 1 if on else 0
+        self.drop_frame()
+        self.forget()
+
+    def drop_frame(self):
+        """The Python path's frame is the latest from now on (a task switch installed it)."""
+        self._s.last_fast = 0
+
+    def set_stack(self, kstack_top, saved_pa):
+        """The running task's kernel stack top and the physical address of its five saved
+        words (kstack_top - 20); empties the table (another task, another fd table)."""
+        s = self._s
+        s.kstack, s.saved_pa = kstack_top, saved_pa
+        s.gen = (s.gen + 1) & 0xFFFFFFFF or 1
+
+    def forget(self):
+        s = self._s
+        s.gen = (s.gen + 1) & 0xFFFFFFFF or 1
+
+    def learn(self, nr, fd, cmd, fn, a0, a3):
+        """Serve syscall nr on fd (ioctl: with this cmd) as a tail call into fn(a0, r1, r2,
+        a3) until the next forget()."""
+        s = self._s
+        if not s.enabled:
+            return
+        c = s.table[_fast_slot(nr, fd, cmd)]
+        c.nr, c.fd, c.cmd, c.fn, c.a0, c.a3, c.gen = nr, fd, cmd, fn, a0, a3, s.gen
+
+    @property
+    def count(self):
+        """System calls served natively."""
+        return self._s.count
+
+    def last_frame(self):
+        """The user registers of the last system call, if it was served natively, else None."""
+        s = self._s
+        return s.frame[:] if s.last_fast else None
 
 
 class Cpu:
@@ -162,6 +255,7 @@ class Cpu:
         self.mem_read, self.mem_write = uc.mem_read, uc.mem_write
         self._buf = ctypes.c_uint64()
         self._pbuf = ctypes.byref(self._buf)
+        self._fast_syscalls = None        # FastSyscalls once hook_interrupts ran
         self._callbacks = []         # ctypes callbacks must outlive the Unicorn instance
         self._pending = None
         self._counters = _BlockState(0, 0, NEVER, 0, 0,
@@ -233,9 +327,14 @@ class Cpu:
         self.uc.mem_map(base, size, UC_PROT_ALL)
 
     def map_mmio(self, base: int, size: int, read: Callable[[int, int], int],
-                 write: Callable[[int, int, int], None]) -> None:
-        """read(offset, size) -> value and write(offset, size, value), called from the CPU."""
+                 write: Callable[[int, int, int], None], counts: list | None = None) -> None:
+        """read(offset, size) -> value and write(offset, size, value), called from the CPU;
+        counts: a [reads, writes] list the accesses are counted in (one Python frame less
+        per access than a counting wrapper: MMIO is on the ioctl round trip)."""
+        counts = [0, 0] if counts is None else counts
+
         def on_read(_uc, offset, nbytes, _user):
+            counts[0] += 1
             try:
                 return read(offset, nbytes)
             except BaseException as e:      # noqa: BLE001 - re-raised after emu_start
@@ -243,6 +342,7 @@ class Cpu:
                 return 0
 
         def on_write(_uc, offset, nbytes, value, _user):
+            counts[1] += 1
             try:
                 write(offset, nbytes, value)
             except BaseException as e:      # noqa: BLE001
@@ -285,12 +385,15 @@ class Cpu:
         self.uc.ctl_remove_cache(begin, end)
 
     # -- execution ------------------------------------------------------------------------
-    def hook_interrupts(self, callback: Callable[[int], None]) -> None:
-        """callback(intno) for every exception (svc, aborts, undefined instructions).
+    def hook_interrupts(self, callback: Callable[[int], None]) -> "FastSyscalls":
+        """callback(intno) for every exception (svc, aborts, undefined instructions) that
+        the native system-call fast path (FastSyscalls, returned) does not serve itself.
 
         Registered through the C API directly: the binding's wrappers cost more than the
         hook's own work on the syscall path.
         """
+        from . import _hooks
+
         def on_intr(_uc, intno, _user):
             try:
                 callback(intno)
@@ -299,9 +402,17 @@ class Cpu:
 
         fn = HOOK_INTR_CFUNC(on_intr)
         self._callbacks.append(fn)
-        handle = ctypes.c_size_t()
-        self._check(uclib.uc_hook_add(self._h, ctypes.byref(handle), UC_HOOK_INTR, fn, None,
-                                      ctypes.c_uint64(1), ctypes.c_uint64(0)))
+        fast = FastSyscalls(ctypes.cast(fn, ctypes.c_void_p).value)
+        self._callbacks.append(fast)
+        self._add_native_hook(UC_HOOK_INTR, _hooks.svc_fast_address(), fast.address, 1, 0)
+        self._fast_syscalls = fast
+        return fast
+
+    def forget_fast_syscalls(self) -> None:
+        """Empty the native fast path's table (a run starts or ends; nothing to do before
+        hook_interrupts installed it)."""
+        if self._fast_syscalls is not None:
+            self._fast_syscalls.forget()
 
     def _add_hook(self, kind, fn, begin, end):
         self._callbacks.append(fn)
@@ -457,7 +568,7 @@ class Cpu:
         self.uc.emu_stop()
 
 
-__all__ = ["Cpu", "RegBatch", "STOP_NONE", "STOP_DEADLINE", "STOP_IRQ", "UcError", "MEM_WRITE",
+__all__ = ["Cpu", "FastSyscalls", "RegBatch", "STOP_NONE", "STOP_DEADLINE", "STOP_IRQ", "UcError", "MEM_WRITE",
            "USR_MODE", "SVC_MODE", "MODE_MASK", "CPSR_I",
            "CPSR_F", "CPSR_T", "EXCP_SWI", "EXCP_UDEF", "EXCP_PREFETCH_ABORT",
            "EXCP_DATA_ABORT", "EXCP_BKPT"]

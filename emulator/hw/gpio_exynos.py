@@ -163,7 +163,9 @@ class Pin:
         self.bank.set_board_level(self.index, level)
 
     def _driven_changed(self, level):
-        self.bank.tracer.publish("pin", pin=self.name, level=level)
+        tracer = self.bank.tracer
+        if "pin" in tracer.active:              # (speed) no event built when nobody listens
+            tracer.publish("pin", pin=self.name, level=level)
         for listener in self._listeners:
             listener(self, level)
 

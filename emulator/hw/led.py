@@ -24,7 +24,8 @@ class Led:
         on = level == self._active
         if on != self._on:
             self._on = on
-            self._tracer.publish("led", led=self.name, on=on)
+            if "led" in self._tracer.active:    # (speed) no event built when nobody listens
+                self._tracer.publish("led", led=self.name, on=on)
 
     def __repr__(self):
         return f"<Led {self.name} {'on' if self._on else 'off'} ({self.pin.name})>"

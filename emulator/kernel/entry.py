@@ -22,6 +22,14 @@ registers once (an `SvcFrame`), and hands r7 and r0-r5 to the syscall table
 Guest calls made that way run inside the same emu_start (the hook switches the CPU to SVC
 mode and back), so an ioctl round trip costs one or two hook entries and no emu_start restart.
 Top-level runs (module init/exit, a program) go through `GuestCalls`.
+
+The native fast path (issue 15 (b); cpu.FastSyscalls, emulator/native/hooks.c svc_fast):
+when a read, write or ioctl returns a *stable* TailCall (ChrdevFile: the same call on the
+same fd, and ioctl cmd, always enters the same driver function) and nothing observes
+syscalls, Entry records it in the C table; the same call next time is served in C before
+this hook runs, with the very register and stack writes `_tail_call` makes. Every other
+outcome (another syscall, a fault, a generator finishing), a task switch and every run's
+start and stop empty the table, so the C path only repeats what this path just decided.
 """
 
 from collections.abc import Callable, Generator
@@ -52,10 +60,14 @@ class TailCall(NamedTuple):
     """Returned by a syscall handler: fn(*args)'s r0 is the syscall's result as it stands.
 
     No host work is left after the call, so the guest returns to user space by itself
-    through the tail-return trampoline: one hook per syscall instead of two.
+    through the tail-return trampoline: one hook per syscall instead of two. stable: the
+    same syscall on the same fd (ioctl: with the same cmd) returns this call again, its
+    other arguments the caller's r1, r2, while no other syscall runs (the native fast path
+    may then serve it; see the module docstring).
     """
     fn: int
     args: tuple = ()
+    stable: bool = False
 
 
 @dataclass
@@ -89,6 +101,10 @@ class SvcFrame:
 
 # Module-level copies of the indices for the svc path (a global read is the cheapest).
 _NR, _IP, _PC, _CPSR = SvcFrame.NR, SvcFrame.IP, SvcFrame.PC, SvcFrame.CPSR
+#: The syscalls the native fast path serves (read, write, ioctl): their outcome on a chrdev
+#: depends on (fd, ioctl cmd) only; r1 and r2 pass through to the driver.
+_READ, _WRITE, _IOCTL = 3, 4, 54
+_FAST_NRS = frozenset((_READ, _WRITE, _IOCTL))
 
 
 #: The exception kinds handed to on_fault, by Unicorn interrupt number.
@@ -159,13 +175,16 @@ class GuestCalls:
         self.stopped = False
         self.frames.clear()
         cpu = self.cpu
+        self.cpu.forget_fast_syscalls()
         cpu.start(begin, until, timeout_us)
+        self.cpu.forget_fast_syscalls()
         while (not self.stopped and self.on_block_stop is not None and cpu.reg(PC) != until
                and self.on_block_stop(cpu.take_stop_reason())):
             left = 0 if deadline is None else int((deadline - time.monotonic()) * 1e6)
             if deadline is not None and left <= 0:
                 break                     # the whole run's time is up, interrupts or not
             cpu.start(cpu.reg(PC) | (1 if cpu.reg(CPSR) & CPSR_T else 0), until, left)
+            self.cpu.forget_fast_syscalls()
         if not self.stopped and self.cpu.reg(PC) != until:
             self.frames.clear()
             pc = self.cpu.reg(PC)
@@ -244,12 +263,12 @@ class Entry:
         self._report_fault = on_fault
         self._user_fault = user_fault
         self.on_syscall = None         # on_syscall(nr, args, result) when tracing
-        self.syscall_regs = None       # the SvcFrame of the syscall in progress
+        self._syscall_regs = None      # the SvcFrame of the syscall in progress
         self._frames = guest.frames
         self.ret_to_user, self.sleep = ret_to_user, sleep
         self._console = None           # the console's (frames, kstack, saved) while a task runs
         self.resume_slot, self.kernel_cpsr = hypercalls.resume_addr, KERNEL_CPSR   # signals
-        self.syscalls = 0
+        self._syscalls = 0
         self._svc_in = cpu.batch(list(SvcFrame.NAMES))
         self._r0 = cpu.batch(["r0"])
         self._enter = cpu.batch(["cpsr", "sp", "lr", "r0", "r1", "r2", "r3", "pc"])
@@ -259,12 +278,46 @@ class Entry:
         self._handlers = {EXCP_SWI: self._on_svc}
         for intno in FAULT_KINDS:
             self._handlers[intno] = self._on_fault
-        cpu.hook_interrupts(self._on_interrupt)
+        # (speed, issue 15 (b)) the native fast path in front of _on_interrupt.
+        self._fast = cpu.hook_interrupts(self._on_interrupt)
+        self._fast.configure(hypercalls.tail_return_addr, KERNEL_CPSR)
+        self._fast.set_stack(self._kstack, self._saved.pa)
+        self._fast_wanted = True
+        self._fast.set_enabled(True)
+
+    def use_fast_path(self, on: bool) -> None:
+        """Serve the hot chrdev syscalls natively when possible (the default), or always in
+        Python (tests compare the two; tracing turns it off by itself)."""
+        self._fast_wanted = on
+        self._fast.set_enabled(on and self.on_syscall is None)
+
+    @property
+    def fast_syscalls(self) -> int:
+        """System calls the native fast path served."""
+        return self._fast.count
+
+    @property
+    def syscalls(self) -> int:
+        """System calls made (the native fast path's too)."""
+        return self._syscalls + self._fast.count
+
+    @property
+    def syscall_regs(self):
+        """The caller's user registers (an SvcFrame) of the last syscall (debugger, signal
+        restarts); the scheduler saves and restores them with the task."""
+        fast = self._fast.last_frame()
+        return self._syscall_regs if fast is None else fast
+
+    @syscall_regs.setter
+    def syscall_regs(self, regs):
+        self._syscall_regs = regs
+        self._fast.drop_frame()
 
     def observe_syscalls(self, observer: Callable[[int, list[int], object], None]) -> None:
         """Call observer(nr, args, result) as each syscall returns (tracing: tail calls then
         come back through the resume slot, a hook more per syscall)."""
         self.on_syscall = observer
+        self._fast.set_enabled(self._fast_wanted and observer is None)   # all must reach it
 
     @property
     def stopped(self) -> bool:
@@ -281,11 +334,13 @@ class Entry:
         if self._console is None:
             self._console = (self._frames, self._kstack, self._saved)
         self._frames, self._kstack, self._saved = frames, kstack_top, saved_words
+        self._fast.set_stack(kstack_top, saved_words.pa)
 
     def use_console(self):
         """Back to the console's own frames and kernel stack (insmod, rmmod, ...)."""
         if self._console is not None:
             self._frames, self._kstack, self._saved = self._console
+            self._fast.set_stack(self._kstack, self._saved.pa)
 
     def catch_tail_return(self, saved):
         """Signals (issue 12): the running task's tail call (its driver call in progress)
@@ -329,11 +384,13 @@ class Entry:
         if vals[_CPSR] & MODE_MASK != USR_MODE:
             self._on_fault(EXCP_UDEF)     # svc from kernel code outside a stub
             return
-        self.syscalls += 1
-        self.syscall_regs = vals           # the caller's user registers (debugger backtraces)
+        self._syscalls += 1
+        self._syscall_regs = vals          # the caller's user registers (debugger backtraces)
         result = self._table(vals[_NR], vals[:6])
         kind = type(result)
         traced = self.on_syscall is not None
+        if kind is not TailCall or not result.stable:
+            self._fast.forget()
         if kind is int:
             if traced:
                 self.on_syscall(vals[_NR], vals[:6], result)
@@ -341,6 +398,8 @@ class Entry:
                 return
             self._r0.write((result,))
         elif kind is TailCall and not traced:
+            if result.stable and vals[_NR] in _FAST_NRS:
+                self._learn(result, vals)
             self._tail_call(result, vals)
         elif kind is TailCall:
             # Traced: return through the resume slot so the result is seen.
@@ -349,6 +408,13 @@ class Entry:
         else:
             self._frames.append(_Frame(result, vals))
             self._advance(None)
+
+    def _learn(self, call, vals):
+        """Let the native fast path serve this (syscall, fd, ioctl cmd) as this tail call."""
+        args, nr = call.args, vals[_NR]
+        if len(args) in (3, 4) and args[1] == vals[1] and args[2] == vals[2]:
+            self._fast.learn(nr, vals[0], vals[1] if nr == _IOCTL else 0, call.fn, args[0],
+                             args[3] if len(args) == 4 else 0)
 
     def _advance(self, value):
         """Resume the innermost syscall with the r0 of the guest call it made."""
@@ -361,6 +427,7 @@ class Entry:
                 return
             except StopIteration as stop:
                 result = stop.value
+        self._fast.forget()
         self._frames.pop()
         s = frame.saved
         if self.on_syscall is not None and frame.syscall:
@@ -395,11 +462,14 @@ class Entry:
 
     def _tail_call(self, call, vals):
         # The trampoline pops r1-r3, ip and the user pc, then `movs pc, lr` restores CPSR.
+        # emulator/native/hooks.c svc_fast makes these very writes for a learned call (the
+        # saved words, then cpsr, sp, lr, spsr, r0-r3, pc): a change here changes it too.
         self._saved.write_words((vals[1], vals[2], vals[3], vals[_IP], vals[_PC]))
         self._tail_enter.write((KERNEL_CPSR, self._kstack - 20, self._hc.tail_return_addr,
                                 vals[_CPSR], *(tuple(call.args) + (0, 0, 0, 0))[:4], call.fn))
 
     def _on_fault(self, intno):
+        self._fast.forget()
         regs = self.cpu.regs()
         user = regs["cpsr"] & MODE_MASK == USR_MODE
         if user and intno == EXCP_DATA_ABORT and self._user_fault is not None:

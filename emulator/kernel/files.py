@@ -130,17 +130,17 @@ class ChrdevFile(File):
 
     def read(self, vm, buf, count):
         fn = self.ops["read"]
-        return TailCall(fn, (self.file_va, buf, count, self.file_va + FILE["f_pos"])) if fn \
-            else -EINVAL
+        return TailCall(fn, (self.file_va, buf, count, self.file_va + FILE["f_pos"]), True) \
+            if fn else -EINVAL
 
     def write(self, vm, buf, count):
         fn = self.ops["write"]
-        return TailCall(fn, (self.file_va, buf, count, self.file_va + FILE["f_pos"])) if fn \
-            else -EINVAL
+        return TailCall(fn, (self.file_va, buf, count, self.file_va + FILE["f_pos"]), True) \
+            if fn else -EINVAL
 
     def ioctl(self, vm, cmd, arg):
         fn = self.ops["unlocked_ioctl"]
-        return TailCall(fn, (self.file_va, cmd, arg)) if fn else -ENOTTY
+        return TailCall(fn, (self.file_va, cmd, arg), True) if fn else -ENOTTY
 
     def release(self):
         fn = self.ops["release"]

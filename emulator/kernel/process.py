@@ -174,6 +174,14 @@ class AddressSpace:
         self.release()
         return True
 
+    def map_shared_pages(self, pages, prot):
+        """map_shared for (page, pfn) pairs, consecutive runs of pages written to the page
+        tables at once (speed, issue 15 (d): a program start maps ~130 such pages)."""
+        pfn_of = dict(pages)
+        for run in _runs(sorted(pfn_of)):
+            self._tables.map_pages(run[0], [pfn_of[p] << 12 for p in run], prot)
+        self.shared += pfn_of
+
     def release(self):
         previous = self._tables.user
         self.activate()
@@ -300,6 +308,7 @@ def load_image(mm, program, vm, cache):
             if seg.data:
                 vm.write(seg.vaddr, seg.data)
         else:
+            shared = []
             for page in range(seg.vaddr & ~(PAGE_SIZE - 1), seg.vaddr + seg.memsz, PAGE_SIZE):
                 if page in writable:
                     if not mm.map_zeroed(page, PAGE_SIZE, prot):
@@ -309,7 +318,8 @@ def load_image(mm, program, vm, cache):
                 pfn = cache.page(program.digest, page, lambda: _page_bytes(seg, page))
                 if pfn is None:
                     return False
-                mm.map_shared(page, pfn, prot)
+                shared.append((page, pfn))
+            mm.map_shared_pages(shared, prot)
         end = max(end, seg.vaddr + seg.memsz)
     mm.brk_start = mm.brk = (end + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)
     return True

@@ -7,6 +7,7 @@ never later with a Python error or a huge allocation.
 """
 
 import io
+import os
 import struct
 
 from elftools.common.exceptions import ELFError
@@ -27,12 +28,33 @@ PT_LOAD = 1
 ENTSIZE = {SHT_SYMTAB: 16, SHT_DYNSYM: 16, SHT_REL: 8, SHT_RELA: 12}
 
 
+#: Images read before, by (device, inode): a file read again with the same bytes gives back
+#: the same bytes object, so the parse caches keyed by an image's bytes find it without
+#: hashing it again (half a millisecond a program: issue 15 (d), a script runs the same
+#: program many times, and forked clones share what their parent read). The bytes are
+#: compared, not trusted to a timestamp: a memcmp costs a tenth of the hash.
+_IMAGES = {}
+IMAGE_CACHE_MIN = 64 << 10          # smaller files are read and hashed in microseconds
+IMAGE_CACHE_ENTRIES = 16
+
+
 def read_bytes(path, error=LoaderError, label=None):
     """A file's bytes; a missing or unreadable file raises `error` naming label (or path)."""
     label = label or path
     try:
         with open(path, "rb") as f:
-            return f.read()
+            data = f.read()
+            if len(data) < IMAGE_CACHE_MIN:
+                return data
+            st = os.fstat(f.fileno())
+        key = (st.st_dev, st.st_ino)
+        known = _IMAGES.get(key)
+        if known == data:
+            return known
+        if known is None and len(_IMAGES) >= IMAGE_CACHE_ENTRIES:
+            _IMAGES.pop(next(iter(_IMAGES)))
+        _IMAGES[key] = data
+        return data
     except IsADirectoryError:
         raise error(f"{label}: Is a directory") from None
     except (OSError, ValueError) as e:           # ValueError: a NUL byte in the path

@@ -40,22 +40,28 @@ class MmioBus:
         self._cpu, self._tracer = cpu, tracer
         self._ram = (ram_base, ram_base + ram_size)
         self.regions = []
-        self.reads = 0
-        self.writes = 0
+        self._counts = [0, 0]        # reads, writes (counted by the CPU's MMIO callbacks)
+
+    @property
+    def reads(self):
+        return self._counts[0]
+
+    @reads.setter
+    def reads(self, value):
+        self._counts[0] = value
+
+    @property
+    def writes(self):
+        return self._counts[1]
+
+    @writes.setter
+    def writes(self, value):
+        self._counts[1] = value
 
     def attach(self, region):
-        """Map a device region (.base, .size, .read(offset, size), .write(offset, size, v))."""
-        read, write = region.read, region.write      # devices publish mmio events themselves
-
-        def on_read(offset, size):
-            self.reads += 1
-            return read(offset, size)
-
-        def on_write(offset, size, value):
-            self.writes += 1
-            write(offset, size, value)
-
-        self._cpu.map_mmio(region.base, region.size, on_read, on_write)
+        """Map a device region (.base, .size, .read(offset, size), .write(offset, size, v));
+        devices publish mmio events themselves."""
+        self._cpu.map_mmio(region.base, region.size, region.read, region.write, self._counts)
         self.regions.append(region)
 
     def region_at(self, pa):

@@ -14,6 +14,10 @@
  *                  kasan_filter below: it reads the shadow bytes of the access and calls the
  *                  Python checker only when one is not zero (a bad access, or a partial
  *                  granule the checker must look at), so good accesses never enter Python.
+ *   svc_fast:      UC_HOOK_INTR; user data is struct svc_fast below: it serves the hot system
+ *                  calls into a character device (read, write, ioctl) without entering
+ *                  Python when the Python syscall path has already shown what they do, and
+ *                  hands every other exception to the Python interrupt hook.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -101,6 +105,108 @@ static void kasan_filter(void *uc, int type, uint64_t address, int size, int64_t
     f->check(uc, type, address, size, value, NULL);
 }
 
+/*
+ * The system-call fast path (issue 15 (b)).
+ *
+ * The Python path (kernel/entry.py) turns read, write and ioctl on an open character device
+ * into a tail call: the driver's file_operations function entered in SVC mode on the task's
+ * kernel stack, with lr at the ret_fast_syscall trampoline, which pops the saved user
+ * registers and returns to user space by itself. When it does so for a call whose outcome
+ * depends only on (syscall, fd, ioctl cmd), it records the call here ("learn"); the next
+ * such svc from user mode is then served in C, exactly as Entry._tail_call would: the same
+ * five words saved on the kernel stack, the same registers written in the same order.
+ * Python empties the table (a new generation) whenever anything could change that outcome:
+ * any other syscall or fault, a task switch, a run starting or stopping. Anything not in the
+ * table, or any svc while the path is disabled (tracing), goes to the Python hook.
+ */
+typedef void (*intr_fn)(void *uc, uint32_t intno, void *user_data);
+typedef int (*reg_batch_fn)(void *uc, int *regs, void **vals, int count);
+typedef int (*mem_write_fn)(void *uc, uint64_t address, const void *bytes, size_t size);
+
+#define EXCP_SWI 2                  /* QEMU's EXCP_SWI, as Unicorn reports it */
+#define USR_MODE 0x10u
+#define MODE_MASK 0x1Fu
+#define FAST_SLOTS 256
+/* The frame read at each svc: kernel/entry.py SvcFrame.NAMES, in that order. */
+enum { F_R0, F_R1, F_R2, F_R3, F_R4, F_R5, F_R7, F_R12, F_PC, F_CPSR, F_SP, F_LR, F_N };
+
+struct fast_call {
+    uint32_t gen;           /* valid while equal to svc_fast.gen */
+    uint32_t nr;            /* syscall number (r7) */
+    uint32_t fd;            /* r0 */
+    uint32_t cmd;           /* r1 for ioctl, 0 otherwise */
+    uint32_t fn;            /* the driver function entered */
+    uint32_t a0;            /* its first argument (struct file *) */
+    uint32_t a3;            /* its fourth (loff_t *ppos for read/write, 0 for ioctl) */
+    uint32_t pad;
+};
+
+struct svc_fast {
+    reg_batch_fn reg_read_batch;
+    reg_batch_fn reg_write_batch;
+    mem_write_fn mem_write;
+    intr_fn python;         /* the Python interrupt hook (a ctypes callback) */
+    uint32_t enabled;       /* 0: every exception goes to Python */
+    uint32_t gen;           /* the table's generation: bumping it empties the table */
+    uint32_t kstack;        /* the running task's kernel stack top (virtual) */
+    uint32_t tail_return;   /* the ret_fast_syscall trampoline */
+    uint32_t kernel_cpsr;   /* CPSR for kernel code (SVC mode) */
+    uint32_t last_fast;     /* 1: the last syscall from user mode was served here */
+    uint64_t saved_pa;      /* physical address of the five saved words (kstack - 20) */
+    uint64_t count;         /* syscalls served here */
+    int read_ids[F_N];      /* register ids of the frame */
+    int write_ids[9];       /* cpsr, sp, lr, spsr, r0, r1, r2, r3, pc */
+    uint32_t frame[F_N];    /* the user registers of the last syscall served here */
+    struct fast_call table[FAST_SLOTS];
+};
+
+static inline unsigned fast_slot(uint32_t nr, uint32_t fd, uint32_t cmd)
+{
+    uint32_t h = (fd * 0x9E3779B1u) ^ (cmd * 0x85EBCA77u) ^ nr;
+    return (h ^ (h >> 16)) & (FAST_SLOTS - 1);
+}
+
+static void svc_fast(void *uc, uint32_t intno, void *user_data)
+{
+    struct svc_fast *s = user_data;
+    if (intno == EXCP_SWI && s->enabled) {
+        uint32_t *v = s->frame;
+        uint32_t f[F_N];
+        void *ptrs[F_N];
+        for (int i = 0; i < F_N; i++)
+            ptrs[i] = &f[i];
+        s->reg_read_batch(uc, s->read_ids, ptrs, F_N);
+        if ((f[F_CPSR] & MODE_MASK) == USR_MODE) {
+            uint32_t nr = f[F_R7], fd = f[F_R0], cmd = nr == 54 ? f[F_R1] : 0;
+            const struct fast_call *c = &s->table[fast_slot(nr, fd, cmd)];
+            if (c->gen == s->gen && c->nr == nr && c->fd == fd && c->cmd == cmd && c->fn) {
+                uint32_t saved[5] = {f[F_R1], f[F_R2], f[F_R3], f[F_R12], f[F_PC]};
+                uint32_t w[9] = {s->kernel_cpsr, s->kstack - 20, s->tail_return, f[F_CPSR],
+                                 c->a0, f[F_R1], f[F_R2], c->a3, c->fn};
+                void *wp[9];
+                for (int i = 0; i < 9; i++)
+                    wp[i] = &w[i];
+                s->mem_write(uc, s->saved_pa, saved, sizeof saved);
+                s->reg_write_batch(uc, s->write_ids, wp, 9);
+                for (int i = 0; i < F_N; i++)
+                    v[i] = f[i];
+                s->count += 1;
+                s->last_fast = 1;
+                return;
+            }
+            s->last_fast = 0;
+        }
+    }
+    s->python(uc, intno, NULL);
+}
+
+static PyObject *svc_fast_address(PyObject *self, PyObject *unused)
+{
+    (void)self;
+    (void)unused;
+    return PyLong_FromVoidPtr((void *)svc_fast);
+}
+
 static PyObject *kasan_filter_address(PyObject *self, PyObject *unused)
 {
     (void)self;
@@ -129,6 +235,8 @@ static PyMethodDef methods[] = {
      "Address of the C access-PC recording callback (UC_HOOK_MEM_READ|WRITE)."},
     {"kasan_filter_address", kasan_filter_address, METH_NOARGS,
      "Address of the C KASAN shadow pre-check (UC_HOOK_MEM_READ|WRITE)."},
+    {"svc_fast_address", svc_fast_address, METH_NOARGS,
+     "Address of the C system-call fast path (UC_HOOK_INTR)."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -86,11 +86,14 @@ def template(board, timeout):
 def warm_images(scripts, rootfs_of):
     """Parse the modules and programs the scripts name, once, before any child forks (the
     loaders cache parses by content, so every child finds them parsed)."""
+    from ..kernel.abi import GUARDED
+    from ..loader.elf import read_bytes
     from ..loader.module import ModuleLinker
     from ..loader.program import load_program
 
     def parse_module(data, name):      # labelled as Machine.insmod labels it
-        ModuleLinker.parse(data, os.path.basename(name))
+        # insmod's ABI guard reads the module's DWARF layouts: read them here, once.
+        ModuleLinker.parse(data, os.path.basename(name)).struct_layouts(GUARDED)
 
     seen = set()
     for script in scripts:
@@ -118,8 +121,7 @@ def warm_images(scripts, rootfs_of):
                 continue
             seen.add(host)
             try:
-                with open(host, "rb") as f:
-                    parse(f.read(), name)
+                parse(read_bytes(host), name)   # (read_bytes keeps the bytes for the clones)
             except (OSError, EmulatorError):
                 pass                       # the script's own run reports it
 

@@ -174,3 +174,71 @@ def test_proc_buddyinfo_and_zoneinfo_formats(m):
     for field in ("pages free", "min", "low", "high", "spanned  194560", "present  194560",
                   "managed", "nr_free_pages", "nr_slab_unreclaimable", "start_pfn:         262144"):
         assert field in zone, field
+
+
+def _allocator():
+    from emulator.kernel.mm.page_alloc import PageAllocator, build_zones
+
+    class MemMap:                                   # mem_map writes are not what is compared
+        def set_allocated(self, *args):
+            pass
+
+        set_pages = set_free = set_allocated
+
+    start = 0x40000
+    zones = build_zones((start, start + 4 * ORDER10), {"general": (start, start + 4 * ORDER10)},
+                        None, 0)
+    return PageAllocator(MemMap(), zones)
+
+
+def _state(pages):
+    area = pages.normal.areas["general"]
+    return ([list(blocks) for blocks in area.free_lists], area.nr_free, dict(pages.normal.stats),
+            sorted(pages.blocks))
+
+
+def test_free_split_leaves_what_page_by_page_frees_leave():
+    """(speed, issue 15) A run of single pages freed as the blocks they merge into: the same
+    free lists (LIFO order included), counters and live blocks as freeing page by page."""
+    import random
+    import types
+
+    def page_by_page(self, pfn, npages):
+        for p in range(pfn, pfn + npages):
+            problem = self.free(p, 0)
+            if problem:
+                return p, problem
+        return None
+
+    rng = random.Random(15)
+    for _ in range(40):
+        states, seed = [], rng.random()
+        for by_blocks in (False, True):
+            pages, rng_copy = _allocator(), random.Random(seed)
+            if not by_blocks:                      # alloc_exact's tail page by page too
+                pages.free_split = types.MethodType(page_by_page, pages)
+            live = []
+            for _ in range(12):                    # some history: exact runs, some freed
+                n = rng_copy.randrange(1, 70)
+                pfn = pages.alloc_exact(n, GFP_KERNEL, "process")
+                live.append((pfn, n))
+                if rng_copy.random() < 0.4:
+                    pfn, n = live.pop(rng_copy.randrange(len(live)))
+                    lo = rng_copy.randrange(n)
+                    hi = rng_copy.randrange(lo + 1, n + 1)
+                    if by_blocks:
+                        assert pages.free_split(pfn + lo, hi - lo) is None
+                    else:
+                        for p in range(pfn + lo, pfn + hi):
+                            assert pages.free(p, 0) is None
+            states.append(_state(pages))
+        assert states[0] == states[1]
+
+
+def test_free_split_stops_at_a_page_it_cannot_free():
+    pages = _allocator()
+    pfn = pages.alloc_exact(16, GFP_KERNEL, "process")
+    assert pages.free(pfn + 5, 0) is None
+    assert pages.free_split(pfn, 16) == (pfn + 5, "page is already free")
+    assert all(p not in pages.blocks for p in range(pfn, pfn + 6))
+    assert all(p in pages.blocks for p in range(pfn + 6, pfn + 16))

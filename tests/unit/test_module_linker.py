@@ -88,3 +88,18 @@ def test_all_unresolved_symbols_in_one_error():
 def test_bad_files_raise_loader_error(data, msg):
     with pytest.raises(LoaderError, match=msg):
         ModuleLinker(data, "x.ko")
+
+
+def test_read_bytes_gives_back_the_same_object_only_for_the_same_bytes(tmp_path):
+    """(issue 15) An unchanged image read again is the very bytes object read before (its
+    hash is cached for the parse caches); a file rewritten in place, same size, within the
+    same timestamp tick, reads as its new bytes."""
+    from emulator.loader.elf import IMAGE_CACHE_MIN, read_bytes
+    path = tmp_path / "image"
+    path.write_bytes(b"a" * IMAGE_CACHE_MIN)
+    first = read_bytes(str(path))
+    assert read_bytes(str(path)) is first
+    with open(path, "r+b") as f:
+        f.write(b"b")
+    again = read_bytes(str(path))
+    assert again[:2] == b"ba" and again is not first
