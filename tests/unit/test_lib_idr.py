@@ -3,31 +3,15 @@ removals, look-ups and walks over a plain guest-memory stand-in; every layer fre
 and the hint always a leaf whose prefix an inline idr_find() can trust."""
 
 import random
-import struct
 
 import pytest
 
 from emulator.kernel import lib_idr
 from emulator.kernel.lib_idr import Idr
+from tests.unit.fakes import FlatMemory
 
 M32 = 0xFFFFFFFF
 
-
-class Memory:
-    def __init__(self):
-        self.data = bytearray(1 << 24)
-
-    def read(self, va, n):
-        return bytes(self.data[va:va + n])
-
-    def write(self, va, data):
-        self.data[va:va + len(data)] = data
-
-    def read_u32(self, va):
-        return struct.unpack_from("<I", self.data, va)[0]
-
-    def write_u32(self, va, value):
-        struct.pack_into("<I", self.data, va, value & M32)
 
 
 class Kmalloc:
@@ -59,7 +43,7 @@ class Env:
 
 
 def _idr():
-    mem = Memory()
+    mem = FlatMemory(1 << 24)
     kmalloc, env = Kmalloc(mem), Env()
     idr = Idr(mem, kmalloc, env, call_nested=None, preempt_add=lambda n: None)
     idp = 0x100

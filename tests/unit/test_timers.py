@@ -5,27 +5,12 @@ import struct
 from emulator.kernel.clock import Clock
 from emulator.kernel.resources import Ledger
 from emulator.kernel.time.timer import INITIAL_JIFFIES, TICK_NS, Timers
+from tests.unit.fakes import FlatMemory
 
-
-class Memory:
-    def __init__(self):
-        self.data = bytearray(0x10000)
-
-    def read(self, va, n):
-        return bytes(self.data[va:va + n])
-
-    def write(self, va, data):
-        self.data[va:va + len(data)] = data
-
-    def read_u32(self, va):
-        return struct.unpack_from("<I", self.data, va)[0]
-
-    def write_u32(self, va, value):
-        struct.pack_into("<I", self.data, va, value & 0xFFFFFFFF)
 
 
 def make():
-    vm, clock = Memory(), Clock()
+    vm, clock = FlatMemory(), Clock()
     ledger = Ledger(lambda addr: "mod" if addr else None, hex)
     ran = []
     timers = Timers(vm, clock, 0x100, ledger, lambda: 0xBF000010, lambda level, text: None,
