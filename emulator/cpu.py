@@ -326,6 +326,10 @@ class Cpu:
     def map_ram(self, base: int, size: int) -> None:
         self.uc.mem_map(base, size, UC_PROT_ALL)
 
+    def map_ram_host(self, base: int, size: int, address: int) -> None:
+        """RAM at base backed by host memory at address (the caller keeps it alive)."""
+        self.uc.mem_map_ptr(base, size, UC_PROT_ALL, address)
+
     def map_mmio(self, base: int, size: int, read: Callable[[int, int], int],
                  write: Callable[[int, int, int], None], counts: list | None = None) -> None:
         """read(offset, size) -> value and write(offset, size, value), called from the CPU;

@@ -30,6 +30,7 @@ from .kernel.lib_idr import Idr
 from .kernel.mm.util import VmMmap
 from .kernel.work import WorkMeter
 from .kernel.mm.kasan_globals import GlobalBounds
+from .kernel.mm.layout import KASAN_SHADOW_PA, KASAN_SHADOW_SIZE      # issue 15 (c)
 from .kernel.mm.ioremap import Ioremap
 from .kernel.mm.context import AtomicDelay
 from .kernel.mm.env import ServiceEnv
@@ -125,7 +126,9 @@ class Machine:
     def _build_memory(self):
         """CPU, RAM, the kernel's page tables with the MMU on, the boot allocator."""
         self.cpu = cpu = Cpu()
-        self.ram = ram = PhysicalMemory(cpu, self.spec.dram_base, self.spec.dram_size)
+        # issue 15 (c): the memory checker's shadow in host memory the native check reads
+        self.ram = ram = PhysicalMemory(cpu, self.spec.dram_base, self.spec.dram_size,
+                                        host_backed=[(KASAN_SHADOW_PA, KASAN_SHADOW_SIZE)])
         self._boot = boot = BootAllocator(PHYS_OFFSET + 0x8000, KERNEL_RESERVED_END)
         self.tables = tables = PageTables(ram, SWAPPER_PG_DIR, lambda: boot.alloc(PAGE_SIZE))
         tables.map_lowmem()

@@ -1,7 +1,12 @@
 """The board's DRAM as the CPU sees it (physical addresses), and the boot allocator.
 
 Unicorn backs the RAM with anonymous host memory, so untouched pages cost no host RSS.
+Ranges named ``host_backed`` are mapped from host memory this object owns (``host(pa)``),
+so native code can read them without asking Unicorn (the memory checker's shadow).
 """
+
+import ctypes
+import mmap
 
 from .layout import PAGE_SIZE
 
@@ -9,10 +14,27 @@ from .layout import PAGE_SIZE
 class PhysicalMemory:
     """Byte access to guest physical memory (RAM and MMIO alike, as the bus decodes it)."""
 
-    def __init__(self, cpu, base, size):
+    def __init__(self, cpu, base, size, host_backed=()):
+        """host_backed: (pa, size) page-aligned ranges inside the RAM, in address order."""
         self.base, self.size = base, size
         self._read, self._write = cpu.mem_read, cpu.mem_write
-        cpu.map_ram(base, size)
+        self._host = {}
+        at = base
+        for pa, n in host_backed:
+            if pa > at:
+                cpu.map_ram(at, pa - at)
+            # Private anonymous memory: zero, paid for only where written, and copied on
+            # write by a forked clone of the board (runner/clone.py), as Unicorn's own RAM.
+            buf = mmap.mmap(-1, n, flags=mmap.MAP_PRIVATE)
+            cpu.map_ram_host(pa, n, ctypes.addressof(ctypes.c_char.from_buffer(buf)))
+            self._host[pa] = buf
+            at = pa + n
+        if base + size > at:
+            cpu.map_ram(at, base + size - at)
+
+    def host(self, pa):
+        """The host memory of the host-backed range starting at pa (an mmap)."""
+        return self._host[pa]
 
     def read(self, pa, n):
         return bytes(self._read(pa, n))

@@ -2,7 +2,7 @@
 
 Just the instruction forms those routines use: data processing with an immediate or a
 shifted register, word/byte loads and stores with an immediate or shifted-register offset,
-stm, mul, mrs, b and bx, plus a literal pool. Labels are resolved at `assemble()`.
+stm, push/pop, movw/movt, mul, mrs, b and bx, plus a literal pool. Labels are resolved at `assemble()`.
 """
 
 import struct
@@ -78,6 +78,9 @@ class Asm:
     def and_(self, rd, rn, operand, **kw):
         self.dp("and", rd, rn, operand, **kw)
 
+    def bic(self, rd, rn, operand, **kw):
+        self.dp("bic", rd, rn, operand, **kw)
+
     def mov(self, rd, operand, **kw):
         self.dp("mov", rd, "r0", operand, **kw)
 
@@ -88,8 +91,9 @@ class Asm:
         self.dp("tst", "r0", rn, operand, cond=cond)
 
     # -- memory ---------------------------------------------------------------------------
-    def _mem(self, load, byte, rd, rn, offset, cond):
-        word = (COND[cond] << 28) | (1 << 26) | (1 << 24) | (int(byte) << 22) \
+    def _mem(self, load, byte, rd, rn, offset, cond, post=False):
+        """post: post-indexed (rn += offset after the access)."""
+        word = (COND[cond] << 28) | (1 << 26) | (int(not post) << 24) | (int(byte) << 22) \
             | (int(load) << 20) | (reg(rn) << 16) | (reg(rd) << 12)
         if isinstance(offset, int):
             if not -4096 < offset < 4096:
@@ -103,8 +107,21 @@ class Asm:
     def ldr(self, rd, rn, offset=0, cond="al"):
         self._mem(True, False, rd, rn, offset, cond)
 
-    def str(self, rd, rn, offset=0, cond="al"):
-        self._mem(False, False, rd, rn, offset, cond)
+    def str(self, rd, rn, offset=0, cond="al", post=False):
+        self._mem(False, False, rd, rn, offset, cond, post)
+
+    def strb(self, rd, rn, offset=0, cond="al", post=False):
+        self._mem(False, True, rd, rn, offset, cond, post)
+
+    def push(self, regs, cond="al"):
+        """stmdb sp!, {regs}"""
+        mask = sum(1 << reg(r) for r in regs)
+        self._emit((COND[cond] << 28) | 0x092D0000 | mask)
+
+    def pop(self, regs, cond="al"):
+        """ldmia sp!, {regs}"""
+        mask = sum(1 << reg(r) for r in regs)
+        self._emit((COND[cond] << 28) | 0x08BD0000 | mask)
 
     def ldrb(self, rd, rn, offset=0, cond="al"):
         self._mem(True, True, rd, rn, offset, cond)
@@ -117,6 +134,16 @@ class Asm:
     def ldr_lit(self, rd, value, cond="al"):
         self._literals.append((len(self.words), rd, cond, value & 0xFFFFFFFF))
         self._emit(0)
+
+    def mov32(self, rd, value, cond="al"):
+        """movw (+ movt): a constant without a literal load (no data access)."""
+        value &= 0xFFFFFFFF
+        lo, hi = value & 0xFFFF, value >> 16
+        self._emit((COND[cond] << 28) | 0x03000000 | ((lo >> 12) << 16) | (reg(rd) << 12)
+                   | (lo & 0xFFF))
+        if hi:
+            self._emit((COND[cond] << 28) | 0x03400000 | ((hi >> 12) << 16) | (reg(rd) << 12)
+                       | (hi & 0xFFF))
 
     # -- other ----------------------------------------------------------------------------
     def mul(self, rd, rm, rs, cond="al"):

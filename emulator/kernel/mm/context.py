@@ -43,6 +43,7 @@ class AtomicContext:
         self.preempt_va = thread_info_va + PREEMPT_OFFSET
         self._preempt = cpu.phys_word(virt_to_phys(self.preempt_va))
         self._reported = set()
+        self.on_switch = []             # callables(preempt_va): the fast path follows the task
         self.reports = []               # the first line of each report (tests, expectations)
         vm.write(thread_info_va, THREAD_INFO.pack(0, 0, USER_DS, 0, 0, 0, 0))
 
@@ -51,6 +52,8 @@ class AtomicContext:
         self.thread_info = thread_info_va
         self.preempt_va = thread_info_va + PREEMPT_OFFSET
         self._preempt = self._cpu.phys_word(virt_to_phys(self.preempt_va))
+        for listener in self.on_switch:
+            listener(self.preempt_va)
 
     # -- state ----------------------------------------------------------------------------
     def preempt_count(self):

@@ -10,9 +10,14 @@ the service reports it), or the fast path is switched off (memory checker, failu
 injection, call tracing). Each allocation stores its caller and size in the window's track
 array, from which the leak report learns the owners of objects it never saw.
 
+With the memory checker on (issue 15 (c)) the routines are fastpath_kasan.py's: the same
+array caches, plus the checker's shadow, tracks and quarantine in guest memory.
+
 The state block (guest memory, read by the routines):
-    0 off   4 gfp_mask mask sent to the slow path   8 &preempt_count   12 window start
-    16 window size   20 track array   0x40 kmalloc cache index by (size - 1) >> 6
+    0 off   4 gfp_mask mask sent to the slow path   8 &preempt_count of the running task
+    12 window start   16 window size   20 track array   24 shadow   28 checker tracks
+    32 pid of the running task   36..56 quarantine ring: head, tail, bytes, limit, mask, ring
+    0x40 kmalloc cache index by (size - 1) >> 6
     0x100 struct kmem_cache * by cache index   0x800 cache index of each window page
 """
 
@@ -20,10 +25,13 @@ import struct
 
 from ...memory.layout import PAGE_SHIFT, virt_to_phys
 from .armasm import Asm
+from .layout import TRACK_GRANULE_SHIFT
 from . import gfp
 from .slab import AC_HEADER, CACHE_FIELDS
 
 ST_OFF, ST_GFP_SLOW, ST_PREEMPT, ST_WIN_LO, ST_WIN_SIZE, ST_TRACK = 0, 4, 8, 12, 16, 20
+ST_SHADOW, ST_KTRACK, ST_PID = 24, 28, 32
+ST_Q = {"head": 36, "tail": 40, "bytes": 44, "limit": 48, "mask": 52, "ring": 56}
 ST_SIZE_INDEX, ST_CACHES, ST_PAGES = 0x40, 0x100, 0x800
 MAX_CACHES = 256
 CPSR_I = 0x80
@@ -38,9 +46,12 @@ def state_size(window_bytes):
 
 
 class FastPath:
-    def __init__(self, ram, state_va, preempt_va, window_va, window_bytes, track_va):
-        """track_va: the allocation track array, or None (no ownership tracking)."""
+    def __init__(self, ram, state_va, preempt_va, window_va, window_bytes, track_va,
+                 kasan=None):
+        """track_va: the allocation track array, or None (no ownership tracking); kasan:
+        (shadow va, checker tracks va) when the memory checker is on."""
         self._ram = ram
+        self.kasan = kasan
         self.state_va, self.window_va, self.window_bytes = state_va, window_va, window_bytes
         self.track_va = track_va
         self._state_pa = virt_to_phys(state_va)
@@ -50,6 +61,17 @@ class FastPath:
         ram.write(self._state_pa, bytes(state_size(window_bytes)))
         ram.write(self._state_pa, struct.pack("<6I", 0, GFP_SLOW, preempt_va, window_va,
                                               window_bytes, track_va or 0))
+        if kasan is not None:
+            ram.write(self._state_pa + ST_SHADOW, struct.pack("<2I", *kasan[:2]))
+
+    @property
+    def state_pa(self):
+        return self._state_pa
+
+    def set_current(self, preempt_va, pid):
+        """The running task's preempt count and pid (a task switch)."""
+        self._ram.write_u32(self._state_pa + ST_PREEMPT, preempt_va)
+        self._ram.write_u32(self._state_pa + ST_PID, pid)
 
     # -- state ----------------------------------------------------------------------------
     @property
@@ -80,6 +102,13 @@ class FastPath:
         """ARM code for the four routines at base; stub(name) is the Python service's stub.
         Returns the bytes; self.addresses maps each name to its entry."""
         a = Asm(base)
+        if self.kasan is not None:
+            from .fastpath_kasan import assemble_checked
+            assemble_checked(self, a, stub)
+            code = a.assemble()
+            self.addresses = {name: a.labels[name] for name in ROUTINES}
+            self.code_end = base + len(code)
+            return code
         self._kmalloc(a, stub("__kmalloc"))
         self._kfree(a, stub("kfree"))
         self._cache_alloc(a, stub("kmem_cache_alloc"))
@@ -125,8 +154,9 @@ class FastPath:
             return
         a.ldr("r2", "ip", ST_WIN_LO)
         a.sub("r2", "r3", "r2")
+        a.mov("r2", ("r2", "lsr", TRACK_GRANULE_SHIFT))   # the entry Python reads
         a.ldr("ip", "ip", ST_TRACK)
-        a.add("ip", "ip", ("r2", "lsr", 3))
+        a.add("ip", "ip", ("r2", "lsl", 3))
         a.stm("ip", [size_reg, "lr"])
 
     def _kmalloc(self, a, slow):

@@ -46,9 +46,12 @@ class _KasanFilter(ctypes.Structure):
 
 
 class Kasan:
-    def __init__(self, window_pa, cpu, env, describe):
+    def __init__(self, window_pa, cpu, env, describe, shadow=None, meta=None):
         """describe(va) -> dict(start, size, cache, alloc, free) of the object holding va,
-        or None."""
+        or None. shadow: the shadow's memory (issue 15 (c): host-backed guest RAM the ARM
+        fast path writes too), or None for private memory; meta: (GuestQuarantine,
+        alloc TrackInfo, free TrackInfo, cache_of(struct kmem_cache va)) kept in guest
+        memory with the fast path (kasan_meta.py), or None for Python-only ones."""
         self.lo, self.hi = window_pa
         self._cpu, self._printk, self._symbolize = cpu, env.printk, env.symbolize
         self._current, self._describe = env.current, describe
@@ -56,17 +59,22 @@ class Kasan:
         # handed out are not checked; slab pages are poisoned when they become slabs and
         # when they are given back. Private (copy-on-write), not mmap's default shared
         # mapping: a forked clone of this board (runner/clone.py) gets its own shadow.
-        self.shadow = mmap.mmap(-1, (self.hi - self.lo) >> SHADOW_SCALE, flags=mmap.MAP_PRIVATE)
+        self.shadow = shadow if shadow is not None else \
+            mmap.mmap(-1, (self.hi - self.lo) >> SHADOW_SCALE, flags=mmap.MAP_PRIVATE)
         self.reports = []
         self._seen = set()
         #: issue 16: GlobalBounds (kasan_globals.py): module globals, for services too
         self.globals = None
         self._hook = None
         self._native = None          # what the C shadow check refers to, kept alive
-        self.alloc_info = {}         # object va -> (caller, comm, pid)
-        self.free_info = {}
-        self.quarantine = OrderedDict()   # object va -> (cache, bytes)
-        self._quarantined = 0
+        if meta is None:
+            self.alloc_info = {}     # object va -> (caller, comm, pid, size)
+            self.free_info = {}      # object va -> (caller, comm, pid)
+            self._ring, self._cache_of = None, None
+            self._quarantine = OrderedDict()   # object va -> (cache, bytes)
+            self._quarantined = 0
+        else:
+            self._ring, self.alloc_info, self.free_info, self._cache_of = meta
 
     # -- shadow ---------------------------------------------------------------------------
     def _index(self, va):
@@ -272,22 +280,57 @@ class Kasan:
         return lines
 
     # -- quarantine -----------------------------------------------------------------------
+    @property
+    def quarantine(self):
+        """va -> (cache, bytes), oldest first (a copy when the ring is in guest memory)."""
+        if self._ring is None:
+            return self._quarantine
+        return self._ring.snapshot(self._cache_of)
+
+    def quarantined(self):
+        """The set of objects in quarantine."""
+        if self._ring is None:
+            return set(self._quarantine)
+        return {va for va, _ in self._ring.entries()}
+
+    def is_free(self, va):
+        """A slab object in the window whose shadow says freed or never allocated (first
+        granule poisoned); None outside the window (the caller asks the quarantine)."""
+        if not self.covers(va):
+            return None
+        return self.shadow[self._index(va)] >= 0x80
+
     def hold(self, va, cache, nbytes):
         """Quarantine a freed object; returns the (va, cache) pairs now old enough to reuse."""
-        self.quarantine[va] = (cache, nbytes)
-        self._quarantined += nbytes
         evicted = []
+        if self._ring is not None:
+            # bit 0: not for an array cache (fastpath_kasan.py NOT_ARRAY)
+            arrayable = self.covers(va) and cache.limit
+            self._ring.push(va, cache.va | (0 if arrayable else 1), nbytes)
+            while self._ring.bytes > QUARANTINE_BYTES:
+                old, old_cache_va = self._ring.pop(lambda c: self._cache_of(c & ~1).size)
+                evicted.append((old, self._cache_of(old_cache_va & ~1)))
+            return evicted
+        self._quarantine[va] = (cache, nbytes)
+        self._quarantined += nbytes
         while self._quarantined > QUARANTINE_BYTES:
-            old, (old_cache, n) = self.quarantine.popitem(last=False)
+            old, (old_cache, n) = self._quarantine.popitem(last=False)
             self._quarantined -= n
             evicted.append((old, old_cache))
         return evicted
 
     def release_cache(self, cache):
         """Take a cache's objects out of quarantine (kmem_cache_destroy, shrink)."""
-        mine = [va for va, (c, _) in self.quarantine.items() if c is cache]
+        if self._ring is not None:
+            entries = self._ring.entries()
+            mine = [va for va, c in entries if c & ~1 == cache.va]
+            if mine:
+                rest = [e for e in entries if e[1] & ~1 != cache.va]
+                self._ring.rewrite(rest, self._ring.bytes - len(mine) * cache.size)
+            return mine
+        mine = [va for va, (c, _) in self._quarantine.items() if c is cache]
         for va in mine:
-            self._quarantined -= self.quarantine.pop(va)[1]
+            self._quarantined -= self._quarantine.pop(va)[1]
         return mine
 
 

@@ -78,7 +78,8 @@ class SlabObjects:
             self.kasan.free_info.pop(obj, None)
         if self.ledger is not None:
             self._record(cache, obj, caller, size)
-            if self.fast is not None and self.fast.track_va and self._in_window(obj):
+            if self.fast is not None and self.fast.track_va and self._in_window(obj) and \
+                    self.kasan is None:        # (with the checker, alloc_info wrote it)
                 self._ram.write(self._track_pa(obj), _TRACK.pack(size, caller))
 
     def _track_pa(self, obj):
@@ -108,8 +109,15 @@ class SlabObjects:
             return "invalid", owner, obj
         if cache is not None and owner is not cache:
             return "wrong-cache", owner, obj
-        if obj not in owner.out or (self.kasan is not None and obj in self.kasan.quarantine):
+        if obj not in owner.out:
             return "double", owner, obj
+        if self.kasan is not None:
+            # issue 15 (c): a freed object's first granule is poisoned (quarantined, back in
+            # an array cache, or on its slab); outside the window, ask the quarantine
+            freed = self.kasan.is_free(obj)
+            if freed or (freed is None and obj in self.kasan.quarantined()):
+                return "double", owner, obj
+            return "ok", owner, obj
         if self._fast_cache(owner) and obj in self._ac.entries(owner):
             return "double", owner, obj
         return "ok", owner, obj
@@ -128,7 +136,10 @@ class SlabObjects:
             self.kasan.poison(obj, cache.size, KASAN_KMALLOC_FREE)
             self.kasan.free_info[obj] = (caller, *self._current())
             for old, old_cache in self.kasan.hold(obj, cache, cache.size):
-                self.slab.release(old_cache, old)
+                if self._fast_cache(old_cache) and self._in_window(old):
+                    self._to_array(old_cache, old)     # as the fast path evicts (issue 15)
+                else:
+                    self.slab.release(old_cache, old)
         elif self._fast_cache(cache) and self._in_window(obj):
             self._to_array(cache, obj)
         else:
@@ -147,19 +158,32 @@ class SlabObjects:
         """Objects waiting in the cache's array cache (free, but off the slabs)."""
         return len(self._ac.entries(cache)) if cache.limit and cache.va else 0
 
-    def live(self, cache):
-        """Objects allocated and not freed."""
+    def live(self, cache, quarantined=None):
+        """Objects allocated and not freed (quarantined: the quarantine's set, if known)."""
+        if self.kasan is not None:       # issue 15 (c): the shadow tells, in the window
+            out = []
+            for obj in cache.out:
+                freed = self.kasan.is_free(obj)
+                if freed is None:
+                    if quarantined is None:
+                        quarantined = self.kasan.quarantined()
+                    freed = obj in quarantined
+                if not freed:
+                    out.append(obj)
+            return set(out)
         held = set(self._ac.entries(cache)) if cache.limit and cache.va else set()
-        if self.kasan is not None:
-            held |= {va for va, (c, _) in self.kasan.quarantine.items() if c is cache}
         return cache.out - held
 
-    def drain(self, cache):
-        """Give the array cache's objects back to the slabs (and the quarantine's)."""
+    def drain_array(self, cache):
+        """Give the array cache's objects back to the slabs."""
         if cache.limit and cache.va:
             for obj in self._ac.entries(cache):
                 self.slab.release(cache, obj)
             self._ac.store(cache, [])
+
+    def drain(self, cache):
+        """Give the array cache's objects back to the slabs (and the quarantine's)."""
+        self.drain_array(cache)
         if self.kasan is not None:
             for obj in self.kasan.release_cache(cache):
                 self.slab.release(cache, obj)

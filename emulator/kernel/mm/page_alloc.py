@@ -161,6 +161,14 @@ class PageAllocator:
         first = "slab" if kind in SLAB_KINDS else "general"
         return sorted(zone.areas.items(), key=lambda item: item[0] != first)
 
+    def take_area(self, name, kind):
+        """Allocate every frame of a zone Normal buddy area at boot, as blocks of the largest
+        order (issue 15 (c): the memory checker's shadow, tracks and quarantine)."""
+        zone, order = self.normal, MAX_ORDER - 1
+        area = zone.areas[name]
+        while (pfn := area.alloc(order)) is not None:
+            self._record(pfn, order, zone, kind, False)
+
     def _record(self, pfn, order, zone, kind, compound):
         self.blocks[pfn] = Block(order, zone.index, kind)
         self._count(zone, kind, 1 << order)

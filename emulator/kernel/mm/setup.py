@@ -15,13 +15,15 @@ from .board_data import BoardData
 from .context import AtomicContext
 from .env import ServiceEnv
 from .faults import FailureInjection
-from .fastpath import ArrayCache, FastPath, state_size
+from .fastpath import ST_Q, ArrayCache, FastPath, state_size
 from .gfp import GFP_HIGHUSER_MOVABLE, GFP_KERNEL
 from .highmem import Kmap
-from .kasan import CheckedMemory, Kasan
+from .kasan import QUARANTINE_BYTES, CheckedMemory, Kasan
+from .kasan_meta import GuestQuarantine, TrackInfo
 from .kmalloc import Kmalloc, size_index_table
-from .layout import (DRAM_END, HIGHMEM_END, HIGHMEM_START, MEM_MAP_PA, NORMAL_END,
-                     SLAB_WINDOW_END, SLAB_WINDOW_START, TRACK_PA, pfn)
+from .layout import (DRAM_END, HIGHMEM_END, HIGHMEM_START, KASAN_RING_PA, KASAN_SHADOW_PA,
+                     KASAN_START, KASAN_TRACK_PA, MEM_MAP_PA, NORMAL_END, SLAB_WINDOW_END,
+                     SLAB_WINDOW_START, TRACK_PA, pfn)
 from .memmap import MemMap
 from .mempool import Mempools
 from .objects import SlabObjects
@@ -32,6 +34,9 @@ from .procfs import buddyinfo, meminfo, slabinfo, zoneinfo
 from .slab import SlabAllocator
 from .slab_api import SlabCaches
 from .vmalloc import Vmalloc
+
+#: Entries of the checker's quarantine ring: 1 MiB of the smallest stride (24 bytes) fits.
+QUARANTINE_RING = 1 << 16
 
 #: gfp masks of the kernel's own page users: process pages and the page cache come from
 #: HighMem first (GFP_HIGHUSER_MOVABLE), module images from lowmem.
@@ -50,23 +55,33 @@ class MemoryManagement:
         self.memmap = MemMap(ram, MEM_MAP_PA, pfn(PHYS_OFFSET), pfn(DRAM_END - PHYS_OFFSET))
         reserved = (pfn(KERNEL_RESERVED_END) - pfn(PHYS_OFFSET)) + \
             (pfn(NORMAL_END) - pfn(TRACK_PA))
-        zones = build_zones((pfn(PHYS_OFFSET), pfn(NORMAL_END)),
-                            {"slab": (pfn(SLAB_WINDOW_START), pfn(SLAB_WINDOW_END)),
-                             "general": (pfn(SLAB_WINDOW_END), pfn(TRACK_PA))},
+        # issue 15 (c): the checker's own memory, allocated at boot (MemTotal unchanged)
+        general_end = KASAN_START if kasan else TRACK_PA
+        areas = {"slab": (pfn(SLAB_WINDOW_START), pfn(SLAB_WINDOW_END)),
+                 "general": (pfn(SLAB_WINDOW_END), pfn(general_end))}
+        if kasan:
+            areas["kasan"] = (pfn(KASAN_START), pfn(TRACK_PA))
+        zones = build_zones((pfn(PHYS_OFFSET), pfn(NORMAL_END)), areas,
                             (pfn(HIGHMEM_START), pfn(HIGHMEM_END)), reserved)
         self.pages = pages = PageAllocator(self.memmap, zones)
         pages.reserve(pfn(PHYS_OFFSET), pfn(KERNEL_RESERVED_END))
         pages.reserve(pfn(TRACK_PA), pfn(NORMAL_END))
+        if kasan:
+            pages.take_area("kasan", "kernel")
         self.ledger = ledger = env.ledger if leak_check else None
         env = replace(env, ledger=ledger)
         self.context = AtomicContext(vm, cpu, thread_info_va, env)
         self.faults = FailureInjection(env, self._faults_changed)
         self.env = env = replace(env, atomic=self.context, faults=self.faults)
         window = (SLAB_WINDOW_START, SLAB_WINDOW_END)
-        self.fast = None if kasan else self._fast_path(thread_info_va + 4, leak_check)
+        # issue 15 (c): the fast path stays on with the checker (fastpath_kasan.py)
+        self.fast = self._fast_path(self.context.preempt_va, leak_check or kasan, kasan)
         self.slab = SlabAllocator(ram, pages, call_guest,
                                   self.fast.set_pages if self.fast else None)
-        self.kasan = Kasan(window, cpu, env, self._describe) if kasan else None
+        self.kasan = self._kasan(window, cpu, env) if kasan else None
+        self.context.on_switch.append(
+            lambda preempt_va: self.fast.set_current(preempt_va, env.current()[1]))
+        self.fast.set_current(self.context.preempt_va, env.current()[1])
         self.objects = SlabObjects(ram, self.slab, self.fast, ArrayCache(ram), self.kasan,
                                    self.ledger, env.current)
         checked = self.checked(vm, env.caller)
@@ -90,7 +105,7 @@ class MemoryManagement:
             self.kasan.arm()
 
     # -- construction helpers ---------------------------------------------------------------
-    def _fast_path(self, preempt_va, leak_check):
+    def _fast_path(self, preempt_va, tracks, kasan):
         size = state_size(SLAB_WINDOW_END - SLAB_WINDOW_START) + 8 * 1024
         order = ((size - 1) >> PAGE_SHIFT).bit_length()
         pfn_ = self.pages.alloc(order, GFP_KERNEL, "kernel")
@@ -98,7 +113,26 @@ class MemoryManagement:
         state = self._carve(state_size(SLAB_WINDOW_END - SLAB_WINDOW_START))
         return FastPath(self._ram, state, preempt_va, phys_to_virt(SLAB_WINDOW_START),
                         SLAB_WINDOW_END - SLAB_WINDOW_START,
-                        phys_to_virt(TRACK_PA) if leak_check else None)
+                        phys_to_virt(TRACK_PA) if tracks else None,
+                        (phys_to_virt(KASAN_SHADOW_PA), phys_to_virt(KASAN_TRACK_PA),
+                         phys_to_virt(KASAN_RING_PA)) if kasan else None)
+
+    def _kasan(self, window, cpu, env):
+        """The checker over the window, its shadow, quarantine and tracks in guest memory
+        shared with the fast path (kasan_meta.py)."""
+        fast, win_va = self.fast, phys_to_virt(SLAB_WINDOW_START)
+        ring = GuestQuarantine(self._ram, fast.state_pa, phys_to_virt(KASAN_RING_PA),
+                               QUARANTINE_RING, QUARANTINE_BYTES, ST_Q)
+
+        def tracked(va):
+            found = self.slab.find(va)
+            return found is not None and bool(found[0].limit and found[0].va)
+
+        infos = [TrackInfo(self._ram, kind, phys_to_virt(TRACK_PA), phys_to_virt(KASAN_TRACK_PA),
+                           win_va, fast.window_bytes, tracked) for kind in ("alloc", "free")]
+        return Kasan(window, cpu, env, self._describe,
+                     shadow=self._ram.host(KASAN_SHADOW_PA),
+                     meta=(ring, *infos, lambda va: self.caches.by_va.get(va)))
 
     def _carve(self, size):
         """Bytes from the boot block (64-byte aligned): fast-path state, kmalloc caches."""
@@ -194,7 +228,7 @@ class MemoryManagement:
         if not self.fast.on:
             self.objects.sync()
             for cache in self.slab.caches:
-                self.objects.drain(cache)
+                self.objects.drain_array(cache)     # (the quarantine keeps its objects)
 
     def _faults_changed(self, active):
         self.fast_off("faults", active)

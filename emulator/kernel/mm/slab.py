@@ -45,8 +45,8 @@ FAST_MIN_STRIDE = 64                   # one allocation track per 64 bytes of th
 #: kmem_cache_size() is an inline that reads object_size.
 CACHE_FIELDS = {"avail": 0, "limit": 4, "batchcount": 8, "size": 12, "object_size": 16,
                 "touched": 20, "index": 24, "div_shift": 28, "div_inv": 32, "objects": 36,
-                "slab_mask": 40}
-_CACHE_HEAD = struct.Struct("<11I")
+                "slab_mask": 40, "kmalloc": 44}
+_CACHE_HEAD = struct.Struct("<12I")
 
 
 def calculate_alignment(flags, align, size):
@@ -177,7 +177,7 @@ class SlabAllocator:
         shift, inv = divisibility(cache.size)
         self._ram.write(virt_to_phys(cache.va), _CACHE_HEAD.pack(
             0, cache.limit, cache.batchcount, cache.size, cache.object_size, 0, cache.index,
-            shift, inv, cache.objects, cache.slab_bytes - 1))
+            shift, inv, cache.objects, cache.slab_bytes - 1, int(cache.kind == "kmalloc")))
 
     def remove_cache(self, cache):
         """Free every slab (all objects must be free) and forget the cache."""

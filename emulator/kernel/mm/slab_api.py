@@ -12,7 +12,7 @@ from .fastpath import MAX_CACHES
 from . import gfp
 from .kasan import redzone
 from .kmalloc import KMALLOC_MAX_SIZE
-from .slab import SLAB_PANIC
+from .slab import SLAB_DESTROY_BY_RCU, SLAB_PANIC
 
 RULE = "=" * 77
 #: r3 of an SDK module's constant-size kmalloc (linux/slab.h): r2 is the requested size.
@@ -56,6 +56,8 @@ class SlabCaches:
         if label and 4 <= size <= KMALLOC_MAX_SIZE:
             rz = redzone(size) if self._kasan is not None else 0
             cache = self._slab.new_cache(label, size, align, flags, ctor, redzone=rz)
+            if cache is not None and rz and flags & SLAB_DESTROY_BY_RCU:
+                cache.limit = cache.batchcount = 0   # its frees stay in Python (objects.py)
         block = self._kmalloc.alloc(self._slab.block_size(cache), zero=True) if cache else 0
         if not block:
             if cache is not None:
