@@ -154,3 +154,32 @@ def test_script_reading_the_console_stops_with_status_3(rootfs):
     report = json.loads(proc.stdout)
     assert report["steps"][0]["stdout"] == "asking\n"
     assert "/bin/sh /ask.sh (pid" in proc.stderr and "gives a script no input" in proc.stderr
+
+
+def test_init_sleeps_in_sigtimedwait_and_poweroff_goes_through_init(rootfs):
+    from emulator.trace import Tracer
+    tracer = Tracer()
+    out = []
+    machine = Machine("fs4412", str(rootfs), console=out.append, skeleton=board_skeleton(),
+                      tracer=tracer)
+    machine.boot()
+    machine.trace_calls()
+    init_calls = []
+    tracer.subscribe("syscall", lambda kind, f: init_calls.append(f["name"])
+                     if machine.sched.current.pid == 1 else None)
+    assert machine.lifecycle.find_process(1) is not None
+    assert machine.sched.tasks[1].sleeping_in == "sigtimedwait"
+    machine.run_board(lambda: False, wait_input=Typist(["\r", "sleep 5; echo slept\r"]))
+    assert "slept\n" in "".join(out)
+    assert init_calls == []                 # 5 s of board time: init never woke
+    # busybox poweroff signals init (SIGUSR2), which takes it from sigtimedwait, runs the
+    # shutdown actions, SIGTERM/SIGKILL to all, then reboot(2)
+    mark = len(out)
+    machine.run_board(lambda: False, wait_input=Typist(["poweroff\r"]))
+    assert machine.run_board(lambda: False) == "reboot"
+    text = "".join(out[mark:])
+    assert ("\rThe system is going down NOW!\n\rSent SIGTERM to all processes\n"
+            "\rSent SIGKILL to all processes\n\rRequesting system poweroff\n") in text
+    assert "umount" not in text             # umount -a -r: / is remounted read-only
+    assert "rootfs / rootfs ro" in machine.vfs.read_file("/proc/mounts").decode()
+    assert machine.syscalls.reboot == "power_off" and init_calls[0] == "rt_sigtimedwait"
