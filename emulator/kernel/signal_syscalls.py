@@ -2,9 +2,10 @@
 
 rt_sigaction/sigaction, rt_sigprocmask/sigprocmask, rt_sigpending/sigpending, kill, tkill,
 tgkill, rt_sigqueueinfo/rt_tgsigqueueinfo, pause, rt_sigsuspend/sigsuspend, rt_sigtimedwait,
-setitimer/getitimer (ITIMER_REAL), rt_sigreturn/sigreturn and restart_syscall, on the process's SignalState (kernel/signal.py); delivery
-is kernel/signal_arm.py. alarm(2) is not in the board's EABI table (sys_ni_syscall: glibc's
-alarm() calls setitimer), so it stays -ENOSYS as on the board.
+setitimer/getitimer (ITIMER_REAL), rt_sigreturn/sigreturn and restart_syscall, on the
+process's SignalState (kernel/signal.py); delivery is kernel/signal_arm.py. alarm(2) is not
+in the board's EABI table (sys_ni_syscall: glibc's alarm() calls setitimer), so it stays
+-ENOSYS as on the board.
 """
 
 import struct
