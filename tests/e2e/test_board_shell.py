@@ -183,3 +183,17 @@ def test_init_sleeps_in_sigtimedwait_and_poweroff_goes_through_init(rootfs):
     assert "umount" not in text             # umount -a -r: / is remounted read-only
     assert "rootfs / rootfs ro" in machine.vfs.read_file("/proc/mounts").decode()
     assert machine.syscalls.reboot == "power_off" and init_calls[0] == "rt_sigtimedwait"
+
+
+def test_mdev_makes_dev_nodes_from_sys_dev_char(rootfs):
+    machine, out = boot(rootfs)
+    assert "mdev" not in "".join(out)                     # rcS's mdev -s found /sys/dev
+    mark = len(out)
+    machine.run_board(lambda: False, wait_input=Typist([
+        "\r", "readlink /sys/dev/char/89:5; cat /sys/dev/char/1:3/uevent\r",
+        "rm /dev/i2c-5 /dev/null; ls /dev | grep -c -e i2c-5 -e null\r",
+        "mdev -s; ls -l /dev/i2c-5 /dev/null | cut -c1-10,35-43\r"]))
+    text = "".join(out[mark:])
+    assert "\n../../class/i2c-dev/i2c-5\nMAJOR=1\nMINOR=3\nDEVNAME=null\nDEVMODE=0666\n" in text
+    assert "\n0\n" in text                                # both nodes gone
+    assert "crw-rw----  89,   5\ncrw-rw----   1,   3\n" in text     # made again by mdev
