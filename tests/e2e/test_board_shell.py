@@ -197,3 +197,41 @@ def test_mdev_makes_dev_nodes_from_sys_dev_char(rootfs):
     assert "\n../../class/i2c-dev/i2c-5\nMAJOR=1\nMINOR=3\nDEVNAME=null\nDEVMODE=0666\n" in text
     assert "\n0\n" in text                                # both nodes gone
     assert "crw-rw----  89,   5\ncrw-rw----   1,   3\n" in text     # made again by mdev
+
+
+EXPECT_SCRIPT = """#!/bin/sh
+insmod leddrv.ko
+mknod /dev/leddev c 11 0
+./testled_app /dev/leddev 1 2
+emu4412-expect led LED2 on && echo "led2 ok"
+emu4412-expect led LED3 on || echo "led3: $?"
+emu4412-expect dmesg 'no such line'
+emu4412-expect exit 0
+echo end
+"""
+
+
+def test_emu4412_expect_in_a_shell_script_counts_as_expect_lines(rootfs):
+    script = rootfs / "expect.sh"
+    script.write_text(EXPECT_SCRIPT)
+    proc = cli("run", str(script), "--json")
+    assert proc.returncode == 1                           # the script itself ended with 0
+    report = json.loads(proc.stdout)
+    assert not report["ok"] and report["exit_code"] == 1
+    sh, *expects = report["steps"]
+    assert sh["status"] == 0 and sh["stdout"].startswith("led2 ok\nemu4412-expect: expectation "
+                                                         "failed: LED3 is off, expected on\n"
+                                                         "led3: 1\n")
+    assert [(s["command"], s["status"]) for s in expects] == [
+        ("emu4412-expect led LED2 on", 0), ("emu4412-expect led LED3 on", 1),
+        ("emu4412-expect dmesg 'no such line'", 1), ("emu4412-expect exit 0", 1)]
+    assert expects[2]["stdout"] == "expectation failed: no dmesg line matches /no such line/"
+    assert "in a shell script test $?" in expects[3]["stdout"]
+    assert "3 emu4412-expect expectation(s) failed" in proc.stderr
+    # all expectations met: status 0; at the interactive shell the command works too
+    script.write_text("#!/bin/sh\nemu4412-expect leds LED2=off LED3=off\n")
+    assert cli("run", str(script)).returncode == 0
+    shell = cli("shell", "--rootfs", str(rootfs),
+                input="\nemu4412-expect led LED2 on; echo status $?\nexit\n")
+    assert "emu4412-expect: expectation failed: LED2 is off, expected on\nstatus 1" in \
+        shell.stdout
