@@ -235,3 +235,19 @@ def test_emu4412_expect_in_a_shell_script_counts_as_expect_lines(rootfs):
                 input="\nemu4412-expect led LED2 on; echo status $?\nexit\n")
     assert "emu4412-expect: expectation failed: LED2 is off, expected on\nstatus 1" in \
         shell.stdout
+
+
+def test_emu4412_test_runs_shell_scripts_with_the_same_contract(rootfs, tmp_path):
+    (rootfs / "good.sh").write_text(EXPECT_SCRIPT.split("emu4412-expect led LED3")[0])
+    (rootfs / "bad.sh").write_text(EXPECT_SCRIPT)
+    (rootfs / "ends").write_text("#!/bin/sh\necho failing\nexit 3\n")
+    junit = tmp_path / "out.xml"
+    proc = cli("test", str(rootfs), str(rootfs / "ends"), "--junit", str(junit))
+    assert proc.returncode == 1
+    lines = proc.stdout.replace(str(rootfs) + "/", "").splitlines()
+    assert lines[:3] == [
+        "FAIL bad.sh: line 1 (emu4412-expect led LED3 on): expectation failed: LED3 is off, "
+        "expected on", "PASS good.sh", "FAIL ends: line 1 (sh /ends): exit status 3: failing"]
+    assert "3 scripts" in proc.stdout and "1 passed, 2 failed" in proc.stdout
+    xml = junit.read_text()
+    assert 'tests="3" failures="2"' in xml and 'name="good" file="' in xml
