@@ -251,3 +251,14 @@ def test_emu4412_test_runs_shell_scripts_with_the_same_contract(rootfs, tmp_path
     assert "3 scripts" in proc.stdout and "1 passed, 2 failed" in proc.stdout
     xml = junit.read_text()
     assert 'tests="3" failures="2"' in xml and 'name="good" file="' in xml
+
+
+def test_a_builtin_program_nobody_registered_is_enoexec(rootfs):
+    machine, out = boot(rootfs)                    # no emu4412-expect handler installed
+    mark = len(out)
+    machine.run_board(lambda: False, wait_input=Typist([
+        "\r", "emu4412-expect led LED2 on; echo status $?\r"]))
+    text = "".join(out[mark:])
+    # -ENOEXEC: ash then reads the file as a script of its own, as shells do
+    assert "emu4412-expect: line 1: EMU4412-BUILTIN: not found" in text and "status 2" in text
+    assert any("no built-in program 'expect' here" in line for line in machine.dmesg())
