@@ -392,7 +392,8 @@ def sdk():
 def test_command(paths, jobs, junit_path, update_golden, board, rootfs, timeout, shard_spec,
                  progress, dt, force_vermagic):
     """Run board scripts (files, and *.board under directories), each on a clone of a
-    board booted once (as a fresh board would run it)."""
+    board booted once (as a fresh board would run it); shell scripts (*.sh, #!/bin/sh) boot
+    a board of their own and run in busybox sh."""
     from .hw.board import load_board
     from .runner.script import Options
     from .runner.session import run_tests

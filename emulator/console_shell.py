@@ -9,15 +9,17 @@ shell exits (Ctrl-D) or when the host input ends.
 ``run_shell_script``: `emu4412 run script.sh --shell` (or a script whose first line is
 `#!/bin/sh`) boots the board the same way, then runs the script with busybox sh as a
 command typed at the console would run (`sh SCRIPT`, stdin the console, which gives no
-input). The report has one step for the script, its status the script's exit status; the
-run's status follows the board-script contract (0, 1 when the script failed, 3 for a
-crash, a panic or a time limit).
+input). The report has one step for the script, its status the script's exit status, and
+one per `emu4412-expect` call (shell_expect.py); the run's status follows the board-script
+contract (0, 1 when the script or an expectation failed, 3 for a crash, a panic or a time
+limit).
 """
 
 import os
 import select
 import struct
 
+from . import shell_expect
 from .console import Step
 from .errors import GuestFault, GuestTimeout
 
@@ -49,6 +51,10 @@ def run_shell_script(console, script, rootfs):
     path = guest_path(machine, script, rootfs)
     step = Step(1, f"sh {path}")
     console.session.steps.append(step)
+
+    def record(command, status, message):           # an emu4412-expect call: a step
+        console.session.steps.append(Step(step.line, command, status, message))
+    expects = shell_expect.install(machine, record)
     mark = len(machine.stdout)
     try:
         machine.boot()
@@ -60,6 +66,9 @@ def run_shell_script(console, script, rootfs):
             step.status = code = 0
             console.out.write(f"board {machine.syscalls.reboot.replace('_', ' ')}: "
                               f"the run ends here\n")
+        if expects.failures:                         # as a failed `expect` line does
+            console.out.write(f"{expects.failures} emu4412-expect expectation(s) failed\n")
+            code = 1
     except (GuestFault, GuestTimeout) as e:
         console.out.write(f"{e}\n")
         step.status = code = e.exit_status
@@ -136,6 +145,7 @@ def interactive(machine, terminal):
         machine.clock.realtime, machine.clock.pace = True, terminal.pace
         size = os.get_terminal_size(terminal.fd)            # the console's TIOCGWINSZ
         machine.tty.winsize = struct.pack("<HHHH", size.lines, size.columns, 0, 0)
+    shell_expect.install(machine)
     machine.boot()
     seen = {}
 

@@ -9,6 +9,7 @@ node at boot here, unlike devtmpfs on the board: existing scripts make it with m
 """
 
 from .abi import MKDEV
+from .base.sysfs_dev import publish_static
 from .errno import EAGAIN, EINTR, ENOSPC
 from .files import ConsoleFile, File
 from .sched.waitlist import WaitList
@@ -115,7 +116,14 @@ def builtin_openers(console_sink, tty, log, printk, sched=None):
             MKDEV(5, 0): console, MKDEV(5, 1): console, MKDEV(204, 66): console}
 
 
+#: The class of each built-in device (drivers/char/mem.c's "mem", tty_io.c's "tty").
+CLASSES = {1: "mem", 5: "tty", 204: "tty"}
+
+
 def make_nodes(vfs):
-    """What devtmpfs holds at boot for the built-in devices."""
+    """What devtmpfs holds at boot for the built-in devices, and their sysfs entries
+    (/sys/class/mem/null/dev, /sys/dev/char/1:3, ...)."""
     for name, (major, minor, mode) in NODES.items():
         vfs.mknod("/dev/" + name, S_IFCHR | mode, MKDEV(major, minor))
+        publish_static(vfs, f"/sys/class/{CLASSES[major]}/{name}", MKDEV(major, minor), name,
+                       mode)

@@ -4,7 +4,8 @@ the calling process.
 The file must be a regular file with an execute bit. A `#!` first line (up to 128 bytes,
 BINPRM_BUF_SIZE) names an interpreter and at most one argument: argv becomes
 [interpreter, (argument,) the script's path as given, argv[1:]...], nested up to 4 deep
-(BINPRM_MAX_RECURSION). Anything else must be a static ARM ELF executable (-ENOEXEC
+(BINPRM_MAX_RECURSION). A file naming one of the emulator's built-in programs runs it
+(kernel/binfmt_builtin.py). Anything else must be a static ARM ELF executable (-ENOEXEC
 otherwise: a shell then runs the file as a script itself). The new address space is built
 before the old one goes; then close-on-exec descriptors are closed, signal handlers are
 reset (the signal state's exec_reset), a vfork parent is released, comm is the file's base
@@ -16,6 +17,7 @@ import os
 from ..cpu import CPSR, CPSR_T, LR, REG, SP, USR_MODE
 from ..errors import LoaderError
 from ..loader.program import load_program
+from .binfmt_builtin import builtin_name, run_builtin
 from .entry import SvcFrame
 from .errno import E2BIG, EACCES, ELOOP, ENOENT, ENOEXEC, ENOMEM
 from .fs.fcntl import close_on_exec
@@ -100,6 +102,13 @@ class ExecMixin:
             return -ELOOP
         if data[:2] == b"#!":
             return -ENOEXEC                      # `#!` with no interpreter name
+        name = builtin_name(data)
+        if name is not None:                     # one of the emulator's own programs
+            handler = self.builtins.get(name)
+            if handler is None:
+                self._printk(4, f"emu4412: execve {real}: no built-in program {name!r} here")
+                return -ENOEXEC
+            return (yield from run_builtin(handler, argv, proc, self._syscalls.exit_process))
         if data[:4] != b"\x7fELF":
             return -ENOEXEC
         try:

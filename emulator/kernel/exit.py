@@ -12,6 +12,7 @@ import struct
 
 from .entry import Sleep
 from .errno import ECHILD, EINTR, EINVAL
+from .signal import CLD_DUMPED, CLD_EXITED, CLD_KILLED, SigInfo
 from .syscalls import syscall
 
 WNOHANG, WUNTRACED, WCONTINUED = 1, 2, 8
@@ -62,7 +63,7 @@ class ExitMixin:
         for waiter in list(parent.chld_waiters):
             self._sched.wake(waiter)
         if ptask is not None and proc.exit_signal:
-            self._sched.send_signal(ptask, proc.exit_signal)
+            self._sched.send_signal(ptask, proc.exit_signal, _chld_info(proc))
 
     def vfork_release(self, proc):
         """complete_vfork_done: a vfork child execs or exits; its parent runs again."""
@@ -106,6 +107,16 @@ class ExitMixin:
                 yield Sleep()
             finally:
                 proc.chld_waiters.remove(task)
+
+
+def _chld_info(proc):
+    """do_notify_parent's siginfo: CLD_EXITED with the exit code, or CLD_KILLED (CLD_DUMPED
+    when the status word has the core flag) with the signal."""
+    status = proc.wait_status or 0
+    if status & 0x7F:
+        code = CLD_DUMPED if status & 0x80 else CLD_KILLED
+        return SigInfo(proc.exit_signal, code, pid=proc.pid, status=status & 0x7F)
+    return SigInfo(proc.exit_signal, CLD_EXITED, pid=proc.pid, status=status >> 8 & 0xFF)
 
 
 def _matches(child, pid, proc):

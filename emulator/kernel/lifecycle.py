@@ -13,6 +13,7 @@ from ..errors import GuestTimeout, LoaderError
 from ..loader.program import load_program
 from .sched.task import THREAD_SIZE
 from ..cpu import CPSR, MODE_MASK, USR_MODE
+from .binfmt_builtin import Builtins
 from .entry import EXIT, GuestCall
 from .exec import ExecMixin
 from .exit import ExitMixin
@@ -53,6 +54,7 @@ class Lifecycle(ForkMixin, ExecMixin, ExitMixin):
         self._console_mm = console_mm or (lambda: None)
         self._printk = printk or (lambda level, text: None)
         self._symbol_users = {}      # symbol-table label -> processes running that image
+        self.builtins = Builtins()   # the emulator's own programs (kernel/binfmt_builtin.py)
 
     # -- program images ---------------------------------------------------------------------
     def build_image(self, program, argv, envp, execfn):

@@ -34,6 +34,8 @@ SA_RESTART, SA_NODEFER, SA_RESETHAND = 0x10000000, 0x40000000, 0x80000000
 #: si_code values (asm-generic/siginfo.h, as user space sees them)
 SI_USER, SI_KERNEL, SI_QUEUE, SI_TIMER, SI_TKILL = 0, 0x80, -1, -2, -6
 POLL_IN = 1
+#: SIGCHLD's si_code (do_notify_parent): the child exited, was killed, dumped core
+CLD_EXITED, CLD_KILLED, CLD_DUMPED = 1, 2, 3
 
 TERM, CORE, IGNORE, STOP = "term", "core", "ignore", "stop"
 #: The default action of each standard signal (kernel/signal.c's SIG_KERNEL_*_MASK);
@@ -98,6 +100,9 @@ class SigInfo:
     band: int = 0          # SIGPOLL: POLLIN | POLLRDNORM for POLL_IN
     fd: int = 0
     addr: int = 0          # faults
+    status: int = 0        # SIGCHLD from do_notify_parent: exit code or killing signal
+    #: a siginfo user space gave (rt_sigqueueinfo, si_code < 0): copied out as it came
+    raw: bytes = None
 
 
 @dataclass
@@ -105,6 +110,9 @@ class SignalState:
     """A process's signal handling (sighand + blocked + pending of its one thread)."""
     actions: list = field(default_factory=lambda: [SigAction()] * (_NSIG + 1))
     blocked: int = 0
+    #: rt_sigtimedwait's mask while it sleeps with the awaited signals unblocked (they
+    #: are not ignored meanwhile: sig_ignored checks it too)
+    real_blocked: int = 0
     pending: list = field(default_factory=list)      # [SigInfo], in the order sent
     #: sigsuspend's saved mask (TIF_RESTORE_SIGMASK): put back after the handler runs
     saved_mask: int = None
@@ -154,7 +162,8 @@ class SignalState:
             self.pending = [i for i in self.pending if i.signo not in STOP_SIGNALS]
         elif signo in STOP_SIGNALS:
             self.pending = [i for i in self.pending if i.signo != SIGCONT]
-        if signo != SIGKILL and self.ignored(signo) and not self.blocked & sigmask(signo):
+        if signo != SIGKILL and self.ignored(signo) and not (
+                self.blocked | self.real_blocked) & sigmask(signo):
             return False
         if signo < SIGRTMIN and any(i.signo == signo for i in self.pending):
             return False                           # legacy_queue
@@ -167,10 +176,11 @@ class SignalState:
             mask |= sigmask(info.signo)
         return mask
 
-    def next_signal(self):
+    def next_signal(self, wanted=None):
         """The signal next_signal() would dequeue (lowest unblocked, synchronous ones
-        first as 3.14 does), or 0."""
-        deliverable = self.pending_mask() & ~self.blocked
+        first as 3.14 does), or 0. wanted: take from this set instead of the unblocked
+        ones (rt_sigtimedwait dequeues blocked signals)."""
+        deliverable = self.pending_mask() & (~self.blocked if wanted is None else wanted)
         if not deliverable:
             return 0
         sync = deliverable & (sigmask(SIGSEGV) | sigmask(SIGBUS) | sigmask(SIGILL)
@@ -178,9 +188,10 @@ class SignalState:
         bits = sync or deliverable
         return (bits & -bits).bit_length()
 
-    def dequeue(self):
-        """dequeue_signal: the SigInfo of the next deliverable signal, or None."""
-        signo = self.next_signal()
+    def dequeue(self, wanted=None):
+        """dequeue_signal: the SigInfo of the next deliverable signal (of wanted), or
+        None."""
+        signo = self.next_signal(wanted)
         if not signo:
             return None
         for i, info in enumerate(self.pending):

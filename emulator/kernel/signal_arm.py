@@ -28,9 +28,10 @@ from ..memory.mmu import GuestFaultAccess
 from .entry import EXIT, SvcFrame
 from .errno import EINTR
 from .kuser import SIGRETURN_CODES
-from .signal import (IGNORE, SA_NODEFER, SA_RESETHAND, SA_RESTART, SA_RESTORER,
-                     SA_SIGINFO, SIG_DFL, SIG_IGN, SIGSEGV, STOP, SigAction, SigInfo,
-                     default_action, name, sigmask)
+from .signal import (CLD_DUMPED, CLD_EXITED, CLD_KILLED, IGNORE, SA_NODEFER,
+                     SA_RESETHAND, SA_RESTART, SA_RESTORER, SA_SIGINFO, SIG_DFL, SIG_IGN,
+                     SIGCHLD, SIGSEGV, STOP, SigAction, SigInfo, default_action, name,
+                     sigmask)
 
 #: si_code of a fault's signal: SEGV_MAPERR, ILL_ILLOPC, TRAP_BRKPT are all 1.
 FAULT_CODE = 1
@@ -217,7 +218,7 @@ class SignalDelivery:
             retcode = self._code + (idx << 2) + thumb
         data = bytearray(size)
         if rt:
-            data[0:SIGINFO_SIZE] = _siginfo(info)
+            data[0:SIGINFO_SIZE] = copy_siginfo(info)
         uc = sf - frame
         struct.pack_into("<II", data, uc, 0 if rt else SETUP_FRAME_MAGIC, 0)
         if rt:
@@ -382,11 +383,16 @@ def _signed(v):
     return v - (1 << 32) if v & 0x80000000 else v
 
 
-def _siginfo(info):
-    """copy_siginfo_to_user: the 128-byte siginfo of the ARM ABI."""
+def copy_siginfo(info):
+    """copy_siginfo_to_user: the 128-byte siginfo of the ARM ABI (a user-made one, si_code
+    < 0 from rt_sigqueueinfo, as it came; SIGCHLD of an ended child: _sigchld)."""
+    if info.raw is not None:
+        return info.raw
     data = bytearray(SIGINFO_SIZE)
     struct.pack_into("<iii", data, 0, info.signo, 0, info.code)
-    if info.band or info.fd:
+    if info.signo == SIGCHLD and info.code in (CLD_EXITED, CLD_KILLED, CLD_DUMPED):
+        struct.pack_into("<iIiii", data, 12, info.pid, info.uid, info.status, 0, 0)
+    elif info.band or info.fd:
         struct.pack_into("<iI", data, 12, info.band, info.fd)       # _sigpoll
     elif info.addr:
         struct.pack_into("<I", data, 12, info.addr)                 # _sigfault
@@ -395,5 +401,5 @@ def _siginfo(info):
     return bytes(data)
 
 
-__all__ = ["SignalDelivery", "STOPPED", "RESTARTS", "ERESTARTSYS", "ERESTARTNOHAND",
-           "ERESTART_RESTARTBLOCK", "ERESTARTNOINTR"]
+__all__ = ["SignalDelivery", "STOPPED", "copy_siginfo", "RESTARTS", "ERESTARTSYS",
+           "ERESTARTNOHAND", "ERESTART_RESTARTBLOCK", "ERESTARTNOINTR"]

@@ -1,21 +1,23 @@
 """The signal system calls (Linux kernel/signal.c, kernel/itimer.c, arch/arm/kernel/signal.c).
 
 rt_sigaction/sigaction, rt_sigprocmask/sigprocmask, rt_sigpending/sigpending, kill, tkill,
-tgkill, pause, rt_sigsuspend/sigsuspend, setitimer/getitimer (ITIMER_REAL), rt_sigreturn/
-sigreturn and restart_syscall, on the process's SignalState (kernel/signal.py); delivery
-is kernel/signal_arm.py. alarm(2) is not in the board's EABI table (sys_ni_syscall: glibc's
-alarm() calls setitimer), so it stays -ENOSYS as on the board.
+tgkill, rt_sigqueueinfo/rt_tgsigqueueinfo, pause, rt_sigsuspend/sigsuspend, rt_sigtimedwait,
+setitimer/getitimer (ITIMER_REAL), rt_sigreturn/sigreturn and restart_syscall, on the
+process's SignalState (kernel/signal.py); delivery is kernel/signal_arm.py. alarm(2) is not
+in the board's EABI table (sys_ni_syscall: glibc's alarm() calls setitimer), so it stays
+-ENOSYS as on the board.
 """
 
 import struct
 
 from ..errors import Unimplemented
 from .entry import Sleep
-from .errno import EINTR, EINVAL, ESRCH
-from .signal import (SI_KERNEL, SI_TKILL, SI_USER, SIGALRM, UNCATCHABLE, SigAction, SigInfo,
-                     valid_signal)
-from .signal_arm import ERESTARTNOHAND
+from .errno import EAGAIN, EINTR, EINVAL, EPERM, ESRCH
+from .signal import (SI_KERNEL, SI_TKILL, SI_USER, SIGALRM, UNBLOCKABLE, UNCATCHABLE, SigAction,
+                     SigInfo, valid_signal)
+from .signal_arm import ERESTARTNOHAND, SIGINFO_SIZE, copy_siginfo
 from .syscalls import syscall
+from .time.jiffies import TICK_NS
 
 SIG_BLOCK, SIG_UNBLOCK, SIG_SETMASK = 0, 1, 2
 SIGSET_SIZE = 8
@@ -232,6 +234,103 @@ def sys_rt_sigsuspend(sc, unewset, sigsetsize, *_):
 @syscall(72)
 def sys_sigsuspend(sc, restart, oldmask, mask, *_):
     return _sigsuspend(sc, (_state(sc).blocked & ~0xFFFFFFFF) | mask)
+
+
+# -- rt_sigqueueinfo: a signal with the sender's siginfo -----------------------------------------
+def _user_siginfo(sc, pid, signo, uinfo):
+    """do_rt_sigqueueinfo's checks on the siginfo user space gives: only a process signalling
+    itself may claim a kernel or kill() origin (si_code >= 0, SI_TKILL): -EPERM."""
+    raw = bytearray(sc.vm.read(uinfo, SIGINFO_SIZE, user=True))
+    _, _, code, spid, suid = struct.unpack_from("<iiiiI", raw)
+    if (code >= 0 or code == SI_TKILL) and pid != sc.process.pid:
+        return -EPERM
+    struct.pack_into("<i", raw, 0, signo)
+    return SigInfo(signo, code, pid=spid, uid=suid, raw=bytes(raw) if code < 0 else None)
+
+
+def _queue(sc, targets, signo, info):
+    """kill_pid_info / do_send_specific: -ESRCH without a target, then the signal check."""
+    if not targets:
+        return -ESRCH
+    if not (signo == 0 or valid_signal(signo)):
+        return -EINVAL
+    if signo:
+        for task in targets:
+            if task.process is not None:
+                sc.signals.sched.send_signal(task, signo, info)
+    return 0
+
+
+@syscall(178)
+def sys_rt_sigqueueinfo(sc, pid, signo, uinfo, *_):
+    pid = _s32(pid)
+    info = _user_siginfo(sc, pid, signo, uinfo)
+    if isinstance(info, int):
+        return info
+    return _queue(sc, _targets(sc, pid) if pid > 0 else [], signo, info)
+
+
+@syscall(363)
+def sys_rt_tgsigqueueinfo(sc, tgid, pid, signo, uinfo, *_):
+    tgid, pid = _s32(tgid), _s32(pid)
+    if pid <= 0 or tgid <= 0:
+        return -EINVAL
+    info = _user_siginfo(sc, pid, signo, uinfo)
+    if isinstance(info, int):
+        return info
+    return _queue(sc, [t for t in _targets(sc, pid) if t.pid == tgid], signo, info)
+
+
+# -- rt_sigtimedwait: take a signal of a set, synchronously -------------------------------------
+@syscall(177)
+def sys_rt_sigtimedwait(sc, uthese, uinfo, uts, sigsetsize, *_):
+    """Dequeue a pending signal of the set (blocked or not) and return its number, its
+    siginfo copied to uinfo; else sleep with the set unblocked until one comes (-EINTR when
+    another signal wakes the sleep, -EAGAIN when the timeout passes; ts {0, 0}: a poll)."""
+    if sigsetsize != SIGSET_SIZE:
+        return -EINVAL
+    these = struct.unpack("<Q", sc.vm.read(uthese, 8, user=True))[0] & ~UNBLOCKABLE
+    timeout = None                                      # MAX_SCHEDULE_TIMEOUT
+    if uts:
+        sec, nsec = struct.unpack("<iI", sc.vm.read(uts, 8, user=True))
+        if sec < 0 or nsec >= SEC:                      # timespec_valid
+            return -EINVAL
+        # timespec_to_jiffies rounds up; one tick more to wait at least the time asked
+        timeout = -(-(sec * SEC + nsec) // TICK_NS) + (1 if sec or nsec else 0)
+    return _sigtimedwait(sc, these, uinfo, timeout)
+
+
+def _sigtimedwait(sc, these, uinfo, timeout):
+    """do_sigtimedwait (a generator): timeout in jiffies, None for no limit."""
+    sig, task, sched = _state(sc), _task(sc), sc.signals.sched
+    info = sig.dequeue(these)
+    left = timeout
+    if info is None and timeout != 0:
+        clock = sc.clock
+        end = None if timeout is None else (clock.now_ns() // TICK_NS + timeout) * TICK_NS
+        sig.real_blocked = sig.blocked                  # the set unblocked while asleep
+        sig.blocked &= ~these
+        sched.recalc_sigpending(task)
+        try:
+            task.sleeping_in = "sigtimedwait"
+            while not task.pending_signal:
+                now = clock.now_ns()
+                if end is not None and now >= end:
+                    break
+                yield Sleep(None if end is None else end - now)
+        except GeneratorExit:                           # the task is gone: no guest memory
+            sig.blocked, sig.real_blocked = sig.real_blocked, 0
+            raise
+        task.sleeping_in = ""
+        sig.blocked, sig.real_blocked = sig.real_blocked, 0
+        left = None if end is None else max(0, end - clock.now_ns())
+        info = sig.dequeue(these)
+    sched.recalc_sigpending(task)
+    if info is None:
+        return -EINTR if left != 0 else -EAGAIN
+    if uinfo:
+        sc.vm.write(uinfo, copy_siginfo(info), user=True)
+    return info.signo
 
 
 # -- returning from a handler -------------------------------------------------------------------

@@ -49,6 +49,7 @@ class Vfs:
         self.virtual_dirs = set()   # sysfs / device-tree directories (issue 11)
         self.stores = {}            # path -> store(bytes) -> 0 or -errno (sysfs attributes)
         self.views = {}             # prefix -> view with file(path), listdir(path) (issue 11)
+        self.links = {}             # sysfs symlinks the kernel publishes: path -> target
 
     @staticmethod
     def normalize(path, cwd="/"):
@@ -76,6 +77,13 @@ class Vfs:
     def remove_virtual(self, path):
         self.proc.pop(path, None)
         self.stores.pop(path, None)
+        self.links.pop(path, None)
+
+    def add_virtual_link(self, path, target):
+        """A symlink in sysfs (/sys/dev/char/MAJ:MIN -> the device's directory); read-only
+        for the guest as sysfs is; remove_virtual removes it."""
+        self.links[path] = target
+        self.add_virtual_dir(posixpath.dirname(path))
 
     def write_file(self, path, data):
         """A write to a generated file: 0, -EACCES (read-only) or -ENOENT."""
@@ -111,6 +119,7 @@ class Vfs:
     def _virtual_listing(self, path):
         names = {p[len(path) + 1:].split("/")[0]
                  for p in list(self.proc) + list(self.devices) + list(self.virtual_dirs)
+                 + list(self.links)
                  if p.startswith(path + "/")}
         return sorted(names)
 

@@ -1,10 +1,11 @@
-"""Find the board scripts to run: files given, and `*.board` files under directories given."""
+"""Find the board scripts to run: files given, and `*.board` and `*.sh` (shell scripts run
+by busybox sh on the booted board) files under directories given."""
 
 from pathlib import Path
 
 from ..errors import InputError
 
-PATTERN = "*.board"
+PATTERNS = ("*.board", "*.sh")
 
 
 def collect(paths):
@@ -13,7 +14,7 @@ def collect(paths):
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            scripts = sorted(p for p in path.rglob(PATTERN) if p.is_file()
+            scripts = sorted(p for pattern in PATTERNS for p in path.rglob(pattern) if p.is_file()
                              and not any(part.startswith(".") for part in p.relative_to(path).parts))
         elif path.exists():
             scripts = [path]

@@ -97,8 +97,11 @@ class _Run:
         from ..console import Console      # the emulator proper (unicorn) loads on first use
 
         rootfs = options.rootfs or os.path.dirname(os.path.abspath(path))
+        self.rootfs = rootfs
+        self.shell = is_shell(path, lines)   # busybox sh on the booted board (issue 14)
         self.out, self.steps = Capture(), []
-        recording = uses_command(lines, "golden") or os.path.isfile(golden.sibling_of(path))
+        recording = not self.shell and (uses_command(lines, "golden")
+                                        or os.path.isfile(golden.sibling_of(path)))
         # Bound late: the watchers subscribe before the board's own observers (as on a fresh
         # board), and name symbols and script lines once the board and console exist.
         symbolize = lambda pc: (self.machine.symbolize.short(pc)  # noqa: E731
@@ -113,8 +116,17 @@ class _Run:
             recorders.append(golden.Recorder(tracer, symbolize, command) if recording else None)
 
         from ..console import script_dt
-        dt = script_dt(lines, os.path.dirname(os.path.abspath(path))) or options.dt
-        if template is not None and dt is None and not options.force_vermagic:
+        dt = options.dt if self.shell else \
+            script_dt(lines, os.path.dirname(os.path.abspath(path))) or options.dt
+        if self.shell:                     # a board with the busybox root filesystem, booted
+            from ..kernel.fs.skeleton import board_skeleton
+            from ..machine import Machine
+            tracer = Tracer()
+            subscribe(tracer)
+            machine = Machine(options.board, rootfs, timeout_s=options.timeout,
+                              console=self.out.write, tracer=tracer, dt=dt,
+                              force_vermagic=options.force_vermagic, skeleton=board_skeleton())
+        elif template is not None and dt is None and not options.force_vermagic:
             # (a script's own tree, or forced modules: a board of its own)
             machine = template.adopt(rootfs, self.out.write, subscribe)
         else:
@@ -146,7 +158,11 @@ def _run(path, options, result, template):
         result.fail(e.exit_status, FAILURE_TYPES.get(e.exit_status, "failed"), str(e))
         return
     try:
-        status = run.console.run_lines(lines)
+        if run.shell:
+            from ..console_shell import run_shell_script
+            status = run_shell_script(run.console, path, run.rootfs)
+        else:
+            status = run.console.run_lines(lines)
     except EmulatorError as e:             # a line that does not parse
         status = e.exit_status
         result.fail(status, FAILURE_TYPES.get(status, "failed"), str(e))
@@ -163,13 +179,25 @@ def _run(path, options, result, template):
         result.fail(1, "golden", verdict.message, verdict.details)
 
 
+def is_shell(path, lines):
+    """A shell script for busybox sh: named *.sh or with a `#!...sh` first line."""
+    from ..console_shell import is_shell_script
+    return str(path).endswith(".sh") or is_shell_script(lines)
+
+
 def _failed_step(result, status, run):
-    """Fill the failure from the step that stopped the script (the console's last step)."""
-    step, recent = run.steps[-1], run.recent
-    printed = run.out.of_step(len(run.steps) - 1).rstrip("\n")
-    lines = printed.splitlines()
+    """Fill the failure from the step that stopped the script (the console's last step; in
+    a shell script the first failed emu4412-expect, else the script's own step)."""
+    index = len(run.steps) - 1
+    if run.shell:
+        index = next((i for i, s in enumerate(run.steps) if i and s.status), 0)
+    step, recent = run.steps[index], run.recent
+    printed = step.stdout if run.shell else run.out.of_step(index)
+    if run.shell and status == 3:          # the crash or time limit, as the console said it
+        printed += "\n" + run.out.text().rstrip("\n").rsplit("\n", 1)[-1]
+    lines = printed.rstrip("\n").splitlines()
     last = lines[-1] if lines else ""
-    if step.command.split()[0] == "expect":
+    if step.command.split()[0] in ("expect", "emu4412-expect"):
         message = last or "expectation failed"
     else:
         message = f"exit status {step.status}" + (f": {last}" if last else "")

@@ -23,7 +23,7 @@ def rootfs(tmp_path_factory):
     build = tmp_path_factory.mktemp("signals-build")
     for name in ("keywait", "keyfasync"):
         shutil.copy(build_module(FIRMWARE / "drivers" / name, build), root / f"{name}.ko")
-    for name in ("sig_app", "fasync_app", "key_app", "spin_app"):
+    for name in ("sig_app", "fasync_app", "key_app", "spin_app", "sigwait_app"):
         subprocess.run(["arm-linux-gnueabi-gcc", "-static", "-O2", "-o", str(root / name),
                         str(APPS / f"{name}.c")], check=True, capture_output=True)
     return root
@@ -250,3 +250,18 @@ def test_fasync_key_driver_signals_the_app(rootfs):
         "keyfasync: fasync fd 3 on", "keyfasync: fasync fd -1 off",
         "keyfasync: release (async list empty)"]
     assert ("generate", 29) in [(e["event"], e["signo"]) for _, e in events]
+
+
+def test_sigtimedwait_takes_blocked_signals_with_their_siginfo(rootfs):
+    code, out, m, _ = run("./sigwait_app\n", rootfs)
+    assert code == 0, out
+    lines = [l for l in out.splitlines() if not l.startswith(("#", "["))]
+    assert lines == [
+        "poll: -1 Resource temporarily unavailable",          # ts {0, 0}: -EAGAIN
+        "raise: 10 si_signo 10 si_code 0 own pid 1",           # glibc shows SI_TKILL as SI_USER
+        "child: 17 si_code 1 pid 1 status 7",                  # CLD_EXITED, the child's pid
+        "timeout: -1 Resource temporarily unavailable after >= 300 ms 1",
+        "eintr: -1 Interrupted system call alarms 1",          # a handled SIGALRM: -EINTR
+        "queue: 12 si_code -1 value 42",                       # sigqueue: SI_QUEUE, the value
+        "eperm: -1 Operation not permitted",
+        "blocked: 1 1 1 0"]                                    # the mask as it was

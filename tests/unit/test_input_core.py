@@ -24,6 +24,15 @@ class FakeVfs:
     def unlink(self, path):
         del self.nodes[path]
 
+    def add_virtual(self, path, render):          # sysfs files and links (base/sysfs_dev.py)
+        self.nodes[path] = render
+
+    def add_virtual_link(self, path, target):
+        self.nodes[path] = target
+
+    def remove_virtual(self, path):
+        self.nodes.pop(path, None)
+
 
 class FakeSched:
     current = None
@@ -69,6 +78,9 @@ def queued(client):
 def test_register_makes_the_node_and_prints_the_path():
     _, _, idev, _, vfs, lines = make((EV_KEY, 30))
     assert vfs.nodes["/dev/input/event0"] == (13 << 20) | 64
+    assert vfs.nodes["/sys/dev/char/13:64"] == "../../class/input/event0"
+    assert vfs.nodes["/sys/class/input/event0/uevent"]() == \
+        "MAJOR=13\nMINOR=64\nDEVNAME=input/event0\n"
     assert lines == ["input: test-keys as /input/input0"]
     assert idev.max_vals == 9                        # no axes: 7 + 2
 

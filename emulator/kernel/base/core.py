@@ -3,7 +3,8 @@
 A `struct device` lives in guest memory with the board's layout; its name is kobj.name (what
 dev_name() reads). Driver data, devres and sysfs entries are kept here by the device's
 address. device_create makes /dev/NAME at once (DEVTMPFS_MOUNT, mode 0600) and
-/sys/class/CLASS/NAME/{dev,uevent}; device_destroy removes them.
+/sys/class/CLASS/NAME/{dev,uevent} with /sys/dev/char/MAJ:MIN (base/sysfs_dev.py);
+device_destroy removes them.
 """
 
 from dataclasses import dataclass, field
@@ -12,6 +13,8 @@ from .. import errno
 from ..abi import CLASS, DEVICE, DEVICE_DRIVER, KOBJECT, MAJOR, MINOR
 from ..hypercall import export
 from ..printf import format_printk
+from . import sysfs_dev
+from .sysfs_dev import uevent_text
 from ...memory.layout import MODULES_VADDR, PAGE_SIZE
 
 S_IFCHR = 0o020000
@@ -107,6 +110,10 @@ class DeviceCore:
 
     def add_sysfs(self, dev, path, render):
         self.vfs.add_virtual(path, render)
+        dev.sysfs.append(path)
+
+    def add_sysfs_link(self, dev, path, target):
+        self.vfs.add_virtual_link(path, target)
         dev.sysfs.append(path)
 
     def drop_sysfs(self, dev):
@@ -237,17 +244,15 @@ class DeviceApi:
         cls = self._vm.read_u32(d.va + DEVICE["class"])
         if cls:
             base = f"/sys/class/{self.core.classes.get(cls, '?')}/{d.name}"
-            if devt:
-                self.core.add_sysfs(d, base + "/dev", lambda: f"{MAJOR(devt)}:{MINOR(devt)}\n")
-            self.core.add_sysfs(d, base + "/uevent", lambda: self._uevent(devt, d.name))
+            if devt:                     # dev, uevent, /sys/dev/char/MAJ:MIN (mdev -s)
+                sysfs_dev.publish(lambda path, render: self.core.add_sysfs(d, path, render),
+                                  lambda path, target: self.core.add_sysfs_link(d, path, target),
+                                  base, devt, d.name)
+            else:
+                self.core.add_sysfs(d, base + "/uevent", lambda: uevent_text(devt, d.name))
         if devt and "/" not in d.name and self.core.vfs.mknod(
                 "/dev/" + d.name, S_IFCHR | DEVTMPFS_MODE, devt) == 0:
             d.devnode = "/dev/" + d.name
-
-    @staticmethod
-    def _uevent(devt, name):
-        lines = [f"MAJOR={MAJOR(devt)}", f"MINOR={MINOR(devt)}"] if devt else []
-        return "\n".join(lines + [f"DEVNAME={name}"]) + "\n"
 
     def _del_node(self, d):
         self.core.drop_sysfs(d)

@@ -389,5 +389,7 @@ def sys_umount2(sc, target, flags, *_):
         return err
     if node is None:
         return -ENOENT
+    if real == "/" and not flags & MNT_DETACH:
+        return sc.vfs.remount("/", True)        # do_umount of the root: remount read-only
     return sc.vfs.umount(real)
 

@@ -114,6 +114,8 @@ class RootFs(Vfs):
                 return Directory(path, st.S_IFDIR | 0o555)
             return self.proc_dirs(path) if self.proc_dirs else None
         if path.startswith(("/dev/", "/sys/")):
+            if path in self.links:               # sysfs symlinks (/sys/dev/char/MAJ:MIN)
+                return Symlink(path, self.links[path])
             node = Vfs.lookup(self, path)        # nodes other parts of the kernel publish
             if node is not None:
                 return node

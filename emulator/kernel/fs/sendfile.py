@@ -16,7 +16,7 @@ from .pipe import PipeEnd, PIPE_BUF_SIZE
 O_ACCMODE, O_WRONLY = 3, 1
 
 
-def _put(file, data):
+def kernel_write(file, data):
     """Write bytes from the kernel to a destination; the count written or -errno."""
     if isinstance(file, ConsoleFile):
         file.write_kernel(data)
@@ -53,7 +53,7 @@ def sys_sendfile64(sc, out_fd, in_fd, offset_ptr, count, *_):
     chunk = bytes(data_src[pos:pos + count])
     if not chunk:
         return 0
-    done = _put(dst, chunk)
+    done = kernel_write(dst, chunk)
     if done < 0:
         return done
     if offset_ptr:

@@ -17,6 +17,7 @@ import struct
 
 from ...memory.mmu import UserFaultAccess
 from ..abi import MKDEV
+from ..base.sysfs_dev import publish_static, unpublish
 from ..entry import Sleep
 from ..errno import EAGAIN, EFAULT, EINVAL, ENODEV, ENOENT, ENOTTY
 from ..files import File
@@ -91,7 +92,9 @@ class Evdev:
         vfs = self._vfs()
         if vfs.node_at("/dev/input") is None:
             vfs.mkdir("/dev/input", 0o755)
-        vfs.mknod(node.path, S_IFCHR | 0o660, MKDEV(INPUT_MAJOR, EVDEV_MINOR_BASE + minor))
+        devt = MKDEV(INPUT_MAJOR, EVDEV_MINOR_BASE + minor)
+        vfs.mknod(node.path, S_IFCHR | 0o660, devt)
+        publish_static(vfs, f"/sys/class/input/event{minor}", devt, f"input/event{minor}")
 
     def disconnect(self, idev):
         node = idev.handle
@@ -99,6 +102,8 @@ class Evdev:
         node.exist = False
         self.minors.pop(node.minor, None)
         self._vfs().unlink(node.path)
+        unpublish(self._vfs(), f"/sys/class/input/event{node.minor}",
+                  MKDEV(INPUT_MAJOR, EVDEV_MINOR_BASE + node.minor))
         for client in node.clients:
             self._wake(client)
 
