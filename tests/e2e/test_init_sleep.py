@@ -10,7 +10,8 @@ from tests.e2e.helpers import cli, run_script
 
 #: initsleep's lines, each with the virtual time dmesg shows (HZ 200: msleep(100) is 21
 #: jiffies; the timer wakes the wait 50 ms later; the 20 ms wait times out; the completion
-#: 30 ms later, the semaphore 10 ms later; the kthread holds the mutex for msleep(50)).
+#: 30 ms later, the semaphore 10 ms later; the kthread holds the mutex for msleep(50); a
+#: schedule() loop yields to another kthread).
 EXPECTED = [
     "[    0.000000] initsleep: init in insmod",
     "[    0.105000] initsleep: msleep(100) took 21 jiffies",
@@ -20,6 +21,7 @@ EXPECTED = [
     "[    0.215000] initsleep: semaphore taken",
     "[    0.215000] initsleep: holder has the mutex (pid 100)",
     "[    0.270000] initsleep: mutex taken",
+    "[    0.270000] initsleep: yielded to the setter",
     "[    0.270000] initsleep: init done after 54 jiffies",
     "[    0.295000] initsleep: exit in rmmod slept 5 jiffies",
 ]

@@ -61,32 +61,18 @@ class ConsoleTask:
     def sleep(self, timeout_ns):
         """schedule() of the console's task: run the others until it is woken (or, with
         timeout_ns, until its timer ends the sleep); then run its on_resume."""
-        sched, cpu, task = self._sched, self._cpu, self.task
-        if task.state == TASK_RUNNING:
-            return                                      # a yield: init goes on
+        sched, task = self._sched, self.task
+        if task.state == TASK_RUNNING:                  # a yield: the runnable others run
+            if any(t.runnable for t in sched.runqueue):
+                self._run_others(sched.settle)
+            return
         if timeout_ns is not None:
             task.wake_at = sched.clock.now_ns() + timeout_ns
         what = task.sleeping_in or ("sleeping" if task.state & 1 else "D")
         site = sched.symbolize(self._caller())
         sched._event("sleep", task, what)
-        context, stopped, outer_sp = cpu.save_context(), self._guest.stopped, sched.console_sp
-        sched.console_sp = (cpu.reg(REG["sp"]) - 256) & ~7   # idle work below init's frames
-        # The others run inside init's own run: no Unicorn timer thread of their own there
-        # (2.1.4 aborts joining a nested one, see GuestCalls.call_nested); the scheduler's
-        # wall-clock check and the outer run's timeout still apply.
-        handler = sched.irq.handler
-        outer_timeout, handler.timeout_us = handler.timeout_us, 0
-        self.asleep = True
-        try:
-            sched.run_until(lambda: task.state == TASK_RUNNING)
-            woken = task.state == TASK_RUNNING     # (a timed wake-up may end the loop idle)
-        finally:
-            self.asleep = False
-            handler.timeout_us = outer_timeout
-            sched.console_sp = outer_sp
-            cpu.restore_context(context)
-            self._guest.stopped = stopped
-        if not woken:
+        self._run_others(lambda: sched.run_until(lambda: task.state == TASK_RUNNING))
+        if task.state != TASK_RUNNING:        # (a timed wake-up may also end the loop idle)
             task.wake_at = None
             raise GuestTimeout(f"{task.comm}: module {'init' if task.comm == 'insmod' else 'exit'}"
                                f" sleeps in {what} (called from {site}) and nothing can "
@@ -96,3 +82,22 @@ class ConsoleTask:
         if task.on_resume is not None:
             resume, task.on_resume = task.on_resume, None
             resume()
+
+    def _run_others(self, run):
+        """run() the scheduler inside init's own run, init's registers saved around it."""
+        sched, cpu = self._sched, self._cpu
+        context, stopped, outer_sp = cpu.save_context(), self._guest.stopped, sched.console_sp
+        sched.console_sp = (cpu.reg(REG["sp"]) - 256) & ~7   # idle work below init's frames
+        # No Unicorn timer thread of their own there (2.1.4 aborts joining a nested one, see
+        # GuestCalls.call_nested); the scheduler's wall-clock check still applies.
+        handler = sched.irq.handler
+        outer_timeout, handler.timeout_us = handler.timeout_us, 0
+        self.asleep = True
+        try:
+            run()
+        finally:
+            self.asleep = False
+            handler.timeout_us = outer_timeout
+            sched.console_sp = outer_sp
+            cpu.restore_context(context)
+            self._guest.stopped = stopped

@@ -2,8 +2,8 @@
  * initsleep.c - a course-style driver whose init and exit sleep, as insmod and rmmod do on
  * the board: msleep(100), wait_event_timeout() woken by a timer 50 ms later, one that times
  * out (20 ms), wait_for_completion() completed by a timer, down() on a semaphore a timer
- * ups, and mutex_lock() contended by a kernel thread holding the mutex for 50 ms; exit
- * msleep(20)s.  Every step prints its jiffies so dmesg's timestamps show the virtual time.
+ * ups, mutex_lock() contended by a kernel thread holding the mutex for 50 ms, and
+ * schedule() yielding until another kernel thread ran; exit msleep(20)s.  Every step prints its jiffies so dmesg's timestamps show the virtual time.
  */
 #include <linux/module.h>
 #include <linux/kernel.h>
@@ -38,6 +38,12 @@ static void done_fn(unsigned long data)
 static void up_fn(unsigned long data)
 {
 	up(&initsleep_sem);
+}
+
+static int setter(void *data)
+{
+	flag = 3;
+	return 0;
 }
 
 static int holder(void *data)
@@ -82,6 +88,10 @@ static int __init initsleep_init(void)
 	mutex_lock(&initsleep_mutex);
 	printk(KERN_INFO "initsleep: mutex taken\n");
 	mutex_unlock(&initsleep_mutex);
+	kthread_run(setter, NULL, "initsleep_setter");
+	while (flag != 3)
+		schedule();			/* a yield: the setter runs */
+	printk(KERN_INFO "initsleep: yielded to the setter\n");
 	printk(KERN_INFO "initsleep: init done after %lu jiffies\n", jiffies - start);
 	return 0;
 }
