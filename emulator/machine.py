@@ -47,6 +47,7 @@ from .kernel.irq.setup import Interrupts
 from .kernel.irq.thread import IrqThreads          # issue 12, part 2
 from .kernel.time.hrtimer import HrTimers, TimerBases   # issue 12, part 2
 from .kernel.input.setup import InputSubsystem            # issue 12, part 2
+from .kernel.sched.console_task import ConsoleTask  # issue 12: init/exit sleep
 from .kernel.sched.core import TaskHooks
 from .kernel.sched.setup import Scheduling
 from .kernel.sched.task import THREAD_SIZE, PidMap
@@ -310,6 +311,10 @@ class Machine:
                                force_vermagic=force_vermagic,             # issue 9
                                global_bounds=None if mm.kasan is None else GlobalBounds(
                                    mm.kasan, cpu, self.symbolize, mm.env.current))
+        # (issue 12) module init/exit run as insmod/rmmod's task and may sleep
+        self.sched.console_task = ConsoleTask(self.sched, cpu, vm, self._console_ti, self.guest,
+                                              lambda: self.hypercalls.caller)
+        self.modules.sleepable = self.sched.console_task.running
 
     def _build_vfs_and_syscalls(self, rootfs, skeleton):
         """The root filesystem with /proc, the syscall table, and the exception entry."""

@@ -17,7 +17,7 @@ from ..hw.gpio_exynos import parse_pin_name
 from ..kernel.entry import SvcFrame
 from ..memory.mmu import GuestFaultAccess
 from .disasm import disassemble
-from .unwind import Frame, backtrace
+from .unwind import Frame, backtrace, interrupted_user
 
 MODES = {0x10: "usr", 0x13: "svc", 0x17: "abt", 0x1B: "und", 0x12: "irq", 0x11: "fiq", 0x1F: "sys"}
 COMMANDS = {}
@@ -434,7 +434,13 @@ class Debugger:
 
     def _backtrace(self, regs, user, current=True):
         frames = backtrace(self.m.vm, self.m.symbolize, regs)
-        if user is not None and regs["cpsr"] & MODE_MASK != USR_MODE:
+        irq_user = interrupted_user(self.m.vm, self.m.symbolize, frames)     # (issue 12)
+        if irq_user is not None:
+            # a handler that interrupted user code: its registers are the stub's pt_regs
+            frames = frames + ["interrupt"] + (
+                backtrace(self.m.vm, self.m.symbolize, irq_user) if current
+                else [Frame(irq_user["pc"], irq_user["sp"])])
+        elif user is not None and regs["cpsr"] & MODE_MASK != USR_MODE:
             # Kernel code running for a syscall: continue from the caller's user registers.
             uregs = {f"r{i}": 0 for i in range(13)}
             saved = SvcFrame.as_dict(user)
@@ -447,6 +453,9 @@ class Debugger:
         for frame in frames:
             if frame is None:
                 self._print("    --- system call from user space ---")
+                continue
+            if frame == "interrupt":
+                self._print("    --- interrupt from user space ---")
                 continue
             self._print(f"#{n:<2} {frame.pc:#010x} in {self.m.symbolize(frame.pc)}")
             n += 1

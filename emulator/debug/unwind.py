@@ -4,14 +4,21 @@ Modules and glibc are built with -O2 and no frame pointer, so a backtrace needs 
 the compiler emits: each .ARM.exidx entry maps a function to unwind opcodes (inline, or in
 .ARM.extab). Executing them on a virtual stack pointer recovers the caller's registers.
 Reference: "Exception Handling ABI for the ARM Architecture" (IHI 0038), section 9.3.
+An interrupt handler returns to a vector stub (__irq_svc, __irq_usr) whose frame holds the
+interrupted registers as struct pt_regs: the backtrace goes on from them (kernel code), or
+ends there (user code: ``interrupted_user`` gives those registers), as Linux's does.
 """
 
+import struct
 from dataclasses import dataclass
 
 from ..memory.mmu import GuestFaultAccess
 
 EXIDX_CANTUNWIND = 1
 MAX_FRAMES = 32
+#: The vector stubs an interrupt handler returns to (kernel/hypercall.py's slots).
+IRQ_SVC, IRQ_USR = "__irq_svc", "__irq_usr"
+PT_REGS_WORDS = 18               # r0-r15, cpsr, orig_r0
 
 
 @dataclass
@@ -168,22 +175,60 @@ def _prologue_done(vm, symbolizer, pc):
     return False
 
 
+def _vector_stub(symbolizer, pc):
+    hit = symbolizer.find(pc)
+    return hit[0] if hit is not None and hit[0] in (IRQ_SVC, IRQ_USR) else None
+
+
+def pt_regs(vm, sp):
+    """The registers (dict r0..r12, sp, lr, pc, cpsr) a vector stub saved at sp, or None."""
+    try:
+        words = struct.unpack(f"<{PT_REGS_WORDS}I", vm.read(sp, 4 * PT_REGS_WORDS))
+    except GuestFaultAccess:
+        return None
+    regs = {f"r{i}": words[i] for i in range(13)}
+    regs.update(sp=words[13], lr=words[14], pc=words[15], cpsr=words[16])
+    return regs
+
+
+def interrupted_user(vm, symbolizer, frames):
+    """The user registers an interrupt's pt_regs hold when frames end in __irq_usr, else None."""
+    last = frames[-1] if frames else None
+    if last is None or _vector_stub(symbolizer, last.pc) != IRQ_USR:
+        return None
+    return pt_regs(vm, last.sp)
+
+
 def backtrace(vm, symbolizer, regs):
     """Frames from the registers (dict r0..r12, sp, lr, pc) outwards, while tables allow.
 
     The innermost frame's caller is lr while its function has not pushed anything yet.
-    Code without tables (parts of glibc, hand-written assembly) ends the backtrace.
+    Code without tables (parts of glibc, hand-written assembly) ends the backtrace. At
+    __irq_svc it goes on with the interrupted kernel registers (that frame is innermost
+    again); at __irq_usr it ends.
     """
     r = [regs[f"r{i}"] for i in range(13)] + [regs["sp"], regs["lr"], regs["pc"]]
     frames = [Frame(r[15], r[13])]
+    innermost = True
     while len(frames) < MAX_FRAMES:
-        innermost = len(frames) == 1
         if innermost and not _prologue_done(vm, symbolizer, r[15]):
             r[15] = r[14]
         elif not _unwind_with_tables(vm, symbolizer, r):
             break
+        innermost = False
         r[15] &= ~1
         if r[15] == 0 or (r[15], r[13]) == (frames[-1].pc, frames[-1].sp):
             break
         frames.append(Frame(r[15], r[13]))
+        stub = _vector_stub(symbolizer, r[15])
+        if stub == IRQ_USR:
+            break
+        if stub == IRQ_SVC:
+            saved = pt_regs(vm, r[13])
+            if saved is None or len(frames) >= MAX_FRAMES:
+                break
+            r = [saved[f"r{i}"] for i in range(13)] + [saved["sp"], saved["lr"],
+                                                       saved["pc"] & ~1]
+            frames.append(Frame(r[15], r[13]))
+            innermost = True
     return frames

@@ -35,9 +35,15 @@ RESUME_OFFSET = 4    # guest calls made for a syscall return here: `svc #0` resu
 TAIL_RETURN_OFFSET = 12
 POP_R1_R2_R3_IP_LR = 0xE8BD500E
 MOVS_PC_LR = 0xE1B0F00E
+# An interrupt's handlers return here (emu_start's `until`, never executed): the vector
+# stubs 3.14's entry-armv.S has, which saved the interrupted registers as pt_regs on the
+# stack (a backtrace continues through them: debug/unwind.py). Issue 12.
+IRQ_SVC_OFFSET = 20
+IRQ_USR_OFFSET = 24
 STUBS_OFFSET = 32
 SLOT_NAMES = {RESUME_OFFSET: "ret_from_guest_call", EXIT_OFFSET: "host_call_return",
-              TAIL_RETURN_OFFSET: "ret_fast_syscall", TAIL_RETURN_OFFSET + 4: "ret_fast_syscall"}
+              TAIL_RETURN_OFFSET: "ret_fast_syscall", TAIL_RETURN_OFFSET + 4: "ret_fast_syscall",
+              IRQ_SVC_OFFSET: "__irq_svc", IRQ_USR_OFFSET: "__irq_usr"}
 
 
 def export(name: str | None = None, *, varargs: bool = False) -> Callable:

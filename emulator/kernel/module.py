@@ -5,6 +5,7 @@ and keeps it on the module list; init failing unloads it again. rmmod runs the e
 then reports whatever the module still holds (memory, mappings, device numbers) as leaks.
 """
 
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from ..errors import CommandFailed, LoaderError, UnresolvedSymbols
@@ -90,6 +91,9 @@ class Modules:
         self.leak_reports = []      # (module, [Held]) after each rmmod
         self.tainted = 0            # the kernel's taint mask (/proc/sys/kernel/tainted)
         self.global_bounds = global_bounds
+        #: (issue 12) sleepable(comm): a context manager around init/exit making the console's
+        #: context the task comm, so init/exit can sleep (sched/console_task.py)
+        self.sleepable = nullcontext
 
     # -- lookups --------------------------------------------------------------------------
     def owner_of(self, addr):
@@ -156,8 +160,9 @@ class Modules:
         """Load, link and initialise a module (the console's insmod); CommandFailed on error."""
         module = self.load(data, label)
         if module.init:
-            ret = self._guest.call(module.init, (), self.timeout_us,
-                                   what=f"{module.name} init")
+            with self.sleepable("insmod"):      # (issue 12) init may sleep
+                ret = self._guest.call(module.init, (), self.timeout_us,
+                                       what=f"{module.name} init")
             if ret is None:          # the init crashed; the machine reports the oops
                 return module
             self.finish_init(module, signed(ret), label)
@@ -254,8 +259,10 @@ class Modules:
     def rmmod(self, name):
         module = self.check_unload(name)
         if module.exit:
-            if self._guest.call(module.exit, (), self.timeout_us,
-                                what=f"{module.name} exit") is None:
+            with self.sleepable("rmmod"):       # (issue 12) exit may sleep
+                ret = self._guest.call(module.exit, (), self.timeout_us,
+                                       what=f"{module.name} exit")
+            if ret is None:
                 return None
         return self.finish_unload(module)
 

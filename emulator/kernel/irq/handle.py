@@ -13,15 +13,22 @@ the interrupted registers are restored.
 
 A primary handler returning IRQ_WAKE_THREAD wakes its action's thread (thread.py); with
 IRQF_ONESHOT the level and fasteoi flows leave the line masked until the thread ran.
-Not modelled yet: the vector stub itself (a backtrace from a handler ends at the handler),
-and the spurious-interrupt window is counted per descriptor only.
+The vector stub: as 3.14's __irq_svc/__irq_usr, the interrupted registers are stored as
+struct pt_regs (r0-r15, cpsr, orig_r0) where the handlers' stack begins (below the
+interrupted kernel SP, or at the top of the task's kernel stack for user code), and the
+handlers return to the stub's address (hypercall.IRQ_SVC_OFFSET/IRQ_USR_OFFSET), so a
+backtrace from a handler continues through the interrupted context (debug/unwind.py).
+Not modelled yet: the spurious-interrupt window is counted per descriptor only.
 """
+
+import struct
 
 from ...cpu import CPSR, MODE_MASK, PC, REG, SP, STOP_DEADLINE, USR_MODE
 from ...errors import GuestTimeout
 from .desc import IRQ_HANDLED, IRQ_NONE, IRQ_WAKE_THREAD, SPURIOUS_LIMIT, \
     SPURIOUS_WINDOW
 from ..sched.task import THREAD_SIZE
+from ..hypercall import EXIT_OFFSET, IRQ_SVC_OFFSET, IRQ_USR_OFFSET
 
 HARDIRQ_OFFSET = 1 << 16
 SOFTIRQ_OFFSET = 1 << 8
@@ -41,6 +48,9 @@ class IrqHandler:
         for work on the idle CPU (below a console call in progress)."""
         self.cpu, self.vm, self.descs = cpu, vm, descs
         self._exit, self.kstack_top = exit_addr, kstack_top
+        self._ret = exit_addr        # where handlers return: a vector stub while take() runs
+        page = exit_addr - EXIT_OFFSET
+        self._irq_svc, self._irq_usr = page + IRQ_SVC_OFFSET, page + IRQ_USR_OFFSET
         self.timeout_us = timeout_us
         self.tracer, self.printk, self.symbolize = tracer, printk, symbolize
         self._chips = chips
@@ -71,10 +81,14 @@ class IrqHandler:
         cpsr, sp = self.cpu.reg(CPSR), self.cpu.reg(SP)
         if interrupted and cpsr & MODE_MASK != USR_MODE:
             self._sp = ((sp - PT_REGS_SIZE) & ~7)
+            self._ret = self._irq_svc
         elif interrupted:
-            self._sp = self.kstack_top - 8
+            self._sp = self.kstack_top - 8 - PT_REGS_SIZE
+            self._ret = self._irq_usr
         else:
             self._sp = self.idle_sp()
+        if interrupted:
+            self._save_pt_regs(cpsr)
         ti = (self._sp & ~(THREAD_SIZE - 1)) + PREEMPT_OFFSET_IN_TI
         self.in_progress = True
         try:
@@ -92,6 +106,7 @@ class IrqHandler:
         finally:
             self._in_take = False
             self.in_progress = False
+            self._ret = self._exit
             if context is not None:
                 cpu.restore_context(context)
 
@@ -231,18 +246,26 @@ class IrqHandler:
         desc.spurious_disabled = True
         desc.chip.mask(desc.hwirq)
 
+    def _save_pt_regs(self, cpsr):
+        """__irq_svc/__irq_usr's svc_entry/usr_entry: the interrupted r0-r15 and cpsr as
+        struct pt_regs at the handlers' stack (orig_r0 -1: not a syscall)."""
+        cpu = self.cpu
+        words = [cpu.reg(REG[f"r{i}"]) for i in range(13)]
+        words += [cpu.reg(SP), cpu.reg(REG["lr"]), cpu.reg(PC), cpsr, 0xFFFFFFFF]
+        self.vm.write(self._sp, struct.pack("<18I", *words))
+
     def call(self, fn, *args):
         """Run guest function fn(args) in hardirq context; returns its r0 (irqreturn_t)."""
-        cpu = self.cpu
+        cpu, ret = self.cpu, self._ret
         regs = (tuple(args) + (0, 0, 0, 0))[:4]
-        self._write_call(SVC_IRQS_OFF, self._sp, self._exit, regs)
-        cpu.start(fn, self._exit, self.timeout_us)
-        while cpu.reg(PC) != self._exit:
+        self._write_call(SVC_IRQS_OFF, self._sp, ret, regs)
+        cpu.start(fn, ret, self.timeout_us)
+        while cpu.reg(PC) != ret:
             if cpu.take_stop_reason() != STOP_DEADLINE:
                 break
             self.deadline_hit = True            # handled by the caller after the interrupt
-            cpu.start(cpu.reg(PC), self._exit, self.timeout_us)
-        if cpu.reg(PC) != self._exit:
+            cpu.start(cpu.reg(PC), ret, self.timeout_us)
+        if cpu.reg(PC) != ret:
             raise HandlerStopped(fn)
         return cpu.reg(REG["r0"])
 

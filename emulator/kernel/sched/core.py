@@ -96,6 +96,9 @@ class Scheduler:
         self.rwsems = RwSemaphores(vm, atomic, self.retry, symbolize, caller)
         self.providers = [self.wait, self.sync, self.kthreads, self.mutexes, self.rwsems]
         self.real_timers = RealTimers()      # ITIMER_REAL of the processes (signals)
+        #: (issue 12) insmod/rmmod's task while module init/exit runs (console_task.py)
+        self.console_task = None
+        self._looping = 0
 
     # -- tasks ---------------------------------------------------------------------------------
     def create(self, pid, comm, pc, sp, process=None, kernel=False):
@@ -137,10 +140,28 @@ class Scheduler:
         task.wake_at = None
         self._event("wakeup", task, task.sleeping_in)
         task.sleeping_in = ""
-        if task not in self.runqueue:
+        if task not in self.runqueue and not self._is_console(task):
             self.runqueue.append(task)
         self.need_resched = True
         return True
+
+    # -- (issue 12) module init/exit sleeping as insmod/rmmod's task -----------------------------
+    @property
+    def sleeper(self):
+        """The task a sleeping service puts to sleep: the running task, or insmod/rmmod's
+        while module init/exit runs in the console's context (None: nothing can sleep)."""
+        if self.current is not None:
+            return self.current
+        console = self.console_task
+        return console.sleeper() if console is not None and not self._looping else None
+
+    def _is_console(self, task):
+        return self.console_task is not None and task is self.console_task.task
+
+    def _sleepers(self):
+        console = self.console_task
+        extra = [console.task] if console is not None and console.asleep else []
+        return list(self.tasks.values()) + extra
 
     # -- signals (issue 12: kernel/signal.py keeps a process's actions, mask and pending set) --
     def send_signal(self, task, signo, info=None):
@@ -198,11 +219,15 @@ class Scheduler:
     # -- the schedule() service's side -----------------------------------------------------------
     def block_current(self, timeout_ns=None):
         """The running task gives up the CPU (schedule()): stop the guest after the service.
-        It sleeps unless its state is TASK_RUNNING (then it only yields)."""
+        It sleeps unless its state is TASK_RUNNING (then it only yields). True when the
+        sleep is already over (module init/exit, console_task.py): the service returns None."""
         task = self.current
         if task is None:
-            raise Unimplemented("schedule() outside a task (module init/exit or the console "
-                                "context cannot sleep yet)")
+            if self.sleeper is not None:          # (issue 12) module init/exit sleeps
+                self.console_task.sleep(timeout_ns)
+                return True                       # slept and woke: r0 is on_resume's
+            raise Unimplemented("schedule() outside a task (the console's context cannot "
+                                "sleep here)")
         if timeout_ns is not None:
             task.wake_at = self.clock.now_ns() + timeout_ns
         self._switch = True
@@ -226,7 +251,7 @@ class Scheduler:
     def msleep(self, msecs):
         """msleep in a task: schedule_timeout_uninterruptible(msecs_to_jiffies(m) + 1), as
         3.14 does (so msleep(1000) sleeps 1005 ms of virtual time)."""
-        task = self.current
+        task = self.sleeper                       # (issue 12) also module init/exit
         if task is None:
             return False
         task.state = TASK_UNINTERRUPTIBLE
@@ -254,6 +279,7 @@ class Scheduler:
         # timeout_us 0: no wall-clock limit (a debugger is attached)
         self.deadline_wall = (time.perf_counter() + self.timeout_us / 1e6 if self.timeout_us
                               else None)
+        self._looping += 1
         try:
             while True:
                 if done():
@@ -268,13 +294,14 @@ class Scheduler:
                 self.real_timers.run_expired(now)          # alarm/setitimer (signals)
                 if done():
                     return True
-                self._wake_sleepers(now)
+                if self._wake_sleepers(now) and done():    # (issue 12) a timed wake-up
+                    return True
                 task = self._pick()
                 if task is None:
                     if self.hw_events is not None and self.hw_events.fire(self.deadline_wall,
                                                                       self._to_console):
                         continue             # (issue 13) a device interrupt ran on the idle CPU
-                    nxt = min((t.wake_at for t in self.tasks.values() if t.wake_at is not None),
+                    nxt = min((t.wake_at for t in self._sleepers() if t.wake_at is not None),
                               default=None)
                     timer = self.timers.next_expiry_ns() if self.timers else None
                     if timer is not None:
@@ -296,6 +323,7 @@ class Scheduler:
                     continue
                 self._slice(task, deadline)
         finally:
+            self._looping -= 1
             self._to_console()
 
     def _run_timers(self):
@@ -318,10 +346,12 @@ class Scheduler:
             self.tasklets.run()
 
     def _wake_sleepers(self, now):
-        for task in list(self.tasks.values()):
+        woke = False
+        for task in self._sleepers():
             if task.wake_at is not None and task.wake_at <= now:
                 task.wake_at = None
-                self.wake(task, TIMER_WAKE)
+                woke = self.wake(task, TIMER_WAKE) or woke
+        return woke
 
     def _pick(self):
         while self.runqueue:

@@ -9,9 +9,9 @@ lock address, in arrival order. As in 3.14 an unlock does not hand the lock over
 it and wakes the first waiter (rwsem: the first writer, or every reader at the front), which
 tries again when it runs, so the running task may take it back first. A task that tries
 again re-executes its service stub (``Retry``): the loop of __mutex_lock_common and
-__down_write_nested without keeping Python state across the sleep. Contention in module
-init/exit (the console's context, not a task) cannot sleep yet: it stops the run as the
-deadlock it would be when nothing else holds the CPU.
+__down_write_nested without keeping Python state across the sleep. In module init/exit
+(insmod/rmmod's task in the console's context, console_task.py) the sleep is over when the
+service resumes, and the service tries again at once.
 """
 
 import struct
@@ -46,13 +46,20 @@ class Retry:
         self._sched, self._cpu, self._address = sched, cpu, address_of
 
     def current(self):
-        return self._sched.current
+        return self._sched.sleeper
 
     def sleep(self, service, args, state, what):
-        task = self._sched.current
+        """True when the caller must try again now (module init/exit slept and woke)."""
+        task = self._sched.sleeper
         task.state = state
         task.sleeping_in = what
         cpu, stub = self._cpu, self._address(service)
+
+        if self._sched.current is None:
+            # (issue 12) module init/exit (sched/console_task.py): the sleep is over when
+            # block_current returns; the caller tries again (no PC write inside the svc hook)
+            self._sched.block_current()
+            return True
 
         def resume():
             for i, value in enumerate(args):
@@ -60,6 +67,7 @@ class Retry:
             cpu.set_reg(PC, stub)
         task.on_resume = resume
         self._sched.block_current()
+        return False
 
     def signalled(self, task, state):
         """signal_pending_state(): a signal ends an interruptible sleep, SIGKILL a killable one."""
@@ -112,7 +120,7 @@ class Mutexes:
         if task is None:
             where = self._symbolize(self._caller())
             raise GuestTimeout(f"deadlock: mutex_lock({self._symbolize(lock)}) in {where} "
-                               f"waits for a mutex that is already held, and module init/exit "
+                               f"waits for a mutex that is already held, and this context "
                                f"cannot sleep until another task releases it")
         if self._context.schedule_check():          # "BUG: scheduling while atomic" printed
             raise GuestTimeout(f"mutex_lock({self._symbolize(lock)}) in "
@@ -126,7 +134,8 @@ class Mutexes:
         if task not in waiters:
             waiters.append(task)
         self._vm.write_u32(lock + _COUNT, UINT)
-        self._retry.sleep(service, (lock,), state, "mutex_lock")
+        if self._retry.sleep(service, (lock,), state, "mutex_lock"):
+            return self._lock(service, lock, state)
         return None
 
     @export()
@@ -201,7 +210,7 @@ class RwSemaphores:
         where = self._symbolize(self._caller())
         if task is None:
             raise GuestTimeout(f"deadlock: down_{kind}({self._symbolize(sem)}) in {where} waits "
-                               f"for a held rw_semaphore, and module init/exit cannot sleep "
+                               f"for a held rw_semaphore, and this context cannot sleep "
                                f"until another task releases it")
         if self._context.schedule_check():          # "BUG: scheduling while atomic" printed
             raise GuestTimeout(f"down_{kind}({self._symbolize(sem)}) in {where} would sleep "
@@ -220,7 +229,8 @@ class RwSemaphores:
             return None
         task = self._blocked(sem, READ)
         self._waiters[sem].append((task, READ))
-        self._retry.sleep("down_read", (sem,), TASK_UNINTERRUPTIBLE, "down_read")
+        if self._retry.sleep("down_read", (sem,), TASK_UNINTERRUPTIBLE, "down_read"):
+            return self.down_read(sem)
         return None
 
     @export()
@@ -243,7 +253,8 @@ class RwSemaphores:
         task = self._blocked(sem, WRITE)
         if (task, WRITE) not in waiters:
             waiters.append((task, WRITE))
-        self._retry.sleep("down_write", (sem,), TASK_UNINTERRUPTIBLE, "down_write")
+        if self._retry.sleep("down_write", (sem,), TASK_UNINTERRUPTIBLE, "down_write"):
+            return self.down_write(sem)
         return None
 
     @export()

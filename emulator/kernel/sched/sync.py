@@ -41,11 +41,11 @@ class Sync:
         gives r0 when it runs again."""
         if self._atomic.schedule_check():
             return                                 # "BUG: scheduling while atomic" reported
-        task = self._sched.current
+        task = self._sched.sleeper
         if task is None:
             from ...errors import Unimplemented
-            raise Unimplemented("sleeping on a completion or semaphore in module init/exit "
-                                "(the console context cannot sleep yet)")
+            raise Unimplemented("sleeping on a completion or semaphore outside a task "
+                                "(the console's context sleeps only in module init/exit)")
         waiter = _Waiter(task)
         self._waiters[key].append(waiter)
         clock = self._sched.clock

@@ -60,10 +60,10 @@ class WaitQueues:
         self._w(entry + 4, entry)
 
     def _current(self):
-        task = self.sched.current
+        task = self.sched.sleeper
         if task is None:
-            raise Unimplemented("sleeping on a wait queue outside a task (module init/exit "
-                                "cannot sleep yet)")
+            raise Unimplemented("sleeping on a wait queue outside a task (the console's "
+                                "context sleeps only in module init/exit)")
         return task
 
     # -- schedule -------------------------------------------------------------------------------
@@ -104,7 +104,8 @@ class WaitQueues:
             cpu.set_reg(REG["r0"], (left + TICK_NS - 1) // TICK_NS)
         task.on_resume = resume
         task.sleeping_in = task.sleeping_in or "schedule_timeout"
-        self.sched.block_current(timeout * TICK_NS)
+        if self.sched.block_current(timeout * TICK_NS):
+            return None                          # (issue 12) init/exit slept: r0 is set
         return timeout
 
     @export()
