@@ -15,7 +15,7 @@ from tests.e2e.helpers import cli, run_script
 EXPECTED = [
     "[    0.000000] initsleep: init in insmod",
     "[    0.105000] initsleep: msleep(100) took 21 jiffies",
-    "[    0.155000] initsleep: woken with 191 jiffies left",
+    "[    0.155000] initsleep: woken with 190 jiffies left",
     "[    0.175000] initsleep: timed out: 0",
     "[    0.205000] initsleep: completed",
     "[    0.215000] initsleep: semaphore taken",

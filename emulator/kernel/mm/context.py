@@ -246,8 +246,9 @@ class AtomicDelay(Delay):
     """msleep and udelay, with msleep's check for atomic context (udelay may spin anywhere)."""
 
     def __init__(self, clock, context, sleep=None):
-        """sleep(msecs) -> True when the running task now sleeps (the scheduler); otherwise
-        (module init/exit) msleep only advances virtual time."""
+        """sleep(msecs) -> True when the running task (a process, a kernel thread, or
+        insmod/rmmod running a module's init or exit) now sleeps (the scheduler); otherwise
+        (no scheduler, atomic context) msleep only advances virtual time."""
         super().__init__(clock)
         self._context = context
         self.sleep = sleep

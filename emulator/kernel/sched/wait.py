@@ -95,13 +95,12 @@ class WaitQueues:
         if task.state & TASK_INTERRUPTIBLE and self.signal_pending(task):
             task.state = TASK_RUNNING
             return timeout
-        clock = self.sched.clock
-        end = clock.now_ns() + timeout * TICK_NS
+        wheel = self.sched.timers.wheel
+        expire = wheel.jiffies64() + timeout      # 3.14: expire = timeout + jiffies
         cpu = self.sched.cpu
 
-        def resume():
-            left = max(0, end - clock.now_ns())
-            cpu.set_reg(REG["r0"], (left + TICK_NS - 1) // TICK_NS)
+        def resume():                             # timeout = expire - jiffies, at least 0
+            cpu.set_reg(REG["r0"], max(0, expire - wheel.jiffies64()))
         task.on_resume = resume
         task.sleeping_in = task.sleeping_in or "schedule_timeout"
         if self.sched.block_current(timeout * TICK_NS):
