@@ -66,13 +66,18 @@ class Syscalls:
         self.signals = signals
         self.procs, self.sched = procs, sched           # (process model, issue 14)
         self._handlers = {nr: fn.__get__(self) for nr, fn in _TABLE.items()}
-        self._arity = {nr: sum(1 for p in inspect.signature(fn).parameters.values()
-                               if p.kind is p.POSITIONAL_OR_KEYWORD) - 1
-                       for nr, fn in _TABLE.items()}
+        self._arity = {}             # nr -> arguments the handler takes, read when traced
 
     def describe(self, nr, args):
         """(name, the arguments the call takes) for traces."""
-        return SYSCALL_NAMES.get(nr, f"syscall_{nr}"), list(args[:self._arity.get(nr, 6)])
+        arity = self._arity.get(nr)
+        if arity is None:
+            fn = _TABLE.get(nr)
+            arity = 6 if fn is None else sum(
+                1 for p in inspect.signature(fn).parameters.values()
+                if p.kind is p.POSITIONAL_OR_KEYWORD) - 1
+            self._arity[nr] = arity
+        return SYSCALL_NAMES.get(nr, f"syscall_{nr}"), list(args[:arity])
 
     def __call__(self, nr, args):
         handler = self._handlers.get(nr)

@@ -39,7 +39,7 @@ def execute(scripts, options, jobs=1):
     Where the platform forks, the board is built once here and each script runs in a forked
     child of it (clone.py), ``jobs`` at a time; elsewhere each script builds a fresh board,
     in this process or in ``jobs`` worker processes."""
-    from .. import console, machine  # noqa: F401  (imported once, before anything forks)
+    from .. import console, console_shell, machine  # noqa: F401  (imported before forking)
     limit = functools.partial(deadline, options)
     template = clone.template(options.board, options.timeout) if clone.CAN_FORK else None
     if template is not None:
