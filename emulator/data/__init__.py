@@ -6,7 +6,6 @@ and `firmware/sdk/` ship as the packages `emulator.data.boards`, `.prebuilt`, `.
 they are read where they are. Either way they are real directories (the SDK is run by make).
 """
 
-from importlib import resources
 from pathlib import Path
 
 #: Data package name -> its folder in the repository (mirrors [tool.setuptools.package-dir]).
@@ -17,5 +16,6 @@ _REPO = Path(__file__).resolve().parents[2]
 
 def data_dir(name: str) -> Path:
     """The directory of bundled data `name` (one of REPO_FOLDERS)."""
-    found = Path(str(resources.files(__name__) / name))
+    found = Path(__file__).resolve().parent / name   # (importlib.resources' answer for a
+                                                     # package on disk, without its imports)
     return found if found.is_dir() else _REPO / REPO_FOLDERS[name]
