@@ -16,7 +16,6 @@ parent's exit handlers or flush the parent's buffered output twice.
 Nothing here assumes one guest process: the template is just a board that has run nothing.
 """
 
-import gc
 import os
 import pickle
 import select
@@ -153,15 +152,8 @@ class Child:
 
 def fork(task, work, deadline):
     """Run ``work(task)`` in a forked child; returns the Child (the parent's handle)."""
-    rfd, wfd, parent = *os.pipe(), os.getpid()
-    # The child's collections leave the board it inherits alone (they would cost ~10-15 ms
-    # a script and copy the pages they touch); the parent collects as before.
-    gc.freeze()
-    try:
-        pid = os.fork()
-    finally:
-        if os.getpid() == parent:
-            gc.unfreeze()
+    rfd, wfd = os.pipe()
+    pid = os.fork()
     if pid == 0:                           # the child: run, send, exit without unwinding
         status = 0
         try:
