@@ -45,6 +45,31 @@ def state_size(window_bytes):
     return ST_PAGES + (window_bytes >> PAGE_SHIFT)
 
 
+def atomic_check(a, slow, done):
+    """A sleeping request (__GFP_WAIT, flags in r1) in atomic context (the running task's
+    preempt count, read through ip = state, or IRQs off) goes to slow; else to done."""
+    a.tst("r1", gfp.WAIT)
+    a.b(done, cond="eq")
+    a.ldr("r3", "ip", ST_PREEMPT)
+    a.ldr("r3", "r3")
+    a.cmp("r3", 0)
+    a.b(slow, cond="ne")
+    a.mrs_cpsr("r3")
+    a.tst("r3", CPSR_I)
+    a.b(slow, cond="ne")
+
+
+def pop_object(a, cache, slow):
+    """r3 = cache->entry[--avail] of the per-CPU array cache (r2 scratch; cache may be r3);
+    an empty cache goes to slow."""
+    a.ldr("r2", cache, C["avail"])
+    a.sub("r2", "r2", 1, s=True)
+    a.b(slow, cond="mi")
+    a.str("r2", cache, C["avail"])
+    a.add("r3", cache, AC_HEADER)
+    a.ldr("r3", "r3", ("r2", "lsl", 2))
+
+
 class FastPath:
     def __init__(self, ram, state_va, preempt_va, window_va, window_bytes, track_va,
                  kasan=None):
@@ -127,27 +152,6 @@ class FastPath:
         a.cmp("r2", 0, cond="eq")
         a.b(slow, cond="ne")
 
-    def _atomic_check(self, a, slow, done):
-        """A sleeping request (__GFP_WAIT) in atomic context goes to the service."""
-        a.tst("r1", gfp.WAIT)
-        a.b(done, cond="eq")
-        a.ldr("r3", "ip", ST_PREEMPT)
-        a.ldr("r3", "r3")
-        a.cmp("r3", 0)
-        a.b(slow, cond="ne")
-        a.mrs_cpsr("r3")
-        a.tst("r3", CPSR_I)
-        a.b(slow, cond="ne")
-
-    def _pop(self, a, cache, slow):
-        """r3 = cache->entry[--avail] (r2 scratch)."""
-        a.ldr("r2", cache, C["avail"])
-        a.sub("r2", "r2", 1, s=True)
-        a.b(slow, cond="mi")
-        a.str("r2", cache, C["avail"])
-        a.add("r3", cache, AC_HEADER)
-        a.ldr("r3", "r3", ("r2", "lsl", 2))
-
     def _track(self, a, size_reg):
         """Store {size, caller} in the track entry of the object in r3 (clobbers r2, ip)."""
         if self.track_va is None:
@@ -165,19 +169,14 @@ class FastPath:
         a.sub("r2", "r0", 1)
         a.cmp("r2", KMALLOC_FAST_MAX)
         a.b(slow, cond="hs")                          # 0 or above 8 KiB
-        self._atomic_check(a, slow, "kmalloc_go")
+        atomic_check(a, slow, "kmalloc_go")
         a.label("kmalloc_go")
         a.sub("r2", "r0", 1)
         a.add("r3", "ip", ST_SIZE_INDEX)
         a.ldrb("r3", "r3", ("r2", "lsr", 6))
         a.add("r3", "ip", ("r3", "lsl", 2))
         a.ldr("r3", "r3", ST_CACHES)                  # the kmalloc cache
-        a.ldr("r2", "r3", C["avail"])
-        a.sub("r2", "r2", 1, s=True)
-        a.b(slow, cond="mi")
-        a.str("r2", "r3", C["avail"])
-        a.add("r3", "r3", AC_HEADER)
-        a.ldr("r3", "r3", ("r2", "lsl", 2))
+        pop_object(a, "r3", slow)
         self._track(a, "r0")
         a.mov("r0", "r3")
         a.bx("lr")
@@ -185,9 +184,9 @@ class FastPath:
     def _cache_alloc(self, a, slow):
         a.label("kmem_cache_alloc")                   # r0 cache, r1 flags
         self._prologue(a, slow)
-        self._atomic_check(a, slow, "cache_alloc_go")
+        atomic_check(a, slow, "cache_alloc_go")
         a.label("cache_alloc_go")
-        self._pop(a, "r0", slow)
+        pop_object(a, "r0", slow)
         if self.track_va is not None:
             a.ldr("r1", "r0", C["object_size"])       # flags are no longer needed
             self._track(a, "r1")

@@ -23,9 +23,8 @@ it for fullness. A ring entry's cache word has bit 0 set when its object may not
 array cache (outside the window, or a cache without one): the routines leave those to Python.
 """
 
-from .fastpath import (CPSR_I, GFP_SLOW, KMALLOC_FAST_MAX, ST_CACHES, ST_OFF, ST_PAGES,
-                       ST_PID, ST_PREEMPT, ST_Q, ST_SIZE_INDEX)
-from . import gfp
+from .fastpath import (GFP_SLOW, KMALLOC_FAST_MAX, ST_CACHES, ST_OFF, ST_PAGES,
+                       ST_PID, ST_Q, ST_SIZE_INDEX, atomic_check, pop_object)
 from .kasan import KASAN_KMALLOC_FREE, QUARANTINE_BYTES
 from .slab import AC_HEADER, CACHE_FIELDS
 from .slab_api import KMALLOC_SIZE_TAG
@@ -75,26 +74,8 @@ class _Routines:
         a.tst("r1", "r3")
         a.cmp("r2", 0, cond="eq")
         a.b(slow, cond="ne")
-        a.tst("r1", gfp.WAIT)
-        a.b(slow + "_go", cond="eq")
-        a.ldr("r3", "ip", ST_PREEMPT)
-        a.ldr("r3", "r3")
-        a.cmp("r3", 0)
-        a.b(slow, cond="ne")
-        a.mrs_cpsr("r3")
-        a.tst("r3", CPSR_I)
-        a.b(slow, cond="ne")
+        atomic_check(a, slow, slow + "_go")
         a.label(slow + "_go")
-
-    def _pop(self, cache, slow):
-        """r3 = cache->entry[--avail] (r2 scratch; cache may be r3)."""
-        a = self.a
-        a.ldr("r2", cache, C["avail"])
-        a.sub("r2", "r2", 1, s=True)
-        a.b(slow, cond="mi")
-        a.str("r2", cache, C["avail"])
-        a.add("r3", cache, AC_HEADER)
-        a.ldr("r3", "r3", ("r2", "lsl", 2))
 
     def _allocated(self, size, name):
         """Object r3 of `size` (a register: r0 or r1) bytes is allocated (r2, ip and the
@@ -133,7 +114,7 @@ class _Routines:
         a.ldrb("r3", "r3", ("r2", "lsr", 6))
         a.add("r3", "ip", ("r3", "lsl", 2))
         a.ldr("r3", "r3", ST_CACHES)                      # the kmalloc cache
-        self._pop("r3", slow)
+        pop_object(self.a, "r3", slow)
         self._allocated("r0", name)
 
     def _cache_alloc(self, slow, name):
@@ -155,7 +136,7 @@ class _Routines:
         a.pop(["r4"])
         a.push(["r2", "r3", "ip"])                        # the slow path's r2, r3; size
         self._gate(name + "_unstack")
-        self._pop("r0", name + "_unstack")
+        pop_object(self.a, "r0", name + "_unstack")
         a.pop(["r0", "r1", "r2"])                         # r2: the size
         a.mov("r0", "r2")
         self._allocated("r0", name)
