@@ -29,7 +29,6 @@ from .kernel.lib import StringLib, lib_providers
 from .kernel.lib_idr import Idr
 from .kernel.mm.util import VmMmap
 from .kernel.work import WorkMeter
-from .kernel.mm.kasan_globals import GlobalBounds
 from .kernel.mm.layout import KASAN_SHADOW_PA, KASAN_SHADOW_SIZE      # issue 15 (c)
 from .kernel.mm.ioremap import Ioremap
 from .kernel.mm.context import AtomicDelay
@@ -47,7 +46,6 @@ from .kernel.irq.setup import Interrupts
 from .kernel.irq.thread import IrqThreads          # issue 12, part 2
 from .kernel.time.hrtimer import HrTimers, TimerBases   # issue 12, part 2
 from .kernel.input.setup import InputSubsystem            # issue 12, part 2
-from .kernel.sched.console_task import ConsoleTask  # issue 12: init/exit sleep
 from .kernel.sched.core import TaskHooks
 from .kernel.sched.setup import Scheduling
 from .kernel.sched.task import THREAD_SIZE, PidMap
@@ -213,7 +211,8 @@ class Machine:
                                 tracer=self.tracer,
                                 printk=kprint, ledger=self.ledger, caller=caller,
                                 next_pid=self.pids.alloc, call_guest=self.guest.call_nested,
-                                hw_events=HwEvents(self.hw.periph, self.irq))   # device IRQs
+                                hw_events=HwEvents(self.hw.periph, self.irq),   # device IRQs
+                                console=(self._console_ti, self.guest))   # insmod/rmmod task
         self.delay = AtomicDelay(self.clock, mm.context, sleep=self.sched.msleep)
         wq_page = phys_to_virt(self._boot.alloc(PAGE_SIZE))        # the worker loop + system_wq
         self.workqueues = Workqueues(self.sched, vm, cpu, self.timers, self.ledger, caller,
@@ -309,12 +308,9 @@ class Machine:
                                self.guest, self.symbolize, self.ledger, kprint, self.timeout_us,
                                release=self.spec.kernel_release,          # issue 9
                                force_vermagic=force_vermagic,             # issue 9
-                               global_bounds=None if mm.kasan is None else GlobalBounds(
-                                   mm.kasan, cpu, self.symbolize, mm.env.current))
-        # (issue 12) module init/exit run as insmod/rmmod's task and may sleep
-        self.sched.console_task = ConsoleTask(self.sched, cpu, vm, self._console_ti, self.guest,
-                                              lambda: self.hypercalls.caller)
-        self.modules.sleepable = self.sched.console_task.running
+                               global_bounds=None if mm.kasan is None else mm.kasan.globals,
+                               # (issue 12) module init/exit run as insmod/rmmod's task
+                               sleepable=self.sched.console_task.running)
 
     def _build_vfs_and_syscalls(self, rootfs, skeleton):
         """The root filesystem with /proc, the syscall table, and the exception entry."""

@@ -75,7 +75,7 @@ class Module:
 class Modules:
     def __init__(self, tables, frames, ram, vm, cpu, resolve, guest, symbolizer, ledger,
                  kernel_printk, timeout_us, release=UTS_RELEASE, force_vermagic=False,
-                 global_bounds=None):
+                 global_bounds=None, sleepable=None):
         """guest: the GuestCalls that run a module's init and exit (kernel/entry.py);
         global_bounds: the memory checker's GlobalBounds (kasan_globals.py), or None;
         release: the board kernel's release (vermagic's first word); force_vermagic: load
@@ -93,7 +93,7 @@ class Modules:
         self.global_bounds = global_bounds
         #: (issue 12) sleepable(comm): a context manager around init/exit making the console's
         #: context the task comm, so init/exit can sleep (sched/console_task.py)
-        self.sleepable = nullcontext
+        self.sleepable = sleepable or nullcontext
 
     # -- lookups --------------------------------------------------------------------------
     def owner_of(self, addr):

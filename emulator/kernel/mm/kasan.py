@@ -17,6 +17,7 @@ from collections import OrderedDict
 
 from ...cpu import HOOK_MEM_CFUNC, MEM_WRITE, PC
 from ...memory.layout import PAGE_OFFSET, PHYS_OFFSET
+from .kasan_globals import GlobalBounds, KasanFilter
 
 KASAN_FREE_PAGE = 0xFF
 KASAN_PAGE_REDZONE = 0xFE
@@ -39,12 +40,6 @@ def redzone(size):
     return 2048
 
 
-class _KasanFilter(ctypes.Structure):
-    """Shared with emulator/native/hooks.c (struct kasan_filter)."""
-    _fields_ = [("shadow", ctypes.c_void_p), ("lo", ctypes.c_uint64), ("len", ctypes.c_uint64),
-                ("check", ctypes.c_void_p)]
-
-
 class Kasan:
     def __init__(self, window_pa, cpu, env, describe, shadow=None, meta=None):
         """describe(va) -> dict(start, size, cache, alloc, free) of the object holding va,
@@ -63,8 +58,8 @@ class Kasan:
             mmap.mmap(-1, (self.hi - self.lo) >> SHADOW_SCALE, flags=mmap.MAP_PRIVATE)
         self.reports = []
         self._seen = set()
-        #: issue 16: GlobalBounds (kasan_globals.py): module globals, for services too
-        self.globals = None
+        #: GlobalBounds (kasan_globals.py): module globals' redzones, for services too
+        self.globals = GlobalBounds(self, cpu)
         self._hook = None
         self._native = None          # what the C shadow check refers to, kept alive
         if meta is None:
@@ -138,7 +133,7 @@ class Kasan:
             return None
         check = HOOK_MEM_CFUNC(self._access)
         shadow = ctypes.c_char.from_buffer(self.shadow)
-        self._native = (check, shadow, _KasanFilter(ctypes.addressof(shadow), self.lo,
+        self._native = (check, shadow, KasanFilter(ctypes.addressof(shadow), self.lo,
                                                     len(self.shadow), ctypes.cast(check,
                                                                                   ctypes.c_void_p)))
         return self._cpu.hook_memory_native(_hooks.kasan_filter_address(),
@@ -199,6 +194,11 @@ class Kasan:
         if key in self._seen:                # one report per object and kind of access
             return
         self._seen.add(key)
+        lines = self.access_header(bug, pc, is_write, size, start, via_service)
+        self._report(lines + self._object_lines(start, obj) + self._shadow_lines(addr))
+
+    def access_header(self, bug, pc, is_write, size, start, via_service):
+        """The first lines of a bad-access report, as Linux's KASAN prints them."""
         comm, pid = self._current()
         lines = [f"BUG: KASAN: {bug} in {self._symbolize(pc)}",
                  f"{'Write' if is_write else 'Read'} of size {size} at addr {start:08x} "
@@ -206,7 +206,7 @@ class Kasan:
         if via_service:
             lines.append("(the access was made by a kernel function it called: memcpy, "
                          "memset, copy_from_user, ...)")
-        self._report(lines + self._object_lines(start, obj) + self._shadow_lines(addr))
+        return lines
 
     def _bug_type(self, addr):
         """From the shadow byte (a partial granule's neighbour tells what lies beyond)."""

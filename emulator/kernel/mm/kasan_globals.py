@@ -18,7 +18,6 @@ slab checker's CheckedMemory, which asks `check` here.
 import ctypes
 
 from ...cpu import HOOK_MEM_CFUNC, MEM_WRITE, PC
-from .kasan import _KasanFilter
 
 GUARDED = (".data", ".bss")
 KASAN_GLOBAL_REDZONE = 0xF9
@@ -40,13 +39,18 @@ class _Watch:
         self.native = None
 
 
+class KasanFilter(ctypes.Structure):
+    """Shared with emulator/native/hooks.c (struct kasan_filter)."""
+    _fields_ = [("shadow", ctypes.c_void_p), ("lo", ctypes.c_uint64), ("len", ctypes.c_uint64),
+                ("check", ctypes.c_void_p)]
+
+
 class GlobalBounds:
-    def __init__(self, kasan, cpu, symbolize, current):
-        """kasan: the slab checker (Kasan), whose report list and once-per-place rule this
-        shares; current() -> (comm, pid)."""
-        self._kasan, self._cpu, self._symbolize, self._current = kasan, cpu, symbolize, current
+    def __init__(self, kasan, cpu):
+        """kasan: the slab checker (Kasan) that owns this, whose report list, header and
+        once-per-place rule this shares (it checks services' ranges here too)."""
+        self._kasan, self._cpu = kasan, cpu
         self._watches = {}                     # module name -> _Watch
-        kasan.globals = self                   # services' ranges are checked here too
 
     def watch(self, name, base, size, pfn, sections, symbols):
         """A module just mapped at base (size bytes, physically contiguous from pfn):
@@ -88,7 +92,7 @@ class GlobalBounds:
         hi_pa = watch.lo_pa + len(watch.redzone) - 1
         if hasattr(_hooks, "kasan_filter_address"):
             shadow = ctypes.c_char.from_buffer(watch.shadow)
-            filt = _KasanFilter(ctypes.addressof(shadow), watch.lo_pa, len(watch.shadow),
+            filt = KasanFilter(ctypes.addressof(shadow), watch.lo_pa, len(watch.shadow),
                                 ctypes.cast(check, ctypes.c_void_p))
             watch.native = (check, shadow, filt)
             watch.hook = self._cpu.hook_memory_native(_hooks.kasan_filter_address(),
@@ -128,13 +132,8 @@ class GlobalBounds:
         left = [o for o in watch.objects if o[0] <= addr]
         obj = left[-1] if left else None
         key = ("global", obj[0] if obj else addr, is_write, via_service)
-        comm, pid = self._current()
-        lines = [f"BUG: KASAN: global-out-of-bounds in {self._symbolize(pc)}",
-                 f"{'Write' if is_write else 'Read'} of size {size} at addr {start:08x} "
-                 f"by task {comm}/{pid}"]
-        if via_service:
-            lines.append("(the access was made by a kernel function it called: memcpy, "
-                         "memset, copy_from_user, ...)")
+        lines = self._kasan.access_header("global-out-of-bounds", pc, is_write, size, start,
+                                          via_service)
         lines.append("")
         if obj is not None:
             o_addr, o_size, o_name = obj

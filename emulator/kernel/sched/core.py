@@ -23,6 +23,7 @@ from ...cpu import CPSR, CPSR_I, CPSR_T, MODE_MASK, PC, REG, SP, STOP_DEADLINE, 
 from ...errors import GuestTimeout, Unimplemented
 from ..clock import CPU_HZ
 from ..time.jiffies import TICK_NS
+from .console_task import ConsoleTask
 from .kthread import KThreads, start_registers
 from .mutex import Mutexes, Retry, RwSemaphores
 from .sync import Sync
@@ -58,7 +59,7 @@ class Scheduler:
     def __init__(self, cpu, vm, clock, entry, irq, alloc_block, free_block, exit_addr,
                  timeout_us, max_time_ns, *, timers, tasklets, hooks, symbolize, tracer,
                  atomic, address_of, printk, ledger, caller, next_pid, call_guest=None,
-                 hw_events=None):
+                 hw_events=None, console=None):
         """alloc_block() -> physical address of a 16 KiB block (kernel stack + task_struct);
         irq: kernel.irq.setup.Interrupts; entry() -> the exception entry (kernel/entry.py),
         built after the syscall table, so the scheduler asks for it when it switches."""
@@ -96,8 +97,10 @@ class Scheduler:
         self.rwsems = RwSemaphores(vm, atomic, self.retry, symbolize, caller)
         self.providers = [self.wait, self.sync, self.kthreads, self.mutexes, self.rwsems]
         self.real_timers = RealTimers()      # ITIMER_REAL of the processes (signals)
-        #: (issue 12) insmod/rmmod's task while module init/exit runs (console_task.py)
-        self.console_task = None
+        #: (issue 12) insmod/rmmod's task while module init/exit runs (console_task.py);
+        #: console: (the console stack's thread_info, its GuestCalls), or None
+        self.console_task = None if console is None else ConsoleTask(self, cpu, vm, *console,
+                                                                       caller)
         self._looping = 0
 
     # -- tasks ---------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ TASK_BLOCK_ORDER = 2
 
 def Scheduling(cpu, vm, clock, entry, irq, mm, hypercalls, timeout_us, max_time_s, *,
                timers, tasklets, hooks, symbolize, tracer, printk, ledger,
-               caller, next_pid, call_guest, hw_events=None):
+               caller, next_pid, call_guest, hw_events=None, console=None):
     """A Scheduler whose tasks' blocks come from the page allocator, with its wait-queue,
     semaphore, kthread, mutex and rw-semaphore services (``providers``); call_guest(fn,
     args) -> r0 runs a module's own wake function."""
@@ -28,4 +28,4 @@ def Scheduling(cpu, vm, clock, entry, irq, mm, hypercalls, timeout_us, max_time_
                      tracer=tracer, atomic=mm.context,
                      address_of=hypercalls.address, printk=printk, ledger=ledger,
                      caller=caller, next_pid=next_pid, call_guest=call_guest,
-                     hw_events=hw_events)
+                     hw_events=hw_events, console=console)
