@@ -53,10 +53,10 @@ class FakeClock:
 
 def make(*caps):
     lines = []
-    core = InputCore(None, None, None, lambda level, text: lines.append(text), None, None,
-                     None, None)
     vfs = FakeVfs()
-    evdev = Evdev(core, None, FakeSched(), FakeClock(), lambda: vfs)
+    evdev = Evdev(None, FakeSched(), FakeClock(), lambda: vfs)
+    core = InputCore(None, None, None, lambda level, text: lines.append(text), None, None,
+                     None, None, evdev)
     idev = InputDev(("test", 0), PyBits(), name="test-keys")
     for type_, code in caps:
         idev.bits.assign("evbit", type_, True)

@@ -94,15 +94,17 @@ class InputDev:
 
 
 class InputCore:
-    def __init__(self, vm, kmalloc, init_mutex, printk, caller, ledger, devres, name_of):
+    def __init__(self, vm, kmalloc, init_mutex, printk, caller, ledger, devres, name_of,
+                 evdev=None):
         """init_mutex(va): __mutex_init of dev->mutex; name_of(dev va): a device's name
-        (the parent in the sysfs path); devres: the driver model's (devm_ allocation)."""
+        (the parent in the sysfs path); devres: the driver model's (devm_ allocation);
+        evdev: the event handler every device connects to (evdev.Evdev), or None."""
         self._vm, self._kmalloc, self._init_mutex = vm, kmalloc, init_mutex
         self._printk, self._caller, self._ledger = printk, caller, ledger
         self._devres, self._name_of = devres, name_of
         self.devices = {}            # input_dev va (or a Python key) -> InputDev
         self._next_number = 0        # input_no: never reused
-        self.evdev = None            # evdev.Evdev (attached by the subsystem)
+        self.evdev = evdev
 
     # -- allocation -------------------------------------------------------------------------------
     @export()

@@ -70,11 +70,10 @@ class EvdevNode:
 
 
 class Evdev:
-    def __init__(self, core, vm, sched, clock, vfs):
+    def __init__(self, vm, sched, clock, vfs):
         """vfs() -> the root filesystem (devtmpfs nodes); sched wakes readers."""
-        self._core, self._vm, self._sched, self._clock, self._vfs = core, vm, sched, clock, vfs
+        self._vm, self._sched, self._clock, self._vfs = vm, sched, clock, vfs
         self.minors = {}             # minor -> EvdevNode
-        core.evdev = self
 
     def openers(self):
         """rdev -> open(flags) for every evdev minor (-ENODEV until a device takes it)."""

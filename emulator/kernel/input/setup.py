@@ -10,9 +10,9 @@ class InputSubsystem:
     def __init__(self, vm, kmalloc, sched, clock, vfs, printk, log, caller, ledger, dm, irq_api):
         """vfs() -> the root filesystem (made later; evdev's /dev/input nodes); dm: the
         driver model (devres, device names, device tree, gpiolib); irq_api: kernel/irq's."""
+        self.evdev = Evdev(vm, sched, clock, vfs)
         self.core = InputCore(vm, kmalloc, lambda va: sched.mutexes.mutex_init(va, 0, 0),
-                              printk, caller, ledger, dm.devres, dm.core.name_of)
-        self.evdev = Evdev(self.core, vm, sched, clock, vfs)
+                              printk, caller, ledger, dm.devres, dm.core.name_of, self.evdev)
         self.gpio_keys = GpioKeys(dm.tree, dm.gpio, irq_api, self.core, sched.timers, log)
 
     @property
