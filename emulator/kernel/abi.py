@@ -222,6 +222,10 @@ DEVICE = _s("device", 296, "linux/device.h", parent=0, p=4, kobj=8, init_name=44
              dma_mask=188, coherent_dma_mask=192, dma_parms=200, dma_pools=204, dma_mem=212,
              archdata=216, of_node=220, devt=224, id=228, devres_lock=232, devres_head=248,
              knode_class=256, **{"class": 272}, groups=276, release=280, iommu_group=284)
+BUS_TYPE = _s("bus_type", 76, "linux/device.h", name=0, dev_name=4, dev_root=8, dev_attrs=12,
+               bus_groups=16, dev_groups=20, drv_groups=24, match=28, uevent=32, probe=36,
+               remove=40, shutdown=44, online=48, offline=52, suspend=56, resume=60, pm=64,
+               iommu_ops=68, p=72)
 DEVICE_DRIVER = _s("device_driver", 60, "linux/device.h", name=0, bus=4, owner=8, mod_name=12,
                     suppress_bind_attrs=16, of_match_table=20, acpi_match_table=24, probe=28,
                     remove=32, shutdown=36, suspend=40, resume=44, groups=48, pm=52, p=56)
@@ -230,6 +234,8 @@ PLATFORM_DEVICE = _s("platform_device", 328, "linux/platform_device.h", name=0, 
 PLATFORM_DRIVER = _s("platform_driver", 88, "linux/platform_device.h", probe=0, remove=4,
                       shutdown=8, suspend=12, resume=16, driver=20, id_table=80,
                       prevent_deferred_probe=84)
+PLATFORM_DEVICE_INFO = _s("platform_device_info", 40, "linux/platform_device.h", parent=0,
+                        name=4, id=8, res=12, num_res=16, data=20, size_data=24, dma_mask=32)
 PLATFORM_DEVICE_ID = _s("platform_device_id", 24, "linux/mod_devicetable.h", name=0,
                          driver_data=20)
 OF_DEVICE_ID = _s("of_device_id", 196, "linux/mod_devicetable.h", name=0, type=32,
@@ -251,10 +257,12 @@ LED_CLASSDEV = _s("led_classdev", 104, "linux/leds.h", name=0, brightness=4, max
                    blink_timer=52, blink_brightness=80, set_brightness_work=84,
                    delayed_set_value=100)
 DRIVER_MODEL_STRUCTS = {s.name: s for s in (
-    DEVICE, DEVICE_DRIVER, PLATFORM_DEVICE, PLATFORM_DRIVER, PLATFORM_DEVICE_ID, OF_DEVICE_ID,
-    DEVICE_NODE, PROPERTY, OF_PHANDLE_ARGS, MISCDEVICE, CLASS, LED_CLASSDEV)}
+    DEVICE, BUS_TYPE, DEVICE_DRIVER, PLATFORM_DEVICE, PLATFORM_DEVICE_INFO, PLATFORM_DRIVER,
+    PLATFORM_DEVICE_ID, OF_DEVICE_ID, DEVICE_NODE, PROPERTY, OF_PHANDLE_ARGS, MISCDEVICE, CLASS, LED_CLASSDEV)}
 STRUCTS.update({tag: s for tag, s in DRIVER_MODEL_STRUCTS.items()
-                if tag not in ("led_classdev", "of_phandle_args")})   # (not in abiprobe.ko)
+                if tag not in ("led_classdev", "of_phandle_args", "platform_device_info")})
+# (those three are not in abiprobe.ko; platform_device_info read from a genuine module using
+# platform_device_register_simple)
 
 
 # -- tasks (issue 12): the fields drivers touch; task_struct is 960 bytes on the board --------

@@ -109,6 +109,18 @@ def test_rmmod_reports_what_the_driver_model_still_holds(variant_drivers, tmp_pa
         "leakplat_probe", "__this_module"]
 
 
+def test_driverless_platform_device_prints_its_bus(variant_drivers, tmp_path):
+    """dev_info on a device no driver claims names the bus (dev_driver_string), and the
+    device's parent is the platform bus device, as on the board."""
+    shutil.copy(variant_drivers["nodrvplat"], tmp_path)
+    board = Board(rootfs=tmp_path)
+    board.insmod("nodrvplat.ko")
+    log = "\n".join(board.dmesg)
+    assert "platform nodrvplat: no driver bound" in log
+    assert "nodrvplat: parent platform, bus platform" in log
+    assert board.rmmod("nodrvplat") == []
+
+
 def test_dangling_label_names_the_reference(tmp_path):
     src = tmp_path / "lbl.dts"
     src.write_text('#include "fs4412.dts"\n/ { x { y = <&nolabel>; }; };\n')

@@ -10,7 +10,7 @@ device_destroy removes them.
 from dataclasses import dataclass, field
 
 from .. import errno
-from ..abi import CLASS, DEVICE, DEVICE_DRIVER, KOBJECT, MAJOR, MINOR
+from ..abi import BUS_TYPE, CLASS, DEVICE, DEVICE_DRIVER, KOBJECT, MAJOR, MINOR
 from ..hypercall import export
 from ..printf import format_printk
 from . import sysfs_dev
@@ -64,6 +64,13 @@ class DeviceCore:
         raw = text.encode() + b"\0"
         va = self.kmalloc.alloc(len(raw))
         self.vm.write(va, raw)
+        return va
+
+    def bus_type(self, name):
+        """A struct bus_type named name (what dev_driver_string reads of a driverless
+        device's bus)."""
+        va = self.kmalloc.alloc(BUS_TYPE.size, zero=True)
+        self.vm.write_u32(va + BUS_TYPE["name"], self.cstr(name))
         return va
 
     def str_at(self, va):

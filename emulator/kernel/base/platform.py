@@ -12,7 +12,7 @@ import struct
 
 from .. import errno
 from ..abi import (DEVICE, DEVICE_DRIVER, PLATFORM_DEVICE, PLATFORM_DEVICE_ID,
-                   PLATFORM_DRIVER, RESOURCE)
+                   PLATFORM_DEVICE_INFO, PLATFORM_DRIVER, RESOURCE)
 from ..entry import signed
 from ..hypercall import export
 from ..of.address import reg_entries
@@ -36,7 +36,9 @@ class PlatformBus:
         self._builtin = []          # (compatible, guest device_driver, probe(node, name))
         self.pin_states = pin_states
         self._claimed = {}          # platform_device va -> [Resource] inserted by device_add
-        self.bus_va = core.cstr("platform")          # struct bus_type starts with its name
+        self.bus_va = core.bus_type("platform")                 # platform_bus_type
+        self.bus_dev = core.kmalloc.alloc(DEVICE.size, zero=True)   # platform_bus
+        core.set_name(self.bus_dev, "platform")
 
     # -- built-in drivers -----------------------------------------------------------------------
     def register_builtin(self, name, compatible, probe):
@@ -282,10 +284,11 @@ class PlatformBus:
 
     @export()
     def platform_device_add_resources(self, pdev, res, num):
-        raw = self.vm.read(res, RESOURCE.size * num) if num else b""
-        copy = self.core.kmalloc.alloc(max(len(raw), 1), zero=True)
-        self.vm.write(copy, raw)
-        self.vm.write_u32(pdev + PLATFORM_DEVICE["resource"], copy if num else 0)
+        copy = 0
+        if res:             # (3.14 copies the array only when there is one)
+            copy = self.core.kmalloc.alloc(max(RESOURCE.size * num, 1), zero=True)
+            self.vm.write(copy, self.vm.read(res, RESOURCE.size * num))
+        self.vm.write_u32(pdev + PLATFORM_DEVICE["resource"], copy)
         self.vm.write_u32(pdev + PLATFORM_DEVICE["num_resources"], num)
         return 0
 
@@ -309,7 +312,7 @@ class PlatformBus:
                                          f"'/devices/platform/{full}'\n")
             return err_ptr(errno.EEXIST)
         if not vm.read_u32(dev + DEVICE["parent"]):
-            vm.write_u32(dev + DEVICE["parent"], self.bus_va)
+            vm.write_u32(dev + DEVICE["parent"], self.bus_dev)
         self.core.set_name(dev, full)
         if not self._claim(pdev, full):
             return err_ptr(errno.EBUSY)
@@ -362,19 +365,33 @@ class PlatformBus:
         self.platform_device_del(pdev)
         self.platform_device_put(pdev)
 
-    @export("platform_device_register_resndata")
-    def register_resndata(self, parent, name, pid, res, num, data, size):
-        pdev = self.platform_device_alloc(name, pid)
+    @export()
+    def platform_device_register_full(self, info):
+        """3.14's platform_device_register_full (platform_device_register_simple, _data and
+        _resndata are inlines around it)."""
+        vm, fields = self.vm, PLATFORM_DEVICE_INFO
+        pdev = self.platform_device_alloc(vm.read_u32(info + fields["name"]),
+                                          signed(vm.read_u32(info + fields["id"])))
         if not pdev:
             return err_ptr(errno.ENOMEM)
-        self.vm.write_u32(pdev + PLATFORM_DEVICE["dev"] + DEVICE["parent"], parent)
-        self.platform_device_add_resources(pdev, res, num)
-        if data:
-            self.platform_device_add_data(pdev, data, size)
-        ret = self.platform_device_add(pdev)
+        dev = pdev + PLATFORM_DEVICE["dev"]
+        vm.write_u32(dev + DEVICE["parent"], vm.read_u32(info + fields["parent"]))
+        dma_mask = vm.read(info + fields["dma_mask"], 8)          # u64
+        if any(dma_mask):   # (not freed when the device is put, as 3.14 says of it)
+            mask = self.core.kmalloc.alloc(8)
+            vm.write(mask, dma_mask)
+            vm.write_u32(dev + DEVICE["dma_mask"], mask)
+            vm.write(dev + DEVICE["coherent_dma_mask"], dma_mask)
+        ret = self.platform_device_add_resources(pdev, vm.read_u32(info + fields["res"]),
+                                                 vm.read_u32(info + fields["num_res"]))
+        if not ret:
+            ret = self.platform_device_add_data(pdev, vm.read_u32(info + fields["data"]),
+                                                vm.read_u32(info + fields["size_data"]))
+        if not ret:
+            ret = self.platform_device_add(pdev)
         if ret:
             self.platform_device_put(pdev)
-            return ret
+            return ret & 0xFFFFFFFF              # ERR_PTR(ret)
         return pdev
 
     # -- exports: resources --------------------------------------------------------------------

@@ -74,8 +74,7 @@ class I2cCore:
         self.adapters = {}            # nr -> Adapter
         self.clients = []             # Client, in registration order
         self.drivers = []             # struct i2c_driver vas, in registration order
-        self.bus_va = core.kmalloc.alloc(8, zero=True)  # struct bus_type: its name first
-        self.vm.write_u32(self.bus_va, core.cstr("i2c"))
+        self.bus_va = core.bus_type("i2c")                      # i2c_bus_type
         self.client_type = core.cstr("i2c_client")     # dev->type (i2c_verify_client)
         self.adapter_type = core.cstr("i2c_adapter")   # dev->type (i2c_verify_adapter)
 

@@ -43,10 +43,39 @@ extern struct resource *platform_get_resource_byname(struct platform_device *, u
 						     const char *);
 extern int platform_get_irq_byname(struct platform_device *, const char *);
 
-extern struct platform_device *platform_device_register_resndata(
+struct acpi_dev_node {
+};					/* no ACPI on the board: empty */
+
+struct platform_device_info {
+	struct device *parent;
+	struct acpi_dev_node acpi_node;
+	const char *name;
+	int id;
+	const struct resource *res;
+	unsigned int num_res;
+	const void *data;
+	size_t size_data;
+	u64 dma_mask;
+};
+
+_Static_assert(sizeof(struct platform_device_info) == 40,
+	       "struct platform_device_info: board layout");
+
+extern struct platform_device *platform_device_register_full(
+		const struct platform_device_info *pdevinfo);
+
+static inline struct platform_device *platform_device_register_resndata(
 		struct device *parent, const char *name, int id,
 		const struct resource *res, unsigned int num,
-		const void *data, size_t size);
+		const void *data, size_t size)
+{
+	struct platform_device_info pdevinfo = {
+		.parent = parent, .name = name, .id = id, .res = res, .num_res = num,
+		.data = data, .size_data = size, .dma_mask = 0,
+	};
+
+	return platform_device_register_full(&pdevinfo);
+}
 
 static inline struct platform_device *platform_device_register_simple(
 		const char *name, int id, const struct resource *res, unsigned int num)
