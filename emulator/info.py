@@ -21,7 +21,7 @@ def board_checks(linker, board):
     """What insmod on `board` would say: vermagic, relocations, ABI layouts, exports."""
     from .hw.board import load_board
     from .kernel.abi import GUARDED, vermagic
-    from .kernel.module import abi_mismatches
+    from .kernel.module import NOT_EXPORTED, abi_mismatches
     from .loader.module import UnknownRelocation
     from .machine import Machine
 
@@ -45,7 +45,7 @@ def board_checks(linker, board):
         problems = abi_mismatches(linker)
         lines.append(f"  ABI: ok ({len(layouts)} shared structs match the board's layout)"
                      if not problems else "  ABI: " + "; ".join(problems))
-    exports = set(Machine(board, ".").hypercalls.names())
+    exports = set(Machine(board, ".").hypercalls.names()) - NOT_EXPORTED
     imports = sorted({name for name, shndx, *_ in linker.symbols
                       if shndx == "SHN_UNDEF" and name})
     missing = [name for name in imports if name not in exports]

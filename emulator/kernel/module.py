@@ -58,6 +58,20 @@ def module_struct(linked):
     return name, field_u32("init"), field_u32("exit")
 
 
+#: Kernel functions with a service stub that Linux 3.14 does not export: the kernel reaches
+#: them through pointers it sets up itself (arm_delay_ops, a poll table's _qproc, the loops of
+#: worker threads and interrupt threads, the s3c2410 adapter's i2c_algorithm,
+#: param_ops_charp.free). A module importing one does not load, as on the board.
+NOT_EXPORTED = frozenset({
+    "__timer_delay", "__timer_const_udelay", "__timer_udelay",     # arch/arm/lib/delay.c
+    "__pollwait",                                                  # fs/select.c
+    "worker_thread",                                               # kernel/workqueue.c
+    "irq_thread_wait", "irq_thread_done",                          # kernel/irq/manage.c
+    "s3c24xx_i2c_xfer", "s3c24xx_i2c_func",            # drivers/i2c/busses/i2c-s3c2410.c
+    "param_free_charp",                                            # kernel/params.c
+})
+
+
 @dataclass
 class Module:
     name: str
@@ -85,6 +99,7 @@ class Modules:
         self._cpu, self._resolve, self._guest = cpu, resolve, guest
         self._symbolizer, self._ledger, self._printk = symbolizer, ledger, kernel_printk
         self.timeout_us = timeout_us
+        self._exported = lambda name: None if name in NOT_EXPORTED else resolve(name)
         self.vermagic, self.force_vermagic = board_vermagic(release), force_vermagic
         self.area = VmArea(MODULES_VADDR + PAGE_SIZE, MODULES_FASTPATH)   # stubs, fast path
         self.loaded = {}            # name -> Module, in load order
@@ -190,7 +205,7 @@ class Modules:
         if base is None:
             raise _failed(f"insmod: can't insert '{label}': Cannot allocate memory", ENOMEM)
         try:
-            linked = linker.link(base, offsets, size, self._resolve)
+            linked = linker.link(base, offsets, size, self._exported)
         except UnresolvedSymbols as e:
             self.area.free(base)
             for sym in e.names:

@@ -289,11 +289,6 @@ class OfApi:
         return self._va(next((c for c in (n.children if n else []) if _ci(c.short_name, want)),
                              None))
 
-    @export()
-    def of_get_child_count(self, node):
-        n = self._tree.node(node)
-        return len(n.children) if n else 0
-
     # -- properties ------------------------------------------------------------------------
     def _prop(self, node, name):
         n = self._tree.node(node)

@@ -168,11 +168,6 @@ class OfIrqApi:
         return self._irq.parse_and_map(n, index) if n is not None else 0
 
     @export()
-    def of_irq_count(self, node):
-        n = self._tree.node(node)
-        return self._irq.count(n) if n is not None else 0
-
-    @export()
     def of_irq_to_resource(self, node, index, res):
         n = self._tree.node(node)
         virq = self._irq.parse_and_map(n, index) if n is not None else 0

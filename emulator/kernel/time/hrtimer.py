@@ -171,10 +171,6 @@ class HrTimers:
     def hrtimer_start_range_ns(self, timer, _pad, tim_lo, tim_hi, delta_ns, mode):
         return self._start(timer, s64(tim_lo, tim_hi), delta_ns, mode)
 
-    @export("__hrtimer_start_range_ns")
-    def hrtimer_start_range_ns_wakeup(self, timer, _pad, tim_lo, tim_hi, delta_ns, mode, wakeup):
-        return self._start(timer, s64(tim_lo, tim_hi), delta_ns, mode)
-
     def _start(self, timer, tim, delta_ns, mode):
         """__hrtimer_start_range_ns: 1 when the timer was enqueued before, else 0."""
         was = self._remove(timer)

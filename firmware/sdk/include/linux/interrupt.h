@@ -131,8 +131,4 @@ static inline int devm_request_irq(struct device *dev, unsigned int irq,
 
 extern void devm_free_irq(struct device *dev, unsigned int irq, void *dev_id);
 
-/* The emulated kernel's irq thread loop (kernel/irq/thread.py), not for modules. */
-extern void irq_thread_wait(void);
-extern void irq_thread_done(irqreturn_t ret);
-
 #endif /* _LINUX_INTERRUPT_H */

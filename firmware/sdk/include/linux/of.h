@@ -87,8 +87,6 @@ extern struct device_node *of_get_next_available_child(const struct device_node 
 						       struct device_node *prev);
 extern struct device_node *of_get_child_by_name(const struct device_node *node,
 						const char *name);
-extern int of_get_child_count(const struct device_node *np);
-
 #define for_each_child_of_node(parent, child) \
 	for (child = of_get_next_child(parent, NULL); child != NULL; \
 	     child = of_get_next_child(parent, child))
@@ -101,6 +99,16 @@ extern int of_get_child_count(const struct device_node *np);
 #define for_each_node_by_name(dn, name) \
 	for (dn = of_find_node_by_name(NULL, name); dn; \
 	     dn = of_find_node_by_name(dn, name))
+
+static inline int of_get_child_count(const struct device_node *np)
+{
+	struct device_node *child;
+	int num = 0;
+
+	for_each_child_of_node(np, child)
+		num++;
+	return num;
+}
 
 extern struct property *of_find_property(const struct device_node *np, const char *name,
 					 int *lenp);

@@ -26,9 +26,6 @@ typedef struct poll_table_struct {
 	unsigned long _key;
 } poll_table;
 
-/* The kernel's queueing function a poll()/select() passes in the table (fs/select.c). */
-extern void __pollwait(struct file *filp, wait_queue_head_t *wait_address, poll_table *p);
-
 static inline void poll_wait(struct file * filp, wait_queue_head_t * wait_address, poll_table *p)
 {
 	if (p && p->_qproc && wait_address)

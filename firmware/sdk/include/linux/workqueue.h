@@ -110,8 +110,6 @@ extern bool flush_work(struct work_struct *work);
 extern bool cancel_work_sync(struct work_struct *work);
 extern bool cancel_delayed_work(struct delayed_work *dwork);
 extern bool cancel_delayed_work_sync(struct delayed_work *dwork);
-/* The worker threads' loop (kernel/workqueue.c); modules do not call it. */
-extern void worker_thread(void);
 
 static inline bool queue_work(struct workqueue_struct *wq, struct work_struct *work)
 {
