@@ -66,12 +66,20 @@ class DeviceCore:
         self.vm.write(va, raw)
         return va
 
-    def bus_type(self, name):
+    def static_object(self, alloc, size, name_at=None, name=""):
+        """A kernel object of .data (platform_bus_type, platform_bus) in boot memory from
+        alloc (EarlyAlloc), zeroed, its name string beside it written at offset name_at."""
+        raw = name.encode() + b"\0"
+        va = alloc.alloc(size + len(raw), zero=True)
+        if name_at is not None:
+            self.vm.write(va + size, raw)
+            self.vm.write_u32(va + name_at, va + size)
+        return va
+
+    def bus_type(self, name, alloc):
         """A struct bus_type named name (what dev_driver_string reads of a driverless
         device's bus)."""
-        va = self.kmalloc.alloc(BUS_TYPE.size, zero=True)
-        self.vm.write_u32(va + BUS_TYPE["name"], self.cstr(name))
-        return va
+        return self.static_object(alloc, BUS_TYPE.size, BUS_TYPE["name"], name)
 
     def str_at(self, va):
         return self.vm.read_cstr(va).decode("utf-8", "replace") if va else ""

@@ -11,7 +11,7 @@ and the driver stays registered.
 import struct
 
 from .. import errno
-from ..abi import (DEVICE, DEVICE_DRIVER, PLATFORM_DEVICE, PLATFORM_DEVICE_ID,
+from ..abi import (DEVICE, DEVICE_DRIVER, KOBJECT, PLATFORM_DEVICE, PLATFORM_DEVICE_ID,
                    PLATFORM_DEVICE_INFO, PLATFORM_DRIVER, RESOURCE)
 from ..entry import signed
 from ..hypercall import export
@@ -24,8 +24,9 @@ SIMPLE_BUS = ("simple-bus",)
 
 
 class PlatformBus:
-    def __init__(self, core, tree, of_irq, resources, pin_states=None):
-        """pin_states(node, device name) -> 0 | -errno: the pinctrl "default" state applied
+    def __init__(self, core, tree, of_irq, resources, static, pin_states=None):
+        """static: boot memory (EarlyAlloc) for platform_bus_type and platform_bus;
+        pin_states(node, device name) -> 0 | -errno: the pinctrl "default" state applied
         before probe (gpiolib)."""
         self.core, self.tree, self.of_irq, self._res = core, tree, of_irq, resources
         self.vm = core.vm
@@ -36,9 +37,10 @@ class PlatformBus:
         self._builtin = []          # (compatible, guest device_driver, probe(node, name))
         self.pin_states = pin_states
         self._claimed = {}          # platform_device va -> [Resource] inserted by device_add
-        self.bus_va = core.bus_type("platform")                 # platform_bus_type
-        self.bus_dev = core.kmalloc.alloc(DEVICE.size, zero=True)   # platform_bus
-        core.set_name(self.bus_dev, "platform")
+        self.bus_va = core.bus_type("platform", static)              # platform_bus_type
+        self.bus_dev = core.static_object(static, DEVICE.size,          # platform_bus
+                                          DEVICE["kobj"] + KOBJECT["name"], "platform")
+        core.initialize(self.bus_dev).name = "platform"
 
     # -- built-in drivers -----------------------------------------------------------------------
     def register_builtin(self, name, compatible, probe):

@@ -86,7 +86,7 @@ class DriverModel:
                        and self.tree.available(n) and reg_entries(n)]
         self.gpio = Gpiolib(vm, log, pinctrl, pinctrl.chips(controllers), self.early,
                             self.tree, self.of_irq.domains, self.core)
-        self.platform = PlatformBus(self.core, self.tree, self.of_irq, resources,
+        self.platform = PlatformBus(self.core, self.tree, self.of_irq, resources, self.early,
                                     pin_states=self.gpio.apply_default_state)
         self.devres = Devres(self.core, kmalloc, ioremap, resources, caller)
         self.device_api = DeviceApi(self.core)

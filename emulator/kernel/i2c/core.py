@@ -67,14 +67,15 @@ class Client:
 class I2cCore:
     """The bus's registry and its exports (devices and drivers; transfers: transfer.py)."""
 
-    def __init__(self, core, tree, of_irq):
-        """core: the driver model's DeviceCore (memory, printk, guest calls, sysfs, ledger)."""
+    def __init__(self, core, tree, of_irq, static):
+        """core: the driver model's DeviceCore (memory, printk, guest calls, sysfs, ledger);
+        static: boot memory (EarlyAlloc) for i2c_bus_type."""
         self.core, self.tree, self.of_irq = core, tree, of_irq
         self.vm = core.vm
         self.adapters = {}            # nr -> Adapter
         self.clients = []             # Client, in registration order
         self.drivers = []             # struct i2c_driver vas, in registration order
-        self.bus_va = core.bus_type("i2c")                      # i2c_bus_type
+        self.bus_va = core.bus_type("i2c", static)              # i2c_bus_type
         self.client_type = core.cstr("i2c_client")     # dev->type (i2c_verify_client)
         self.adapter_type = core.cstr("i2c_adapter")   # dev->type (i2c_verify_adapter)
 

@@ -14,7 +14,7 @@ class I2cSubsystem:
     def __init__(self, device_core, tree, of_irq, bus, early, symbol):
         """bus: the MMIO bus the adapters drive; early: boot memory for the adapters;
         symbol(name) -> the address of a kernel service (adap->algo's functions)."""
-        self.core = I2cCore(device_core, tree, of_irq)
+        self.core = I2cCore(device_core, tree, of_irq, early)
         self.transfers = I2cTransfers(self.core)
         self.dev = I2cDev(self.core, self.transfers)
         self._tree, self._bus, self._early, self._symbol = tree, bus, early, symbol
