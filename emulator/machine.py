@@ -18,6 +18,7 @@ from .kernel.irq.hw_events import HwEvents                # issue 13
 from .kernel.armlib import ArmLib          # issue 9
 from .kernel.params import ModuleParams    # issue 9
 from .kernel.preempt import Preempt        # issue 9
+from .kernel.panic import Warn
 from .kernel.chrdev import Chrdev
 from .kernel.clock import Clock
 from .kernel.entry import Entry, GuestCalls
@@ -68,8 +69,8 @@ from .kernel.tty import Tty
 from .kernel.uaccess import Uaccess
 from .loader.elf import read_bytes
 from .memory.bus import MmioBus
-from .memory.layout import (KERNEL_RESERVED_END, MODULES_FASTPATH, MODULES_VADDR,
-                            PAGE_SIZE, PHYS_OFFSET, SWAPPER_PG_DIR, VECTORS_BASE, phys_to_virt)
+from .memory.layout import (KERNEL_RESERVED_END, MODULES_FASTPATH, MODULES_STUBS_SIZE,
+                            MODULES_VADDR, PAGE_SIZE, PHYS_OFFSET, SWAPPER_PG_DIR, VECTORS_BASE, phys_to_virt)
 from .memory.mmu import KERNEL_RWX, USER_RX, PageTables, VirtualMemory, enable_mmu
 from .memory.physmem import BootAllocator, PhysicalMemory
 from .trace import Tracer
@@ -270,6 +271,8 @@ class Machine:
                               symbol=hc.address)                    # issue 13: I2C adapters
         for provider in self.dm.providers:
             hc.register(provider)
+        for name, va in self.dm.data_symbols().items():
+            hc.export_data(name, va)
         # -- end driver model
         # -- (issue 12, part 2) irq threads + devm_request_irq
         loop = phys_to_virt(boot.alloc(64, align=8))
@@ -290,6 +293,8 @@ class Machine:
         params = ModuleParams(vm, self.kmalloc, kprint)
         for provider in (armlib, params,      # (issue 12: mutexes are the scheduler's providers)
                          Preempt(mm.context, kprint, self.symbolize, caller, self._current_task),
+                         Warn(mm.checked(vm, caller), kprint, self.log, self.symbolize, caller,
+                              self._current_task, lambda: self.modules),         # WARN()
                          ModuleRefs(lambda: self.modules)):
             hc.register(provider)
         data = {**armlib.data_objects(mm.kernel_data, hc.address),
@@ -299,7 +304,10 @@ class Machine:
         for addr, size, name in armlib.routines:
             self.symbolize.add(SymbolTable("", [(addr, size, name)], addr, addr + size))
         # -- end of issue 9 wiring
-        self._map_page(MODULES_VADDR, boot.alloc(PAGE_SIZE), self._stub_page(), KERNEL_RWX)
+        stubs, stubs_pa = self._stub_pages(), boot.alloc(MODULES_STUBS_SIZE)
+        for off in range(0, MODULES_STUBS_SIZE, PAGE_SIZE):
+            self._map_page(MODULES_VADDR + off, stubs_pa + off, stubs[off:off + PAGE_SIZE],
+                           KERNEL_RWX)
         self._map_page(MODULES_FASTPATH, boot.alloc(PAGE_SIZE), self._fastpath_page(), KERNEL_RWX)
         self.workqueues.install_loop()
         self.irq_threads.install_loop()                                  # issue 12, part 2
@@ -364,11 +372,12 @@ class Machine:
                            ret_to_user=self.lifecycle.ret_to_user)
 
     # -- set-up helpers -------------------------------------------------------------------
-    def _stub_page(self):
-        """The service stubs (one page: 8 bytes a service)."""
+    def _stub_pages(self):
+        """The service stubs (8 bytes a service), in the module area's first pages."""
         stubs = self.hypercalls.stub_page()
-        if len(stubs) > PAGE_SIZE:
-            raise MemoryError(f"{len(stubs)} bytes of service stubs do not fit their page")
+        if len(stubs) > MODULES_STUBS_SIZE:
+            raise MemoryError(f"{len(stubs)} bytes of service stubs do not fit their "
+                              f"{MODULES_STUBS_SIZE} bytes")
         return stubs
 
     def _fastpath_page(self):

@@ -148,14 +148,11 @@ class Hypercalls:
             self.stubs_end += STUB_SIZE
 
     def stub_page(self) -> bytes:
-        """The page's bytes: fixed slots, then one `svc #0; bx lr` per service."""
+        """The stub area's bytes: fixed slots, then one `svc #0; bx lr` per service."""
         words = [B_SELF, SVC_0, B_SELF, POP_R1_R2_R3_IP_LR, MOVS_PC_LR, B_SELF, B_SELF, B_SELF]
         for _ in self._services:
             words += [SVC_0, BX_LR]
-        data = struct.pack(f"<{len(words)}I", *words)
-        if len(data) > 4096:
-            raise ValueError("stub page overflow")
-        return data
+        return struct.pack(f"<{len(words)}I", *words)
 
     def export_data(self, name: str, va: int) -> None:
         """Export a data object (a `struct resource` root, ...) at guest address va."""

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from ..errors import CommandFailed, LoaderError, UnresolvedSymbols
 from ..loader.module import GOT_SYMBOL, ModuleLinker, UnknownRelocation
-from ..memory.layout import MODULES_FASTPATH, MODULES_VADDR, PAGE_SIZE
+from ..memory.layout import MODULES_FASTPATH, MODULES_STUBS_SIZE, MODULES_VADDR, PAGE_SIZE
 from ..memory.mmu import KERNEL_RWX
 from ..memory.vmarea import VmArea
 from .abi import GUARDED, MODULE, STRUCTS, UTS_RELEASE, vermagic as board_vermagic
@@ -101,7 +101,7 @@ class Modules:
         self.timeout_us = timeout_us
         self._exported = lambda name: None if name in NOT_EXPORTED else resolve(name)
         self.vermagic, self.force_vermagic = board_vermagic(release), force_vermagic
-        self.area = VmArea(MODULES_VADDR + PAGE_SIZE, MODULES_FASTPATH)   # stubs, fast path
+        self.area = VmArea(MODULES_VADDR + MODULES_STUBS_SIZE, MODULES_FASTPATH)  # after stubs
         self.loaded = {}            # name -> Module, in load order
         self.leak_reports = []      # (module, [Held]) after each rmmod
         self.tainted = 0            # the kernel's taint mask (/proc/sys/kernel/tainted)

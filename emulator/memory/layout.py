@@ -14,7 +14,9 @@ LOWMEM_PHYS_END = PHYS_OFFSET + (LOWMEM_VIRT_END - PAGE_OFFSET)   # 0x6F800000
 TASK_SIZE = 0xBF000000            # user space ends here
 MODULES_VADDR = 0xBF000000
 MODULES_END = 0xBFE00000
-#: The module area's last page: the memory fast-path routines (the first holds the stubs).
+#: The module area's first pages: the kernel services' stubs (8 bytes each).
+MODULES_STUBS_SIZE = 0x2000
+#: The module area's last page: the memory fast-path routines.
 MODULES_FASTPATH = MODULES_END - 0x1000
 PKMAP_BASE = 0xBFE00000
 VMALLOC_START = 0xF0000000

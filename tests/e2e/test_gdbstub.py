@@ -36,7 +36,7 @@ def test_gdb_breaks_in_driver_and_app_and_steps_across_the_syscall(tmp_path):
     commands = [
         "set confirm off", f"target remote 127.0.0.1:{port}",
         "continue",                                                  # stops at insmod
-        f"add-symbol-file {PREBUILT / 'leddrv.ko'} 0xbf001000 -s .init.text 0xbf001458",
+        f"add-symbol-file {PREBUILT / 'leddrv.ko'} 0xbf002000 -s .init.text 0xbf002458",
         "break myled_ioctl", "break main", f"break *{SVC_IN_IOCTL:#x}",
         "continue",                                                  # main
         "info registers pc",
@@ -60,8 +60,8 @@ def test_gdb_breaks_in_driver_and_app_and_steps_across_the_syscall(tmp_path):
     assert re.search(rf"Breakpoint 3, 0x0*{SVC_IN_IOCTL:x} in ioctl", log), log
     # One stepi from the svc lands on the driver's first instruction, in SVC mode.
     assert "myled_ioctl (pfile=" in log
-    assert "pc             0xbf001160" in log and "cpsr           0x13" in log
+    assert "pc             0xbf002160" in log and "cpsr           0x13" in log
     assert "exited normally" in log
     assert emu.returncode == 0, err
-    assert "add-symbol-file leddrv.ko 0xbf001000 -s .init.text 0xbf001458" in err
+    assert "add-symbol-file leddrv.ko 0xbf002000 -s .init.text 0xbf002458" in err
     assert "leds: LED2=on" in out

@@ -15,7 +15,7 @@ from ..hypercall import export
 from ..printf import format_printk
 from . import sysfs_dev
 from .sysfs_dev import uevent_text
-from ...memory.layout import MODULES_VADDR, PAGE_SIZE
+from ...memory.layout import MODULES_STUBS_SIZE, MODULES_VADDR
 
 S_IFCHR = 0o020000
 DEVTMPFS_MODE = 0o600
@@ -50,13 +50,14 @@ class DeviceCore:
         self.ledger, self.caller = ledger, caller
         self.devices = {}           # va -> Device
         self.classes = {}           # va -> name
+        self.buses = {}             # struct bus_type va -> devices(): its klist, in order
 
     def site(self, owner=0):
         """The call site to charge a registration to: the service's caller, or, when the
         module tail-called the service from its init (the return address is then the
         kernel's, in the stub page), its struct module (THIS_MODULE) passed as owner."""
         caller = self.caller()
-        in_kernel = MODULES_VADDR <= caller < MODULES_VADDR + PAGE_SIZE
+        in_kernel = MODULES_VADDR <= caller < MODULES_VADDR + MODULES_STUBS_SIZE
         return owner if in_kernel and owner else caller
 
     # -- struct device -----------------------------------------------------------------------
@@ -210,6 +211,33 @@ class DeviceApi:
     def dev_get_drvdata(self, dev):
         d = self.core.devices.get(dev)
         return d.drvdata if d else 0
+
+    # -- iterators (drivers/base/bus.c, driver.c) ---------------------------------------------
+    def _for_each(self, devices, start, data, fn):
+        """Call fn(dev, data) in guest code for each device after start (all when start is
+        0) until one returns nonzero; that value, else 0."""
+        if start:
+            devices = devices[devices.index(start) + 1:] if start in devices else []
+        for dev in devices:
+            ret = self.core.call_guest(fn, (dev, data))
+            if ret:
+                return ret
+        return 0
+
+    @export()
+    def bus_for_each_dev(self, bus, start, data, fn):
+        devices = self.core.buses.get(bus)
+        if devices is None:
+            return err_ptr(errno.EINVAL)      # (3.14: a bus never registered has no ->p)
+        return self._for_each(devices(), start, data, fn)
+
+    @export()
+    def driver_for_each_device(self, drv, start, data, fn):
+        if not drv:
+            return err_ptr(errno.EINVAL)
+        bound = [dev for devices in self.core.buses.values() for dev in devices()
+                 if self._vm.read_u32(dev + DEVICE["driver"]) == drv]
+        return self._for_each(bound, start, data, fn)
 
     @export()
     def device_initialize(self, dev):

@@ -41,6 +41,7 @@ class PlatformBus:
         self.bus_dev = core.static_object(static, DEVICE.size,          # platform_bus
                                           DEVICE["kobj"] + KOBJECT["name"], "platform")
         core.initialize(self.bus_dev).name = "platform"
+        core.buses[self.bus_va] = lambda: [p + PLATFORM_DEVICE["dev"] for p in self.devices]
 
     # -- built-in drivers -----------------------------------------------------------------------
     def register_builtin(self, name, compatible, probe):

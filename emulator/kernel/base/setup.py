@@ -73,7 +73,7 @@ class DriverModel:
         boot_alloc(size) -> va: the kernel's boot memory (for the boot-time objects);
         bus, gpio_hw: where gpiolib's and the I2C adapters' register accesses go;
         symbol(name): a kernel service's address (the I2C adapters' algorithm)."""
-        self.root = fdt.load(dt)
+        self.root, self._vm = fdt.load(dt), vm
         self.early = EarlyAlloc(boot_alloc, vm)
         self.tree = OfTree(self.root, vm, self.early)
         self.of_irq = OfIrq(self.tree, domains)       # domains: shared with kernel/irq
@@ -100,6 +100,14 @@ class DriverModel:
                           OfAddressApi(self.tree, vm, ioremap), self.device_api,
                           self.platform, self.devres, self.gpio, self.misc, self.leds,
                           self.clk, *self.i2c.providers]
+
+    def data_symbols(self):
+        """The driver model's data objects modules link against: name -> guest address
+        (of_allnodes is a pointer variable holding the root node, the head of allnext)."""
+        allnodes = self.early.alloc(4)
+        self._vm.write_u32(allnodes, self.tree.va_of[self.tree.root])
+        return {"platform_bus_type": self.platform.bus_va, "platform_bus": self.platform.bus_dev,
+                "i2c_bus_type": self.i2c.core.bus_va, "of_allnodes": allnodes}
 
     def special_openers(self):
         """rdev -> open(flags) of the character devices the kernel itself serves

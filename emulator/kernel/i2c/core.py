@@ -74,8 +74,10 @@ class I2cCore:
         self.vm = core.vm
         self.adapters = {}            # nr -> Adapter
         self.clients = []             # Client, in registration order
+        self.on_bus = []              # struct device vas of adapters and clients, in order
         self.drivers = []             # struct i2c_driver vas, in registration order
         self.bus_va = core.bus_type("i2c", static)              # i2c_bus_type
+        core.buses[self.bus_va] = lambda: list(self.on_bus)
         self.client_type = core.cstr("i2c_client")     # dev->type (i2c_verify_client)
         self.adapter_type = core.cstr("i2c_adapter")   # dev->type (i2c_verify_adapter)
 
@@ -122,6 +124,7 @@ class I2cCore:
             vm.write_u32(dev + DEVICE[member], value)
         core.set_name(dev, f"i2c-{nr}")
         self.adapters[nr] = adapter
+        self.on_bus.append(dev)
         base = f"/sys/bus/i2c/devices/i2c-{nr}"
         core.add_sysfs(d, base + "/name", lambda: name + "\n")
         core.add_sysfs(d, f"/sys/class/i2c-adapter/i2c-{nr}/name", lambda: name + "\n")
@@ -190,6 +193,7 @@ class I2cCore:
         dev_name = f"{adapter.nr}-{addr | (0xA000 if ten else 0):04x}"
         core.set_name(dev, dev_name)
         self.clients.append(client)
+        self.on_bus.append(client.dev)
         base = f"/sys/bus/i2c/devices/{dev_name}"
         core.add_sysfs(d, base + "/name", lambda: name + "\n")
         core.add_sysfs(d, base + "/modalias", lambda: f"i2c:{name}\n")
@@ -210,6 +214,7 @@ class I2cCore:
             self.core.drop_sysfs(d)
         self.core.vfs.remove_virtual_dir(f"/sys/bus/i2c/devices/{self.core.name_of(client.dev)}")
         self.clients.remove(client)
+        self.on_bus.remove(client.dev)
         self.core.ledger.release("i2c_client", client.va)
         self.core.devices.pop(client.dev, None)
         client.free()

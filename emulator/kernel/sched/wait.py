@@ -10,7 +10,7 @@ task_struct offset 0 (set_current_state() in the module writes it too).
 
 from ...cpu import REG
 from ...errors import Unimplemented
-from ..abi import WAIT_QUEUE, WAIT_QUEUE_HEAD
+from ..abi import WAIT_QUEUE, WAIT_QUEUE_HEAD, spinlock_bytes
 from ..errno import ERESTARTSYS
 from ..hypercall import export
 from .task import TASK_INTERRUPTIBLE, TASK_NORMAL, TASK_RUNNING, TASK_UNINTERRUPTIBLE
@@ -164,6 +164,14 @@ class WaitQueues:
             self._list_del_init(entry)
         elif not self._list_empty(q + WQH_LIST):
             self.wake_up(q, mode, 1, key)
+
+    @export()
+    def __init_waitqueue_head(self, q, name, key):
+        """init_waitqueue_head(): an unlocked spinlock (DEBUG_SPINLOCK's magic and owner) and
+        an empty task list; name and key are lockdep's (off on the board)."""
+        self._vm.write(q + WAIT_QUEUE_HEAD["lock"], spinlock_bytes())
+        self._w(q + WQH_LIST, q + WQH_LIST)
+        self._w(q + WQH_LIST + 4, q + WQH_LIST)
 
     @export()
     def add_wait_queue(self, q, wait):

@@ -8,9 +8,9 @@
 #include <asm/bug.h>
 
 /*
- * BUG() is asm/bug.h's undefined instruction.  WARN_ON() in 3.14 calls
- * warn_slowpath_null(), which the emu4412 kernel does not export: here it prints the
- * same first line with printk and carries on (no backtrace).
+ * BUG() is asm/bug.h's undefined instruction.  WARN_ON(), WARN() and WARN_TAINT() call
+ * kernel/panic.c's warn_slowpath_*() as 3.14's asm-generic/bug.h does on ARM (no
+ * __WARN_TAINT there): the "cut here" report, and the kernel tainted W.
  */
 
 /* Force a compilation error if condition is true, but also produce a
@@ -32,14 +32,22 @@
 
 #define BUG_ON(condition) do { if (unlikely(condition)) BUG(); } while (0)
 
-#define __WARN_printf(arg...)	do { printk(arg); } while (0)
+extern __printf(3, 4)
+void warn_slowpath_fmt(const char *file, const int line, const char *fmt, ...);
+extern __printf(4, 5)
+void warn_slowpath_fmt_taint(const char *file, const int line, unsigned taint,
+			     const char *fmt, ...);
+extern void warn_slowpath_null(const char *file, const int line);
+#define __WARN()		warn_slowpath_null(__FILE__, __LINE__)
+#define __WARN_printf(arg...)	warn_slowpath_fmt(__FILE__, __LINE__, arg)
+#define __WARN_printf_taint(taint, arg...)				\
+	warn_slowpath_fmt_taint(__FILE__, __LINE__, taint, arg)
 
 #ifndef WARN_ON
 #define WARN_ON(condition) ({						\
 	int __ret_warn_on = !!(condition);				\
 	if (unlikely(__ret_warn_on))					\
-		printk(KERN_WARNING "WARNING: at %s:%d %s()\n",		\
-		       __FILE__, __LINE__, __func__);			\
+		__WARN();						\
 	unlikely(__ret_warn_on);					\
 })
 #endif
@@ -47,14 +55,18 @@
 #ifndef WARN
 #define WARN(condition, format...) ({					\
 	int __ret_warn_on = !!(condition);				\
-	if (unlikely(__ret_warn_on)) {					\
-		printk(KERN_WARNING "WARNING: at %s:%d %s()\n",		\
-		       __FILE__, __LINE__, __func__);			\
-		printk(format);						\
-	}								\
+	if (unlikely(__ret_warn_on))					\
+		__WARN_printf(format);					\
 	unlikely(__ret_warn_on);					\
 })
 #endif
+
+#define WARN_TAINT(condition, taint, format...) ({			\
+	int __ret_warn_on = !!(condition);				\
+	if (unlikely(__ret_warn_on))					\
+		__WARN_printf_taint(taint, format);			\
+	unlikely(__ret_warn_on);					\
+})
 
 #define WARN_ON_ONCE(condition)	({				\
 	static bool __warned;					\

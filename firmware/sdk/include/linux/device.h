@@ -189,6 +189,11 @@ static inline const char *dev_name(const struct device *dev)
 	return kobject_name(&dev->kobj);
 }
 
+extern int bus_for_each_dev(struct bus_type *bus, struct device *start, void *data,
+			    int (*fn)(struct device *dev, void *data));
+extern int driver_for_each_device(struct device_driver *drv, struct device *start,
+				  void *data, int (*fn)(struct device *dev, void *));
+
 extern __printf(2, 3) int dev_set_name(struct device *dev, const char *name, ...);
 extern void *dev_get_drvdata(const struct device *dev);
 extern int dev_set_drvdata(struct device *dev, void *data);

@@ -218,6 +218,8 @@ struct i2c_driver {
 };
 #define to_i2c_driver(d) container_of(d, struct i2c_driver, driver)
 
+extern struct bus_type i2c_bus_type;
+
 extern int i2c_register_driver(struct module *owner, struct i2c_driver *driver);
 extern void i2c_del_driver(struct i2c_driver *driver);
 #define i2c_add_driver(driver) i2c_register_driver(THIS_MODULE, driver)

@@ -73,6 +73,8 @@ static inline u64 of_read_number(const __be32 *cell, int size)
 
 #define of_node_cmp(s1, s2)		strcasecmp((s1), (s2))
 
+extern struct device_node *of_allnodes;
+
 extern struct device_node *of_find_node_by_name(struct device_node *from, const char *name);
 extern struct device_node *of_find_node_by_type(struct device_node *from, const char *type);
 extern struct device_node *of_find_compatible_node(struct device_node *from,

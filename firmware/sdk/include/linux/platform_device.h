@@ -34,6 +34,9 @@ _Static_assert(sizeof(struct platform_device) == 328, "struct platform_device: b
 #define platform_get_device_id(pdev)	((pdev)->id_entry)
 #define to_platform_device(x) container_of((x), struct platform_device, dev)
 
+extern struct device platform_bus;
+extern struct bus_type platform_bus_type;
+
 extern int platform_device_register(struct platform_device *);
 extern void platform_device_unregister(struct platform_device *);
 extern struct resource *platform_get_resource(struct platform_device *, unsigned int,

@@ -10,6 +10,8 @@
 #include <linux/kernel.h>
 #include <linux/wait.h>
 #include <linux/signal.h>
+#include <linux/jiffies.h>	/* HZ, as 3.14's sched.h has it */
+#include <linux/timer.h>
 
 struct task_struct;
 

@@ -36,11 +36,16 @@ typedef struct __wait_queue_head wait_queue_head_t;
 #define DECLARE_WAIT_QUEUE_HEAD(name) \
 	wait_queue_head_t name = __WAIT_QUEUE_HEAD_INITIALIZER(name)
 
-static inline void init_waitqueue_head(wait_queue_head_t *q)
-{
-	spin_lock_init(&q->lock);
-	INIT_LIST_HEAD(&q->task_list);
-}
+struct lock_class_key;
+extern void __init_waitqueue_head(wait_queue_head_t *q, const char *name,
+				  struct lock_class_key *);
+
+#define init_waitqueue_head(q)				\
+	do {						\
+		static struct lock_class_key __key;	\
+							\
+		__init_waitqueue_head((q), #q, &__key);	\
+	} while (0)
 
 static inline int waitqueue_active(wait_queue_head_t *q)
 {
