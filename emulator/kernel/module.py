@@ -60,6 +60,7 @@ def module_struct(linked):
 
 @dataclass
 class Module:
+    """A loaded module: where it lies, its init/exit, references and holders."""
     name: str
     base: int
     size: int

@@ -43,6 +43,7 @@ class UnknownRelocation(LoaderError):
 
 @dataclass
 class Symbol:
+    """A symbol a linked module defines, at its address in the module area."""
     name: str
     addr: int
     size: int

@@ -15,6 +15,7 @@ USER_TOP = 0xBF000000     # TASK_SIZE: user space ends where the module area sta
 
 @dataclass(frozen=True)
 class Segment:
+    """A loadable segment (PT_LOAD): where it goes, its bytes, its permissions."""
     vaddr: int
     memsz: int
     data: bytes
@@ -45,6 +46,7 @@ def read_symtab(symtab, strtab):
 
 @dataclass(frozen=True)
 class Program:
+    """A parsed static ARM executable: its entry, program headers and segments."""
     entry: int
     phdr: int             # address of the program headers in memory (AT_PHDR)
     phnum: int
