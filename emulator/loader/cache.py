@@ -16,11 +16,15 @@ means parsing as if there were no cache. Writes are atomic (a temporary file ren
 folder holds at most MAX_ENTRIES entries (the oldest are removed when a new one is written).
 """
 
-import hashlib
 import marshal
 import os
 import sys
 import zlib
+
+try:
+    from _blake2 import blake2b     # hashlib's BLAKE2b, without hashlib loading OpenSSL (~7 ms)
+except ImportError:                 # another Python's hashlib may have it elsewhere
+    from hashlib import blake2b
 
 #: The files whose code decides what an entry holds (with pyelftools and Python's versions).
 SOURCES = ("cache.py", "elf.py", "module.py", "program.py", "dwarf.py")
@@ -44,8 +48,8 @@ def default_root():
 def _fingerprint():
     """The parser's identity: its source files, pyelftools' and Python's versions."""
     import elftools              # the package's __init__ only (its version), not the parser
-    h = hashlib.sha256(f"{elftools.__version__} {sys.version_info[:3]} "
-                       f"{marshal.version}".encode())
+    h = blake2b(f"{elftools.__version__} {sys.version_info[:3]} {marshal.version}".encode(),
+                digest_size=32)
     here = os.path.dirname(os.path.abspath(__file__))
     for name in SOURCES:
         with open(os.path.join(here, name), "rb") as f:
@@ -70,7 +74,7 @@ class ParseCache:
             except OSError:                  # no source to fingerprint: never trust a cache
                 self.root = None
                 return None
-        h = hashlib.sha256(self._salt + kind.encode() + b"\0")
+        h = blake2b(self._salt + kind.encode() + b"\0", digest_size=32)
         h.update(data)
         return h.hexdigest()
 

@@ -1,7 +1,6 @@
 """User programs: static ARM EABI ELF executables, as the board's shell would exec them."""
 
 import functools
-import hashlib
 import struct
 from dataclasses import dataclass, field
 
@@ -110,6 +109,7 @@ def _parse(data, label):
 def _parse_elf(data, label):
     """Program's fields as plain data (Segment's as tuples, bytes as cache.span()), read
     with pyelftools."""
+    import hashlib
     from elftools.elf.sections import SymbolTableSection
     elf = open_arm_elf(data, label, "ET_EXEC")
     segments, phdr = [], None
