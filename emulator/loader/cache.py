@@ -3,9 +3,9 @@
 Parsing a .ko or a program with pyelftools (and importing pyelftools at all) is a large part
 of a short run's start-up, and a user runs the same images again and again. An entry holds
 plain data (sections, symbols, relocations, DWARF struct layouts, segments; a section's or
-segment's bytes as an offset into the file, span()) under a name made
-of the SHA-256 of the file's bytes, the kind of parse, and a fingerprint of the code that
-made it (the loader's source files, pyelftools' and Python's versions), so an entry is never
+segment's bytes as an offset into the file, span()) under a name made of a hash (BLAKE2b,
+256 bits) of the file's bytes, the kind of parse, and a fingerprint of the code that made
+it (the loader's source files, pyelftools' and Python's versions), so an entry is never
 used for other contents or by another version of the parser: an edited loader or an upgraded
 pyelftools simply misses. Only successful parses are stored; a file that fails to parse
 fails the same way every time.
@@ -13,7 +13,7 @@ fails the same way every time.
 Where: $XDG_CACHE_HOME/emu4412/parsed (default ~/.cache/emu4412/parsed); EMU4412_NO_CACHE=1
 turns it off. An unwritable or missing directory, or an unreadable, corrupt or foreign entry,
 means parsing as if there were no cache. Writes are atomic (a temporary file renamed), the
-folder holds at most MAX_ENTRIES entries (the oldest are removed when a new one is written).
+folder keeps the newest MAX_ENTRIES entries (cut back when a quarter more have been written).
 """
 
 import marshal
@@ -120,9 +120,10 @@ class ParseCache:
                 pass
 
     def _trim(self):
-        """Keep the newest MAX_ENTRIES entries."""
+        """Keep the newest MAX_ENTRIES entries, once there are a quarter more (so a run of
+        new files, a fuzzer's, does not stat the folder at every write)."""
         names = os.listdir(self.root)
-        if len(names) <= MAX_ENTRIES:
+        if len(names) <= MAX_ENTRIES + MAX_ENTRIES // 4:
             return
         aged = []
         for name in names:
