@@ -45,6 +45,7 @@ def command(name, usage):
 
 @dataclass
 class Step:
+    """One executed script line: its command, exit status and output."""
     line: int
     command: str
     status: int = 0
@@ -53,6 +54,7 @@ class Step:
 
 @dataclass
 class Session:
+    """The steps a script ran and the status it ended with."""
     steps: list = field(default_factory=list)
     exit_code: int = 0
 

@@ -35,6 +35,7 @@ SHELL_PID = 1
 
 @dataclass
 class Job:
+    """A background job of the console (`cmd &`): its number and task."""
     number: int
     task: object
     command: str

@@ -34,6 +34,7 @@ _REQUIRED = object()
 
 @dataclass(frozen=True)
 class LedSpec:
+    """An LED of the board file: the GPIO pin it hangs on."""
     name: str
     pin: str
     active_high: bool = True
@@ -41,6 +42,7 @@ class LedSpec:
 
 @dataclass(frozen=True)
 class KeySpec:
+    """A key of the board file: the GPIO pin it pulls."""
     name: str
     pin: str
     active_low: bool = True
@@ -48,6 +50,7 @@ class KeySpec:
 
 @dataclass(frozen=True)
 class PortDeviceSpec:
+    """A device on the I/O port window, at its port."""
     name: str
     kind: str
     port: int
@@ -63,6 +66,7 @@ class IoPortSpec:
 
 @dataclass(frozen=True)
 class SocSpec:
+    """A SoC file: its GPIO banks and peripherals."""
     name: str
     description: str
     path: Path
@@ -73,6 +77,7 @@ class SocSpec:
 
 @dataclass(frozen=True)
 class BoardSpec:
+    """A board file: its SoC, RAM, LEDs, keys and wiring."""
     name: str
     description: str
     path: Path

@@ -23,6 +23,7 @@ from .wdt import Watchdog
 
 @dataclass(frozen=True)
 class DeviceSpec:
+    """A SoC peripheral from the SoC file: its kind, registers' base and interrupts."""
     name: str
     kind: str
     base: int
@@ -31,6 +32,7 @@ class DeviceSpec:
 
 @dataclass(frozen=True)
 class BeeperSpec:
+    """The board's beeper: the pin and PWM timer that drive it."""
     name: str
     pin: str
     function: int              # the GPxCON value routing the timer output to the pin
@@ -40,6 +42,7 @@ class BeeperSpec:
 
 @dataclass(frozen=True)
 class I2cDeviceSpec:
+    """A chip on one of the board's I2C buses, at its address."""
     name: str
     kind: str
     bus: str
@@ -137,6 +140,7 @@ def load_wiring(top, devices):
 
 @dataclass
 class _Context:
+    """What building a peripheral needs from the board."""
     tracer: object
     pc_provider: object
     now_ns: object

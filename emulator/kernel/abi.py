@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Struct:
+    """A struct's layout on the board: its size and member offsets."""
     name: str                 # the C tag (`struct NAME`)
     size: int
     offsets: dict = field(default_factory=dict)

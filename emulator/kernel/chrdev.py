@@ -28,6 +28,7 @@ BOOT_BLOCK_DEVICES = ((1, "ramdisk"), (259, "blkext"), (7, "loop"), (8, "sd"), (
 
 @dataclass
 class Region:
+    """A registered range of character device numbers (register_chrdev_region)."""
     major: int
     baseminor: int
     count: int

@@ -26,6 +26,7 @@ ENABLED_AT_BOOT = ("uart2", "mct")         # console ttySAC2, the system timer
 
 @dataclass
 class Clk:
+    """A gate clock (struct clk): its gate register bit and prepare/enable counts."""
     name: str
     register: int
     bit: int

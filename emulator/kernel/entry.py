@@ -72,6 +72,7 @@ class TailCall(NamedTuple):
 
 @dataclass
 class Fault:
+    """An exception taken from guest code (or a kernel service's access), for the trap handlers."""
     kind: str          # "data abort", "prefetch abort", "undefined instruction", "breakpoint"
     pc: int
     user: bool

@@ -61,6 +61,7 @@ def page_prot(pgprot, device):
 
 @dataclass(eq=False)
 class Vma:
+    """A mapping of a device file (struct vm_area_struct) in a process."""
     start: int
     end: int
     va: int                         # the guest struct vm_area_struct

@@ -74,6 +74,7 @@ NOT_EXPORTED = frozenset({
 
 @dataclass
 class Module:
+    """A loaded module: where it lies, its init/exit, references and holders."""
     name: str
     base: int
     size: int

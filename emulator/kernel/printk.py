@@ -18,6 +18,7 @@ CONSOLE_LOGLEVEL = 7
 
 @dataclass
 class LogRecord:
+    """One line of the kernel log: its timestamp, level and text."""
     ts_ns: int
     level: int
     text: str

@@ -26,6 +26,7 @@ MAX_IORES_LEVEL = 5                 # depth /proc/iomem shows
 
 @dataclass(eq=False)
 class Resource:
+    """A struct resource in the iomem/ioport trees."""
     start: int
     end: int
     name: str

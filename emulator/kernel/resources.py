@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 @dataclass
 class Held:
+    """One resource a module holds (memory, a mapping, a device region), for the leak report."""
     kind: str          # "kmalloc", "ioremap", "chrdev_region", "cdev"
     key: int
     owner: str | None  # module name, or None for the kernel itself

@@ -16,6 +16,7 @@ from .errno import EACCES, EEXIST, ENOENT, ENOTDIR
 
 @dataclass
 class DevNode:
+    """A device node (mknod): its path, mode and device number."""
     path: str
     mode: int          # S_IFCHR | permissions
     rdev: int
@@ -24,18 +25,21 @@ class DevNode:
 
 @dataclass
 class ProcFile:
+    """A read-only /proc file whose text render() makes when it is read."""
     path: str
     render: object     # callable() -> str
 
 
 @dataclass
 class HostFile:
+    """A file of the root filesystem folder on the host."""
     path: str
     host_path: str
 
 
 @dataclass
 class OverlayFile:
+    """A file written on the board, kept in memory over the root filesystem."""
     path: str
     data: bytearray
 

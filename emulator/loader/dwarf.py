@@ -7,8 +7,6 @@ names them). Used by insmod's ABI guard and to recognise the seed's legacy `nopa
 
 import io
 
-from elftools.elf.elffile import ELFFile
-
 _STRIP = ("DW_TAG_typedef", "DW_TAG_const_type", "DW_TAG_volatile_type")
 _AGGREGATE = ("DW_TAG_structure_type", "DW_TAG_union_type")
 
@@ -41,6 +39,7 @@ def _members(die, base=0):
 def struct_layouts(data, names):
     """{name: (size, {member: offset})} for the structs in `names` that the module's DWARF
     defines (complete types only); {} without debug info."""
+    from elftools.elf.elffile import ELFFile      # (imported when a layout is not cached)
     try:
         elf = ELFFile(io.BytesIO(data))
         if not elf.has_dwarf_info():

@@ -1,5 +1,7 @@
 """Reading ELF files with pyelftools, turning every malformation into one LoaderError line.
 
+pyelftools is imported by the first file parsed (cache.py spares a run files it has seen).
+
 Before pyelftools sees a file, `check_layout` reads the raw ELF32 headers and checks every
 offset, count, size and index they hold against the file (the way the kernel's
 elf_header_check / module_sig checks do), so a corrupt file fails here with the field named,
@@ -9,9 +11,6 @@ never later with a Python error or a huge allocation.
 import io
 import os
 import struct
-
-from elftools.common.exceptions import ELFError
-from elftools.elf.elffile import ELFFile
 
 from ..errors import LoaderError
 
@@ -140,6 +139,8 @@ def open_arm_elf(data, label, want_type):
     if len(data) < 6 or data[4] != 1 or data[5] != 1:
         raise LoaderError(f"{label}: not a 32-bit little-endian ELF (the Cortex-A9 runs ARM EABI)")
     check_layout(data, label)
+    from elftools.common.exceptions import ELFError   # pyelftools: only for a file cache.py
+    from elftools.elf.elffile import ELFFile          # has not seen (~25 ms to import)
     try:
         elf = ELFFile(io.BytesIO(data))
         header = elf.header
@@ -158,6 +159,7 @@ def open_arm_elf(data, label, want_type):
 
 
 def section_data(section, label):
+    from elftools.common.exceptions import ELFError
     try:
         return section.data()
     except (ELFError, ValueError, OSError, struct.error) as e:
@@ -170,6 +172,7 @@ def symbols_of(section, label):
     A name offset outside the string table or a section index past the section headers is a
     corrupt file (LoaderError naming the symbol and field).
     """
+    from elftools.common.exceptions import ELFError
     strtab = section.stringtable
     names = section_data(strtab, label)
     nsections = section.elffile.num_sections()

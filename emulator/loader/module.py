@@ -16,12 +16,10 @@ import functools
 import struct
 from dataclasses import dataclass, field
 
-from elftools.elf.constants import SH_FLAGS
-from elftools.elf.sections import SymbolTableSection
-
 from ..errors import LoaderError, UnresolvedSymbols
 from ..memory.layout import PAGE_OFFSET, PHYS_OFFSET
 from . import reloc_arm
+from .cache import default_cache, span, unspan
 from .dwarf import struct_layouts
 from .elf import open_arm_elf, section_data, symbols_of
 
@@ -45,6 +43,7 @@ class UnknownRelocation(LoaderError):
 
 @dataclass
 class Symbol:
+    """A symbol a linked module defines, at its address in the module area."""
     name: str
     addr: int
     size: int
@@ -77,11 +76,15 @@ class Section:
     data: bytes         # empty for NOBITS
 
 
+#: sh_flags bits (the ELF specification's values).
+SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR = 0x1, 0x2, 0x4
+
+
 def _group(section):
     flags = section["sh_flags"]
-    if flags & SH_FLAGS.SHF_EXECINSTR:
+    if flags & SHF_EXECINSTR:
         return 0
-    if not flags & SH_FLAGS.SHF_WRITE:
+    if not flags & SHF_WRITE:
         return 1
     return 3 if section["sh_type"] == "SHT_NOBITS" else 2
 
@@ -95,57 +98,76 @@ def parse_modinfo(data):
     return info
 
 
+def _parse_elf(data, label):
+    """(allocated sections as Section fields, symbols, relocations, modinfo) of a .ko, as
+    plain data (cache.py keeps it; bytes as cache.span()); LoaderError naming the field
+    when the file is bad."""
+    from elftools.elf.sections import SymbolTableSection
+    elf = open_arm_elf(data, label, "ET_REL")
+    sections = list(elf.iter_sections())
+    symtabs = [s for s in sections if isinstance(s, SymbolTableSection)]
+    if not symtabs:
+        raise LoaderError(f"{label}: module has no symbol table")
+    alloc = [(i, s.name, _group(s), s["sh_size"], max(1, s["sh_addralign"]),
+              b"" if s["sh_type"] == "SHT_NOBITS"
+              else span(data, s["sh_offset"], section_data(s, label)))
+             for i, s in enumerate(sections) if s["sh_flags"] & SHF_ALLOC and s["sh_size"]]
+    placed = {sec[0] for sec in alloc}
+    # (name, shndx, value, size, type) per symbol, in symbol-table order.
+    symbols = symbols_of(symtabs[0], label)
+    # (relocation section name, target section index, [(offset, type, symbol index)])
+    # for the sections that are loaded; debug-info relocations are never applied.
+    relocs = []
+    for s in sections:
+        if s["sh_type"] == "SHT_RELA":
+            raise LoaderError(f"{label}: RELA relocations in {s.name}: ARM modules use REL")
+        if s["sh_type"] == "SHT_REL" and s["sh_info"] in placed:
+            try:
+                entries = [(r["r_offset"], r["r_info_type"], r["r_info_sym"])
+                           for r in s.iter_relocations()]
+            except Exception as e:  # pyelftools raises assorted errors on truncation
+                raise LoaderError(f"{label}: corrupt relocations in {s.name} ({e})") from None
+            _check_relocs(label, symbols, s, entries, sections[s["sh_info"]])
+            relocs.append((s.name, s["sh_info"], entries))
+    modinfo = next((s for s in sections if s.name == ".modinfo"), None)
+    return (alloc, symbols, relocs,
+            parse_modinfo(section_data(modinfo, label)) if modinfo else {})
+
+
+def _check_relocs(label, symbols, rel, entries, target):
+    """apply_relocate's checks (arch/arm/kernel/module.c): symbol index and offset in range."""
+    limit = target["sh_size"] - 4
+    for i, (offset, _, sym_index) in enumerate(entries):
+        if sym_index >= len(symbols):
+            raise LoaderError(f"{label}: {rel.name}: reloc {i}: bad relocation symbol "
+                              f"index {sym_index} ({len(symbols)} symbols)")
+        if offset > limit:
+            raise LoaderError(f"{label}: {rel.name}: reloc {i} sym "
+                              f"'{symbols[sym_index][0]}': out of bounds relocation, "
+                              f"offset {offset:#x} size {target['sh_size']:#x}")
+
+
 class ModuleLinker:
     """A parsed .ko: its sections, symbols and relocations as plain data, linkable anywhere.
 
-    Parsing with pyelftools is most of insmod's cost, so `parse` keeps the result per image;
-    `link` then only does arithmetic.
+    Parsing with pyelftools is most of insmod's cost, so `parse` keeps the result per image
+    and cache.py across processes (as it does the DWARF layouts asked for); `link` then only
+    does arithmetic.
     """
 
-    def __init__(self, data, label):
+    def __init__(self, data, label, cache=None):
         self.label = label
         self._data = data
+        self._cache = cache or default_cache()
         self._layouts = {}                  # struct name -> (size, members) or None
-        elf = open_arm_elf(data, label, "ET_REL")
-        sections = list(elf.iter_sections())
-        symtabs = [s for s in sections if isinstance(s, SymbolTableSection)]
-        if not symtabs:
-            raise LoaderError(f"{label}: module has no symbol table")
-        self.alloc = [Section(i, s.name, _group(s), s["sh_size"], max(1, s["sh_addralign"]),
-                              b"" if s["sh_type"] == "SHT_NOBITS" else section_data(s, label))
-                      for i, s in enumerate(sections)
-                      if s["sh_flags"] & SH_FLAGS.SHF_ALLOC and s["sh_size"]]
-        placed = {sec.idx for sec in self.alloc}
-        # (name, shndx, value, size, type) per symbol, in symbol-table order.
-        self.symbols = symbols_of(symtabs[0], label)
-        # (relocation section name, target section index, [(offset, type, symbol index)])
-        # for the sections that are loaded; debug-info relocations are never applied.
-        self.relocs = []
-        for s in sections:
-            if s["sh_type"] == "SHT_RELA":
-                raise LoaderError(f"{label}: RELA relocations in {s.name}: ARM modules use REL")
-            if s["sh_type"] == "SHT_REL" and s["sh_info"] in placed:
-                try:
-                    entries = [(r["r_offset"], r["r_info_type"], r["r_info_sym"])
-                               for r in s.iter_relocations()]
-                except Exception as e:  # pyelftools raises assorted errors on truncation
-                    raise LoaderError(f"{label}: corrupt relocations in {s.name} ({e})") from None
-                self._check_relocs(s, entries, sections[s["sh_info"]])
-                self.relocs.append((s.name, s["sh_info"], entries))
-        modinfo = next((s for s in sections if s.name == ".modinfo"), None)
-        self.modinfo = parse_modinfo(section_data(modinfo, label)) if modinfo else {}
-
-    def _check_relocs(self, rel, entries, target):
-        """apply_relocate's checks (arch/arm/kernel/module.c): symbol index and offset in range."""
-        limit = target["sh_size"] - 4
-        for i, (offset, _, sym_index) in enumerate(entries):
-            if sym_index >= len(self.symbols):
-                raise LoaderError(f"{self.label}: {rel.name}: reloc {i}: bad relocation symbol "
-                                  f"index {sym_index} ({len(self.symbols)} symbols)")
-            if offset > limit:
-                raise LoaderError(f"{self.label}: {rel.name}: reloc {i} sym "
-                                  f"'{self.symbols[sym_index][0]}': out of bounds relocation, "
-                                  f"offset {offset:#x} size {target['sh_size']:#x}")
+        key = self._cache.key("module", data)
+        parsed = self._cache.get(key)
+        if parsed is None:
+            parsed = _parse_elf(data, label)
+            self._cache.put(key, parsed)
+        alloc, self.symbols, self.relocs, self.modinfo = parsed
+        self.alloc = [Section(idx, name, group, size, align, unspan(data, body))
+                      for idx, name, group, size, align, body in alloc]
 
     @staticmethod
     @functools.lru_cache(maxsize=32)
@@ -157,9 +179,15 @@ class ModuleLinker:
         asked (structs the DWARF lacks are left out)."""
         missing = [n for n in names if n not in self._layouts]
         if missing:
-            found = struct_layouts(self._data, missing)
+            key = self._cache.key("dwarf", self._data)
+            known = self._cache.get(key) or {}
+            unknown = [n for n in missing if n not in known]
+            if unknown:
+                found = struct_layouts(self._data, unknown)
+                known.update((n, found.get(n)) for n in unknown)
+                self._cache.put(key, known)
             for n in missing:
-                self._layouts[n] = found.get(n)
+                self._layouts[n] = known[n]
         return {n: self._layouts[n] for n in names if self._layouts[n] is not None}
 
     def relocation_types(self):

@@ -1,13 +1,11 @@
 """User programs: static ARM EABI ELF executables, as the board's shell would exec them."""
 
 import functools
-import hashlib
 import struct
 from dataclasses import dataclass, field
 
-from elftools.elf.sections import SymbolTableSection
-
 from ..errors import LoaderError
+from .cache import default_cache, span, unspan
 from .elf import open_arm_elf, section_data
 
 PF_X, PF_W, PF_R = 1, 2, 4
@@ -16,6 +14,7 @@ USER_TOP = 0xBF000000     # TASK_SIZE: user space ends where the module area sta
 
 @dataclass(frozen=True)
 class Segment:
+    """A loadable segment (PT_LOAD): where it goes, its bytes, its permissions."""
     vaddr: int
     memsz: int
     data: bytes
@@ -46,6 +45,7 @@ def read_symtab(symtab, strtab):
 
 @dataclass(frozen=True)
 class Program:
+    """A parsed static ARM executable: its entry, program headers and segments."""
     entry: int
     phdr: int             # address of the program headers in memory (AT_PHDR)
     phnum: int
@@ -90,8 +90,27 @@ def load_program(data, label, ram_bytes=None):
 def _parse(data, label):
     """Parse once per distinct image: a shell runs the same program many times.
 
-    The cache holds at most 8 images (a program's symbols are ~0.7 MB of Python objects).
+    The cache holds at most 8 images (a program's symbols are ~0.7 MB of Python objects);
+    cache.py keeps what pyelftools read across processes (issue 15 (a)).
     """
+    cache = default_cache()
+    key = cache.key("program", data)
+    fields = cache.get(key)
+    if fields is None:
+        fields = _parse_elf(data, label)
+        cache.put(key, fields)
+    entry, phdr, phnum, phent, segments, digest, exidx, symtab = fields
+    return Program(entry, phdr, phnum, phent,
+                   tuple(Segment(vaddr, memsz, unspan(data, body), flags)
+                         for vaddr, memsz, body, flags in segments),
+                   digest, exidx, tuple(unspan(data, ref) for ref in symtab))
+
+
+def _parse_elf(data, label):
+    """Program's fields as plain data (Segment's as tuples, bytes as cache.span()), read
+    with pyelftools."""
+    import hashlib
+    from elftools.elf.sections import SymbolTableSection
     elf = open_arm_elf(data, label, "ET_EXEC")
     segments, phdr = [], None
     header = elf.header
@@ -112,7 +131,8 @@ def _parse(data, label):
             raise LoaderError(f"{label}: corrupt segment ({e})") from None
         if len(body) != seg["p_filesz"]:
             raise LoaderError(f"{label}: truncated segment at {seg['p_vaddr']:#x}")
-        segments.append(Segment(seg["p_vaddr"], seg["p_memsz"], body, seg["p_flags"]))
+        segments.append((seg["p_vaddr"], seg["p_memsz"], span(data, seg["p_offset"], body),
+                         seg["p_flags"]))
         if phdr is None and seg["p_offset"] <= header["e_phoff"] < seg["p_offset"] + seg["p_filesz"]:
             phdr = seg["p_vaddr"] + header["e_phoff"] - seg["p_offset"]
     if not segments:
@@ -125,6 +145,7 @@ def _parse(data, label):
             if not 0 < sec["sh_link"] < elf.num_sections():
                 raise LoaderError(f"{label}: .symtab links to no string table")
             strtab = elf.get_section(sec["sh_link"])
-            symtab = (section_data(sec, label), section_data(strtab, label))
-    return Program(header["e_entry"], phdr or 0, header["e_phnum"], header["e_phentsize"],
-                   tuple(segments), hashlib.sha1(data).digest(), exidx, symtab)
+            symtab = (span(data, sec["sh_offset"], section_data(sec, label)),
+                      span(data, strtab["sh_offset"], section_data(strtab, label)))
+    return (header["e_entry"], phdr or 0, header["e_phnum"], header["e_phentsize"],
+            tuple(segments), hashlib.sha1(data).digest(), exidx, symtab)

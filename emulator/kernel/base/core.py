@@ -31,6 +31,7 @@ def err_ptr(err):
 
 @dataclass
 class Device:
+    """A struct device the driver core knows: its drvdata, devres, sysfs entries and node."""
     va: int
     name: str = ""
     drvdata: int = 0

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 @dataclass
 class FsStruct:
+    """struct fs_struct: a process's working directory and umask."""
     cwd: str = "/"
     umask: int = 0o022
 

@@ -28,6 +28,7 @@ VIRTUAL_ROOTS = ("/dev", "/proc", "/sys")
 
 @dataclass(eq=False)
 class Directory:
+    """A directory node of the namespace (made on the board, or a virtual one: /proc/PID)."""
     path: str
     mode: int = st.S_IFDIR | 0o755
     mtime: int = 0
@@ -35,6 +36,7 @@ class Directory:
 
 @dataclass(eq=False)
 class Symlink:
+    """A symbolic link node of the namespace (made on the board, or /proc's: self, cwd, fd/N)."""
     path: str
     target: str
     mtime: int = 0

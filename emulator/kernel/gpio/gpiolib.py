@@ -23,6 +23,7 @@ OF_GPIO_ACTIVE_LOW = 0x1
 
 @dataclass
 class GpioState:
+    """gpiolib's state of one GPIO: who requested it, active low or not."""
     label: str = ""
     requested: bool = False
     active_low: bool = False

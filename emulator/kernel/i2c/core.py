@@ -51,6 +51,7 @@ class Adapter:
 
 @dataclass
 class Client:
+    """A struct i2c_client: a chip at an address on an adapter."""
     va: int
     adapter: Adapter
     addr: int

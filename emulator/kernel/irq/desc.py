@@ -39,6 +39,7 @@ class IrqAction:
 
 @dataclass
 class IrqDesc:
+    """struct irq_desc: one interrupt line's chip, flow, actions and counts."""
     virq: int
     domain: str
     hwirq: int

@@ -20,6 +20,7 @@ TRIGGERS = ("none",)            # no LED triggers are built (no CONFIG_LEDS_TRIG
 
 @dataclass
 class Led:
+    """An LED class device (struct led_classdev): its brightness and trigger."""
     name: str
     max_brightness: int
     brightness: int

@@ -12,6 +12,7 @@ from typing import Any
 
 @dataclass(frozen=True)
 class ServiceEnv:
+    """What every memory service needs from the rest of the kernel."""
     printk: Callable[[int, str], None]          # the kernel's printk(level, text)
     symbolize: Callable[[int], str]             # address -> "symbol+off/size [module]"
     caller: Callable[[], int]                   # return address of the service call

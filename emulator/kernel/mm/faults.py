@@ -20,6 +20,8 @@ KINDS = {"kmalloc": "failslab", "slab": "failslab", "page": "fail_page_alloc",
 
 @dataclass
 class Rule:
+    """One failure-injection rule: which allocations fail (every nth, a percentage, a number of
+    times)."""
     kind: str
     nth: int | None = None
     percent: float | None = None

@@ -26,6 +26,7 @@ KIND_STAT = {"slab": "nr_slab_unreclaimable", "kmalloc": "nr_slab_unreclaimable"
 
 @dataclass
 class Block:
+    """An allocated block of pages: its order, zone and owner kind."""
     order: int
     zone: int
     kind: str
@@ -33,6 +34,7 @@ class Block:
 
 @dataclass
 class Zone:
+    """A memory zone: its page range, free areas and watermarks."""
     name: str
     index: int
     start_pfn: int

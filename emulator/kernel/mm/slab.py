@@ -104,6 +104,7 @@ def divisibility(stride):
 
 @dataclass(eq=False)
 class Slab:
+    """One slab: its pages and its free objects."""
     base: int                      # virtual address of the first object
     pfn: int
     order: int
@@ -117,6 +118,7 @@ class Slab:
 
 @dataclass(eq=False)
 class KmemCache:
+    """A slab cache (struct kmem_cache): object size, alignment, slabs."""
     name: str
     object_size: int               # what the creator asked for
     size: int                      # the stride: object plus alignment (plus redzone)

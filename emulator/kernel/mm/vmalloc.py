@@ -20,6 +20,7 @@ from .slab import POISON_FREE
 
 @dataclass
 class VmallocArea:
+    """A vmalloc'd area: its size, pages and caller."""
     size: int               # requested bytes
     pfns: list
     caller: int

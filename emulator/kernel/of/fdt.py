@@ -5,12 +5,8 @@ The result is a plain tree of `DtNode`s with raw big-endian property values; the
 (of/base.py) mirrors it into guest memory as `struct device_node`s.
 """
 
-import hashlib
 import os
-import shutil
 import struct
-import subprocess
-import tempfile
 
 import fdt
 
@@ -102,7 +98,7 @@ def parse_dtb(data, label="device tree"):
     """The root DtNode of a flattened device tree blob; InputError if it is not one.
     Parsed once per blob (boards share the tree: the kernel side never changes it, except
     adding the "name" properties 3.14 adds, the same each time)."""
-    key = hashlib.sha256(data).digest()
+    key = bytes(data)                  # the blob itself (a few KiB): no hash to import
     if key not in _PARSED:
         _PARSED[key] = _parse(data, label)
     return _PARSED[key]
@@ -120,6 +116,9 @@ def _parse(data, label):
 
 def compile_dts(path):
     """A .dts source to blob bytes: cpp with the SDK's dts folder and headers, then dtc."""
+    import shutil            # (imported here: a run with the board's .dtb needs none of them)
+    import subprocess
+    import tempfile
     for tool in ("cpp", "dtc"):
         if shutil.which(tool) is None:
             raise InputError(f"{path}: compiling a .dts needs `{tool}` "
