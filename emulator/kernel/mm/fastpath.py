@@ -83,6 +83,7 @@ class FastPath:
         self._win_pfn = virt_to_phys(window_va) >> PAGE_SHIFT
         self.off_reasons = set()
         self.addresses = {}
+        self.pages = None          # fastpath_pages.PageRoutines (set before assemble)
         ram.write(self._state_pa, bytes(state_size(window_bytes)))
         ram.write(self._state_pa, struct.pack("<6I", 0, GFP_SLOW, preempt_va, window_va,
                                               window_bytes, track_va or 0))
@@ -130,16 +131,17 @@ class FastPath:
         if self.kasan is not None:
             from .fastpath_kasan import assemble_checked
             assemble_checked(self, a, stub)
-            code = a.assemble()
-            self.addresses = {name: a.labels[name] for name in ROUTINES}
-            self.code_end = base + len(code)
-            return code
-        self._kmalloc(a, stub("__kmalloc"))
-        self._kfree(a, stub("kfree"))
-        self._cache_alloc(a, stub("kmem_cache_alloc"))
-        self._cache_free(a, stub("kmem_cache_free"))
+        else:
+            self._kmalloc(a, stub("__kmalloc"))
+            self._kfree(a, stub("kfree"))
+            self._cache_alloc(a, stub("kmem_cache_alloc"))
+            self._cache_free(a, stub("kmem_cache_free"))
+        names = ROUTINES
+        if self.pages is not None:                    # the same with the checker on
+            self.pages.emit(a, stub)
+            names += self.pages.ROUTINES
         code = a.assemble()
-        self.addresses = {name: a.labels[name] for name in ROUTINES}
+        self.addresses = {name: a.labels[name] for name in names}
         self.code_end = base + len(code)
         return code
 

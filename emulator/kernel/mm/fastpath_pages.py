@@ -1,0 +1,209 @@
+"""The page fast path (issue 15 (c)): __alloc_pages_nodemask, __free_pages and page_address
+as ARM routines over ZONE_NORMAL's per-CPU page list (pcp.py), beside the slab routines.
+
+An order-0 request without __GFP_HIGHMEM/__GFP_ZERO pops the list's clean half (after the
+min-watermark check Python's path makes, and the sleeping-in-atomic check), sets the page's
+_count to 1 and stores the caller in the page's tag (the leak ledger's record, read lazily);
+freeing such a page with _count 1 sets it to 0 and pushes it on the freed half. Anything
+else goes to the Python service (the same-named stub), which runs the same algorithm on
+the same state: the clean half empty, the list reaching `high`, the fast path off, and a
+struct page that does not read exactly as Python wrote it (a driver changed its flags or
+fields: Python rewrites it, so the routines leave it to Python). r2 and r3 are not kept for
+the service: these functions take two arguments (page_address one).
+
+Every guest store costs tens of nanoseconds in Unicorn (loads a few), so the routines
+check with loads and store only what changes: 3 stores to allocate, 4 to free.
+"""
+
+from ...memory.layout import PAGE_OFFSET, PAGE_SHIFT, PHYS_OFFSET
+from .fastpath import CPSR_I, ST_OFF, ST_PREEMPT
+from .memmap import PAGE_FIELDS, PFN_SECTION_SHIFT, SECTIONS_PGSHIFT, STRUCT_PAGE_SIZE
+from .pcp import CAPACITY, P_ARRAYS, P_CLEAN, P_FREED, P_HIGH, P_MARKS, P_NR_FREE, PCP_SLOW
+from . import gfp
+
+ROUTINES = ("__alloc_pages_nodemask", "__free_pages", "page_address")
+COUNT = PAGE_FIELDS["_count"]
+#: struct page words that read 0 in a free or allocated order-0 page (mapping, index, lru,
+#: private); _mapcount reads -1.
+ZERO_WORDS = (4, 8, 20, 24, 28)
+
+
+class PageRoutines:
+    ROUTINES = ROUTINES
+
+    def __init__(self, fast, pcp, memmap, normal_pages):
+        self.a = None
+        self.state = fast.state_va
+        self.pcp = pcp.block_va
+        self.memmap_va, self.first_pfn = memmap.base_va, memmap.first_pfn
+        self.normal_bytes = normal_pages * STRUCT_PAGE_SIZE
+        self.tag_va, self.tag_first = pcp.tag_va, pcp.tag_first_pfn
+        self.tag_bytes = pcp.tag_pages * STRUCT_PAGE_SIZE
+        #: the struct page of the first tagged pfn
+        self.tag_page = memmap.page_of(pcp.tag_first_pfn)
+        assert memmap.first_pfn << PAGE_SHIFT == PHYS_OFFSET     # page_address's sum
+
+    def emit(self, a, stub):
+        """The three routines into Asm a; stub(name) is the Python service's stub."""
+        self.a = a
+        self._alloc(stub("__alloc_pages_nodemask"))
+        self._free(stub("__free_pages"))
+        self._address(stub("page_address"))
+
+    def _slow1(self, name, stub):
+        """The slow path with r1 = 0 again (the order the routine checked)."""
+        a = self.a
+        a.label(name)
+        a.mov("r1", 0)
+        a.b(stub)
+
+    def _check_fields(self, page, count, scratch, other, slow):
+        """To slow unless the struct page at `page` reads as Python writes an order-0
+        non-compound page with _count `count` (flags checked apart)."""
+        a = self.a
+        a.ldr(scratch, page, ZERO_WORDS[0])
+        for off in ZERO_WORDS[1:]:
+            a.ldr(other, page, off)
+            a.orr(scratch, scratch, other, s=off == ZERO_WORDS[-1])
+        a.b(slow, cond="ne")
+        a.ldr(scratch, page, PAGE_FIELDS["_mapcount"])
+        a.cmn(scratch, 1)
+        a.b(slow, cond="ne")
+        a.ldr(scratch, page, COUNT)
+        a.cmp(scratch, count)
+        a.b(slow, cond="ne")
+
+    def _check_flags(self, page, pfn, scratch, slow):
+        """To slow unless page->flags is just the section bits of pfn (ZONE_NORMAL is 0);
+        clobbers pfn."""
+        a = self.a
+        a.mov(pfn, (pfn, "lsr", PFN_SECTION_SHIFT))
+        a.mov(pfn, (pfn, "lsl", SECTIONS_PGSHIFT))
+        a.ldr(scratch, page)
+        a.cmp(scratch, pfn)
+        a.b(slow, cond="ne")
+
+    def _alloc(self, stub):
+        a = self.a                                    # r0 gfp_mask, r1 order
+        slow, slow1 = "pages_alloc_slow", "pages_alloc_slow1"
+        a.label("__alloc_pages_nodemask")
+        a.mov32("ip", self.state)
+        a.ldr("r2", "ip", ST_OFF)
+        a.mov32("r3", PCP_SLOW)
+        a.tst("r0", "r3")
+        a.cmp("r2", 0, cond="eq")
+        a.cmp("r1", 0, cond="eq")
+        a.b(slow, cond="ne")
+        a.tst("r0", gfp.WAIT)                         # might_sleep in atomic context: the
+        a.b("pages_alloc_go", cond="eq")              # service reports it
+        a.ldr("r3", "ip", ST_PREEMPT)
+        a.ldr("r3", "r3")
+        a.cmp("r3", 0)
+        a.b(slow, cond="ne")
+        a.mrs_cpsr("r3")
+        a.tst("r3", CPSR_I)
+        a.b(slow, cond="ne")
+        a.label("pages_alloc_go")
+        a.mov32("ip", self.pcp)
+        a.and_("r2", "r0", gfp.WAIT | gfp.HIGH)       # the watermark for these flags
+        a.add("r2", "ip", ("r2", "lsr", 2))
+        a.ldr("r2", "r2", P_MARKS)
+        a.ldr("r3", "ip", P_NR_FREE)
+        a.cmp("r3", "r2")
+        a.b(slow, cond="ls")
+        a.ldr("r2", "ip", P_CLEAN)
+        a.sub("r2", "r2", 1, s=True)
+        a.b(slow, cond="mi")                          # the clean half is empty
+        a.add("r3", "ip", P_ARRAYS)
+        a.ldr("r3", "r3", ("r2", "lsl", 2))           # the page on top
+        self._check_fields("r3", 0, "r1", "r2", slow1)
+        a.mov32("ip", self.memmap_va)
+        a.sub("r2", "r3", "ip")
+        a.mov("r2", ("r2", "lsr", 5))
+        a.add("r2", "r2", self.first_pfn)
+        self._check_flags("r3", "r2", "r1", slow1)
+        a.mov("r1", 1)
+        a.str("r1", "r3", COUNT)                      # _count = 1
+        a.mov32("ip", self.pcp)
+        a.ldr("r2", "ip", P_CLEAN)
+        a.sub("r2", "r2", 1)
+        a.str("r2", "ip", P_CLEAN)
+        a.mov32("ip", self.tag_page)
+        a.sub("r2", "r3", "ip")
+        a.mov32("ip", self.tag_va)
+        a.str("lr", "ip", ("r2", "lsr", 3))           # tag: the caller
+        a.mov("r0", "r3")
+        a.bx("lr")
+        a.label(slow)
+        a.b(stub)
+        self._slow1(slow1, stub)
+
+    def _free(self, stub):
+        a = self.a                                    # r0 page, r1 order
+        slow, slow1 = "pages_free_slow", "pages_free_slow1"
+        a.label("__free_pages")
+        a.mov32("ip", self.state)
+        a.ldr("r2", "ip", ST_OFF)
+        a.cmp("r2", 0)
+        a.cmp("r1", 0, cond="eq")
+        a.b(slow, cond="ne")
+        a.mov32("r2", self.tag_page)
+        a.sub("r2", "r0", "r2")                       # (pfn - tag_first) * 32
+        a.mov32("r3", self.tag_bytes)
+        a.cmp("r2", "r3")
+        a.b(slow, cond="hs")
+        a.tst("r2", STRUCT_PAGE_SIZE - 1)
+        a.b(slow, cond="ne")
+        a.mov32("r3", self.tag_va)
+        a.ldr("r1", "r3", ("r2", "lsr", 3))
+        a.cmp("r1", 1)
+        a.b(slow1, cond="ls")                         # not handed out by the list
+        self._check_fields("r0", 1, "r1", "r3", slow1)   # (a count above 1: Python drops it)
+        a.mov("r3", ("r2", "lsr", 5))
+        a.mov32("r1", self.tag_first)
+        a.add("r3", "r3", "r1")
+        self._check_flags("r0", "r3", "r1", slow1)
+        a.mov32("ip", self.pcp)
+        a.ldr("r1", "ip", P_CLEAN)
+        a.ldr("r3", "ip", P_FREED)
+        a.add("r1", "r1", "r3")
+        a.add("r1", "r1", 1)
+        a.ldr("r3", "ip", P_HIGH)
+        a.cmp("r1", "r3")
+        a.b(slow1, cond="hs")                         # Python frees it and drains a batch
+        a.mov("r1", 0)
+        a.str("r1", "r0", COUNT)                      # _count = 0
+        a.mov("r1", 1)
+        a.mov32("r3", self.tag_va)
+        a.str("r1", "r3", ("r2", "lsr", 3))           # tag: on the list
+        a.ldr("r2", "ip", P_FREED)
+        a.add("r3", "ip", P_ARRAYS + 4 * CAPACITY)
+        a.str("r0", "r3", ("r2", "lsl", 2))
+        a.add("r2", "r2", 1)
+        a.str("r2", "ip", P_FREED)
+        a.bx("lr")
+        a.label(slow)
+        a.b(stub)
+        self._slow1(slow1, stub)
+
+    def _address(self, stub):
+        a = self.a                                    # r0 page
+        slow = "page_address_slow"
+        a.label("page_address")
+        a.mov32("ip", self.state)
+        a.ldr("r2", "ip", ST_OFF)
+        a.cmp("r2", 0)
+        a.b(slow, cond="ne")
+        a.mov32("r1", self.memmap_va)
+        a.sub("r1", "r0", "r1")
+        a.mov32("r2", self.normal_bytes)
+        a.cmp("r1", "r2")
+        a.b(slow, cond="hs")                          # HighMem (kmap) or not a struct page
+        a.tst("r1", STRUCT_PAGE_SIZE - 1)
+        a.b(slow, cond="ne")
+        a.mov("r0", ("r1", "lsl", PAGE_SHIFT - 5))    # (pfn - first) << PAGE_SHIFT
+        a.mov32("r1", PAGE_OFFSET)
+        a.add("r0", "r0", "r1")
+        a.bx("lr")
+        a.label(slow)
+        a.b(stub)
