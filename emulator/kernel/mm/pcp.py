@@ -38,6 +38,7 @@ CAPACITY = 192
 BLOCK_SIZE = P_ARRAYS + 8 * CAPACITY
 TAG_FREE = 1
 TAG_KERNEL = 2                 # handed out to the kernel itself (no caller)
+POISON_PAGE = bytes([POISON_FREE]) * PAGE_SIZE
 #: gfp bits that leave the list to the buddy path (HighMem first), or need Python work.
 PCP_SLOW = (gfp.__GFP_HIGHMEM | gfp.__GFP_ZERO | ~gfp.BITS_MASK) & 0xFFFFFFFF
 
@@ -139,8 +140,9 @@ class PerCpuPages:
         """The clean half ran out: recycle the freed half, or rmqueue_bulk a batch."""
         freed = self._list("freed")
         if freed:
+            write, pfn_of = self._ram.write, self._memmap.pfn_of
             for page in freed:
-                self._ram.fill(self._memmap.pfn_of(page) << PAGE_SHIFT, POISON_FREE, PAGE_SIZE)
+                write(pfn_of(page) << PAGE_SHIFT, POISON_PAGE)
             self._store("freed", [])
             self._store("clean", freed)
             return freed
@@ -149,7 +151,7 @@ class PerCpuPages:
             self.members.add(pfn)
             self._set_tag(pfn, TAG_FREE)
             self._memmap.set_free(pfn, 0, ZONE_NORMAL)
-            self._ram.fill(pfn << PAGE_SHIFT, POISON_FREE, PAGE_SIZE)
+            self._ram.write(pfn << PAGE_SHIFT, POISON_PAGE)
         clean = [self._memmap.page_of(pfn) for pfn in reversed(pfns)]   # the first on top
         self._store("clean", clean)
         return clean
