@@ -19,6 +19,7 @@ class PhysicalMemory:
         self.base, self.size = base, size
         self._read, self._write = cpu.mem_read, cpu.mem_write
         self._host = {}
+        self._spans = []                 # (start pa, end pa, mmap) of host-backed ranges
         at = base
         for pa, n in host_backed:
             if pa > at:
@@ -28,6 +29,7 @@ class PhysicalMemory:
             buf = mmap.mmap(-1, n, flags=mmap.MAP_PRIVATE)
             cpu.map_ram_host(pa, n, ctypes.addressof(ctypes.c_char.from_buffer(buf)))
             self._host[pa] = buf
+            self._spans.append((pa, pa + n, buf))
             at = pa + n
         if base + size > at:
             cpu.map_ram(at, base + size - at)
@@ -40,6 +42,16 @@ class PhysicalMemory:
         return bytes(self._read(pa, n))
 
     def write(self, pa, data):
+        self._write(pa, bytes(data))
+
+    def write_data(self, pa, data):
+        """write() of data the guest does not run (page poison): straight into host memory
+        where the range is host-backed, without Unicorn's write path (and without its
+        invalidation of translated code, which data needs none of)."""
+        for start, end, buf in self._spans:
+            if start <= pa and pa + len(data) <= end:
+                buf[pa - start:pa - start + len(data)] = data
+                return
         self._write(pa, bytes(data))
 
     def read_u32(self, pa):

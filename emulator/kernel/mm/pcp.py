@@ -140,7 +140,7 @@ class PerCpuPages:
         """The clean half ran out: recycle the freed half, or rmqueue_bulk a batch."""
         freed = self._list("freed")
         if freed:
-            write, pfn_of = self._ram.write, self._memmap.pfn_of
+            write, pfn_of = self._ram.write_data, self._memmap.pfn_of
             for page in freed:
                 write(pfn_of(page) << PAGE_SHIFT, POISON_PAGE)
             self._store("freed", [])
@@ -151,7 +151,7 @@ class PerCpuPages:
             self.members.add(pfn)
             self._set_tag(pfn, TAG_FREE)
             self._memmap.set_free(pfn, 0, ZONE_NORMAL)
-            self._ram.write(pfn << PAGE_SHIFT, POISON_PAGE)
+            self._ram.write_data(pfn << PAGE_SHIFT, POISON_PAGE)
         clean = [self._memmap.page_of(pfn) for pfn in reversed(pfns)]   # the first on top
         self._store("clean", clean)
         return clean
