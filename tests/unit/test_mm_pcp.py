@@ -48,14 +48,18 @@ def _workload(m, use_fast):
     if use_fast:
         alloc = lambda flags: call(m, "__alloc_pages_nodemask", flags, 0)    # noqa: E731
         free = lambda p: call(m, "__free_pages", p, 0)                       # noqa: E731
+        free_va = lambda va: call(m, "free_pages", va, 0)                     # noqa: E731
     else:
         m.mm.fast_off("test")
         ps = m.mm.page_services
         alloc = lambda flags: ps.alloc_pages_nodemask(flags, 0, 0, 0)        # noqa: E731
         free = lambda p: ps.free_pages_page(p, 0)                            # noqa: E731
+        free_va = lambda va: ps.free_pages(va, 0)                             # noqa: E731
     held, seen = [], []
     for i in range(400):
-        if i % 3 == 2 and held:
+        if i % 6 == 5 and held:
+            free_va(m.mm.page_services.page_address(held.pop()))
+        elif i % 3 == 2 and held:
             free(held.pop(len(held) // 2))
         else:
             page = alloc(GFP_KERNEL if i % 2 else GFP_ATOMIC)
@@ -153,3 +157,21 @@ def test_kmbench_pages_runs_on_the_fast_path(kw):
     calls = m.hypercalls.count
     assert m.run("./kmbench_app", ["/dev/kmbench", "3000", "pages"]) == 0
     assert m.hypercalls.count - calls < 300                   # a refill per 31 pairs
+
+
+def test_free_pages_by_address():
+    m = machine()
+    call(m, "__alloc_pages_nodemask", GFP_KERNEL, 0)
+    page = call(m, "__alloc_pages_nodemask", GFP_KERNEL, 0)
+    va = call(m, "page_address", page)
+    calls = m.hypercalls.count
+    call(m, "free_pages", 0, 0)                               # nothing
+    call(m, "free_pages", va + 100, 0)                        # the page holding va
+    assert m.hypercalls.count == calls
+    assert not m.mm.page_services.allocated(m.mm.memmap.pfn_of(page))
+    call(m, "free_pages", va, 0)                              # again: Python reports it
+    call(m, "free_pages", 0xF0000000, 0)                      # vmalloc space
+    assert m.hypercalls.count == calls + 2
+    text = "\n".join(m.dmesg())
+    assert "page dumped because: page is already free" in text
+    assert "BUG: free_pages(0xf0000000): not a lowmem address" in text

@@ -1,5 +1,5 @@
-"""The page fast path (issue 15 (c)): __alloc_pages_nodemask, __free_pages and page_address
-as ARM routines over ZONE_NORMAL's per-CPU page list (pcp.py), beside the slab routines.
+"""The page fast path (issue 15 (c)): __alloc_pages_nodemask, __free_pages, free_pages and
+page_address as ARM routines over ZONE_NORMAL's per-CPU page list (pcp.py), beside the slab routines.
 
 An order-0 request without __GFP_HIGHMEM/__GFP_ZERO pops the list's clean half (after the
 min-watermark check Python's path makes, and the sleeping-in-atomic check), sets the page's
@@ -21,7 +21,7 @@ from .memmap import PAGE_FIELDS, PFN_SECTION_SHIFT, SECTIONS_PGSHIFT, STRUCT_PAG
 from .pcp import CAPACITY, P_ARRAYS, P_CLEAN, P_FREED, P_HIGH, P_MARKS, P_NR_FREE, PCP_SLOW
 from . import gfp
 
-ROUTINES = ("__alloc_pages_nodemask", "__free_pages", "page_address")
+ROUTINES = ("__alloc_pages_nodemask", "__free_pages", "free_pages", "page_address")
 COUNT = PAGE_FIELDS["_count"]
 #: struct page words that read 0 in a free or allocated order-0 page (mapping, index, lru,
 #: private); _mapcount reads -1.
@@ -48,6 +48,7 @@ class PageRoutines:
         self.a = a
         self._alloc(stub("__alloc_pages_nodemask"))
         self._free(stub("__free_pages"))
+        self._free_pages(stub("free_pages"))
         self._address(stub("page_address"))
 
     def _slow1(self, name, stub):
@@ -140,8 +141,39 @@ class PageRoutines:
 
     def _free(self, stub):
         a = self.a                                    # r0 page, r1 order
-        slow, slow1 = "pages_free_slow", "pages_free_slow1"
         a.label("__free_pages")
+        self._free_body("pages_free", stub, stub)
+
+    def _free_pages(self, stub):
+        """free_pages(addr, order): __free_pages(virt_to_page(addr), order) for lowmem;
+        the service gets the page's address back on its slow paths (it reads no more)."""
+        a = self.a                                    # r0 addr, r1 order
+        a.label("free_pages")
+        a.cmp("r0", 0)
+        a.bx("lr", cond="eq")                         # free_pages(0, n) does nothing
+        a.mov32("ip", PAGE_OFFSET)
+        a.sub("r2", "r0", "ip")
+        a.mov32("ip", self.normal_bytes << (PAGE_SHIFT - 5))
+        a.cmp("r2", "ip")
+        a.b(stub, cond="hs")                          # not lowmem: the service reports it
+        a.mov("r2", ("r2", "lsr", PAGE_SHIFT))
+        a.mov32("ip", self.memmap_va)
+        a.add("r0", "ip", ("r2", "lsl", 5))           # virt_to_page
+        back = "free_pages_back"
+        self._free_body("free_pages", back, back)
+        a.label(back)                                 # r0: the page again its address
+        a.mov32("ip", self.memmap_va)
+        a.sub("r0", "r0", "ip")
+        a.mov("r0", ("r0", "lsl", PAGE_SHIFT - 5))
+        a.mov32("ip", PAGE_OFFSET)
+        a.add("r0", "r0", "ip")
+        a.b(stub)
+
+    def _free_body(self, prefix, slow_to, slow1_to):
+        """Free the page r0 (order r1) onto the list, or go to slow_to (r1 as called) or
+        slow1_to (with r1 = 0 again) for the service."""
+        a = self.a
+        slow, slow1 = f"{prefix}_slow", f"{prefix}_slow1"
         a.mov32("ip", self.state)
         a.ldr("r2", "ip", ST_OFF)
         a.cmp("r2", 0)
@@ -183,8 +215,8 @@ class PageRoutines:
         a.str("r2", "ip", P_FREED)
         a.bx("lr")
         a.label(slow)
-        a.b(stub)
-        self._slow1(slow1, stub)
+        a.b(slow_to)
+        self._slow1(slow1, slow1_to)
 
     def _address(self, stub):
         a = self.a                                    # r0 page
