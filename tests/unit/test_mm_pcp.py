@@ -49,12 +49,14 @@ def _workload(m, use_fast):
         alloc = lambda flags: call(m, "__alloc_pages_nodemask", flags, 0)    # noqa: E731
         free = lambda p: call(m, "__free_pages", p, 0)                       # noqa: E731
         free_va = lambda va: call(m, "free_pages", va, 0)                     # noqa: E731
+        get_va = lambda flags: call(m, "__get_free_pages", flags, 0)          # noqa: E731
     else:
         m.mm.fast_off("test")
         ps = m.mm.page_services
         alloc = lambda flags: ps.alloc_pages_nodemask(flags, 0, 0, 0)        # noqa: E731
         free = lambda p: ps.free_pages_page(p, 0)                            # noqa: E731
         free_va = lambda va: ps.free_pages(va, 0)                             # noqa: E731
+        get_va = lambda flags: ps.get_free_pages(flags, 0)                    # noqa: E731
     held, seen = [], []
     for i in range(400):
         if i % 6 == 5 and held:
@@ -62,7 +64,9 @@ def _workload(m, use_fast):
         elif i % 3 == 2 and held:
             free(held.pop(len(held) // 2))
         else:
-            page = alloc(GFP_KERNEL if i % 2 else GFP_ATOMIC)
+            flags = GFP_KERNEL if i % 2 else GFP_ATOMIC
+            page = m.mm.page_services.virt_to_page(get_va(flags)) if i % 7 == 0 else \
+                alloc(flags)
             seen.append(page)
             held.append(page)
             va = m.mm.page_services.page_address(page)
@@ -175,3 +179,21 @@ def test_free_pages_by_address():
     text = "\n".join(m.dmesg())
     assert "page dumped because: page is already free" in text
     assert "BUG: free_pages(0xf0000000): not a lowmem address" in text
+
+
+def test_get_free_pages_in_arm_and_kmalloc_large_left_to_python():
+    from emulator.kernel.mm.page_api import KMALLOC_SIZE_TAG
+    from emulator.kernel.mm.gfp import __GFP_COMP
+    m = machine()
+    call(m, "__alloc_pages_nodemask", GFP_KERNEL, 0)
+    calls = m.hypercalls.count
+    va = call(m, "__get_free_pages", GFP_KERNEL, 0)
+    assert m.hypercalls.count == calls and 0xC0000000 <= va < 0xEF800000
+    page = m.mm.page_services.virt_to_page(va)
+    assert m.mm.page_services.allocated(m.mm.memmap.pfn_of(page))
+    assert m.vm.read(va, 16) == b"k" * 16
+    call(m, "free_pages", va, 0)
+    big = call(m, "__get_free_pages", GFP_KERNEL | __GFP_COMP, 0, 100, KMALLOC_SIZE_TAG)
+    assert m.hypercalls.count == calls + 1                    # the checker watches it
+    assert m.mm.page_services.kmalloc_large.get(m.mm.memmap.pfn_of(
+        m.mm.page_services.virt_to_page(big))) == 100

@@ -1,5 +1,6 @@
-"""The page fast path (issue 15 (c)): __alloc_pages_nodemask, __free_pages, free_pages and
-page_address as ARM routines over ZONE_NORMAL's per-CPU page list (pcp.py), beside the slab routines.
+"""The page fast path (issue 15 (c)): __alloc_pages_nodemask, __get_free_pages,
+__free_pages, free_pages and page_address as ARM routines over ZONE_NORMAL's per-CPU page
+list (pcp.py), beside the slab routines.
 
 An order-0 request without __GFP_HIGHMEM/__GFP_ZERO pops the list's clean half (after the
 min-watermark check Python's path makes, and the sleeping-in-atomic check), sets the page's
@@ -9,10 +10,14 @@ else goes to the Python service (the same-named stub), which runs the same algor
 the same state: the clean half empty, the list reaching `high`, the fast path off, and a
 struct page that does not read exactly as Python wrote it (a driver changed its flags or
 fields: Python rewrites it, so the routines leave it to Python). r2 and r3 are not kept for
-the service: these functions take two arguments (page_address one).
+the service of __alloc_pages_nodemask (it reads two arguments), __free_pages, free_pages
+(two) and page_address (one); __get_free_pages keeps them (kmalloc_large's size and tag).
 
-Every guest store costs tens of nanoseconds in Unicorn (loads a few), so the routines
-check with loads and store only what changes: 3 stores to allocate, 4 to free.
+A guest store costs ~48 ns in Unicorn 2.1.4 (every RAM page stays "not dirty", so each store
+takes the slow path that looks for translated code to invalidate), a load ~2 ns (~23 with a
+memory hook armed) and each conditional branch ends a translated block, so the routines
+check with loads and conditional instructions and store only what changes: 3 stores to
+allocate, 4 to free.
 """
 
 from ...memory.layout import PAGE_OFFSET, PAGE_SHIFT, PHYS_OFFSET
@@ -20,8 +25,10 @@ from .fastpath import CPSR_I, ST_OFF, ST_PREEMPT
 from .memmap import PAGE_FIELDS, PFN_SECTION_SHIFT, SECTIONS_PGSHIFT, STRUCT_PAGE_SIZE
 from .pcp import CAPACITY, P_ARRAYS, P_CLEAN, P_FREED, P_HIGH, P_MARKS, P_NR_FREE, PCP_SLOW
 from . import gfp
+from .page_api import KMALLOC_SIZE_TAG
 
-ROUTINES = ("__alloc_pages_nodemask", "__free_pages", "free_pages", "page_address")
+ROUTINES = ("__alloc_pages_nodemask", "__get_free_pages", "__free_pages", "free_pages",
+            "page_address")
 COUNT = PAGE_FIELDS["_count"]
 #: struct page words that read 0 in a free or allocated order-0 page (mapping, index, lru,
 #: private); _mapcount reads -1.
@@ -47,6 +54,7 @@ class PageRoutines:
         """The three routines into Asm a; stub(name) is the Python service's stub."""
         self.a = a
         self._alloc(stub("__alloc_pages_nodemask"))
+        self._get_free_pages(stub("__get_free_pages"))
         self._free(stub("__free_pages"))
         self._free_pages(stub("free_pages"))
         self._address(stub("page_address"))
@@ -86,25 +94,54 @@ class PageRoutines:
 
     def _alloc(self, stub):
         a = self.a                                    # r0 gfp_mask, r1 order
-        slow, slow1 = "pages_alloc_slow", "pages_alloc_slow1"
         a.label("__alloc_pages_nodemask")
+        self._alloc_body("pages_alloc", stub, stub)
+        a.mov("r0", "r3")
+        a.bx("lr")
+
+    def _get_free_pages(self, stub):
+        """__get_free_pages(gfp_mask, order[, size, tag]): the page's lowmem address. r2/r3
+        (an SDK module's kmalloc_large() puts size and KMALLOC_SIZE_TAG there) are kept
+        for the service, and a tagged request is its (the checker watches the block)."""
+        a = self.a
+        a.label("__get_free_pages")
+        a.push(["r2", "r3"])
+        a.mov32("ip", KMALLOC_SIZE_TAG)
+        a.cmp("r3", "ip")
+        a.b("gfp_pages_back", cond="eq")
+        self._alloc_body("gfp_pages", "gfp_pages_back", "gfp_pages_back1")
+        a.mov32("ip", self.memmap_va)                 # page_address of a lowmem page
+        a.sub("r0", "r3", "ip")
+        a.mov("r0", ("r0", "lsl", PAGE_SHIFT - 5))
+        a.mov32("ip", PAGE_OFFSET)
+        a.add("r0", "r0", "ip")
+        a.pop(["r2", "r3"])
+        a.bx("lr")
+        self._slow1("gfp_pages_back1", "gfp_pages_back")
+        a.label("gfp_pages_back")
+        a.pop(["r2", "r3"])
+        a.b(stub)
+
+    def _alloc_body(self, prefix, slow_to, slow1_to):
+        """Pop a page for gfp_mask r0, order r1 into r3 (its count, the list, its tag
+        written), or go to slow_to (r0, r1 as called) or slow1_to (with r1 = 0 again)."""
+        a = self.a
+        slow, slow1 = f"{prefix}_slow", f"{prefix}_slow1"
         a.mov32("ip", self.state)
         a.ldr("r2", "ip", ST_OFF)
+        a.orr("r2", "r2", "r1")                       # order 0 only
         a.mov32("r3", PCP_SLOW)
-        a.tst("r0", "r3")
-        a.cmp("r2", 0, cond="eq")
-        a.cmp("r1", 0, cond="eq")
-        a.b(slow, cond="ne")
+        a.and_("r3", "r0", "r3")
+        a.orr("r2", "r2", "r3")
         a.tst("r0", gfp.WAIT)                         # might_sleep in atomic context: the
-        a.b("pages_alloc_go", cond="eq")              # service reports it
-        a.ldr("r3", "ip", ST_PREEMPT)
-        a.ldr("r3", "r3")
-        a.cmp("r3", 0)
+        a.ldr("r3", "ip", ST_PREEMPT, cond="ne")      # service reports it
+        a.ldr("r3", "r3", cond="ne")
+        a.orr("r2", "r2", "r3", cond="ne")
+        a.mrs_cpsr("r3", cond="ne")
+        a.and_("r3", "r3", CPSR_I, cond="ne")
+        a.orr("r2", "r2", "r3", cond="ne")
+        a.cmp("r2", 0)
         a.b(slow, cond="ne")
-        a.mrs_cpsr("r3")
-        a.tst("r3", CPSR_I)
-        a.b(slow, cond="ne")
-        a.label("pages_alloc_go")
         a.mov32("ip", self.pcp)
         a.and_("r2", "r0", gfp.WAIT | gfp.HIGH)       # the watermark for these flags
         a.add("r2", "ip", ("r2", "lsr", 2))
@@ -133,11 +170,11 @@ class PageRoutines:
         a.sub("r2", "r3", "ip")
         a.mov32("ip", self.tag_va)
         a.str("lr", "ip", ("r2", "lsr", 3))           # tag: the caller
-        a.mov("r0", "r3")
-        a.bx("lr")
+        a.b(f"{prefix}_done")
         a.label(slow)
-        a.b(stub)
-        self._slow1(slow1, stub)
+        a.b(slow_to)
+        self._slow1(slow1, slow1_to)
+        a.label(f"{prefix}_done")
 
     def _free(self, stub):
         a = self.a                                    # r0 page, r1 order
