@@ -44,15 +44,11 @@ class PhysicalMemory:
     def write(self, pa, data):
         self._write(pa, bytes(data))
 
-    def write_data(self, pa, data):
-        """write() of data the guest does not run (page poison): straight into host memory
-        where the range is host-backed, without Unicorn's write path (and without its
-        invalidation of translated code, which data needs none of)."""
-        for start, end, buf in self._spans:
-            if start <= pa and pa + len(data) <= end:
-                buf[pa - start:pa - start + len(data)] = data
-                return
-        self._write(pa, bytes(data))
+    def host_span(self, pa):
+        """(start pa, end pa, mmap) of the host-backed range holding pa, or None: data the
+        guest does not run (page poison) may be written there directly, without Unicorn's
+        write path (and its invalidation of translated code, which data needs none of)."""
+        return next((span for span in self._spans if span[0] <= pa < span[1]), None)
 
     def read_u32(self, pa):
         return int.from_bytes(self._read(pa, 4), "little")

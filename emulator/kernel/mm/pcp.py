@@ -66,6 +66,7 @@ class PerCpuPages:
         self.batch = zone_batchsize(self.zone.managed)
         self.high = min(6 * self.batch, CAPACITY)
         self.members = set()                 # pfns on the list or handed out from it
+        self._host = ram.host_span(tag_first_pfn << PAGE_SHIFT)     # poisoning goes there
         self._recorded = {}                  # pfn -> caller the ledger has
         header = [0, 0, self.high, self.batch, self.zone.free]
         header += [self._mark(i) for i in range(4)]
@@ -124,37 +125,55 @@ class PerCpuPages:
         decides then)."""
         if not self.zone.watermark_ok(0, gfp_mask):
             return None, "watermark"
-        clean = self._list("clean")
-        if not clean:
-            clean = self._refill()
+        nclean, nfreed = struct.unpack("<2I", self._ram.read(self._pa, 8))
+        if nclean:
+            nclean -= 1
+            page = self._ram.read_u32(self._pa + P_ARRAYS + 4 * nclean)
+            self._ram.write_u32(self._pa + P_CLEAN, nclean)
+        else:
+            clean = self._refill(nfreed)
             if not clean:
                 return None, "empty"
-        page = clean.pop()
-        self._ram.write_u32(self._pa + P_CLEAN, len(clean))
+            page = clean.pop()
+            self._write_block(clean, 0)
         pfn = self._memmap.pfn_of(page)
         self._memmap.set_allocated(pfn, 0, ZONE_NORMAL)
         self._set_tag(pfn, _tag(caller))
         return pfn, None
 
-    def _refill(self):
+    def _refill(self, nfreed):
         """The clean half ran out: recycle the freed half, or rmqueue_bulk a batch."""
-        freed = self._list("freed")
-        if freed:
-            write, pfn_of = self._ram.write_data, self._memmap.pfn_of
-            for page in freed:
-                write(pfn_of(page) << PAGE_SHIFT, POISON_PAGE)
-            self._store("freed", [])
-            self._store("clean", freed)
+        if nfreed:
+            base = self._pa + P_ARRAYS + 4 * CAPACITY
+            freed = list(struct.unpack(f"<{nfreed}I", self._ram.read(base, 4 * nfreed)))
+            first, mem_map = self._memmap.first_pfn, self._memmap.base_va
+            self._poison([first + ((page - mem_map) >> 5) for page in freed])
             return freed
         pfns = self._pages.take_pages(self.batch, "general")
         for pfn in pfns:
             self.members.add(pfn)
             self._set_tag(pfn, TAG_FREE)
             self._memmap.set_free(pfn, 0, ZONE_NORMAL)
-            self._ram.write_data(pfn << PAGE_SHIFT, POISON_PAGE)
-        clean = [self._memmap.page_of(pfn) for pfn in reversed(pfns)]   # the first on top
-        self._store("clean", clean)
-        return clean
+        self._poison(pfns)
+        return [self._memmap.page_of(pfn) for pfn in reversed(pfns)]   # the first on top
+
+    def _write_block(self, clean, nfreed):
+        """The header (counts, and the zone's free pages, current) and the clean half in
+        one write (each write is a call into Unicorn)."""
+        header = [len(clean), nfreed, self.high, self.batch, self.zone.free]
+        header += [self._mark(i) for i in range(4)]
+        data = struct.pack(f"<{len(header)}I", *header).ljust(P_ARRAYS, b"\0")
+        self._ram.write(self._pa, data + struct.pack(f"<{len(clean)}I", *clean))
+
+    def _poison(self, pfns):
+        """Fill the pages with 0x6b, in host memory where it backs them."""
+        start, end, buf = self._host or (0, 0, None)
+        for pfn in pfns:
+            pa = pfn << PAGE_SHIFT
+            if start <= pa < end:
+                buf[pa - start:pa - start + PAGE_SIZE] = POISON_PAGE
+            else:
+                self._ram.write(pa, POISON_PAGE)
 
     # -- freeing --------------------------------------------------------------------------
     def free(self, pfn):
