@@ -197,3 +197,17 @@ def test_get_free_pages_in_arm_and_kmalloc_large_left_to_python():
     assert m.hypercalls.count == calls + 1                    # the checker watches it
     assert m.mm.page_services.kmalloc_large.get(m.mm.memmap.pfn_of(
         m.mm.page_services.virt_to_page(big))) == 100
+
+
+def test_watermarks_hold_for_the_fast_path_too():
+    m = machine(kasan=False, leak_check=False)
+    call(m, "__alloc_pages_nodemask", GFP_KERNEL, 0)
+    zone = m.mm.pages.normal
+    zone.watermark["min"] = zone.free + 100                   # GFP_KERNEL may not dip below
+    m.mm.pcp._free_changed(zone)
+    calls = m.hypercalls.count
+    assert call(m, "__alloc_pages_nodemask", GFP_ATOMIC, 0)   # may: __GFP_HIGH, no wait
+    assert m.hypercalls.count == calls
+    assert call(m, "__alloc_pages_nodemask", GFP_KERNEL, 0) == 0
+    assert m.hypercalls.count == calls + 1
+    assert any("page allocation failure: order:0, mode:0xd0" in line for line in m.dmesg())

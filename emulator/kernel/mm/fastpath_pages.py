@@ -23,7 +23,7 @@ allocate, 4 to free.
 from ...memory.layout import PAGE_OFFSET, PAGE_SHIFT, PHYS_OFFSET
 from .fastpath import CPSR_I, ST_OFF, ST_PREEMPT
 from .memmap import PAGE_FIELDS, PFN_SECTION_SHIFT, SECTIONS_PGSHIFT, STRUCT_PAGE_SIZE
-from .pcp import CAPACITY, P_ARRAYS, P_CLEAN, P_FREED, P_HIGH, P_MARKS, P_NR_FREE, PCP_SLOW
+from .pcp import CAPACITY, P_ARRAYS, P_CLEAN, P_FREED, P_ROOM, PCP_SLOW
 from . import gfp
 from .page_api import KMALLOC_SIZE_TAG
 
@@ -45,6 +45,7 @@ class PageRoutines:
         self.memmap_va, self.first_pfn = memmap.base_va, memmap.first_pfn
         self.normal_bytes = normal_pages * STRUCT_PAGE_SIZE
         self.tag_va, self.tag_first = pcp.tag_va, pcp.tag_first_pfn
+        self.high = pcp.high
         self.tag_bytes = pcp.tag_pages * STRUCT_PAGE_SIZE
         #: the struct page of the first tagged pfn
         self.tag_page = memmap.page_of(pcp.tag_first_pfn)
@@ -145,26 +146,23 @@ class PageRoutines:
         a.mov32("ip", self.pcp)
         a.and_("r2", "r0", gfp.WAIT | gfp.HIGH)       # the watermark for these flags
         a.add("r2", "ip", ("r2", "lsr", 2))
-        a.ldr("r2", "r2", P_MARKS)
-        a.ldr("r3", "ip", P_NR_FREE)
-        a.cmp("r3", "r2")
-        a.b(slow, cond="ls")
+        a.ldr("r2", "r2", P_ROOM)
+        a.cmp("r2", 0)
+        a.b(slow, cond="le")
         a.ldr("r2", "ip", P_CLEAN)
         a.sub("r2", "r2", 1, s=True)
         a.b(slow, cond="mi")                          # the clean half is empty
         a.add("r3", "ip", P_ARRAYS)
         a.ldr("r3", "r3", ("r2", "lsl", 2))           # the page on top
-        self._check_fields("r3", 0, "r1", "r2", slow1)
+        self._check_fields("r3", 0, "r1", "ip", slow1)
         a.mov32("ip", self.memmap_va)
-        a.sub("r2", "r3", "ip")
-        a.mov("r2", ("r2", "lsr", 5))
-        a.add("r2", "r2", self.first_pfn)
-        self._check_flags("r3", "r2", "r1", slow1)
+        a.sub("ip", "r3", "ip")
+        a.mov("ip", ("ip", "lsr", 5))
+        a.add("ip", "ip", self.first_pfn)
+        self._check_flags("r3", "ip", "r1", slow1)
         a.mov("r1", 1)
         a.str("r1", "r3", COUNT)                      # _count = 1
         a.mov32("ip", self.pcp)
-        a.ldr("r2", "ip", P_CLEAN)
-        a.sub("r2", "r2", 1)
         a.str("r2", "ip", P_CLEAN)
         a.mov32("ip", self.tag_page)
         a.sub("r2", "r3", "ip")
@@ -237,19 +235,18 @@ class PageRoutines:
         a.ldr("r3", "ip", P_FREED)
         a.add("r1", "r1", "r3")
         a.add("r1", "r1", 1)
-        a.ldr("r3", "ip", P_HIGH)
-        a.cmp("r1", "r3")
+        a.cmp("r1", self.high)                        # (high is fixed at boot)
         a.b(slow1, cond="hs")                         # Python frees it and drains a batch
         a.mov("r1", 0)
         a.str("r1", "r0", COUNT)                      # _count = 0
+        a.mov32("ip", self.tag_va)
         a.mov("r1", 1)
-        a.mov32("r3", self.tag_va)
-        a.str("r1", "r3", ("r2", "lsr", 3))           # tag: on the list
-        a.ldr("r2", "ip", P_FREED)
-        a.add("r3", "ip", P_ARRAYS + 4 * CAPACITY)
-        a.str("r0", "r3", ("r2", "lsl", 2))
-        a.add("r2", "r2", 1)
-        a.str("r2", "ip", P_FREED)
+        a.str("r1", "ip", ("r2", "lsr", 3))           # tag: on the list
+        a.mov32("ip", self.pcp)
+        a.add("r1", "ip", P_ARRAYS + 4 * CAPACITY)
+        a.str("r0", "r1", ("r3", "lsl", 2))           # freed[nfreed] = page
+        a.add("r3", "r3", 1)
+        a.str("r3", "ip", P_FREED)
         a.bx("lr")
         a.label(slow)
         a.b(slow_to)

@@ -19,8 +19,9 @@ window stays the slabs'). A page written after its free keeps those bytes once r
 
 The ARM fast path (fastpath_pages.py) does the same on the same guest-memory state, and
 calls the service (this code) only to refill, to drain, or for anything unusual. The block:
-    0 clean count   4 freed count   8 high   12 batch   16 zone free pages (watermarks)
-    20 min watermark by index (__GFP_HIGH ? 2 : 0) | (__GFP_WAIT ? 1 : 0)  (4 words)
+    0 clean count   4 freed count   8 high   12 batch
+    16 the zone's free pages above the min watermark of an order-0 request, by index
+       (__GFP_HIGH ? 2 : 0) | (__GFP_WAIT ? 1 : 0) (4 signed words: > 0 passes)
     64 clean[CAPACITY]   64 + 4 * CAPACITY freed[CAPACITY]     (struct page pointers)
 and the tag array, one word per page of the general area: 0 not a list page, 1 on the
 list, else the caller that allocated it (the leak ledger reads it lazily).
@@ -33,7 +34,7 @@ from . import gfp
 from .memmap import ZONE_NORMAL
 from .slab import POISON_FREE
 
-P_CLEAN, P_FREED, P_HIGH, P_BATCH, P_NR_FREE, P_MARKS, P_ARRAYS = 0, 4, 8, 12, 16, 20, 64
+P_CLEAN, P_FREED, P_HIGH, P_BATCH, P_ROOM, P_ARRAYS = 0, 4, 8, 12, 16, 64
 CAPACITY = 192
 BLOCK_SIZE = P_ARRAYS + 8 * CAPACITY
 TAG_FREE = 1
@@ -68,9 +69,8 @@ class PerCpuPages:
         self.members = set()                 # pfns on the list or handed out from it
         self._host = ram.host_span(tag_first_pfn << PAGE_SHIFT)     # poisoning goes there
         self._recorded = {}                  # pfn -> caller the ledger has
-        header = [0, 0, self.high, self.batch, self.zone.free]
-        header += [self._mark(i) for i in range(4)]
-        ram.write(self._pa, struct.pack(f"<{len(header)}I", *header))
+        ram.write(self._pa, struct.pack("<4I", 0, 0, self.high, self.batch))
+        self._free_changed(self.zone)
         pages.free_changed.append(self._free_changed)
 
     # -- guest state ----------------------------------------------------------------------
@@ -83,9 +83,13 @@ class PerCpuPages:
             mark -= mark // 4
         return mark
 
+    def _room(self):
+        free = self.zone.free
+        return [free - self._mark(i) for i in range(4)]
+
     def _free_changed(self, zone):
         if zone is self.zone:
-            self._ram.write_u32(self._pa + P_NR_FREE, zone.free)
+            self._ram.write(self._pa + P_ROOM, struct.pack("<4i", *self._room()))
 
     def _list(self, which):
         count = self._ram.read_u32(self._pa + (P_CLEAN if which == "clean" else P_FREED))
@@ -160,9 +164,8 @@ class PerCpuPages:
     def _write_block(self, clean, nfreed):
         """The header (counts, and the zone's free pages, current) and the clean half in
         one write (each write is a call into Unicorn)."""
-        header = [len(clean), nfreed, self.high, self.batch, self.zone.free]
-        header += [self._mark(i) for i in range(4)]
-        data = struct.pack(f"<{len(header)}I", *header).ljust(P_ARRAYS, b"\0")
+        data = struct.pack("<4I4i", len(clean), nfreed, self.high, self.batch,
+                           *self._room()).ljust(P_ARRAYS, b"\0")
         self._ram.write(self._pa, data + struct.pack(f"<{len(clean)}I", *clean))
 
     def _poison(self, pfns):
