@@ -67,7 +67,8 @@ class PerCpuPages:
         self.batch = zone_batchsize(self.zone.managed)
         self.high = min(6 * self.batch, CAPACITY)
         self.members = set()                 # pfns on the list or handed out from it
-        self._host = ram.host_span(tag_first_pfn << PAGE_SHIFT)     # poisoning goes there
+        span = ram.host_span(tag_first_pfn << PAGE_SHIFT)        # poisoning goes there
+        self._host = (span[0], span[1], memoryview(span[2])) if span else (0, 0, None)
         self._recorded = {}                  # pfn -> caller the ledger has
         ram.write(self._pa, struct.pack("<4I", 0, 0, self.high, self.batch))
         self._free_changed(self.zone)
@@ -170,7 +171,7 @@ class PerCpuPages:
 
     def _poison(self, pfns):
         """Fill the pages with 0x6b, in host memory where it backs them."""
-        start, end, buf = self._host or (0, 0, None)
+        start, end, buf = self._host
         for pfn in pfns:
             pa = pfn << PAGE_SHIFT
             if start <= pa < end:
