@@ -199,13 +199,6 @@ class PerCpuPages:
         self._store("freed", freed[max(0, n - min(n, len(clean))):])
         self._give_back(out)
 
-    def drain_all(self):
-        """drain_local_pages: every page on the list back to the buddy lists."""
-        out = self._list("clean") + self._list("freed")
-        self._store("clean", [])
-        self._store("freed", [])
-        self._give_back(out)
-
     def _give_back(self, out):
         pfns = [self._memmap.pfn_of(page) for page in out]
         for pfn in pfns:
