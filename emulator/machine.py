@@ -30,7 +30,8 @@ from .kernel.lib import StringLib, lib_providers
 from .kernel.lib_idr import Idr
 from .kernel.mm.util import VmMmap
 from .kernel.work import WorkMeter
-from .kernel.mm.layout import KASAN_SHADOW_PA, KASAN_SHADOW_SIZE      # issue 15 (c)
+from .kernel.mm.layout import (KASAN_SHADOW_PA, KASAN_SHADOW_SIZE,     # issue 15 (c)
+                                HOST_POISON_PA, HOST_POISON_SIZE)
 from .kernel.mm.ioremap import Ioremap
 from .kernel.mm.context import AtomicDelay
 from .kernel.mm.env import ServiceEnv
@@ -128,7 +129,8 @@ class Machine:
         self.cpu = cpu = Cpu()
         # issue 15 (c): the memory checker's shadow in host memory the native check reads
         self.ram = ram = PhysicalMemory(cpu, self.spec.dram_base, self.spec.dram_size,
-                                        host_backed=[(KASAN_SHADOW_PA, KASAN_SHADOW_SIZE)])
+                                        host_backed=[(HOST_POISON_PA, HOST_POISON_SIZE),
+                                                     (KASAN_SHADOW_PA, KASAN_SHADOW_SIZE)])
         self._boot = boot = BootAllocator(PHYS_OFFSET + 0x8000, KERNEL_RESERVED_END)
         self.tables = tables = PageTables(ram, SWAPPER_PG_DIR, lambda: boot.alloc(PAGE_SIZE))
         tables.map_lowmem()

@@ -19,6 +19,7 @@ class PhysicalMemory:
         self.base, self.size = base, size
         self._read, self._write = cpu.mem_read, cpu.mem_write
         self._host = {}
+        self._spans = []                 # (start pa, end pa, mmap) of host-backed ranges
         at = base
         for pa, n in host_backed:
             if pa > at:
@@ -28,6 +29,7 @@ class PhysicalMemory:
             buf = mmap.mmap(-1, n, flags=mmap.MAP_PRIVATE)
             cpu.map_ram_host(pa, n, ctypes.addressof(ctypes.c_char.from_buffer(buf)))
             self._host[pa] = buf
+            self._spans.append((pa, pa + n, buf))
             at = pa + n
         if base + size > at:
             cpu.map_ram(at, base + size - at)
@@ -41,6 +43,12 @@ class PhysicalMemory:
 
     def write(self, pa, data):
         self._write(pa, bytes(data))
+
+    def host_span(self, pa):
+        """(start pa, end pa, mmap) of the host-backed range holding pa, or None: data the
+        guest does not run (page poison) may be written there directly, without Unicorn's
+        write path (and its invalidation of translated code, which data needs none of)."""
+        return next((span for span in self._spans if span[0] <= pa < span[1]), None)
 
     def read_u32(self, pa):
         return int.from_bytes(self._read(pa, 4), "little")

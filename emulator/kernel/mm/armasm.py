@@ -10,7 +10,7 @@ import struct
 COND = {"eq": 0x0, "ne": 0x1, "hs": 0x2, "lo": 0x3, "mi": 0x4, "pl": 0x5, "hi": 0x8,
         "ls": 0x9, "ge": 0xA, "lt": 0xB, "gt": 0xC, "le": 0xD, "al": 0xE}
 DP = {"and": 0x0, "eor": 0x1, "sub": 0x2, "rsb": 0x3, "add": 0x4, "tst": 0x8, "cmp": 0xA,
-      "orr": 0xC, "mov": 0xD, "bic": 0xE, "mvn": 0xF}
+      "cmn": 0xB, "orr": 0xC, "mov": 0xD, "bic": 0xE, "mvn": 0xF}
 SHIFT = {"lsl": 0, "lsr": 1, "asr": 2, "ror": 3}
 REGS = {**{f"r{i}": i for i in range(13)}, "ip": 12, "sp": 13, "lr": 14, "pc": 15}
 
@@ -51,7 +51,7 @@ class Asm:
     def dp(self, op, rd, rn, operand, s=False, cond="al"):
         """operand: an int (immediate), "rM", or ("rM", "lsl"|"lsr"|..., amount or "rS")."""
         code = DP[op]
-        s = s or code in (0x8, 0xA)
+        s = s or code in (0x8, 0xA, 0xB)
         word = (COND[cond] << 28) | (code << 21) | (int(s) << 20) | (reg(rn) << 16) \
             | (reg(rd) << 12)
         if isinstance(operand, int):
@@ -86,6 +86,12 @@ class Asm:
 
     def cmp(self, rn, operand, cond="al"):
         self.dp("cmp", "r0", rn, operand, cond=cond)
+
+    def cmn(self, rn, operand, cond="al"):
+        self.dp("cmn", "r0", rn, operand, cond=cond)
+
+    def orr(self, rd, rn, operand, **kw):
+        self.dp("orr", rd, rn, operand, **kw)
 
     def tst(self, rn, operand, cond="al"):
         self.dp("tst", "r0", rn, operand, cond=cond)

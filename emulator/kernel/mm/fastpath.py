@@ -59,6 +59,19 @@ def atomic_check(a, slow, done):
     a.b(slow, cond="ne")
 
 
+def atomic_bits(a, acc, scratch):
+    """atomic_check without branches: acc |= nonzero when a sleeping request (__GFP_WAIT,
+    flags in r1) comes from atomic context (ip = state). One branch on acc then decides,
+    and every branch ends a translated block."""
+    a.tst("r1", gfp.WAIT)
+    a.ldr(scratch, "ip", ST_PREEMPT, cond="ne")
+    a.ldr(scratch, scratch, cond="ne")
+    a.orr(acc, acc, scratch, cond="ne")
+    a.mrs_cpsr(scratch, cond="ne")
+    a.and_(scratch, scratch, CPSR_I, cond="ne")
+    a.orr(acc, acc, scratch, cond="ne")
+
+
 def pop_object(a, cache, slow):
     """r3 = cache->entry[--avail] of the per-CPU array cache (r2 scratch; cache may be r3);
     an empty cache goes to slow."""
@@ -83,6 +96,7 @@ class FastPath:
         self._win_pfn = virt_to_phys(window_va) >> PAGE_SHIFT
         self.off_reasons = set()
         self.addresses = {}
+        self.pages = None          # fastpath_pages.PageRoutines (set before assemble)
         ram.write(self._state_pa, bytes(state_size(window_bytes)))
         ram.write(self._state_pa, struct.pack("<6I", 0, GFP_SLOW, preempt_va, window_va,
                                               window_bytes, track_va or 0))
@@ -130,26 +144,35 @@ class FastPath:
         if self.kasan is not None:
             from .fastpath_kasan import assemble_checked
             assemble_checked(self, a, stub)
-            code = a.assemble()
-            self.addresses = {name: a.labels[name] for name in ROUTINES}
-            self.code_end = base + len(code)
-            return code
-        self._kmalloc(a, stub("__kmalloc"))
-        self._kfree(a, stub("kfree"))
-        self._cache_alloc(a, stub("kmem_cache_alloc"))
-        self._cache_free(a, stub("kmem_cache_free"))
+        else:
+            self._kmalloc(a, stub("__kmalloc"))
+            self._kfree(a, stub("kfree"))
+            self._cache_alloc(a, stub("kmem_cache_alloc"))
+            self._cache_free(a, stub("kmem_cache_free"))
+        names = ROUTINES
+        if self.pages is not None:                    # the same with the checker on
+            self.pages.emit(a, stub)
+            names += self.pages.ROUTINES
         code = a.assemble()
-        self.addresses = {name: a.labels[name] for name in ROUTINES}
+        self.addresses = {name: a.labels[name] for name in names}
         self.code_end = base + len(code)
         return code
 
-    def _prologue(self, a, slow):
-        """ip = state; to slow if the fast path is off or flags (r1) need the slow path."""
+    def _gate(self, a, slow, size=None):
+        """ip = state; one branch to slow if the fast path is off, the flags (r1) need the
+        slow path, a sleeping request comes from atomic context, or (size: the register
+        holding kmalloc's size) the size is 0 or above KMALLOC_FAST_MAX."""
         a.ldr_lit("ip", self.state_va)
         a.ldr("r2", "ip", ST_OFF)
         a.ldr("r3", "ip", ST_GFP_SLOW)
-        a.tst("r1", "r3")
-        a.cmp("r2", 0, cond="eq")
+        a.and_("r3", "r1", "r3")
+        a.orr("r2", "r2", "r3")
+        if size is not None:
+            a.sub("r3", size, 1)
+            a.cmp("r3", KMALLOC_FAST_MAX)
+            a.orr("r2", "r2", 1, cond="hs")
+        atomic_bits(a, "r2", "r3")
+        a.cmp("r2", 0)
         a.b(slow, cond="ne")
 
     def _track(self, a, size_reg):
@@ -165,12 +188,7 @@ class FastPath:
 
     def _kmalloc(self, a, slow):
         a.label("__kmalloc")                          # r0 size, r1 flags
-        self._prologue(a, slow)
-        a.sub("r2", "r0", 1)
-        a.cmp("r2", KMALLOC_FAST_MAX)
-        a.b(slow, cond="hs")                          # 0 or above 8 KiB
-        atomic_check(a, slow, "kmalloc_go")
-        a.label("kmalloc_go")
+        self._gate(a, slow, size="r0")
         a.sub("r2", "r0", 1)
         a.add("r3", "ip", ST_SIZE_INDEX)
         a.ldrb("r3", "r3", ("r2", "lsr", 6))
@@ -183,9 +201,7 @@ class FastPath:
 
     def _cache_alloc(self, a, slow):
         a.label("kmem_cache_alloc")                   # r0 cache, r1 flags
-        self._prologue(a, slow)
-        atomic_check(a, slow, "cache_alloc_go")
-        a.label("cache_alloc_go")
+        self._gate(a, slow)
         pop_object(a, "r0", slow)
         if self.track_va is not None:
             a.ldr("r1", "r0", C["object_size"])       # flags are no longer needed
@@ -219,7 +235,9 @@ class FastPath:
         a.ldr(scratch, scratch, -4)                   # entry[avail - 1] (header word if 0)
         a.cmp(scratch, obj)
         a.b(slow, cond="eq")
-        a.str(obj, "ip", ("r2", "lsl", 2))
+        a.ldr(scratch, "ip", ("r2", "lsl", 2))       # a store costs ten loads: the slot
+        a.cmp(scratch, obj)                           # often still holds obj (popped last)
+        a.str(obj, "ip", ("r2", "lsl", 2), cond="ne")
         a.add("r2", "r2", 1)
         a.str("r2", cache, C["avail"])
         a.bx("lr")

@@ -31,6 +31,9 @@ KASAN_SHADOW_PA = KASAN_TRACK_PA - 8 * MiB    # one byte per 8 bytes of the wind
 KASAN_SHADOW_SIZE = (SLAB_WINDOW_END - SLAB_WINDOW_START) >> 3
 KASAN_RING_PA = KASAN_SHADOW_PA - 4 * MiB     # the quarantine ring
 KASAN_START = KASAN_RING_PA
+#: ZONE_NORMAL's general area (with the checker on), host-backed: the per-CPU page list
+#: poisons its recycled pages there without Unicorn's write path (issue 15 (c))
+HOST_POISON_PA, HOST_POISON_SIZE = SLAB_WINDOW_END, KASAN_START - SLAB_WINDOW_END
 NORMAL_START, NORMAL_END = PHYS_OFFSET, LOWMEM_PHYS_END
 HIGHMEM_START, HIGHMEM_END = LOWMEM_PHYS_END, DRAM_END
 

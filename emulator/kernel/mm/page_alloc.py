@@ -5,7 +5,8 @@ ZONE_NORMAL is lowmem (the linear map), ZONE_HIGHMEM the rest of the 1 GiB. A re
 __GFP_HIGHMEM tries HighMem first, then Normal (the zonelist, highest zone first); others use
 Normal only. ZONE_NORMAL has two buddy areas: the slab window, which slab caches and large
 kmalloc blocks prefer, and the rest, which everything else prefers; either falls back to the
-other. Per-CPU page lists are not modelled: order-0 pages come straight from the buddy lists.
+other. ZONE_NORMAL's per-CPU page list (pcp.py) takes its pages from here in batches
+(`take_pages`, `give_pages`); the kernel's own order-0 pages come straight from the buddy lists.
 """
 
 from dataclasses import dataclass, field
@@ -123,6 +124,7 @@ class PageAllocator:
         self.normal = zones[0]
         self.highmem = zones[1] if len(zones) > 1 else None
         self.blocks = {}              # allocated head pfn -> Block
+        self.free_changed = []        # callables(zone) after its free page count changed
         self.min_free_kbytes = set_watermarks(zones)
 
     # -- lookups --------------------------------------------------------------------------
@@ -154,8 +156,37 @@ class PageAllocator:
                     if compound is None:
                         compound = kind == "slab" or bool(gfp_mask & gfp.COMP)
                     self._record(pfn, order, zone, kind, compound)
+                    self._changed(zone)
                     return pfn
         return None
+
+    def _changed(self, zone):
+        for listener in self.free_changed:
+            listener(zone)
+
+    def take_pages(self, n, name):
+        """rmqueue_bulk: up to n order-0 pages of a ZONE_NORMAL buddy area for the per-CPU
+        list, in the order single allocations would give them (no Block: the list owns
+        them)."""
+        zone = self.normal
+        area, pfns = zone.areas[name], []
+        while len(pfns) < n and (pfn := area.alloc(0)) is not None:
+            for hook in self.on_alloc:
+                hook(pfn, 0, "kernel", name)
+            pfns.append(pfn)
+        self._changed(zone)
+        return pfns
+
+    def give_pages(self, pfns, name):
+        """free_pcppages_bulk: order-0 pages of the per-CPU list back to the buddy area
+        (their struct pages already read free)."""
+        zone = self.normal
+        area = zone.areas[name]
+        for pfn in pfns:
+            area.free(pfn, 0)
+            for hook in self.on_free:
+                hook(pfn, 0, "kernel", name)
+        self._changed(zone)
 
     @staticmethod
     def _areas(zone, kind):
@@ -170,6 +201,7 @@ class PageAllocator:
         area = zone.areas[name]
         while (pfn := area.alloc(order)) is not None:
             self._record(pfn, order, zone, kind, False)
+        self._changed(zone)
 
     def _record(self, pfn, order, zone, kind, compound):
         self.blocks[pfn] = Block(order, zone.index, kind)
@@ -226,6 +258,7 @@ class PageAllocator:
         area.free(pfn, order)
         for hook in self.on_free:
             hook(pfn, order, block.kind, next(n for n, a in zone.areas.items() if a is area))
+        self._changed(zone)
         return None
 
     def free_split(self, pfn, npages):
@@ -268,6 +301,7 @@ class PageAllocator:
         area.free(pfn, order)
         for hook in self.on_free:
             hook(pfn, order, head.kind, next(n for n, a in zone.areas.items() if a is area))
+        self._changed(zone)
         return True
 
     def reserve(self, start_pfn, end_pfn):

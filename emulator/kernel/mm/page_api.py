@@ -23,9 +23,10 @@ KMALLOC_SIZE_TAG = 0x4B53495A
 
 
 class PageServices:
-    def __init__(self, pages, ram, env, kmap, kasan=None):
+    def __init__(self, pages, ram, env, kmap, kasan=None, pcp=None):
         """kmap: the Kmap of highmem.py (page_address of a kmapped HighMem page); kasan: the
-        memory checker (Kasan) or None."""
+        memory checker (Kasan) or None; pcp: ZONE_NORMAL's per-CPU page list (pcp.py)."""
+        self.pcp = pcp
         self._pages, self._memmap, self._ram = pages, pages.memmap, ram
         self._printk, self._symbolize, self._caller = env.printk, env.symbolize, env.caller
         self._context, self._faults, self._current = env.atomic, env.faults, env.current
@@ -37,8 +38,9 @@ class PageServices:
         self.kmalloc_large = {}
 
     # -- the core of every allocation -----------------------------------------------------
-    def allocate(self, gfp_mask, order, caller, kind="kernel"):
-        """The head pfn of a fresh block for a module (checks, poison or zero, ledger)."""
+    def allocate(self, gfp_mask, order, caller, kind="kernel", listed=False):
+        """The head pfn of a fresh block for a module (checks, poison or zero, ledger);
+        listed: an order-0 lowmem request may come from the per-CPU page list."""
         if gfp_mask & gfp.WAIT:
             self._context.might_sleep("page", caller)
         if order >= MAX_ORDER:
@@ -52,14 +54,19 @@ class PageServices:
             return None
         if self._faults.should_fail("page", gfp_mask, caller):
             return None
+        if listed and order == 0 and self.pcp is not None and not gfp_mask & gfp.HIGHMEM:
+            pfn, why = self.pcp.alloc(gfp_mask, caller)
+            if pfn is not None:
+                if gfp_mask & gfp.ZERO:
+                    self._ram.fill(pfn << PAGE_SHIFT, 0, PAGE_SIZE)
+                if self._ledger is not None:
+                    self.pcp.record(self._ledger, pfn, caller)
+                return pfn
+            if why == "watermark":
+                return self._failed(gfp_mask, order, caller)
         pfn = self._pages.alloc(order, gfp_mask, kind, compound=bool(gfp_mask & gfp.COMP))
         if pfn is None:
-            if not gfp_mask & gfp.NOWARN:
-                comm, _ = self._current()
-                self._printk(4, f"{comm}: page allocation failure: order:{order}, "
-                                f"mode:{gfp_mask:#x}")
-                self._printk(4, f"[<{caller:08x}>] ({self._symbolize(caller)})")
-            return None
+            return self._failed(gfp_mask, order, caller)
         self._ram.fill(pfn << PAGE_SHIFT, 0 if gfp_mask & gfp.ZERO else POISON_FREE,
                        PAGE_SIZE << order)
         if self._ledger is not None:
@@ -67,8 +74,24 @@ class PageServices:
                                  f"{pfn:#x} ({1 << order} pages)")
         return pfn
 
+    def _failed(self, gfp_mask, order, caller):
+        if not gfp_mask & gfp.NOWARN:
+            comm, _ = self._current()
+            self._printk(4, f"{comm}: page allocation failure: order:{order}, "
+                            f"mode:{gfp_mask:#x}")
+            self._printk(4, f"[<{caller:08x}>] ({self._symbolize(caller)})")
+        return None
+
     def release(self, pfn, order, caller):
         """Give a block back (its count reached zero); reports what is wrong instead."""
+        if self.pcp is not None and self.pcp.handed_out(pfn):
+            if order:
+                self.bad_page(pfn, f"freed as order {order}, allocated as order 0", caller)
+                return False
+            self.pcp.free(pfn)
+            if self._ledger is not None:
+                self.pcp.unrecord(self._ledger, pfn)
+            return True
         problem = self._pages.free(pfn, order)
         if problem:
             self.bad_page(pfn, problem, caller)
@@ -80,6 +103,10 @@ class PageServices:
             self.kasan.poison(va, PAGE_SIZE << order, KASAN_FREE_PAGE)
             self.kasan.free_info[va] = (caller, *self._current())
         return True
+
+    def allocated(self, pfn):
+        """Whether pfn heads a block (or is a listed page) that is handed out."""
+        return pfn in self._pages.blocks or (self.pcp is not None and self.pcp.handed_out(pfn))
 
     def bad_page(self, pfn, reason, caller):
         comm, _ = self._current()
@@ -137,7 +164,7 @@ class PageServices:
     # -- exports --------------------------------------------------------------------------
     @export("__alloc_pages_nodemask")
     def alloc_pages_nodemask(self, gfp_mask, order, zonelist, nodemask):
-        pfn = self.allocate(gfp_mask, order, self._caller())
+        pfn = self.allocate(gfp_mask, order, self._caller(), listed=True)
         return 0 if pfn is None else self._memmap.page_of(pfn)
 
     @export("__get_free_pages")
@@ -149,7 +176,7 @@ class PageServices:
         large = (self.kasan is not None and tag == KMALLOC_SIZE_TAG and gfp_mask & gfp.COMP
                  and 0 < size_hint <= PAGE_SIZE << min(order, MAX_ORDER))
         pfn = self.allocate(gfp_mask & ~gfp.HIGHMEM, order, caller,
-                            "kmalloc" if large else "kernel")
+                            "kmalloc" if large else "kernel", listed=not large)
         if pfn is None:
             return 0
         va = phys_to_virt(pfn << PAGE_SHIFT)

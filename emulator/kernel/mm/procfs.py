@@ -16,7 +16,8 @@ ZONE_COUNTERS = ("nr_free_pages", "nr_anon_pages", "nr_file_pages", "nr_slab_rec
                  "nr_slab_unreclaimable", "nr_kernel_stack")
 
 
-def zoneinfo(zones):
+def zoneinfo(zones, pagesets=None):
+    """pagesets: {zone name: (count, high, batch)} of the zones with a per-CPU page list."""
     out = []
     for i, z in enumerate(zones):
         out.append(f"Node 0, zone {z.name:>8}")
@@ -37,8 +38,10 @@ def zoneinfo(zones):
         for j in range(i + 1, len(zones)):
             protection[j] = protection[j - 1] + zones[j].managed // 32   # lowmem_reserve
         out.append(f"        protection: ({', '.join(map(str, protection))})")
-        out += ["  pagesets", "    cpu: 0", "              count: 0", "              high:  0",
-                "              batch: 1", "  vm stats threshold: 0",
+        count, high, batch = (pagesets or {}).get(z.name, (0, 0, 1))
+        out += ["  pagesets", "    cpu: 0", f"              count: {count}",
+                f"              high:  {high}", f"              batch: {batch}",
+                "  vm stats threshold: 0",
                 "  all_unreclaimable: 0", f"  start_pfn:         {z.start_pfn}",
                 "  inactive_ratio:    1"]
     return "\n".join(out) + "\n"

@@ -16,6 +16,7 @@ from .context import AtomicContext
 from .env import ServiceEnv
 from .faults import FailureInjection
 from .fastpath import ST_Q, ArrayCache, FastPath, state_size
+from .fastpath_pages import PageRoutines
 from .gfp import GFP_HIGHUSER_MOVABLE, GFP_KERNEL
 from .highmem import Kmap
 from .kasan import QUARANTINE_BYTES, CheckedMemory, Kasan
@@ -29,6 +30,7 @@ from .mempool import Mempools
 from .objects import SlabObjects
 from .page_alloc import Frames, PageAllocator, build_zones
 from .page_api import PageServices
+from .pcp import BLOCK_SIZE as PCP_BLOCK_SIZE, PerCpuPages
 from .percpu import PerCpu
 from .procfs import buddyinfo, meminfo, slabinfo, zoneinfo
 from .slab import SlabAllocator
@@ -76,6 +78,7 @@ class MemoryManagement:
         window = (SLAB_WINDOW_START, SLAB_WINDOW_END)
         # issue 15 (c): the fast path stays on with the checker (fastpath_kasan.py)
         self.fast = self._fast_path(self.context.preempt_va, leak_check or kasan, kasan)
+        self.pcp = self._pcp(general_end)
         self.slab = SlabAllocator(ram, pages, call_guest,
                                   self.fast.set_pages if self.fast else None)
         self.kasan = self._kasan(window, cpu, env) if kasan else None
@@ -86,7 +89,7 @@ class MemoryManagement:
                                    self.ledger, env.current)
         checked = self.checked(vm, env.caller)
         self.kmap = Kmap(self.memmap, tables, cpu, self._is_highmem, env)
-        self.page_services = PageServices(pages, ram, env, self.kmap, self.kasan)
+        self.page_services = PageServices(pages, ram, env, self.kmap, self.kasan, self.pcp)
         self.kmalloc = Kmalloc(self.objects, pages, ram, checked, env, self.page_services)
         self.caches = SlabCaches(self.objects, self.kmalloc, vm, env, self.fast)
         self._adopt_kmalloc_caches()
@@ -99,6 +102,7 @@ class MemoryManagement:
                                  self.memmap, call_guest, self.resolve, env)
         if self.ledger is not None:
             ledger.before_report.append(self.objects.sync)
+            ledger.before_report.append(lambda: self.pcp.sync(ledger))
         if self.kasan is not None:
             pages.on_alloc.append(self._window_page_given)
             pages.on_free.append(self._window_page_back)
@@ -106,7 +110,7 @@ class MemoryManagement:
 
     # -- construction helpers ---------------------------------------------------------------
     def _fast_path(self, preempt_va, tracks, kasan):
-        size = state_size(SLAB_WINDOW_END - SLAB_WINDOW_START) + 8 * 1024
+        size = state_size(SLAB_WINDOW_END - SLAB_WINDOW_START) + 8 * 1024 + PCP_BLOCK_SIZE
         order = ((size - 1) >> PAGE_SHIFT).bit_length()
         pfn_ = self.pages.alloc(order, GFP_KERNEL, "kernel")
         self._boot_block = [phys_to_virt(pfn_ << PAGE_SHIFT), PAGE_SIZE << order]
@@ -116,6 +120,19 @@ class MemoryManagement:
                         phys_to_virt(TRACK_PA) if tracks else None,
                         (phys_to_virt(KASAN_SHADOW_PA), phys_to_virt(KASAN_TRACK_PA),
                          phys_to_virt(KASAN_RING_PA)) if kasan else None)
+
+    def _pcp(self, general_end):
+        """ZONE_NORMAL's per-CPU page list, fed by the general area, and its ARM routines;
+        its tag array (a word per page of that area) is taken at boot (fresh memory reads
+        zero)."""
+        first, npages = pfn(SLAB_WINDOW_END), pfn(general_end) - pfn(SLAB_WINDOW_END)
+        order = ((4 * npages - 1) >> PAGE_SHIFT).bit_length()
+        tags = self.pages.alloc(order, GFP_KERNEL, "kernel")
+        pcp = PerCpuPages(self._ram, self.pages, self._carve(PCP_BLOCK_SIZE),
+                          phys_to_virt(tags << PAGE_SHIFT), first, npages)
+        self.fast.pages = PageRoutines(self.fast, pcp, self.memmap,
+                                       pfn(NORMAL_END) - pfn(PHYS_OFFSET))
+        return pcp
 
     def _kasan(self, window, cpu, env):
         """The checker over the window, its shadow, quarantine and tracks in guest memory
@@ -236,7 +253,8 @@ class MemoryManagement:
     # -- /proc ----------------------------------------------------------------------------
     def proc_files(self, ioremap_caller):
         return {"buddyinfo": lambda: buddyinfo(self.pages.zones),
-                "zoneinfo": lambda: zoneinfo(self.pages.zones),
+                "zoneinfo": lambda: zoneinfo(self.pages.zones, {self.pages.normal.name: (
+                    self.pcp.count, self.pcp.high, self.pcp.batch)}),
                 "meminfo": lambda: meminfo(self.pages, self.pages.kind_pages("slab", "kmalloc"),
                                            self.vmalloc.used_bytes(),
                                            self.vmalloc.largest_free()),
