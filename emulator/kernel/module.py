@@ -232,8 +232,9 @@ class Modules:
         self.loaded[name] = module
         self.tainted |= TAINT_OOT_MODULE
         exidx = [v for k, v in linked.sections.items() if k.startswith(".ARM.exidx")]
-        self._symbolizer.add(SymbolTable(name, ((s.addr, s.size, s.name) for s in linked.symbols),
-                                         base, base + size, linked.mapping_symbols, exidx))
+        self._symbolizer.add(SymbolTable(name, [(s.addr, s.size, s.name) for s in linked.symbols],
+                                         base, base + size, linked.mapping_symbols, exidx,
+                                         kallsyms=True))
         return module
 
     def finish_init(self, module, ret, label):

@@ -11,18 +11,24 @@ class SymbolTable:
     Thumb) for disassembly, and where its .ARM.exidx unwind tables are in guest memory.
     """
 
-    def __init__(self, label, symbols, start, end, mapping=(), exidx=()):
+    def __init__(self, label, symbols, start, end, mapping=(), exidx=(), kallsyms=False):
         """symbols: (addr, size, name); mapping: (addr, "$a"|"$d"|"$t"); exidx: (addr, size).
 
         symbols and mapping may be callables giving them: they are then read on the first
-        lookup (a program's thousands of symbols are not needed to run it)."""
+        lookup (a program's thousands of symbols are not needed to run it).
+        kallsyms: of symbols at one address, name the first in symbols' order (a module's
+        symbol table order: its static function before the init_module/cleanup_module
+        alias), as the kernel's module kallsyms does; else the last by name."""
         self.label, self.start, self.end = label, start, end
         self._symbols, self._mapping = symbols, mapping
         self.exidx = tuple(exidx)
+        self._kallsyms = kallsyms
 
     @functools.cached_property
     def _entries(self):
         symbols = self._symbols() if callable(self._symbols) else self._symbols
+        if self._kallsyms:      # stable sort, reversed: the first at an address sorts last
+            return sorted(reversed(list(symbols)), key=lambda e: e[0])
         return sorted((a, s, n) for a, s, n in symbols)
 
     @functools.cached_property

@@ -77,6 +77,6 @@ def test_static_array_overflows_are_global_out_of_bounds(tmp_path):
     assert tail.splitlines()[0].startswith("BUG: KASAN: global-out-of-bounds in poke")
     assert "Write of size 1" in tail and " message+0x6/0x6 [globs]" in tail
     # memcpy(copy, small, 12): the kernel's memcpy checks the range it reads, as Linux's
-    assert service.splitlines()[0].startswith("BUG: KASAN: global-out-of-bounds in init_module+")
+    assert service.splitlines()[0].startswith("BUG: KASAN: global-out-of-bounds in g_init+")
     assert "Read of size 12 at addr" in service and "by a kernel function" in service
     assert " small+0xa/0xa [globs]" in service
