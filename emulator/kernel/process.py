@@ -269,6 +269,9 @@ class PageCache:
     def __init__(self, frames, ram):
         self._frames, self._ram = frames, ram
         self._pages = {}          # (image digest, page va) -> pfn
+        #: on_fill(pfn, va, data) before a frame is filled (runner/warm.py: code translated
+        #: for that frame in the booted board stays valid only for the same page).
+        self.on_fill = None
 
     def page(self, digest, va, fill):
         """The frame caching page va of an image; fill() gives its 4 KiB on first use."""
@@ -277,9 +280,19 @@ class PageCache:
             pfn = self._frames.alloc(1)
             if pfn is None:
                 return None
-            self._ram.write(pfn << 12, fill())
+            data = fill()
+            if self.on_fill is not None:
+                self.on_fill(pfn, va, data)
+            self._ram.write(pfn << 12, data)
             self._pages[(digest, va)] = pfn
         return pfn
+
+    def images(self):
+        """{image digest: {page va: pfn}} of the pages cached so far."""
+        out = {}
+        for (digest, va), pfn in self._pages.items():
+            out.setdefault(digest, {})[va] = pfn
+        return out
 
 
 def _page_bytes(seg, page):
