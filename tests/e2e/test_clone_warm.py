@@ -97,3 +97,19 @@ def test_the_guard_drops_kept_code_of_a_frame_put_to_other_use(tmp_path, warm_te
     guarded = next(clone.run_forked([str(folder / "other.board")], 1, work,
                                     lambda s: 60, lambda s, r: r))
     assert guarded.passed and not broken.passed      # (a segmentation fault in ioctl_loop)
+
+
+def test_a_long_first_script_is_recorded_at_its_start_only(tmp_path, warm_template, monkeypatch):
+    """The recording stops after SCOUT_RUNS blocks (the hook removed from inside itself):
+    the script's result is unchanged, and less code is kept."""
+    from emulator.runner import warm
+    monkeypatch.setattr(warm, "SCOUT_RUNS", 300)
+    folder = _folder(tmp_path, seed=SEED, other=OTHER)
+    scripts = [str(folder / "seed.board"), str(folder / "other.board")]
+    fresh = [run_script(s, Options()) for s in scripts]
+    clone.warm_images(scripts, lambda s: str(folder))
+    work = lambda s: run_script(s, Options(), warm_template)  # noqa: E731
+    warmed = list(clone.run_warmed(warm_template, scripts, 1, work, lambda s: 60,
+                                   lambda s, r: r))
+    assert [_comparable(r) for r in warmed] == [_comparable(r) for r in fresh]
+    assert 0 < len(warm_template._guard.armed) < 10
