@@ -2,9 +2,9 @@
 child of it.
 
 The template is a board built once (SoC, kernel, page allocator, page cache, stub pages), with
-the images the scripts name already parsed into the loaders' caches (it has run nothing, so
-each clone still translates the guest code it runs: README "Speed and scale-out"). A script
-runs in a forked
+the images the scripts name already parsed into the loaders' caches. It has run nothing, but
+once the first script's clone has recorded the user code it ran, the template translates that
+code (run_warmed, warm.py), so later clones find it translated. A script runs in a forked
 child: the child sees the template's memory copy-on-write (the Unicorn instance and its guest
 RAM included), adopts the board for the script (its root filesystem, console stream and trace
 subscribers, as a fresh board would have them), runs it and sends its ScriptResult back over a
