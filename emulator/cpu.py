@@ -388,6 +388,23 @@ class Cpu:
         """Drop translated blocks of [begin, end) after code there was replaced."""
         self.uc.ctl_remove_cache(begin, end)
 
+    def translate(self, pc: int) -> None:
+        """Translate the block at pc (as the CPU's current state and page tables would run
+        it) without running it: runner/warm.py (issue 15 d) keeps such code across clones."""
+        self.uc.ctl_request_cache(pc)
+
+    def hook_blocks(self, callback: Callable[[int, int], None], begin: int, end: int) -> int:
+        """callback(address, size) before each block run in [begin, end] (a Python call a
+        block: slow; for runner/warm.py's one recording run). Translated code made before
+        has no such calls: flush_translations() after it."""
+        def on_block(_uc, address, size, _user):
+            try:
+                callback(address, size)
+            except BaseException as e:      # noqa: BLE001
+                self._defer(e)
+
+        return self._add_hook(UC_HOOK_BLOCK, HOOK_CODE_CFUNC(on_block), begin, end)
+
     # -- execution ------------------------------------------------------------------------
     def hook_interrupts(self, callback: Callable[[int], None]) -> "FastSyscalls":
         """callback(intno) for every exception (svc, aborts, undefined instructions) that

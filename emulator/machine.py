@@ -42,6 +42,7 @@ from .kernel.printk import LogBuffer, Printk
 from .kernel.lifecycle import Lifecycle
 from .kernel.init import check_init, run_init_process        # process model (issue 14)
 from .kernel.process import AddressSpace, PageCache
+from .memory.codecache import forget_frame_code
 from .kernel.resource import Resources, seed_iomem
 from .kernel.ioport import IoPorts
 from .kernel.irq.setup import Interrupts
@@ -343,7 +344,9 @@ class Machine:
         self.tty = Tty(current=lambda: self.syscalls.process, sched=self.sched,   # proc model:
                        echo=self._program_output,                          # n_tty input
                        processes=lambda: self.lifecycle.processes())
-        self.devmem = DevMem(self.mmap, self.vm, self.bus, self.ram)
+        self.devmem = DevMem(self.mmap, self.vm, self.bus, self.ram,   # issue 15 d: code kept
+                             lambda pfn: forget_frame_code(self.cpu, self.ram,   # across clones
+                                                           self.tables.l1_pa, pfn))
         special_open = {MEM_RDEV: self.devmem.open, **self.input.openers(),   # + evdev
                         **builtin_openers(self._program_output, self.tty, self.log,
                                           self.printk.kernel, self.sched),

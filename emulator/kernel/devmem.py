@@ -41,8 +41,11 @@ class DevMemFile(File):
 
 
 class DevMem:
-    def __init__(self, mmap, vm, bus, ram):
+    def __init__(self, mmap, vm, bus, ram, forget_code=None):
+        """forget_code(pfn): drop the CPU's translated code of a frame written here (code
+        written through /dev/mem runs as written, in a fresh board and a clone alike)."""
         self._mmap, self._vm, self._bus, self._ram = mmap, vm, bus, ram
+        self._forget_code = forget_code or (lambda pfn: None)
 
     def open(self, flags):
         return DevMemFile(flags, self._mmap, self._vm, self._bus.is_ram)
@@ -60,6 +63,7 @@ class DevMem:
             if value is None:
                 return int.from_bytes(self._ram.read(pa, size), "little")
             self._ram.write(pa, (value & ((1 << width) - 1)).to_bytes(size, "little"))
+            self._forget_code(pa >> 12)
             return None
         self._bus.cover(pa)
         region = self._bus.region_at(pa)

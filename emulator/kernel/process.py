@@ -177,10 +177,13 @@ class AddressSpace:
     def map_shared_pages(self, pages, prot):
         """map_shared for (page, pfn) pairs, consecutive runs of pages written to the page
         tables at once (speed, issue 15 (d): a program start maps ~130 such pages)."""
-        pfn_of = dict(pages)
-        for run in _runs(sorted(pfn_of)):
-            self._tables.map_pages(run[0], [pfn_of[p] << 12 for p in run], prot)
-        self.shared += pfn_of
+        self.map_shared_runs(shared_runs(pages), prot)
+
+    def map_shared_runs(self, runs, prot):
+        """map_shared for runs (first page, [physical addresses]) from shared_runs."""
+        for first, pas in runs:
+            self._tables.map_pages(first, pas, prot)
+            self.shared += range(first, first + len(pas) * PAGE_SIZE, PAGE_SIZE)
 
     def release(self):
         previous = self._tables.user
@@ -217,6 +220,12 @@ class AddressSpace:
             return -ENOMEM
         self.mmap_top = va
         return va
+
+
+def shared_runs(pages):
+    """(page, pfn) pairs as runs of consecutive pages: [(first page, [physical addresses])]."""
+    pfn_of = dict(pages)
+    return [(run[0], [pfn_of[p] << 12 for p in run]) for run in _runs(sorted(pfn_of))]
 
 
 class Process:
@@ -269,6 +278,12 @@ class PageCache:
     def __init__(self, frames, ram):
         self._frames, self._ram = frames, ram
         self._pages = {}          # (image digest, page va) -> pfn
+        #: (image digest, segment va) -> shared_runs of the segment's cached pages, once they
+        #: are all cached (a program started again maps them without a lookup a page)
+        self.segments = {}
+        #: on_fill(pfn, va, data) before a frame is filled (runner/warm.py: code translated
+        #: for that frame in the booted board stays valid only for the same page).
+        self.on_fill = None
 
     def page(self, digest, va, fill):
         """The frame caching page va of an image; fill() gives its 4 KiB on first use."""
@@ -277,9 +292,19 @@ class PageCache:
             pfn = self._frames.alloc(1)
             if pfn is None:
                 return None
-            self._ram.write(pfn << 12, fill())
+            data = fill()
+            if self.on_fill is not None:
+                self.on_fill(pfn, va, data)
+            self._ram.write(pfn << 12, data)
             self._pages[(digest, va)] = pfn
         return pfn
+
+    def images(self):
+        """{image digest: {page va: pfn}} of the pages cached so far."""
+        out = {}
+        for (digest, va), pfn in self._pages.items():
+            out.setdefault(digest, {})[va] = pfn
+        return out
 
 
 def _page_bytes(seg, page):
@@ -308,6 +333,7 @@ def load_image(mm, program, vm, cache):
             if seg.data:
                 vm.write(seg.vaddr, seg.data)
         else:
+            runs = cache.segments.get((program.digest, seg.vaddr))
             shared = []
             for page in range(seg.vaddr & ~(PAGE_SIZE - 1), seg.vaddr + seg.memsz, PAGE_SIZE):
                 if page in writable:
@@ -315,11 +341,15 @@ def load_image(mm, program, vm, cache):
                         return False
                     vm.write(page, _page_bytes(seg, page))
                     continue
+                if runs is not None:
+                    continue
                 pfn = cache.page(program.digest, page, lambda: _page_bytes(seg, page))
                 if pfn is None:
                     return False
                 shared.append((page, pfn))
-            mm.map_shared_pages(shared, prot)
+            if runs is None:
+                runs = cache.segments[(program.digest, seg.vaddr)] = shared_runs(shared)
+            mm.map_shared_runs(runs, prot)
         end = max(end, seg.vaddr + seg.memsz)
     mm.brk_start = mm.brk = (end + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)
     return True

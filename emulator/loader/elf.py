@@ -41,13 +41,16 @@ def read_bytes(path, error=LoaderError, label=None):
     """A file's bytes; a missing or unreadable file raises `error` naming label (or path)."""
     label = label or path
     try:
-        with open(path, "rb") as f:
+        with open(path, "rb", buffering=0) as f:
+            st = os.fstat(f.fileno())
+            key = (st.st_dev, st.st_ino)
+            known = _IMAGES.get(key)
+            if known is not None and len(known) == st.st_size and _same(f, known):
+                return known
+            f.seek(0)
             data = f.read()
             if len(data) < IMAGE_CACHE_MIN:
                 return data
-            st = os.fstat(f.fileno())
-        key = (st.st_dev, st.st_ino)
-        known = _IMAGES.get(key)
         if known == data:
             return known
         if known is None and len(_IMAGES) >= IMAGE_CACHE_ENTRIES:
@@ -58,6 +61,21 @@ def read_bytes(path, error=LoaderError, label=None):
         raise error(f"{label}: Is a directory") from None
     except (OSError, ValueError) as e:           # ValueError: a NUL byte in the path
         raise error(f"{label}: {getattr(e, 'strerror', None) or e}") from None
+
+
+_CHUNK = bytearray(64 << 10)
+
+
+def _same(f, known):
+    """Whether the file's bytes (from its position) are ``known``: compared a chunk at a
+    time through one reused buffer (a forked clone would otherwise fault in a fresh copy of
+    the whole image for each program start; issue 15 d)."""
+    view, at = memoryview(_CHUNK), 0
+    while n := f.readinto(_CHUNK):
+        if not known.startswith(view[:n], at):
+            return False
+        at += n
+    return at == len(known)
 
 
 class _Checker:

@@ -143,11 +143,11 @@ class PageTables:
                 if vpn not in self.user.pages:
                     used[vpn >> 8] = used.get(vpn >> 8, 0) + 1
 
-    def _uncount(self, vpn):
-        """One page fewer behind a user L2 table; an emptied table is unhooked and kept for
+    def _uncount(self, vpn, n=1):
+        """n pages fewer behind a user L2 table; an emptied table is unhooked and kept for
         reuse (free_pgtables), so mmap/munmap churn does not use up the boot memory."""
         used, idx = self.user.used, vpn >> 8
-        left = used[idx] = used.get(idx, 1) - 1
+        left = used[idx] = used.get(idx, n) - n
         if left <= 0 and idx in self.user.l2:
             del used[idx]
             self._ram.write_u32(self.l1_pa + idx * 4, 0)
@@ -170,8 +170,9 @@ class PageTables:
 
     def unmap_pages(self, vas):
         """Unmap the given page addresses (those mapped), writing runs of entries at once."""
-        vpns = sorted(va >> PAGE_SHIFT for va in vas
-                      if self._pages_of(va).pop(va >> PAGE_SHIFT, None))
+        user, kernel, top = self.user.pages, self._kpages, TASK_SIZE >> PAGE_SHIFT
+        vpns = sorted(vpn for vpn in map(PAGE_SHIFT.__rrshift__, vas)
+                      if (user if vpn < top else kernel).pop(vpn, None))
         i = 0
         while i < len(vpns):
             j = i + 1
@@ -179,9 +180,14 @@ class PageTables:
                 j += 1
             self._write_run(vpns[i] << PAGE_SHIFT, [0] * (j - i))
             i = j
+        # _uncount a table at a time (speed, issue 15 d: a process's exit unmaps ~200 pages):
+        # tables empty in the same (ascending) order as page by page.
+        per_table = {}
         for vpn in vpns:
-            if vpn < TASK_SIZE >> PAGE_SHIFT:
-                self._uncount(vpn)
+            if vpn < top:
+                per_table[vpn >> 8] = per_table.get(vpn >> 8, 0) + 1
+        for idx, n in per_table.items():
+            self._uncount(idx << 8, n)
 
     def _write_run(self, va, descriptors):
         while descriptors:

@@ -2,9 +2,9 @@
 child of it.
 
 The template is a board built once (SoC, kernel, page allocator, page cache, stub pages), with
-the images the scripts name already parsed into the loaders' caches (it has run nothing, so
-each clone still translates the guest code it runs: README "Speed and scale-out"). A script
-runs in a forked
+the images the scripts name already parsed into the loaders' caches. It has run nothing, but
+once the first script's clone has recorded the user code it ran, the template translates that
+code (run_warmed, warm.py), so later clones find it translated. A script runs in a forked
 child: the child sees the template's memory copy-on-write (the Unicorn instance and its guest
 RAM included), adopts the board for the script (its root filesystem, console stream and trace
 subscribers, as a fresh board would have them), runs it and sends its ScriptResult back over a
@@ -16,6 +16,7 @@ parent's exit handlers or flush the parent's buffered output twice.
 Nothing here assumes one guest process: the template is just a board that has run nothing.
 """
 
+import gc
 import os
 import pickle
 import select
@@ -54,6 +55,8 @@ class Template:
         self.console = _Console()
         self.machine = Machine(board, os.getcwd(), timeout_s=timeout,
                                console=self.console.write, tracer=Tracer())
+        self.scouted = False       # the first script's clone has recorded its code (warm.py)
+        self._guard = None
 
     def adopt(self, rootfs, console, subscribe):
         """The board, set up as Machine(board, rootfs, console=console, tracer=T) would be
@@ -66,6 +69,21 @@ class Template:
         for text in self.console.boot:
             console(text)
         return machine
+
+    def scout(self, work, task):
+        """(work(task), what warm.translate needs) in a clone: the code the run ran."""
+        from .warm import Scout
+        recorder = Scout(self.machine)
+        result = work(task)
+        return result, recorder.report()
+
+    def warm(self, report):
+        """Translate a scout's code in the booted board (warm.py: nothing a script sees
+        changes), so later clones find it translated."""
+        from . import warm
+        if self._guard is None:
+            self._guard = warm.FrameGuard(self.machine)
+        warm.translate(self.machine, report, self._guard)
 
 
 _TEMPLATES = {}
@@ -182,7 +200,30 @@ def run_one(script, options, deadline, on_lost):
         return run_script(script, options)
     warm_images([script], lambda s: options.rootfs or os.path.dirname(os.path.abspath(s)))
     work = lambda s: run_script(s, options, board)  # noqa: E731
-    return next(run_forked([script], 1, work, deadline, on_lost))
+    return next(run_warmed(board, [script], 1, work, deadline, on_lost))
+
+
+def run_warmed(template, tasks, jobs, work, deadline, on_lost):
+    """run_forked, the template's first task run alone in a clone that records the code it
+    runs (Template.scout), translated in the template before the next ones fork.
+
+    The recording clone's result is the task's (recording slows the run, not what it does)
+    unless it crashed or ran out of time: that task runs again in a plain clone, so a
+    guest time limit reached only because of the recording cannot change a result."""
+    tasks = list(tasks)
+    if template.scouted or not tasks:
+        yield from run_forked(tasks, jobs, work, deadline, on_lost)
+        return
+    template.scouted = True
+    scout = lambda task: template.scout(work, task)  # noqa: E731
+    result, report = next(run_forked(tasks[:1], 1, scout, deadline,
+                                     lambda task, why: (on_lost(task, why), None)))
+    if report is not None:
+        template.warm(report)
+    if report is None or getattr(result, "exit_code", 0) == 3:
+        result = next(run_forked(tasks[:1], 1, work, deadline, on_lost))
+    yield result
+    yield from run_forked(tasks[1:], jobs, work, deadline, on_lost)
 
 
 def _lost_reason(status):
@@ -198,6 +239,12 @@ def run_forked(tasks, jobs, work, deadline, on_lost):
     tasks = list(tasks)
     pending = list(enumerate(tasks))[::-1]
     running, results, emitted = {}, {}, 0
+    # What lives now (the board, parsed images) goes to the collector's permanent
+    # generation, after one collection: a clone's collections then walk only what it makes
+    # itself (one of the inherited heap cost each clone ~2.5 ms and copied every page of
+    # objects it touched); the parent keeps collecting what it makes afterwards.
+    gc.collect()
+    gc.freeze()
     try:
         while emitted < len(tasks):
             while pending and len(running) < max(1, jobs):

@@ -45,7 +45,7 @@ def execute(scripts, options, jobs=1):
     if template is not None:
         clone.warm_images(scripts, lambda s: options.rootfs or os.path.dirname(os.path.abspath(s)))
         work = functools.partial(run_script, options=options, template=template)
-        yield from clone.run_forked(scripts, jobs, work, limit, lost)
+        yield from clone.run_warmed(template, scripts, jobs, work, limit, lost)
         return
     if jobs <= 1 or len(scripts) <= 1:
         for script in scripts:
