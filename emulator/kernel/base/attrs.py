@@ -41,6 +41,8 @@ DEVICE_ATTRIBUTE = Struct("device_attribute", 16, {"attr": 0, "show": 8, "store"
                           "linux/device.h")
 DRIVER_ATTRIBUTE = Struct("driver_attribute", 16, {"attr": 0, "show": 8, "store": 12},
                           "linux/device.h")
+ATTRIBUTE_GROUP = Struct("attribute_group", 16, {"name": 0, "is_visible": 4, "attrs": 8,
+                                                 "bin_attrs": 12}, "linux/sysfs.h")
 
 
 class Attr:
@@ -163,10 +165,12 @@ def run_host(gen, call_host):
 class SysfsAttrs:
     """device_create_file & co.: the attribute files modules add."""
 
-    def __init__(self, core, call_host, symbolize=None):
-        """call_host(fn, args): a guest call from the console (the board script's cat/echo)."""
+    def __init__(self, core, call_host):
+        """call_host(fn, args): a guest call from the console (the board script's cat/echo).
+        symbolize(addr) -> kallsyms' "name+0xoff/0xsize [mod]" (print_symbol), set by the
+        machine; until then addresses print in hex."""
         self.core, self._call_host = core, call_host
-        self._symbolize = symbolize or (lambda addr: f"0x{addr:08x}")
+        self.symbolize = None
         self.vm = core.vm
         self.files = {}                    # path -> Attr
 
@@ -192,10 +196,10 @@ class SysfsAttrs:
         return f"/sys/bus/{self._bus_name(bus)}/drivers/{name}" if bus else ""
 
     # -- files -------------------------------------------------------------------------------
-    def _add(self, directory, obj, attr_va, table, with_attr, device=None):
+    def _add(self, directory, obj, attr_va, table, with_attr, device=None, extra_mode=0):
         vm = self.vm
         name = self.core.str_at(vm.read_u32(attr_va + ATTRIBUTE["name"]))
-        mode = int.from_bytes(vm.read(attr_va + ATTRIBUTE["mode"], 2), "little")
+        mode = int.from_bytes(vm.read(attr_va + ATTRIBUTE["mode"], 2), "little") | extra_mode
         path = f"{directory}/{name}"
         vfs = self.core.vfs
         if path in self.files or vfs.lookup(path) is not None:
@@ -204,7 +208,7 @@ class SysfsAttrs:
             return -errno.EEXIST
         attr = Attr(path, mode, vm.read_u32(attr_va + table["show"]),
                     vm.read_u32(attr_va + table["store"]), obj, attr_va, self.core.kmalloc,
-                    vm, self.core.log, self._symbolize, with_attr)
+                    vm, self.core.log, self._symbol, with_attr)
         store = (lambda data: min(run_host(attr.store(data), self._call_host), 0)) \
             if mode & S_IWUGO else None
         vfs.add_virtual(path, lambda: self._render(attr), store)
@@ -213,9 +217,12 @@ class SysfsAttrs:
         self.files[path] = attr
         if device is not None:
             device.sysfs.append(path)          # goes with the device's other entries
-        self.core.ledger.acquire("sysfs_attr", path, self.core.caller(),
-                                 f'sysfs attribute "{path}"')
+        self.core.ledger.acquire("sysfs", path, self.core.caller(), f'attribute "{path}"')
         return 0
+
+    def _symbol(self, addr):
+        name = self.symbolize(addr) if self.symbolize is not None else None
+        return name or f"0x{addr:x}"
 
     def _render(self, attr):
         """The console's `cat`: 3.14's open check, then show()."""
@@ -226,7 +233,7 @@ class SysfsAttrs:
     def _gone(self, path):
         """The file left the namespace (removed, or its directory went)."""
         self.files.pop(path, None)
-        self.core.ledger.release("sysfs_attr", path)
+        self.core.ledger.release("sysfs", path)
 
     def _remove(self, directory, attr_va):
         name = self.core.str_at(self.vm.read_u32(attr_va + ATTRIBUTE["name"]))
@@ -236,6 +243,30 @@ class SysfsAttrs:
                 if path in d.sysfs:
                     d.sysfs.remove(path)
             self.core.vfs.remove_virtual(path)
+
+    def _group_device(self, kobj, what):
+        """The struct device whose kobject kobj is, or None (reported: only a device's
+        kobject has sysfs_ops here, dev_sysfs_ops)."""
+        dev = (kobj - DEVICE["kobj"]) & 0xFFFFFFFF if kobj else 0
+        if dev in self.core.devices:
+            return dev
+        self.core.log.emit(3, False, f"emu4412: {what} on a kobject that is not a struct "
+                                     f"device's (0x{kobj:08x}) is not implemented\n")
+        return None
+
+    def _group_attrs(self, grp):
+        """The group's struct attribute pointers, in order (attrs[] up to its NULL)."""
+        array, out = self.vm.read_u32(grp + ATTRIBUTE_GROUP["attrs"]), []
+        while array:
+            ptr = self.vm.read_u32(array + 4 * len(out))
+            if not ptr:
+                break
+            out.append(ptr)
+        return out
+
+    def _group_dir(self, dev, grp):
+        name = self.core.str_at(self.vm.read_u32(grp + ATTRIBUTE_GROUP["name"]))
+        return self.device_dir(dev) + (f"/{name}" if name else ""), name
 
     # -- exports -----------------------------------------------------------------------------
     @export()
@@ -263,3 +294,64 @@ class SysfsAttrs:
         directory = self.driver_dir(drv) if drv else ""
         if directory:
             self._remove(directory, attr)
+
+    @export()
+    def sysfs_create_group(self, kobj, grp):
+        """internal_create_group for a device's kobject: the group's directory (when it has
+        a name) and a device attribute file for each attrs[] entry is_visible keeps."""
+        dev = self._group_device(kobj, "sysfs_create_group")
+        if dev is None:
+            return -errno.EINVAL & 0xFFFFFFFF
+        directory, name = self._group_dir(dev, grp)
+        attrs = self._group_attrs(grp)
+        if self.vm.read_u32(grp + ATTRIBUTE_GROUP["bin_attrs"]):
+            self.core.log.emit(3, False, "emu4412: sysfs_create_group: bin_attrs are not "
+                                         "implemented\n")
+            return -errno.EINVAL & 0xFFFFFFFF
+        if not self.vm.read_u32(grp + ATTRIBUTE_GROUP["attrs"]):
+            self.core.log.emit(4, False, "sysfs: (bin_)attrs not set by subsystem for group: "
+                                         f"{self.core.name_of(dev)}/\n")
+            return -errno.EINVAL & 0xFFFFFFFF
+        vfs = self.core.vfs
+        if name:
+            if vfs.is_dir(directory):
+                self.core.log.emit(4, False, f"sysfs: cannot create duplicate filename "
+                                             f"'{directory[len('/sys'):]}'\n")
+                return -errno.EEXIST & 0xFFFFFFFF
+            vfs.add_virtual_dir(directory)
+        d = self.core.devices[dev]
+        if name:
+            d.sysfs_dirs.append(directory)
+        visible = self.vm.read_u32(grp + ATTRIBUTE_GROUP["is_visible"])
+        for i, attr in enumerate(attrs):
+            extra = 0
+            if visible:
+                extra = self.core.call_guest(visible, (kobj, attr, i)) & 0xFFFF
+                if not extra:
+                    continue
+            ret = self._add(directory, dev, attr, DEVICE_ATTRIBUTE, True, d, extra)
+            if ret:
+                for done in attrs[:i]:
+                    self._remove(directory, done)
+                if name:
+                    vfs.remove_virtual_dir(directory)
+                    d.sysfs_dirs.remove(directory)
+                return ret & 0xFFFFFFFF
+        return 0
+
+    @export()
+    def sysfs_remove_group(self, kobj, grp):
+        dev = self._group_device(kobj, "sysfs_remove_group")
+        if dev is None:
+            return
+        directory, name = self._group_dir(dev, grp)
+        if name and not self.core.vfs.is_dir(directory):
+            self.core.log.emit(4, False, f"sysfs group {grp:08x} not found for kobject "
+                                         f"'{self.core.name_of(dev)}'\n")
+            return
+        for attr in self._group_attrs(grp):
+            self._remove(directory, attr)
+        if name:
+            self.core.vfs.remove_virtual_dir(directory)
+            if directory in self.core.devices[dev].sysfs_dirs:
+                self.core.devices[dev].sysfs_dirs.remove(directory)

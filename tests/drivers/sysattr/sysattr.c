@@ -3,7 +3,9 @@
  * DRIVER_ATTR). A misc device "sysattr" carries value (rw), big (ro: show fills the whole
  * page), secret (write-only, 0200) and broken (ro: show fails with -ENODEV); the platform
  * driver "sysattr" carries debug (rw) and binds the platform device "sysattr" the module
- * registers, whose probe adds mode (rw) and whose remove takes it away again. One attribute,
+ * registers, whose probe adds mode (rw) and whose remove takes it away again. The group
+ * cfg/ on the misc device shows alpha (0444 | S_IWGRP from is_visible) and hides hidden.
+ * One attribute,
  * stray, is added to the platform bus device (/sys/devices/platform) and never removed:
  * rmmod's leak report names it.
  */
@@ -64,6 +66,31 @@ static ssize_t stray_show(struct device *dev, struct device_attribute *attr, cha
 	return sprintf(buf, "stray on %s\n", dev_name(dev));
 }
 static DEVICE_ATTR_RO(stray);
+
+static ssize_t alpha_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	return sprintf(buf, "alpha of %s\n", dev_name(dev));
+}
+static DEVICE_ATTR_RO(alpha);
+static DEVICE_ATTR(hidden, S_IRUGO, alpha_show, NULL);
+
+/* is_visible: hidden (index 1) stays out; alpha gets group write permission as well. */
+static umode_t cfg_visible(struct kobject *kobj, struct attribute *attr, int index)
+{
+	return index == 1 ? 0 : S_IWGRP;
+}
+
+static struct attribute *cfg_attrs[] = {
+	&dev_attr_alpha.attr,
+	&dev_attr_hidden.attr,
+	NULL,
+};
+
+static const struct attribute_group cfg_group = {
+	.name = "cfg",
+	.is_visible = cfg_visible,
+	.attrs = cfg_attrs,
+};
 
 static ssize_t mode_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
@@ -137,6 +164,7 @@ static int __init sysattr_init(void)
 	ret = ret ?: device_create_file(sysattr_misc.this_device, &dev_attr_big);
 	ret = ret ?: device_create_file(sysattr_misc.this_device, &dev_attr_secret);
 	ret = ret ?: device_create_file(sysattr_misc.this_device, &dev_attr_broken);
+	ret = ret ?: sysfs_create_group(&sysattr_misc.this_device->kobj, &cfg_group);
 	pr_info("sysattr: duplicate %d\n",
 		device_create_file(sysattr_misc.this_device, &dev_attr_value));
 	ret = ret ?: platform_driver_register(&sysattr_driver);

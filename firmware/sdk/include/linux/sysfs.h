@@ -10,6 +10,7 @@
 #include <linux/types.h>
 #include <linux/stat.h>
 #include <linux/stringify.h>
+#include <linux/compiler.h>
 
 struct kobject;
 
@@ -50,6 +51,10 @@ struct attribute_group {
 	__ATTR(_name, (S_IWUSR | S_IRUGO), _name##_show, _name##_store)
 
 #define __ATTR_NULL { .attr = { .name = NULL } }
+
+extern int __must_check sysfs_create_group(struct kobject *kobj,
+					   const struct attribute_group *grp);
+extern void sysfs_remove_group(struct kobject *kobj, const struct attribute_group *grp);
 
 /* No lockdep on the board: nothing to initialise for a dynamic attribute. */
 #define sysfs_attr_init(attr) do {} while (0)
