@@ -251,7 +251,7 @@ class Console:
         if err in ECHO_OPEN_ERRORS:
             raise CommandFailed(f"sh: can't create {path}: {ECHO_OPEN_ERRORS[err]}")
         if err:
-            raise CommandFailed(f"sh: write error: {STRERROR.get(-err, NAMES.get(-err, err))}")
+            raise CommandFailed(f"sh: write error: {STRERROR.get(-err) or os.strerror(-err)}")
         return 0
 
     @command("mknod", "mknod PATH c MAJOR MINOR")
@@ -282,6 +282,10 @@ class Console:
     def cmd_cat(self, args):
         self._need(args, 1, "cat FILE")
         data = self.machine.vfs.read_file(args[0])
+        if data == -13:               # a sysfs attribute without read permission (open)
+            raise CommandFailed(f"cat: can't open '{args[0]}': Permission denied")
+        if isinstance(data, int) and data != -2:  # a sysfs attribute's show() failed (read)
+            raise CommandFailed(f"cat: read error: {os.strerror(-data)}")
         if isinstance(data, int):
             raise CommandFailed(f"cat: {args[0]}: No such file or directory")
         text = data.decode("utf-8", "replace")

@@ -274,6 +274,7 @@ class Machine:
                               symbol=hc.address)                    # issue 13: I2C adapters
         for provider in self.dm.providers:
             hc.register(provider)
+        self.dm.attrs.symbolize = self.symbolize      # sysfs attrs: print_symbol of a bad show
         for name, va in self.dm.data_symbols().items():
             hc.export_data(name, va)
         # -- end driver model

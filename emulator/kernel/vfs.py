@@ -54,6 +54,7 @@ class Vfs:
         self.stores = {}            # path -> store(bytes) -> 0 or -errno (sysfs attributes)
         self.views = {}             # prefix -> view with file(path), listdir(path) (issue 11)
         self.links = {}             # sysfs symlinks the kernel publishes: path -> target
+        self.watchers = {}          # path -> gone(): told when the generated file goes
 
     @staticmethod
     def normalize(path, cwd="/"):
@@ -82,6 +83,17 @@ class Vfs:
         self.proc.pop(path, None)
         self.stores.pop(path, None)
         self.links.pop(path, None)
+        self._gone(path)
+
+    def watch(self, path, gone):
+        """Call gone() when the generated file at path is removed (alone or with its
+        directory): sysfs attributes of modules (kernel/base/attrs.py)."""
+        self.watchers[path] = gone
+
+    def _gone(self, path):
+        gone = self.watchers.pop(path, None)
+        if gone is not None:
+            gone()
 
     def add_virtual_link(self, path, target):
         """A symlink in sysfs (/sys/dev/char/MAJ:MIN -> the device's directory); read-only
@@ -105,6 +117,7 @@ class Vfs:
         for p in [p for p in self.proc if p.startswith(path + "/")]:
             del self.proc[p]
             self.stores.pop(p, None)
+            self._gone(p)
         self.virtual_dirs -= {d for d in self.virtual_dirs if d == path or d.startswith(path + "/")}
 
     def add_view(self, prefix, view):
@@ -184,8 +197,8 @@ class Vfs:
         """Whole contents of a regular or /proc file as bytes, or -errno."""
         node = self.lookup(path)
         if isinstance(node, ProcFile):
-            data = node.render()
-            return data if isinstance(data, bytes) else data.encode()
+            data = node.render()        # text, bytes, or -errno (a sysfs attribute's show)
+            return data if isinstance(data, (bytes, int)) else data.encode()
         if isinstance(node, OverlayFile):
             return bytes(node.data)
         if isinstance(node, HostFile):

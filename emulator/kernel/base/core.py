@@ -37,6 +37,7 @@ class Device:
     drvdata: int = 0
     devres: list = field(default_factory=list)     # (what, release callable), newest last
     sysfs: list = field(default_factory=list)      # paths this device added
+    sysfs_dirs: list = field(default_factory=list)  # its attribute groups' directories
     devnode: str = ""
     cls: int = 0
 
@@ -137,6 +138,9 @@ class DeviceCore:
         for path in dev.sysfs:
             self.vfs.remove_virtual(path)
         dev.sysfs.clear()
+        for path in dev.sysfs_dirs:
+            self.vfs.remove_virtual_dir(path)
+        dev.sysfs_dirs.clear()
 
     def put(self, dev):
         """put_device: the last reference releases devres, then dev->release (or our own

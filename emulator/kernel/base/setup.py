@@ -13,6 +13,7 @@ from ..of.address import reg_entries
 from ..of.address import OfAddressApi
 from ..of.base import OfApi, OfTree
 from ..of.irq import OfIrq, OfIrqApi
+from .attrs import SysfsAttrs
 from .core import DeviceApi, DeviceCore
 from .devres import Devres
 from .misc import Misc
@@ -92,6 +93,7 @@ class DriverModel:
         self.device_api = DeviceApi(self.core)
         self.misc = Misc(self.core, self.device_api, chrdev)
         self.leds = LedClass(self.core, self.device_api, call_host, call_guest)
+        self.attrs = SysfsAttrs(self.core, call_host)      # device_create_file & co.
         self.cmu = build_cmu(tracer)                   # the CMU's gate registers (hw/clock.py)
         bus.attach(self.cmu)
         self.clk = ClockFramework(vm, log, self.tree, bus, self.cmu, self.early)
@@ -99,7 +101,7 @@ class DriverModel:
         self.providers = [OfApi(self.tree, vm), OfIrqApi(self.of_irq, self.tree, vm),
                           OfAddressApi(self.tree, vm, ioremap), self.device_api,
                           self.platform, self.devres, self.gpio, self.misc, self.leds,
-                          self.clk, *self.i2c.providers]
+                          self.clk, self.attrs, *self.i2c.providers]
 
     def data_symbols(self):
         """The driver model's data objects modules link against: name -> guest address

@@ -97,6 +97,10 @@ def do_open(sc, dirfd, ptr, flags, mode):
         return -ENOTDIR
     if isinstance(node, DevNode):
         return (yield from _open_device(sc, node, flags))
+    opener = getattr(node, "open_file", None)      # a sysfs attribute with module callbacks
+    if opener is not None:
+        file = opener(flags)
+        return file if isinstance(file, int) else _install(sc, file, flags)
     if isinstance(node, ProcFile):
         store = getattr(node, "store", None)
         if acc != 0 and store is None:

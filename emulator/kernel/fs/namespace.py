@@ -558,8 +558,8 @@ def contents(node):
         with open(node.host_path, "rb") as f:
             return f.read()
     if isinstance(node, ProcFile):
-        data = node.render()                     # text, or bytes (sysfs binary attributes)
-        return data if isinstance(data, bytes) else data.encode()
+        data = node.render()      # text, bytes (sysfs binary attributes) or -errno (show)
+        return data if isinstance(data, (bytes, int)) else data.encode()
     return b""
 
 

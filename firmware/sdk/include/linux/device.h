@@ -21,6 +21,7 @@
 #include <linux/kdev_t.h>
 #include <linux/module.h>
 #include <linux/uidgid.h>
+#include <linux/sysfs.h>
 
 struct device;
 struct device_private;
@@ -112,17 +113,50 @@ struct device_type {
 	const struct dev_pm_ops *pm;
 };
 
-struct attribute {
-	const char		*name;
-	umode_t			mode;
-};
-
 struct device_attribute {
 	struct attribute	attr;
 	ssize_t (*show)(struct device *dev, struct device_attribute *attr, char *buf);
 	ssize_t (*store)(struct device *dev, struct device_attribute *attr,
 			 const char *buf, size_t count);
 };
+
+/* A device attribute dev_attr_NAME; the _RW/_RO/_WO forms take NAME_show/NAME_store. */
+#define DEVICE_ATTR(_name, _mode, _show, _store) \
+	struct device_attribute dev_attr_##_name = __ATTR(_name, _mode, _show, _store)
+#define DEVICE_ATTR_RW(_name) \
+	struct device_attribute dev_attr_##_name = __ATTR_RW(_name)
+#define DEVICE_ATTR_RO(_name) \
+	struct device_attribute dev_attr_##_name = __ATTR_RO(_name)
+#define DEVICE_ATTR_WO(_name) \
+	struct device_attribute dev_attr_##_name = __ATTR_WO(_name)
+
+struct driver_attribute {
+	struct attribute attr;
+	ssize_t (*show)(struct device_driver *driver, char *buf);
+	ssize_t (*store)(struct device_driver *driver, const char *buf, size_t count);
+};
+
+/* A driver attribute driver_attr_NAME, in /sys/bus/BUS/drivers/DRIVER/NAME. */
+#define DRIVER_ATTR(_name, _mode, _show, _store) \
+	struct driver_attribute driver_attr_##_name = __ATTR(_name, _mode, _show, _store)
+#define DRIVER_ATTR_RW(_name) \
+	struct driver_attribute driver_attr_##_name = __ATTR_RW(_name)
+#define DRIVER_ATTR_RO(_name) \
+	struct driver_attribute driver_attr_##_name = __ATTR_RO(_name)
+#define DRIVER_ATTR_WO(_name) \
+	struct driver_attribute driver_attr_##_name = __ATTR_WO(_name)
+
+_Static_assert(sizeof(struct device_attribute) == 16, "struct device_attribute: the board's");
+_Static_assert(__builtin_offsetof(struct device_attribute, show) == 8, "device_attribute.show");
+_Static_assert(sizeof(struct driver_attribute) == 16, "struct driver_attribute: the board's");
+
+extern int __must_check device_create_file(struct device *device,
+					   const struct device_attribute *entry);
+extern void device_remove_file(struct device *dev, const struct device_attribute *attr);
+extern int __must_check driver_create_file(struct device_driver *driver,
+					   const struct driver_attribute *attr);
+extern void driver_remove_file(struct device_driver *driver,
+			       const struct driver_attribute *attr);
 
 struct klist_node {
 	void			*n_klist;
