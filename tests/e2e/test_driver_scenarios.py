@@ -9,6 +9,8 @@ import pytest
 
 from emulator import Board
 from emulator.console import Console
+from emulator.kernel.fs.skeleton import board_skeleton
+from emulator.machine import Machine
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "firmware" / "scenarios"
@@ -49,3 +51,18 @@ def test_lsmod_lists_newest_first_and_is_matchable():
     assert console.run_lines(["insmod dtled.ko", "insmod gpioled.ko", "lsmod",
                               "expect stdout '^Module +Size +Used by\\ngpioled +\\d+ +0\\n"
                               "dtled +\\d+ +0\\n$'"]) == 0
+
+
+def test_a_process_writes_an_led_class_brightness(rootfs):
+    """busybox `echo 1 > .../brightness` as a process: the store runs the driver's
+    brightness_set inside the write, as on the board."""
+    m = Machine("fs4412", str(rootfs), skeleton=board_skeleton())    # busybox's /bin
+    m.insmod("/ledclass.ko")
+    led4 = "/sys/class/leds/fs4412:led4/brightness"
+    assert m.run("/bin/sh", ["-c", f"echo 1 > {led4}"]) == 0
+    assert m.leds == {"LED2": False, "LED3": False, "LED4": True, "LED5": False}
+    mark = len(m.stdout)
+    assert m.run("/bin/cat", [led4]) == 0
+    assert bytes(m.stdout[mark:]) == b"1\n"
+    assert m.run("/bin/sh", ["-c", f"echo 0 > {led4}"]) == 0
+    assert not m.leds["LED4"]

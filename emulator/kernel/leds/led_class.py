@@ -59,12 +59,17 @@ class LedClass:
                                      f'LED class device "{led.name}"')
         d = self.core.devices[led.dev]
         base = f"/sys/class/leds/{led.name}"
-        self.core.vfs.add_virtual(base + "/brightness", lambda: f"{led.brightness}\n",
-                                  lambda data: self._store_brightness(led, data))
+        vfs = self.core.vfs
+        vfs.add_virtual(base + "/brightness", lambda: f"{led.brightness}\n",
+                        lambda data: self._store_brightness(led, data))
+        # a process's write (inside its syscall: brightness_set is a nested guest call)
+        vfs.proc[base + "/brightness"].store = \
+            lambda data: self._store_brightness(led, data, host=False)
         d.sysfs.append(base + "/brightness")
         self.core.add_sysfs(d, base + "/max_brightness", lambda: f"{led.max_brightness}\n")
-        self.core.vfs.add_virtual(base + "/trigger", lambda: self._show_trigger(led),
-                                  lambda data: self._store_trigger(led, data))
+        vfs.add_virtual(base + "/trigger", lambda: self._show_trigger(led),
+                        lambda data: self._store_trigger(led, data))
+        vfs.proc[base + "/trigger"].store = lambda data: self._store_trigger(led, data)
         d.sysfs.append(base + "/trigger")
         self.leds[led.name] = led
         return 0
@@ -84,11 +89,12 @@ class LedClass:
             self.vm.write_u32(led.va + LED_CLASSDEV["brightness"], value)
         led.set_brightness(value, host)
 
-    def _store_brightness(self, led, data):
+    def _store_brightness(self, led, data, host=True):
+        """host: from the console (a top-level guest call), else from a process's write."""
         text = data.decode("ascii", "replace").strip()
         if not text.isdigit():
             return -errno.EINVAL
-        self.set(led, int(text))
+        self.set(led, int(text), host)
         return 0
 
     def _show_trigger(self, led):
