@@ -6,6 +6,7 @@ fixed register sets (syscall entry, guest-call entry) go through one batch call 
 """
 
 import ctypes
+import struct
 from collections.abc import Callable, Sequence
 
 from unicorn import (Uc, UcError, UC_ARCH_ARM, UC_MODE_ARM, UC_HOOK_BLOCK, UC_HOOK_CODE,
@@ -156,6 +157,21 @@ _FAST_FRAME = (A.UC_ARM_REG_R0, A.UC_ARM_REG_R1, A.UC_ARM_REG_R2, A.UC_ARM_REG_R
 _FAST_WRITE = (CPSR, SP, LR, A.UC_ARM_REG_SPSR, A.UC_ARM_REG_R0, A.UC_ARM_REG_R1,
                A.UC_ARM_REG_R2, A.UC_ARM_REG_R3, PC)
 FAST_SLOTS = 256
+#: Traced calls served natively (issue 15 (e)): what they write entering the driver
+#: (Entry._enter) and returning from it (Entry._advance's Entry._leave).
+_TRACED_ENTER = (CPSR, SP, LR, A.UC_ARM_REG_R0, A.UC_ARM_REG_R1, A.UC_ARM_REG_R2,
+                 A.UC_ARM_REG_R3, PC)
+_TRACED_LEAVE = (CPSR, A.UC_ARM_REG_R0, A.UC_ARM_REG_R1, A.UC_ARM_REG_R2, A.UC_ARM_REG_R3,
+                 A.UC_ARM_REG_R12, PC)
+SYS_RECORDS = 512
+#: hooks.c struct sys_record: bytes (instruction count * 4), nr, r0-r5, result.
+_RECORD = struct.Struct("<QIIIIIIII")
+
+
+class _SysRecord(ctypes.Structure):
+    """Shared with emulator/native/hooks.c (struct sys_record; read as _RECORD)."""
+    _fields_ = [("bytes", ctypes.c_uint64), ("nr", ctypes.c_uint32),
+                ("args", ctypes.c_uint32 * 6), ("result", ctypes.c_uint32)]
 
 
 class _FastCall(ctypes.Structure):
@@ -174,7 +190,13 @@ class _SvcFast(ctypes.Structure):
                 ("read_ids", ctypes.c_int * len(_FAST_FRAME)),
                 ("write_ids", ctypes.c_int * len(_FAST_WRITE)),
                 ("frame", ctypes.c_uint32 * len(_FAST_FRAME)),
-                ("table", _FastCall * FAST_SLOTS)]
+                ("table", _FastCall * FAST_SLOTS),
+                ("traced", ctypes.c_uint32), ("pending", ctypes.c_uint32),
+                ("resume", ctypes.c_uint32), ("nrec", ctypes.c_uint32),
+                ("bytes", ctypes.c_void_p),
+                ("enter_ids", ctypes.c_int * len(_TRACED_ENTER)),
+                ("leave_ids", ctypes.c_int * len(_TRACED_LEAVE)),
+                ("rec", _SysRecord * SYS_RECORDS)]
 
 
 def _fast_slot(nr, fd, cmd):
@@ -188,24 +210,63 @@ class FastSyscalls:
     calls the Python path turned into a driver tail call, served in C next time.
 
     Off until set_enabled(True); learn() records a call, forget() empties the table (a
-    new generation: O(1)).
+    new generation: O(1)). Traced (set_traced(True), issue 15 (e)): a call is entered with
+    lr at the resume slot and its return is served too, recorded for take_records(); a call
+    still in the driver is `pending` until take_pending() hands it to Python.
     """
 
-    def __init__(self, python_hook):
+    def __init__(self, python_hook, instruction_bytes):
+        """instruction_bytes: the address of the block counter's byte count."""
         s = self._s = _SvcFast()
         for field in ("reg_read_batch", "reg_write_batch", "mem_write"):
             setattr(s, field, ctypes.cast(_C["uc_" + field], ctypes.c_void_p).value)
-        s.python, s.gen = python_hook, 1
+        s.python, s.gen, s.bytes = python_hook, 1, instruction_bytes
         s.read_ids[:], s.write_ids[:] = _FAST_FRAME, _FAST_WRITE
+        s.enter_ids[:], s.leave_ids[:] = _TRACED_ENTER, _TRACED_LEAVE
         self.address = ctypes.addressof(s)
+        self._records = ctypes.addressof(s) + _SvcFast.rec.offset
 
-    def configure(self, tail_return, kernel_cpsr):
-        self._s.tail_return, self._s.kernel_cpsr = tail_return, kernel_cpsr
+    def configure(self, tail_return, kernel_cpsr, resume):
+        s = self._s
+        s.tail_return, s.kernel_cpsr, s.resume = tail_return, kernel_cpsr, resume
 
     def set_enabled(self, on):
         self._s.enabled = 1 if on else 0
         self.drop_frame()
         self.forget()
+
+    def set_traced(self, on):
+        """Serve calls the traced way (and record them) or the plain way; empties the table."""
+        self._s.traced = 1 if on else 0
+        self.forget()
+
+    @property
+    def pending(self):
+        """Whether a traced call entered natively has not returned yet."""
+        return self._s.pending
+
+    def take_pending(self):
+        """The user registers (SvcFrame values) of the pending traced call, which Python
+        now serves (None if there is none)."""
+        s = self._s
+        if not s.pending:
+            return None
+        s.pending = 0
+        return s.frame[:]
+
+    @property
+    def recorded(self):
+        """Traced calls returned natively and not taken yet."""
+        return self._s.nrec
+
+    def take_records(self):
+        """[(instruction count, nr, [r0-r5], result r0)] of the traced calls returned
+        natively since the last take, oldest first."""
+        s = self._s
+        n, s.nrec = s.nrec, 0
+        return [(b >> 2, nr, [a0, a1, a2, a3, a4, a5], result)
+                for b, nr, a0, a1, a2, a3, a4, a5, result
+                in _RECORD.iter_unpack(ctypes.string_at(self._records, n * _RECORD.size))]
 
     def drop_frame(self):
         """The Python path's frame is the latest from now on (a task switch installed it)."""
@@ -256,6 +317,7 @@ class Cpu:
         self._buf = ctypes.c_uint64()
         self._pbuf = ctypes.byref(self._buf)
         self._fast_syscalls = None        # FastSyscalls once hook_interrupts ran
+        self._fast_state = self._on_fast_stop = None
         self._callbacks = []         # ctypes callbacks must outlive the Unicorn instance
         self._pending = None
         self._counters = _BlockState(0, 0, NEVER, 0, 0,
@@ -389,14 +451,20 @@ class Cpu:
         self.uc.ctl_remove_cache(begin, end)
 
     # -- execution ------------------------------------------------------------------------
-    def hook_interrupts(self, callback: Callable[[int], None]) -> "FastSyscalls":
+    def hook_interrupts(self, callback: Callable[[int], None],
+                        on_stop: Callable[[], None]) -> "FastSyscalls":
         """callback(intno) for every exception (svc, aborts, undefined instructions) that
-        the native system-call fast path (FastSyscalls, returned) does not serve itself.
+        the native system-call fast path (FastSyscalls, returned) does not serve itself;
+        on_stop() whenever the CPU stops with a traced call of that path pending or
+        recorded (issue 15 (e): Python takes them over before anything else runs).
 
         Registered through the C API directly: the binding's wrappers cost more than the
         hook's own work on the syscall path.
         """
         from . import _hooks
+        if _hooks.svc_fast_layout() != (ctypes.sizeof(_SvcFast), _SvcFast.rec.offset):
+            raise RuntimeError("emulator._hooks is out of date: rebuild it "
+                               "(pip install --no-deps -e .)")
 
         def on_intr(_uc, intno, _user):
             try:
@@ -406,10 +474,11 @@ class Cpu:
 
         fn = HOOK_INTR_CFUNC(on_intr)
         self._callbacks.append(fn)
-        fast = FastSyscalls(ctypes.cast(fn, ctypes.c_void_p).value)
+        fast = FastSyscalls(ctypes.cast(fn, ctypes.c_void_p).value,
+                            ctypes.addressof(self._counters) + _BlockState.bytes.offset)
         self._callbacks.append(fast)
         self._add_native_hook(UC_HOOK_INTR, _hooks.svc_fast_address(), fast.address, 1, 0)
-        self._fast_syscalls = fast
+        self._fast_syscalls, self._fast_state, self._on_fast_stop = fast, fast._s, on_stop
         return fast
 
     def forget_fast_syscalls(self) -> None:
@@ -537,6 +606,19 @@ class Cpu:
     def access_pc(self) -> int:
         return self._pc_recorder.pc
 
+    def replay(self, events, deliver) -> None:
+        """deliver(event) for each (instructions, event) pair, `instructions` (and so
+        virtual time) reading that count meanwhile: events recorded natively are published
+        late, stamped as if on time (issue 15 (e))."""
+        c = self._counters
+        now = c.bytes
+        try:
+            for count, event in events:
+                c.bytes = 4 * count
+                deliver(event)
+        finally:
+            c.bytes = now
+
     @property
     def instructions(self) -> int:
         """Instructions executed: bytes of executed blocks / 4 (the guest code is ARM state;
@@ -564,6 +646,9 @@ class Cpu:
         status = _emu_start(self._h, ctypes.c_uint64(begin), ctypes.c_uint64(until),
                             ctypes.c_uint64(timeout_us), ctypes.c_size_t(0))
         pending, self._pending = self._pending, None
+        fast = self._fast_state
+        if fast is not None and (fast.pending or fast.nrec):
+            self._on_fast_stop()
         if pending is not None:
             raise pending
         self._check(status)

@@ -41,6 +41,10 @@ class Tracer:
         #: Kinds with at least one subscriber. Hot paths test `kind in tracer.active`
         #: (no call) before building an event.
         self.active = set()
+        #: backlog(): publishes the events a producer recorded natively and has not published
+        #: yet (the traced native syscall path, kernel/entry.py); run before any other event is
+        #: delivered, so subscribers see every event in order.
+        self.backlog = None
 
     def subscribe(self, kind, callback):
         if kind not in CATALOGUE:
@@ -58,5 +62,13 @@ class Tracer:
 
     def publish(self, kind, **fields):
         if kind in self.active:
+            if self.backlog is not None:
+                self.backlog()
             for callback in self._subscribers[kind]:
                 callback(kind, fields)
+
+    def flush(self):
+        """Publish what producers recorded natively and not yet published (a trace file
+        closing)."""
+        if self.backlog is not None:
+            self.backlog()

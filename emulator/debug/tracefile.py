@@ -78,7 +78,7 @@ class TraceRecorder:
     def __init__(self, machine, kinds, jsonl=None, text=None):
         """jsonl, text: writable text streams (either may be None)."""
         self.m, self._jsonl, self._text = machine, jsonl, text
-        self.count = 0
+        self._count = 0              # events recorded, apart from the pending lines
         self._pending = []           # encoded JSON lines not yet written
         self._clock, self._cpu = machine.clock, machine.cpu
         # Symbols do not move while a module stays loaded, and the same register writes
@@ -95,46 +95,56 @@ class TraceRecorder:
         if {"syscall", "hypercall"} & set(kinds):
             machine.trace_calls()
         for kind in kinds:
-            machine.tracer.subscribe(kind, self._event)
+            fast = self._fast and kind in LINE_KEYS
+            machine.tracer.subscribe(kind, self._line_writer(kind) if fast else self._event)
+
+    @property
+    def count(self):
+        """Events recorded."""
+        return self._count + (len(self._pending) if self._jsonl is not None else 0)
 
     def _symbols_changed(self, _table):
         self.symbols.clear()
         self._lines.clear()
 
-    def _event(self, kind, fields):
-        icount = self._cpu.instructions
-        rest = self._known_line(kind, fields) if self._fast else None
-        if rest is not None:                   # the same line as _record would write
-            self.count += 1
-            pending = self._pending
-            pending.append(f'{{"t_ns":{self._clock.at(icount)},"icount":{icount},{rest}')
+    def _line_writer(self, kind):
+        """The subscriber of a LINE_KEYS kind when only JSON lines are written: its line after
+        the time stamps is looked up by the event's fields (speed: the hot path of a traced
+        MMIO access or syscall is a look-up and one f-string)."""
+        key_of, size = LINE_KEYS[kind], LINE_FIELDS[kind]
+        lines, pending, at, cpu = self._lines, self._pending, self._clock.at, self._cpu
+
+        def write(_kind, fields):
+            try:
+                rest = lines[key_of(fields)] if len(fields) == size else None
+            except KeyError:
+                rest = self._remember(kind, fields)
+            except TypeError:                      # an unhashable field value
+                rest = None
+            if rest is None:                       # fields the kind does not usually carry
+                self._record(kind, fields, cpu.instructions)
+                return
+            icount = cpu.instructions
+            pending.append(f'{{"t_ns":{at(icount)},"icount":{icount},{rest}')
             if len(pending) >= BATCH:
                 self._write_pending()
-            return
-        self._record(kind, fields, icount)
+        return write
 
-    def _known_line(self, kind, fields):
-        """The JSON line of the event after its time stamps, remembered per LINE_KEYS (None:
-        not a remembered kind, or fields this kind does not usually carry)."""
-        key_of = LINE_KEYS.get(kind)
-        if key_of is None or len(fields) != LINE_FIELDS[kind]:
-            return None
-        try:
-            key = (kind, key_of(fields))
-            rest = self._lines.get(key)
-        except TypeError:                      # an unhashable field value
-            return None
-        if rest is None:
-            record = {"kind": kind}
-            enrich = ENRICH.get(kind)
-            if enrich is None:
-                record.update(fields)
-            else:
-                enrich(self, fields, record)
-            if len(self._lines) >= LINES_KEPT:
-                self._lines.clear()
-            rest = self._lines[key] = _encode(record)[1:]
+    def _remember(self, kind, fields):
+        """Encode the record after its time stamps and remember it for its fields."""
+        record = {"kind": kind}
+        enrich = ENRICH.get(kind)
+        if enrich is None:
+            record.update(fields)
+        else:
+            enrich(self, fields, record)
+        if len(self._lines) >= LINES_KEPT:
+            self._lines.clear()
+        rest = self._lines[LINE_KEYS[kind](fields)] = _encode(record)[1:]
         return rest
+
+    def _event(self, kind, fields):
+        self._record(kind, fields, self._cpu.instructions)
 
     def _record(self, kind, fields, icount):
         record = {"t_ns": self._clock.at(icount), "icount": icount, "kind": kind}
@@ -143,8 +153,9 @@ class TraceRecorder:
             record.update(fields)
         else:
             enrich(self, fields, record)
-        self.count += 1
-        if self._jsonl is not None:
+        if self._jsonl is None:
+            self._count += 1
+        else:
             # speed: lines are written BATCH at a time (one write call, not one per event);
             # close() writes the rest, and the caller closes in a `finally`.
             pending = self._pending
@@ -157,9 +168,11 @@ class TraceRecorder:
     def _write_pending(self):
         if self._pending:
             self._jsonl.write("\n".join(self._pending) + "\n")
+            self._count += len(self._pending)
             self._pending.clear()
 
     def close(self):
+        self.m.tracer.flush()                  # events recorded natively, not yet published
         if self._jsonl is not None:
             self._write_pending()
         for stream in (self._jsonl, self._text):
@@ -207,14 +220,16 @@ ENRICH = {"mmio_read": _mmio, "mmio_write": _mmio, "syscall": _syscall,
           "hypercall": _hypercall, "fault": _fault}
 
 #: Kinds whose JSON line (after the time stamps) is a function of the event's fields (and
-#: the symbols): the fields that decide it, hashable. The ioctl loop repeats the same few
-#: MMIO, pin, LED and syscall events, so most lines are a look-up and one f-string.
+#: the symbols): the fields that decide it, hashable, after the kind. The ioctl loop repeats
+#: the same few MMIO, pin, LED and syscall events, so most lines are a look-up and one
+#: f-string.
 LINE_KEYS = {
-    "mmio_read": lambda f: (f["pc"], f["addr"], f["reg"], f["size"], f["value"]),
-    "mmio_write": lambda f: (f["pc"], f["addr"], f["reg"], f["size"], f["value"], f["old"]),
-    "pin": lambda f: (f["pin"], f["level"]),
-    "led": lambda f: (f["led"], f["on"]),
-    "syscall": lambda f: (f["nr"], f["name"], tuple(f["args"]), f["result"]),
+    "mmio_read": lambda f: ("mmio_read", f["pc"], f["addr"], f["reg"], f["size"], f["value"]),
+    "mmio_write": lambda f: ("mmio_write", f["pc"], f["addr"], f["reg"], f["size"], f["value"],
+                             f["old"]),
+    "pin": lambda f: ("pin", f["pin"], f["level"]),
+    "led": lambda f: ("led", f["led"], f["on"]),
+    "syscall": lambda f: ("syscall", f["nr"], f["name"], tuple(f["args"]), f["result"]),
 }
 LINE_FIELDS = {kind: len(CATALOGUE[kind]) for kind in LINE_KEYS}
 #: Lines remembered at most (then forgotten at once: traces with few repeats stay cheap).
