@@ -6,6 +6,7 @@ fixed register sets (syscall entry, guest-call entry) go through one batch call 
 """
 
 import ctypes
+import functools
 import struct
 from collections.abc import Callable, Sequence
 
@@ -125,15 +126,15 @@ class PhysWord:
     def __init__(self, handle, pa):
         self._h, self._pa = handle, ctypes.c_uint64(pa)
         self._buf = ctypes.c_int32()
-        self._ref, self._size = ctypes.byref(self._buf), ctypes.c_size_t(4)
+        self._ref, self.stateize = ctypes.byref(self._buf), ctypes.c_size_t(4)
 
     def read(self):
-        _mem_read(self._h, self._pa, self._ref, self._size)
+        _mem_read(self._h, self._pa, self._ref, self.stateize)
         return self._buf.value
 
     def write(self, value):
         self._buf.value = value
-        _mem_write(self._h, self._pa, self._ref, self._size)
+        _mem_write(self._h, self._pa, self._ref, self.stateize)
 
 
 class PhysWords:
@@ -143,11 +144,11 @@ class PhysWords:
         self._h, self.pa = handle, pa
         self._buf = (ctypes.c_uint32 * n)()
         self._pa = ctypes.c_uint64(pa)
-        self._size = ctypes.c_size_t(4 * n)
+        self.stateize = ctypes.c_size_t(4 * n)
 
     def write_words(self, values):
         self._buf[:] = values
-        _mem_write(self._h, self._pa, self._buf, self._size)
+        _mem_write(self._h, self._pa, self._buf, self.stateize)
 
 
 #: The fast path's frame: kernel/entry.py SvcFrame.NAMES; what it writes: Entry._tail_call's.
@@ -211,82 +212,92 @@ class FastSyscalls:
 
     Off until set_enabled(True); learn() records a call, forget() empties the table (a
     new generation: O(1)). Traced (set_traced(True), issue 15 (e)): a call is entered with
-    lr at the resume slot and its return is served too, recorded for take_records(); a call
-    still in the driver is `pending` until take_pending() hands it to Python.
+    lr at the resume slot and its return is served too, and recorded; a call
+    still in the driver is `pending` until take_pending() hands it to Python, and
+    deliver() hands the records to an observer.
     """
 
-    def __init__(self, python_hook, instruction_bytes):
-        """instruction_bytes: the address of the block counter's byte count."""
-        s = self._s = _SvcFast()
+    def __init__(self, python_hook, counters):
+        """counters: the block counter's state (its byte count is the instruction count)."""
+        #: The struct hooks.c reads and writes (hot paths read its fields directly).
+        s = self.state = _SvcFast()
         for field in ("reg_read_batch", "reg_write_batch", "mem_write"):
             setattr(s, field, ctypes.cast(_C["uc_" + field], ctypes.c_void_p).value)
-        s.python, s.gen, s.bytes = python_hook, 1, instruction_bytes
+        self._counters = counters
+        s.python, s.gen = python_hook, 1
+        s.bytes = ctypes.addressof(counters) + _BlockState.bytes.offset
         s.read_ids[:], s.write_ids[:] = _FAST_FRAME, _FAST_WRITE
         s.enter_ids[:], s.leave_ids[:] = _TRACED_ENTER, _TRACED_LEAVE
         self.address = ctypes.addressof(s)
-        self._records = ctypes.addressof(s) + _SvcFast.rec.offset
+        self._records = memoryview(s.rec).cast("B")
 
     def configure(self, tail_return, kernel_cpsr, resume):
-        s = self._s
+        s = self.state
         s.tail_return, s.kernel_cpsr, s.resume = tail_return, kernel_cpsr, resume
 
     def set_enabled(self, on):
-        self._s.enabled = 1 if on else 0
+        self.state.enabled = 1 if on else 0
         self.drop_frame()
         self.forget()
 
     def set_traced(self, on):
         """Serve calls the traced way (and record them) or the plain way; empties the table."""
-        self._s.traced = 1 if on else 0
+        self.state.traced = 1 if on else 0
         self.forget()
 
     @property
     def pending(self):
         """Whether a traced call entered natively has not returned yet."""
-        return self._s.pending
+        return self.state.pending
 
     def take_pending(self):
         """The user registers (SvcFrame values) of the pending traced call, which Python
         now serves (None if there is none)."""
-        s = self._s
+        s = self.state
         if not s.pending:
             return None
         s.pending = 0
         return s.frame[:]
 
-    @property
-    def recorded(self):
-        """Traced calls returned natively and not taken yet."""
-        return self._s.nrec
-
-    def take_records(self):
-        """[(instruction count, nr, [r0-r5], result r0)] of the traced calls returned
-        natively since the last take, oldest first."""
-        s = self._s
+    def deliver(self, observer):
+        """observer(nr, [r0-r5], result) for each traced call returned natively since the
+        last time, oldest first (result: r0 as a signed int), with the CPU's instruction
+        count (and so virtual time) reading the count at the call's return meanwhile: the
+        calls are observed late, stamped as if on time. None: just forget them."""
+        s = self.state
         n, s.nrec = s.nrec, 0
-        return [(b >> 2, nr, [a0, a1, a2, a3, a4, a5], result)
-                for b, nr, a0, a1, a2, a3, a4, a5, result
-                in _RECORD.iter_unpack(ctypes.string_at(self._records, n * _RECORD.size))]
+        if observer is None or not n:
+            return
+        records = ((_RECORD.unpack_from(self._records),) if n == 1     # (speed) the usual case
+                   else _RECORD.iter_unpack(self._records[:n * _RECORD.size]))
+        counters = self._counters
+        now = counters.bytes
+        try:
+            for count, nr, a0, a1, a2, a3, a4, a5, r in records:
+                counters.bytes = count
+                observer(nr, [a0, a1, a2, a3, a4, a5], r - 0x100000000 if r & 0x80000000 else r)
+        finally:
+            counters.bytes = now
 
     def drop_frame(self):
         """The Python path's frame is the latest from now on (a task switch installed it)."""
-        self._s.last_fast = 0
+        self.state.last_fast = 0
 
     def set_stack(self, kstack_top, saved_pa):
         """The running task's kernel stack top and the physical address of its five saved
         words (kstack_top - 20); empties the table (another task, another fd table)."""
-        s = self._s
+        s = self.state
         s.kstack, s.saved_pa = kstack_top, saved_pa
         s.gen = (s.gen + 1) & 0xFFFFFFFF or 1
 
     def forget(self):
-        s = self._s
+        s = self.state
         s.gen = (s.gen + 1) & 0xFFFFFFFF or 1
 
     def learn(self, nr, fd, cmd, fn, a0, a3):
         """Serve syscall nr on fd (ioctl: with this cmd) as a tail call into fn(a0, r1, r2,
         a3) until the next forget()."""
-        s = self._s
+        s = self.state
         if not s.enabled:
             return
         c = s.table[_fast_slot(nr, fd, cmd)]
@@ -295,11 +306,11 @@ class FastSyscalls:
     @property
     def count(self):
         """System calls served natively."""
-        return self._s.count
+        return self.state.count
 
     def last_frame(self):
         """The user registers of the last system call, if it was served natively, else None."""
-        s = self._s
+        s = self.state
         return s.frame[:] if s.last_fast else None
 
 
@@ -323,7 +334,14 @@ class Cpu:
         self._counters = _BlockState(0, 0, NEVER, 0, 0,
                                      ctypes.cast(_C["uc_reg_read"], ctypes.c_void_p).value,
                                      ctypes.cast(_C["uc_emu_stop"], ctypes.c_void_p).value)
-        self._pc_recorder = None
+        #: The block counter's state (ctypes; read only): ``counters.bytes // 4`` is
+        #: `instructions`, read without a call where every event reads it (trace files).
+        self.counters = self._counters
+        self._pc_recorder = _PcRecorder(ctypes.cast(_C["uc_reg_read"], ctypes.c_void_p).value,
+                                        PC, 0)
+        #: access_pc() -> the PC of the last access record_access_pc's hook saw (a C-level
+        #: callable: every traced MMIO access calls it).
+        self.access_pc = functools.partial(getattr, self._pc_recorder, "pc")
         self._irq_line, self._held = 0, False
         self._enable_vfp()
 
@@ -474,11 +492,10 @@ class Cpu:
 
         fn = HOOK_INTR_CFUNC(on_intr)
         self._callbacks.append(fn)
-        fast = FastSyscalls(ctypes.cast(fn, ctypes.c_void_p).value,
-                            ctypes.addressof(self._counters) + _BlockState.bytes.offset)
+        fast = FastSyscalls(ctypes.cast(fn, ctypes.c_void_p).value, self._counters)
         self._callbacks.append(fast)
         self._add_native_hook(UC_HOOK_INTR, _hooks.svc_fast_address(), fast.address, 1, 0)
-        self._fast_syscalls, self._fast_state, self._on_fast_stop = fast, fast._s, on_stop
+        self._fast_syscalls, self._fast_state, self._on_fast_stop = fast, fast.state, on_stop
         return fast
 
     def forget_fast_syscalls(self) -> None:
@@ -595,29 +612,9 @@ class Cpu:
         """Arm a native memory hook over [begin, end] that remembers each access's exact PC;
         access_pc() returns it. Cheap enough to leave armed while tracing."""
         from . import _hooks
-        if self._pc_recorder is None:
-            rec = self._pc_recorder = _PcRecorder()
-            rec.reg_read = ctypes.cast(_C["uc_reg_read"], ctypes.c_void_p).value
-            rec.regid = PC
         self._add_native_hook(UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
                               _hooks.pc_recorder_address(),
                               ctypes.addressof(self._pc_recorder), begin, end)
-
-    def access_pc(self) -> int:
-        return self._pc_recorder.pc
-
-    def replay(self, events, deliver) -> None:
-        """deliver(event) for each (instructions, event) pair, `instructions` (and so
-        virtual time) reading that count meanwhile: events recorded natively are published
-        late, stamped as if on time (issue 15 (e))."""
-        c = self._counters
-        now = c.bytes
-        try:
-            for count, event in events:
-                c.bytes = 4 * count
-                deliver(event)
-        finally:
-            c.bytes = now
 
     @property
     def instructions(self) -> int:

@@ -8,7 +8,9 @@ guest crash still leaves every event before it.
 """
 
 import json
+from operator import itemgetter
 
+from ..kernel.clock import CPU_HZ
 from ..trace import CATALOGUE
 
 #: What `--trace-only` accepts -> the event kinds it selects.
@@ -85,10 +87,14 @@ class TraceRecorder:
         # repeat: caches keep formatting cheap on the MMIO path.
         self.symbols = _Memo(machine.symbolize.short)
         self.changes = _Memo(machine.hw.describe_write)
-        # speed: the JSON text of a record after its time stamps, by the event's fields,
-        # for kinds whose records depend on nothing else (symbols aside: cleared with them).
-        self._lines = {}
+        # speed: the JSON text of a record after its time stamps, by kind and the event's
+        # fields, for kinds whose records depend on nothing else (symbols aside: cleared
+        # with them).
+        self._lines = {kind: {} for kind in LINE_KEYS}
         self._fast = jsonl is not None and text is None
+        # speed: the time stamps' text, kept while the block counter's byte count and the
+        # virtual time slept stay (an MMIO write, the pin and the LED it changed share it)
+        self._stamp = [-1, -1, ""]
         machine.symbolize.on_add.append(self._symbols_changed)
         if {"mmio_read", "mmio_write"} & set(kinds):
             machine.track_access_pc()
@@ -105,14 +111,16 @@ class TraceRecorder:
 
     def _symbols_changed(self, _table):
         self.symbols.clear()
-        self._lines.clear()
+        for lines in self._lines.values():
+            lines.clear()
 
     def _line_writer(self, kind):
         """The subscriber of a LINE_KEYS kind when only JSON lines are written: its line after
         the time stamps is looked up by the event's fields (speed: the hot path of a traced
         MMIO access or syscall is a look-up and one f-string)."""
         key_of, size = LINE_KEYS[kind], LINE_FIELDS[kind]
-        lines, pending, at, cpu = self._lines, self._pending, self._clock.at, self._cpu
+        lines, pending, clock = self._lines[kind], self._pending, self._clock
+        stamp, counters = self._stamp, self._cpu.counters       # counters.bytes // 4: icount
 
         def write(_kind, fields):
             try:
@@ -122,10 +130,14 @@ class TraceRecorder:
             except TypeError:                      # an unhashable field value
                 rest = None
             if rest is None:                       # fields the kind does not usually carry
-                self._record(kind, fields, cpu.instructions)
+                self._record(kind, fields, self._cpu.instructions)
                 return
-            icount = cpu.instructions
-            pending.append(f'{{"t_ns":{at(icount)},"icount":{icount},{rest}')
+            count, slept = counters.bytes, clock.slept_ns
+            if count != stamp[0] or slept != stamp[1]:
+                icount = count // 4                # Clock.at(icount), without the call:
+                t_ns = icount * 1_000_000_000 // CPU_HZ + slept     # test_trace_lines checks
+                stamp[:] = count, slept, f'{{"t_ns":{t_ns},"icount":{icount},'
+            pending.append(stamp[2] + rest)
             if len(pending) >= BATCH:
                 self._write_pending()
         return write
@@ -138,9 +150,10 @@ class TraceRecorder:
             record.update(fields)
         else:
             enrich(self, fields, record)
-        if len(self._lines) >= LINES_KEPT:
-            self._lines.clear()
-        rest = self._lines[LINE_KEYS[kind](fields)] = _encode(record)[1:]
+        lines = self._lines[kind]
+        if len(lines) >= LINES_KEPT:
+            lines.clear()
+        rest = lines[LINE_KEYS[kind](fields)] = _encode(record)[1:]
         return rest
 
     def _event(self, kind, fields):
@@ -220,19 +233,18 @@ ENRICH = {"mmio_read": _mmio, "mmio_write": _mmio, "syscall": _syscall,
           "hypercall": _hypercall, "fault": _fault}
 
 #: Kinds whose JSON line (after the time stamps) is a function of the event's fields (and
-#: the symbols): the fields that decide it, hashable, after the kind. The ioctl loop repeats
-#: the same few MMIO, pin, LED and syscall events, so most lines are a look-up and one
-#: f-string.
+#: the symbols): the fields that decide it, hashable. The ioctl loop repeats the same few
+#: MMIO, pin, LED and syscall events, so most lines are a look-up and one f-string.
 LINE_KEYS = {
-    "mmio_read": lambda f: ("mmio_read", f["pc"], f["addr"], f["reg"], f["size"], f["value"]),
-    "mmio_write": lambda f: ("mmio_write", f["pc"], f["addr"], f["reg"], f["size"], f["value"],
-                             f["old"]),
-    "pin": lambda f: ("pin", f["pin"], f["level"]),
-    "led": lambda f: ("led", f["led"], f["on"]),
-    "syscall": lambda f: ("syscall", f["nr"], f["name"], tuple(f["args"]), f["result"]),
+    "mmio_read": itemgetter("pc", "addr", "reg", "size", "value"),
+    "mmio_write": itemgetter("pc", "addr", "reg", "size", "value", "old"),
+    "pin": itemgetter("pin", "level"),
+    "led": itemgetter("led", "on"),
+    "syscall": lambda f: (f["nr"], f["name"], tuple(f["args"]), f["result"]),
 }
 LINE_FIELDS = {kind: len(CATALOGUE[kind]) for kind in LINE_KEYS}
-#: Lines remembered at most (then forgotten at once: traces with few repeats stay cheap).
+#: Lines remembered at most per kind (then forgotten at once: traces with few repeats stay
+#: cheap).
 LINES_KEPT = 4096
 
 

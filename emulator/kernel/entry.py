@@ -291,6 +291,7 @@ class Entry:
             self._handlers[intno] = self._on_fault
         # (speed, issue 15 (b)) the native fast path in front of _on_interrupt.
         self._fast = cpu.hook_interrupts(self._on_interrupt, self.take_over)
+        self._fast_state = self._fast.state
         self._traced = False           # the fast path records traced calls (take_over)
         self._fast.configure(hypercalls.tail_return_addr, KERNEL_CPSR, hypercalls.resume_addr)
         self._fast.set_stack(self._kstack, self._saved.pa)
@@ -330,35 +331,32 @@ class Entry:
         """Call observer(nr, args, result) as each syscall returns (tracing: tail calls then
         come back through the resume slot, a hook more per syscall). The calls the native
         fast path serves reach it late, stamped with the instruction count of their return:
-        call deliver_syscalls() before publishing anything else (Tracer.backlog)."""
+        call deliver_syscalls() before publishing anything else (trace_backlog)."""
         self.take_over()
         self.on_syscall = observer
         self._traced = observer is not None
         self._fast.set_traced(self._traced)
+
+    def trace_backlog(self, tracer) -> None:
+        """Have tracer publish the natively served calls (deliver_syscalls) before any other
+        event, so its subscribers see them in order."""
+        tracer.set_backlog(self.deliver_syscalls, self._fast_state)
 
     def take_over(self) -> None:
         """Take over what the native fast path did for traced calls since Python last ran:
         publish the calls it served (deliver_syscalls) and adopt the one still in the driver,
         whose return Python then serves. Runs whenever the CPU stops, and before Python
         handles any exception."""
-        fast = self._fast
-        if fast.recorded:
-            self.deliver_syscalls()
-        saved = fast.take_pending()
+        self.deliver_syscalls()
+        saved = self._fast.take_pending()
         if saved is not None:
             self._frames.append(_Frame(None, saved, keep=True))
 
     def deliver_syscalls(self) -> None:
         """Call the observer for each traced call the native path served and not yet
         delivered, in order, at the instruction count of its return."""
-        if not self._fast.recorded:
-            return
-        records = self._fast.take_records()
-        observer = self.on_syscall
-        if observer is not None:
-            self.cpu.replay([(count, (nr, args, signed(result)))
-                             for count, nr, args, result in records],
-                            lambda call: observer(*call))
+        if self._fast_state.nrec:
+            self._fast.deliver(self.on_syscall)
 
     @property
     def stopped(self) -> bool:
