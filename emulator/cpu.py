@@ -224,6 +224,8 @@ class FastSyscalls:
         for field in ("reg_read_batch", "reg_write_batch", "mem_write"):
             setattr(s, field, ctypes.cast(_C["uc_" + field], ctypes.c_void_p).value)
         self._counters = counters
+        #: observer(nr, args, result) of the traced calls served natively (deliver)
+        self.observer = None
         s.python, s.gen = python_hook, 1
         s.bytes = ctypes.addressof(counters) + _BlockState.bytes.offset
         s.read_ids[:], s.write_ids[:] = _FAST_FRAME, _FAST_WRITE
@@ -259,13 +261,14 @@ class FastSyscalls:
         s.pending = 0
         return s.frame[:]
 
-    def deliver(self, observer):
+    def deliver(self):
         """observer(nr, [r0-r5], result) for each traced call returned natively since the
         last time, oldest first (result: r0 as a signed int), with the CPU's instruction
         count (and so virtual time) reading the count at the call's return meanwhile: the
-        calls are observed late, stamped as if on time. None: just forget them."""
+        calls are observed late, stamped as if on time. No observer: just forget them."""
         s = self.state
         n, s.nrec = s.nrec, 0
+        observer = self.observer
         if observer is None or not n:
             return
         records = ((_RECORD.unpack_from(self._records),) if n == 1     # (speed) the usual case

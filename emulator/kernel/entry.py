@@ -333,14 +333,14 @@ class Entry:
         fast path serves reach it late, stamped with the instruction count of their return:
         call deliver_syscalls() before publishing anything else (trace_backlog)."""
         self.take_over()
-        self.on_syscall = observer
+        self.on_syscall = self._fast.observer = observer
         self._traced = observer is not None
         self._fast.set_traced(self._traced)
 
     def trace_backlog(self, tracer) -> None:
         """Have tracer publish the natively served calls (deliver_syscalls) before any other
         event, so its subscribers see them in order."""
-        tracer.set_backlog(self.deliver_syscalls, self._fast_state)
+        tracer.set_backlog(self._fast.deliver, self._fast_state)
 
     def take_over(self) -> None:
         """Take over what the native fast path did for traced calls since Python last ran:
@@ -356,7 +356,7 @@ class Entry:
         """Call the observer for each traced call the native path served and not yet
         delivered, in order, at the instruction count of its return."""
         if self._fast_state.nrec:
-            self._fast.deliver(self.on_syscall)
+            self._fast.deliver()
 
     @property
     def stopped(self) -> bool:
