@@ -6,6 +6,8 @@ fixed register sets (syscall entry, guest-call entry) go through one batch call 
 """
 
 import ctypes
+import functools
+import struct
 from collections.abc import Callable, Sequence
 
 from unicorn import (Uc, UcError, UC_ARCH_ARM, UC_MODE_ARM, UC_HOOK_BLOCK, UC_HOOK_CODE,
@@ -124,15 +126,15 @@ class PhysWord:
     def __init__(self, handle, pa):
         self._h, self._pa = handle, ctypes.c_uint64(pa)
         self._buf = ctypes.c_int32()
-        self._ref, self._size = ctypes.byref(self._buf), ctypes.c_size_t(4)
+        self._ref, self.stateize = ctypes.byref(self._buf), ctypes.c_size_t(4)
 
     def read(self):
-        _mem_read(self._h, self._pa, self._ref, self._size)
+        _mem_read(self._h, self._pa, self._ref, self.stateize)
         return self._buf.value
 
     def write(self, value):
         self._buf.value = value
-        _mem_write(self._h, self._pa, self._ref, self._size)
+        _mem_write(self._h, self._pa, self._ref, self.stateize)
 
 
 class PhysWords:
@@ -142,11 +144,11 @@ class PhysWords:
         self._h, self.pa = handle, pa
         self._buf = (ctypes.c_uint32 * n)()
         self._pa = ctypes.c_uint64(pa)
-        self._size = ctypes.c_size_t(4 * n)
+        self.stateize = ctypes.c_size_t(4 * n)
 
     def write_words(self, values):
         self._buf[:] = values
-        _mem_write(self._h, self._pa, self._buf, self._size)
+        _mem_write(self._h, self._pa, self._buf, self.stateize)
 
 
 #: The fast path's frame: kernel/entry.py SvcFrame.NAMES; what it writes: Entry._tail_call's.
@@ -156,6 +158,21 @@ _FAST_FRAME = (A.UC_ARM_REG_R0, A.UC_ARM_REG_R1, A.UC_ARM_REG_R2, A.UC_ARM_REG_R
 _FAST_WRITE = (CPSR, SP, LR, A.UC_ARM_REG_SPSR, A.UC_ARM_REG_R0, A.UC_ARM_REG_R1,
                A.UC_ARM_REG_R2, A.UC_ARM_REG_R3, PC)
 FAST_SLOTS = 256
+#: Traced calls served natively (issue 15 (e)): what they write entering the driver
+#: (Entry._enter) and returning from it (Entry._advance's Entry._leave).
+_TRACED_ENTER = (CPSR, SP, LR, A.UC_ARM_REG_R0, A.UC_ARM_REG_R1, A.UC_ARM_REG_R2,
+                 A.UC_ARM_REG_R3, PC)
+_TRACED_LEAVE = (CPSR, A.UC_ARM_REG_R0, A.UC_ARM_REG_R1, A.UC_ARM_REG_R2, A.UC_ARM_REG_R3,
+                 A.UC_ARM_REG_R12, PC)
+SYS_RECORDS = 512
+#: hooks.c struct sys_record: bytes (instruction count * 4), nr, r0-r5, result.
+_RECORD = struct.Struct("<QIIIIIIII")
+
+
+class _SysRecord(ctypes.Structure):
+    """Shared with emulator/native/hooks.c (struct sys_record; read as _RECORD)."""
+    _fields_ = [("bytes", ctypes.c_uint64), ("nr", ctypes.c_uint32),
+                ("args", ctypes.c_uint32 * 6), ("result", ctypes.c_uint32)]
 
 
 class _FastCall(ctypes.Structure):
@@ -174,7 +191,13 @@ class _SvcFast(ctypes.Structure):
                 ("read_ids", ctypes.c_int * len(_FAST_FRAME)),
                 ("write_ids", ctypes.c_int * len(_FAST_WRITE)),
                 ("frame", ctypes.c_uint32 * len(_FAST_FRAME)),
-                ("table", _FastCall * FAST_SLOTS)]
+                ("table", _FastCall * FAST_SLOTS),
+                ("traced", ctypes.c_uint32), ("pending", ctypes.c_uint32),
+                ("resume", ctypes.c_uint32), ("nrec", ctypes.c_uint32),
+                ("bytes", ctypes.c_void_p),
+                ("enter_ids", ctypes.c_int * len(_TRACED_ENTER)),
+                ("leave_ids", ctypes.c_int * len(_TRACED_LEAVE)),
+                ("rec", _SysRecord * SYS_RECORDS)]
 
 
 def _fast_slot(nr, fd, cmd):
@@ -188,44 +211,96 @@ class FastSyscalls:
     calls the Python path turned into a driver tail call, served in C next time.
 
     Off until set_enabled(True); learn() records a call, forget() empties the table (a
-    new generation: O(1)).
+    new generation: O(1)). Traced (set_traced(True), issue 15 (e)): a call is entered with
+    lr at the resume slot and its return is served too, and recorded; a call
+    still in the driver is `pending` until take_pending() hands it to Python, and
+    deliver() hands the records to an observer.
     """
 
-    def __init__(self, python_hook):
-        s = self._s = _SvcFast()
+    def __init__(self, python_hook, counters):
+        """counters: the block counter's state (its byte count is the instruction count)."""
+        #: The struct hooks.c reads and writes (hot paths read its fields directly).
+        s = self.state = _SvcFast()
         for field in ("reg_read_batch", "reg_write_batch", "mem_write"):
             setattr(s, field, ctypes.cast(_C["uc_" + field], ctypes.c_void_p).value)
+        self._counters = counters
+        #: observer(nr, args, result) of the traced calls served natively (deliver)
+        self.observer = None
         s.python, s.gen = python_hook, 1
+        s.bytes = ctypes.addressof(counters) + _BlockState.bytes.offset
         s.read_ids[:], s.write_ids[:] = _FAST_FRAME, _FAST_WRITE
+        s.enter_ids[:], s.leave_ids[:] = _TRACED_ENTER, _TRACED_LEAVE
         self.address = ctypes.addressof(s)
+        self._records = memoryview(s.rec).cast("B")
 
-    def configure(self, tail_return, kernel_cpsr):
-        self._s.tail_return, self._s.kernel_cpsr = tail_return, kernel_cpsr
+    def configure(self, tail_return, kernel_cpsr, resume):
+        s = self.state
+        s.tail_return, s.kernel_cpsr, s.resume = tail_return, kernel_cpsr, resume
 
     def set_enabled(self, on):
-        self._s.enabled = 1 if on else 0
+        self.state.enabled = 1 if on else 0
         self.drop_frame()
         self.forget()
 
+    def set_traced(self, on):
+        """Serve calls the traced way (and record them) or the plain way; empties the table."""
+        self.state.traced = 1 if on else 0
+        self.forget()
+
+    @property
+    def pending(self):
+        """Whether a traced call entered natively has not returned yet."""
+        return self.state.pending
+
+    def take_pending(self):
+        """The user registers (SvcFrame values) of the pending traced call, which Python
+        now serves (None if there is none)."""
+        s = self.state
+        if not s.pending:
+            return None
+        s.pending = 0
+        return s.frame[:]
+
+    def deliver(self):
+        """observer(nr, [r0-r5], result) for each traced call returned natively since the
+        last time, oldest first (result: r0 as a signed int), with the CPU's instruction
+        count (and so virtual time) reading the count at the call's return meanwhile: the
+        calls are observed late, stamped as if on time. No observer: just forget them."""
+        s = self.state
+        n, s.nrec = s.nrec, 0
+        observer = self.observer
+        if observer is None or not n:
+            return
+        records = ((_RECORD.unpack_from(self._records),) if n == 1     # (speed) the usual case
+                   else _RECORD.iter_unpack(self._records[:n * _RECORD.size]))
+        counters = self._counters
+        now = counters.bytes
+        try:
+            for count, nr, a0, a1, a2, a3, a4, a5, r in records:
+                counters.bytes = count
+                observer(nr, [a0, a1, a2, a3, a4, a5], r - 0x100000000 if r & 0x80000000 else r)
+        finally:
+            counters.bytes = now
+
     def drop_frame(self):
         """The Python path's frame is the latest from now on (a task switch installed it)."""
-        self._s.last_fast = 0
+        self.state.last_fast = 0
 
     def set_stack(self, kstack_top, saved_pa):
         """The running task's kernel stack top and the physical address of its five saved
         words (kstack_top - 20); empties the table (another task, another fd table)."""
-        s = self._s
+        s = self.state
         s.kstack, s.saved_pa = kstack_top, saved_pa
         s.gen = (s.gen + 1) & 0xFFFFFFFF or 1
 
     def forget(self):
-        s = self._s
+        s = self.state
         s.gen = (s.gen + 1) & 0xFFFFFFFF or 1
 
     def learn(self, nr, fd, cmd, fn, a0, a3):
         """Serve syscall nr on fd (ioctl: with this cmd) as a tail call into fn(a0, r1, r2,
         a3) until the next forget()."""
-        s = self._s
+        s = self.state
         if not s.enabled:
             return
         c = s.table[_fast_slot(nr, fd, cmd)]
@@ -234,11 +309,11 @@ class FastSyscalls:
     @property
     def count(self):
         """System calls served natively."""
-        return self._s.count
+        return self.state.count
 
     def last_frame(self):
         """The user registers of the last system call, if it was served natively, else None."""
-        s = self._s
+        s = self.state
         return s.frame[:] if s.last_fast else None
 
 
@@ -256,12 +331,20 @@ class Cpu:
         self._buf = ctypes.c_uint64()
         self._pbuf = ctypes.byref(self._buf)
         self._fast_syscalls = None        # FastSyscalls once hook_interrupts ran
+        self._fast_state = self._on_fast_stop = None
         self._callbacks = []         # ctypes callbacks must outlive the Unicorn instance
         self._pending = None
         self._counters = _BlockState(0, 0, NEVER, 0, 0,
                                      ctypes.cast(_C["uc_reg_read"], ctypes.c_void_p).value,
                                      ctypes.cast(_C["uc_emu_stop"], ctypes.c_void_p).value)
-        self._pc_recorder = None
+        #: The block counter's state (ctypes; read only): ``counters.bytes // 4`` is
+        #: `instructions`, read without a call where every event reads it (trace files).
+        self.counters = self._counters
+        self._pc_recorder = _PcRecorder(ctypes.cast(_C["uc_reg_read"], ctypes.c_void_p).value,
+                                        PC, 0)
+        #: access_pc() -> the PC of the last access record_access_pc's hook saw (a C-level
+        #: callable: every traced MMIO access calls it).
+        self.access_pc = functools.partial(getattr, self._pc_recorder, "pc")
         self._irq_line, self._held = 0, False
         self._enable_vfp()
 
@@ -406,14 +489,20 @@ class Cpu:
         return self._add_hook(UC_HOOK_BLOCK, HOOK_CODE_CFUNC(on_block), begin, end)
 
     # -- execution ------------------------------------------------------------------------
-    def hook_interrupts(self, callback: Callable[[int], None]) -> "FastSyscalls":
+    def hook_interrupts(self, callback: Callable[[int], None],
+                        on_stop: Callable[[], None]) -> "FastSyscalls":
         """callback(intno) for every exception (svc, aborts, undefined instructions) that
-        the native system-call fast path (FastSyscalls, returned) does not serve itself.
+        the native system-call fast path (FastSyscalls, returned) does not serve itself;
+        on_stop() whenever the CPU stops with a traced call of that path pending or
+        recorded (issue 15 (e): Python takes them over before anything else runs).
 
         Registered through the C API directly: the binding's wrappers cost more than the
         hook's own work on the syscall path.
         """
         from . import _hooks
+        if _hooks.svc_fast_layout() != (ctypes.sizeof(_SvcFast), _SvcFast.rec.offset):
+            raise RuntimeError("emulator._hooks is out of date: rebuild it "
+                               "(pip install --no-deps -e .)")
 
         def on_intr(_uc, intno, _user):
             try:
@@ -423,10 +512,10 @@ class Cpu:
 
         fn = HOOK_INTR_CFUNC(on_intr)
         self._callbacks.append(fn)
-        fast = FastSyscalls(ctypes.cast(fn, ctypes.c_void_p).value)
+        fast = FastSyscalls(ctypes.cast(fn, ctypes.c_void_p).value, self._counters)
         self._callbacks.append(fast)
         self._add_native_hook(UC_HOOK_INTR, _hooks.svc_fast_address(), fast.address, 1, 0)
-        self._fast_syscalls = fast
+        self._fast_syscalls, self._fast_state, self._on_fast_stop = fast, fast.state, on_stop
         return fast
 
     def forget_fast_syscalls(self) -> None:
@@ -543,16 +632,9 @@ class Cpu:
         """Arm a native memory hook over [begin, end] that remembers each access's exact PC;
         access_pc() returns it. Cheap enough to leave armed while tracing."""
         from . import _hooks
-        if self._pc_recorder is None:
-            rec = self._pc_recorder = _PcRecorder()
-            rec.reg_read = ctypes.cast(_C["uc_reg_read"], ctypes.c_void_p).value
-            rec.regid = PC
         self._add_native_hook(UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
                               _hooks.pc_recorder_address(),
                               ctypes.addressof(self._pc_recorder), begin, end)
-
-    def access_pc(self) -> int:
-        return self._pc_recorder.pc
 
     @property
     def instructions(self) -> int:
@@ -581,6 +663,9 @@ class Cpu:
         status = _emu_start(self._h, ctypes.c_uint64(begin), ctypes.c_uint64(until),
                             ctypes.c_uint64(timeout_us), ctypes.c_size_t(0))
         pending, self._pending = self._pending, None
+        fast = self._fast_state
+        if fast is not None and (fast.pending or fast.nrec):
+            self._on_fast_stop()
         if pending is not None:
             raise pending
         self._check(status)

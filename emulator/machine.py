@@ -429,6 +429,7 @@ class Machine:
             tracer.publish("syscall", nr=nr, name=name, args=shown, result=result)
 
         self.entry.observe_syscalls(on_syscall)
+        self.entry.trace_backlog(tracer)               # (issue 15 (e)) natively served calls
         self.mm.fast_off("trace")          # every service call must reach the observer
         hc.observe(lambda name, args, result: tracer.publish(
             "hypercall", name=name, args=list(args), result=result, caller=hc.caller))

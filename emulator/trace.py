@@ -6,8 +6,6 @@ producers may call ``publish`` on hot paths; they should test ``kind in tracer.a
 building the event's fields is itself costly.
 """
 
-from collections import defaultdict
-
 #: Every event kind, with the fields it carries. One place, so consumers can rely on names.
 CATALOGUE = {
     "mmio_read": ("pc", "addr", "reg", "size", "value"),
@@ -33,30 +31,55 @@ CATALOGUE = {
 }
 
 
+class _NoBacklog:
+    nrec = 0
+
+
 class Tracer:
     """Routes events from producers to subscribers, by kind."""
 
     def __init__(self):
-        self._subscribers = defaultdict(list)
+        self._subscribers = {}       # kind -> its callbacks, a tuple (speed: no copy to iterate)
         #: Kinds with at least one subscriber. Hot paths test `kind in tracer.active`
         #: (no call) before building an event.
         self.active = set()
+        self._deliver, self._waiting = None, _NoBacklog     # set_backlog
 
     def subscribe(self, kind, callback):
         if kind not in CATALOGUE:
             raise KeyError(f"unknown trace event kind {kind!r}")
-        self._subscribers[kind].append(callback)
+        self._subscribers[kind] = self._subscribers.get(kind, ()) + (callback,)
         self.active.add(kind)
 
     def unsubscribe(self, kind, callback):
-        self._subscribers[kind].remove(callback)
-        if not self._subscribers[kind]:
+        callbacks = list(self._subscribers[kind])
+        callbacks.remove(callback)
+        if callbacks:
+            self._subscribers[kind] = tuple(callbacks)
+        else:
+            del self._subscribers[kind]
             self.active.discard(kind)
 
     def wants(self, kind):
         return kind in self.active
 
+    def set_backlog(self, deliver, waiting):
+        """Events a producer records natively and publishes later (the traced native
+        syscall path, kernel/entry.py): ``waiting.nrec`` counts those not yet published (a
+        ctypes field: read on every publish without a call), ``deliver()`` publishes them.
+        They are delivered before any later event, so subscribers see every event in order."""
+        self._deliver, self._waiting = deliver, waiting
+
     def publish(self, kind, **fields):
-        if kind in self.active:
-            for callback in self._subscribers[kind]:
+        callbacks = self._subscribers.get(kind)
+        if callbacks:
+            if self._waiting.nrec:
+                self._deliver()
+            for callback in callbacks:
                 callback(kind, fields)
+
+    def flush(self):
+        """Publish what producers recorded natively and not yet published (a trace file
+        closing)."""
+        if self._waiting.nrec:
+            self._deliver()

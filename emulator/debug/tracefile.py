@@ -8,7 +8,9 @@ guest crash still leaves every event before it.
 """
 
 import json
+from operator import itemgetter
 
+from ..kernel.clock import CPU_HZ
 from ..trace import CATALOGUE
 
 #: What `--trace-only` accepts -> the event kinds it selects.
@@ -78,63 +80,84 @@ class TraceRecorder:
     def __init__(self, machine, kinds, jsonl=None, text=None):
         """jsonl, text: writable text streams (either may be None)."""
         self.m, self._jsonl, self._text = machine, jsonl, text
-        self.count = 0
+        self._count = 0              # events recorded, apart from the pending lines
         self._pending = []           # encoded JSON lines not yet written
         self._clock, self._cpu = machine.clock, machine.cpu
         # Symbols do not move while a module stays loaded, and the same register writes
         # repeat: caches keep formatting cheap on the MMIO path.
         self.symbols = _Memo(machine.symbolize.short)
         self.changes = _Memo(machine.hw.describe_write)
-        # speed: the JSON text of a record after its time stamps, by the event's fields,
-        # for kinds whose records depend on nothing else (symbols aside: cleared with them).
-        self._lines = {}
+        # speed: the JSON text of a record after its time stamps, by kind and the event's
+        # fields, for kinds whose records depend on nothing else (symbols aside: cleared
+        # with them).
+        self._lines = {kind: {} for kind in LINE_KEYS}
         self._fast = jsonl is not None and text is None
+        # speed: the time stamps' text, kept while the block counter's byte count and the
+        # virtual time slept stay (an MMIO write, the pin and the LED it changed share it)
+        self._stamp = [-1, -1, ""]
         machine.symbolize.on_add.append(self._symbols_changed)
         if {"mmio_read", "mmio_write"} & set(kinds):
             machine.track_access_pc()
         if {"syscall", "hypercall"} & set(kinds):
             machine.trace_calls()
         for kind in kinds:
-            machine.tracer.subscribe(kind, self._event)
+            fast = self._fast and kind in LINE_KEYS
+            machine.tracer.subscribe(kind, self._line_writer(kind) if fast else self._event)
+
+    @property
+    def count(self):
+        """Events recorded."""
+        return self._count + (len(self._pending) if self._jsonl is not None else 0)
 
     def _symbols_changed(self, _table):
         self.symbols.clear()
-        self._lines.clear()
+        for lines in self._lines.values():
+            lines.clear()
 
-    def _event(self, kind, fields):
-        icount = self._cpu.instructions
-        rest = self._known_line(kind, fields) if self._fast else None
-        if rest is not None:                   # the same line as _record would write
-            self.count += 1
-            pending = self._pending
-            pending.append(f'{{"t_ns":{self._clock.at(icount)},"icount":{icount},{rest}')
+    def _line_writer(self, kind):
+        """The subscriber of a LINE_KEYS kind when only JSON lines are written: its line after
+        the time stamps is looked up by the event's fields (speed: the hot path of a traced
+        MMIO access or syscall is a look-up and one f-string)."""
+        key_of, size = LINE_KEYS[kind], LINE_FIELDS[kind]
+        lines, pending, clock = self._lines[kind], self._pending, self._clock
+        stamp, counters = self._stamp, self._cpu.counters       # counters.bytes // 4: icount
+
+        def write(_kind, fields):
+            try:
+                rest = lines[key_of(fields)] if len(fields) == size else None
+            except KeyError:
+                rest = self._remember(kind, fields)
+            except TypeError:                      # an unhashable field value
+                rest = None
+            if rest is None:                       # fields the kind does not usually carry
+                self._record(kind, fields, self._cpu.instructions)
+                return
+            count, slept = counters.bytes, clock.slept_ns
+            if count != stamp[0] or slept != stamp[1]:
+                icount = count // 4                # Clock.at(icount), without the call:
+                t_ns = icount * 1_000_000_000 // CPU_HZ + slept     # test_trace_lines checks
+                stamp[:] = count, slept, f'{{"t_ns":{t_ns},"icount":{icount},'
+            pending.append(stamp[2] + rest)
             if len(pending) >= BATCH:
                 self._write_pending()
-            return
-        self._record(kind, fields, icount)
+        return write
 
-    def _known_line(self, kind, fields):
-        """The JSON line of the event after its time stamps, remembered per LINE_KEYS (None:
-        not a remembered kind, or fields this kind does not usually carry)."""
-        key_of = LINE_KEYS.get(kind)
-        if key_of is None or len(fields) != LINE_FIELDS[kind]:
-            return None
-        try:
-            key = (kind, key_of(fields))
-            rest = self._lines.get(key)
-        except TypeError:                      # an unhashable field value
-            return None
-        if rest is None:
-            record = {"kind": kind}
-            enrich = ENRICH.get(kind)
-            if enrich is None:
-                record.update(fields)
-            else:
-                enrich(self, fields, record)
-            if len(self._lines) >= LINES_KEPT:
-                self._lines.clear()
-            rest = self._lines[key] = _encode(record)[1:]
+    def _remember(self, kind, fields):
+        """Encode the record after its time stamps and remember it for its fields."""
+        record = {"kind": kind}
+        enrich = ENRICH.get(kind)
+        if enrich is None:
+            record.update(fields)
+        else:
+            enrich(self, fields, record)
+        lines = self._lines[kind]
+        if len(lines) >= LINES_KEPT:
+            lines.clear()
+        rest = lines[LINE_KEYS[kind](fields)] = _encode(record)[1:]
         return rest
+
+    def _event(self, kind, fields):
+        self._record(kind, fields, self._cpu.instructions)
 
     def _record(self, kind, fields, icount):
         record = {"t_ns": self._clock.at(icount), "icount": icount, "kind": kind}
@@ -143,8 +166,9 @@ class TraceRecorder:
             record.update(fields)
         else:
             enrich(self, fields, record)
-        self.count += 1
-        if self._jsonl is not None:
+        if self._jsonl is None:
+            self._count += 1
+        else:
             # speed: lines are written BATCH at a time (one write call, not one per event);
             # close() writes the rest, and the caller closes in a `finally`.
             pending = self._pending
@@ -157,9 +181,11 @@ class TraceRecorder:
     def _write_pending(self):
         if self._pending:
             self._jsonl.write("\n".join(self._pending) + "\n")
+            self._count += len(self._pending)
             self._pending.clear()
 
     def close(self):
+        self.m.tracer.flush()                  # events recorded natively, not yet published
         if self._jsonl is not None:
             self._write_pending()
         for stream in (self._jsonl, self._text):
@@ -210,14 +236,15 @@ ENRICH = {"mmio_read": _mmio, "mmio_write": _mmio, "syscall": _syscall,
 #: the symbols): the fields that decide it, hashable. The ioctl loop repeats the same few
 #: MMIO, pin, LED and syscall events, so most lines are a look-up and one f-string.
 LINE_KEYS = {
-    "mmio_read": lambda f: (f["pc"], f["addr"], f["reg"], f["size"], f["value"]),
-    "mmio_write": lambda f: (f["pc"], f["addr"], f["reg"], f["size"], f["value"], f["old"]),
-    "pin": lambda f: (f["pin"], f["level"]),
-    "led": lambda f: (f["led"], f["on"]),
+    "mmio_read": itemgetter("pc", "addr", "reg", "size", "value"),
+    "mmio_write": itemgetter("pc", "addr", "reg", "size", "value", "old"),
+    "pin": itemgetter("pin", "level"),
+    "led": itemgetter("led", "on"),
     "syscall": lambda f: (f["nr"], f["name"], tuple(f["args"]), f["result"]),
 }
 LINE_FIELDS = {kind: len(CATALOGUE[kind]) for kind in LINE_KEYS}
-#: Lines remembered at most (then forgotten at once: traces with few repeats stay cheap).
+#: Lines remembered at most per kind (then forgotten at once: traces with few repeats stay
+#: cheap).
 LINES_KEPT = 4096
 
 

@@ -282,9 +282,9 @@ class GpioBank:
 
     def _dat_written(self, old, new, lanes):
         out = self._out
-        idle = lanes & ~out
-        if idle and self.tracer.wants("guest_error"):
-            self._report_idle_writes(new, (new ^ self._input) & idle)
+        wrong = (new ^ self._input) & lanes & ~out      # non-output pins written away
+        if wrong and "guest_error" in self.tracer.active:
+            self._report_idle_writes(new, wrong)
         if (old ^ new) & out:
             self._settle(out, old)
 
@@ -312,7 +312,10 @@ class GpioBank:
     def _settle(self, old_out, old_latch):
         """Tell listeners of every pin whose driven level changed."""
         out, latch = self._out, self._values[self._dat]
-        for i in _bits((old_out ^ out) | ((old_latch ^ latch) & out)):
+        changed = (old_out ^ out) | ((old_latch ^ latch) & out)
+        # (speed) one pin, as an LED driver's write changes: no list of bits
+        for i in _bits(changed) if changed & (changed - 1) or not changed else (
+                changed.bit_length() - 1,):
             self.pins[i]._driven_changed((latch >> i) & 1 if (out >> i) & 1 else None)
 
 

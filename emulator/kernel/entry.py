@@ -25,11 +25,19 @@ Top-level runs (module init/exit, a program) go through `GuestCalls`.
 
 The native fast path (issue 15 (b); cpu.FastSyscalls, emulator/native/hooks.c svc_fast):
 when a read, write or ioctl returns a *stable* TailCall (ChrdevFile: the same call on the
-same fd, and ioctl cmd, always enters the same driver function) and nothing observes
-syscalls, Entry records it in the C table; the same call next time is served in C before
-this hook runs, with the very register and stack writes `_tail_call` makes. Every other
-outcome (another syscall, a fault, a generator finishing), a task switch and every run's
-start and stop empty the table, so the C path only repeats what this path just decided.
+same fd, and ioctl cmd, always enters the same driver function), Entry records it in the C
+table; the same call next time is served in C before this hook runs, with the very register
+and stack writes `_tail_call` makes. Every other outcome (another syscall, a fault, a
+generator finishing), a task switch and every run's start and stop empty the table, so the
+C path only repeats what this path just decided.
+
+Traced (issue 15 (e)): while syscalls are observed, the C path makes the traced writes
+instead (`_enter_guest` with lr at the resume slot, then `_advance`'s return to user space)
+and records each call with the instruction count of its return. `take_over` hands those
+records to the observer, stamped with their own count, and adopts a call still in the
+driver as a Python frame: whenever the CPU stops and before this hook handles anything, and
+the tracer asks for them (`deliver_syscalls`) before it publishes any other event. The
+trace is the Python path's, byte for byte.
 """
 
 from collections.abc import Callable, Generator
@@ -128,10 +136,13 @@ def signed(value: int) -> int:
 
 
 class _Frame:
-    __slots__ = ("gen", "saved", "syscall")
+    """A syscall in progress: its generator (None: a traced tail call, or a diverted one),
+    its caller's registers; keep: a stable tail call, whose return leaves the native fast
+    path's table as it is (as the untraced return through the trampoline does)."""
+    __slots__ = ("gen", "saved", "syscall", "keep")
 
-    def __init__(self, gen, saved, syscall=True):
-        self.gen, self.saved, self.syscall = gen, saved, syscall
+    def __init__(self, gen, saved, syscall=True, keep=False):
+        self.gen, self.saved, self.syscall, self.keep = gen, saved, syscall, keep
 
 
 class GuestCalls:
@@ -280,17 +291,20 @@ class Entry:
         for intno in FAULT_KINDS:
             self._handlers[intno] = self._on_fault
         # (speed, issue 15 (b)) the native fast path in front of _on_interrupt.
-        self._fast = cpu.hook_interrupts(self._on_interrupt)
-        self._fast.configure(hypercalls.tail_return_addr, KERNEL_CPSR)
+        self._fast = cpu.hook_interrupts(self._on_interrupt, self.take_over)
+        self._fast_state = self._fast.state
+        self._traced = False           # the fast path records traced calls (take_over)
+        self._fast.configure(hypercalls.tail_return_addr, KERNEL_CPSR, hypercalls.resume_addr)
         self._fast.set_stack(self._kstack, self._saved.pa)
         self._fast_wanted = True
         self._fast.set_enabled(True)
 
     def use_fast_path(self, on: bool) -> None:
         """Serve the hot chrdev syscalls natively when possible (the default), or always in
-        Python (tests compare the two; tracing turns it off by itself)."""
+        Python (tests compare the two)."""
+        self.take_over()
         self._fast_wanted = on
-        self._fast.set_enabled(on and self.on_syscall is None)
+        self._fast.set_enabled(on)
 
     @property
     def fast_syscalls(self) -> int:
@@ -316,9 +330,34 @@ class Entry:
 
     def observe_syscalls(self, observer: Callable[[int, list[int], object], None]) -> None:
         """Call observer(nr, args, result) as each syscall returns (tracing: tail calls then
-        come back through the resume slot, a hook more per syscall)."""
-        self.on_syscall = observer
-        self._fast.set_enabled(self._fast_wanted and observer is None)   # all must reach it
+        come back through the resume slot, a hook more per syscall). The calls the native
+        fast path serves reach it late, stamped with the instruction count of their return:
+        call deliver_syscalls() before publishing anything else (trace_backlog)."""
+        self.take_over()
+        self.on_syscall = self._fast.observer = observer
+        self._traced = observer is not None
+        self._fast.set_traced(self._traced)
+
+    def trace_backlog(self, tracer) -> None:
+        """Have tracer publish the natively served calls (deliver_syscalls) before any other
+        event, so its subscribers see them in order."""
+        tracer.set_backlog(self._fast.deliver, self._fast_state)
+
+    def take_over(self) -> None:
+        """Take over what the native fast path did for traced calls since Python last ran:
+        publish the calls it served (deliver_syscalls) and adopt the one still in the driver,
+        whose return Python then serves. Runs whenever the CPU stops, and before Python
+        handles any exception."""
+        self.deliver_syscalls()
+        saved = self._fast.take_pending()
+        if saved is not None:
+            self._frames.append(_Frame(None, saved, keep=True))
+
+    def deliver_syscalls(self) -> None:
+        """Call the observer for each traced call the native path served and not yet
+        delivered, in order, at the instruction count of its return."""
+        if self._fast_state.nrec:
+            self._fast.deliver()
 
     @property
     def stopped(self) -> bool:
@@ -352,6 +391,8 @@ class Entry:
 
     # -- dispatch -------------------------------------------------------------------------
     def _on_interrupt(self, intno):
+        if self._traced:
+            self.take_over()
         handler = self._handlers.get(intno)
         if handler is None:
             self._on_fault(intno)
@@ -403,8 +444,11 @@ class Entry:
                 self._learn(result, vals)
             self._tail_call(result, vals)
         elif kind is TailCall:
-            # Traced: return through the resume slot so the result is seen.
-            self._frames.append(_Frame(None, vals))
+            # Traced: return through the resume slot so the result is seen (the native
+            # fast path then serves the same call the same way).
+            if result.stable and vals[_NR] in _FAST_NRS:
+                self._learn(result, vals)
+            self._frames.append(_Frame(None, vals, keep=result.stable))
             self._enter_guest(result)
         else:
             self._frames.append(_Frame(result, vals))
@@ -428,7 +472,8 @@ class Entry:
                 return
             except StopIteration as stop:
                 result = stop.value
-        self._fast.forget()
+        if not frame.keep:
+            self._fast.forget()
         self._frames.pop()
         s = frame.saved
         if self.on_syscall is not None and frame.syscall:

@@ -66,18 +66,18 @@ class Syscalls:
         self.signals = signals
         self.procs, self.sched = procs, sched           # (process model, issue 14)
         self._handlers = {nr: fn.__get__(self) for nr, fn in _TABLE.items()}
-        self._arity = {}             # nr -> arguments the handler takes, read when traced
+        self._described = {}         # nr -> (name, arguments the handler takes), when traced
 
     def describe(self, nr, args):
         """(name, the arguments the call takes) for traces."""
-        arity = self._arity.get(nr)
-        if arity is None:
+        known = self._described.get(nr)
+        if known is None:
             fn = _TABLE.get(nr)
             # (the code object's count, not inspect.signature: a forked clone reads it anew
             # for each traced syscall, 0.1 ms each with the signature)
             arity = 6 if fn is None else inspect.unwrap(fn).__code__.co_argcount - 1
-            self._arity[nr] = arity
-        return SYSCALL_NAMES.get(nr, f"syscall_{nr}"), list(args[:arity])
+            known = self._described[nr] = (SYSCALL_NAMES.get(nr, f"syscall_{nr}"), arity)
+        return known[0], list(args[:known[1]])
 
     def __call__(self, nr, args):
         handler = self._handlers.get(nr)

@@ -17,16 +17,20 @@
  *   svc_fast:      UC_HOOK_INTR; user data is struct svc_fast below: it serves the hot system
  *                  calls into a character device (read, write, ioctl) without entering
  *                  Python when the Python syscall path has already shown what they do, and
- *                  hands every other exception to the Python interrupt hook.
+ *                  hands every other exception to the Python interrupt hook. While syscalls
+ *                  are traced it also serves their return and records each one for the
+ *                  trace (struct sys_record).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <stddef.h>
 #include <stdint.h>
 
 typedef int (*reg_read_fn)(void *uc, int regid, void *value);
 typedef int (*emu_stop_fn)(void *uc);
 
 #define CPSR_I 0x80u
+#define CPSR_T 0x20u
 #define UC_ARM_REG_CPSR_ID 3     /* unicorn/arm.h: UC_ARM_REG_CPSR */
 
 enum stop_reason { STOP_NONE = 0, STOP_DEADLINE = 1, STOP_IRQ = 2 };
@@ -117,7 +121,15 @@ static void kasan_filter(void *uc, int type, uint64_t address, int size, int64_t
  * five words saved on the kernel stack, the same registers written in the same order.
  * Python empties the table (a new generation) whenever anything could change that outcome:
  * any other syscall or fault, a task switch, a run starting or stopping. Anything not in the
- * table, or any svc while the path is disabled (tracing), goes to the Python hook.
+ * table, or any svc while the path is disabled, goes to the Python hook.
+ *
+ * Traced (issue 15 (e)): the Python path then enters the driver with lr at the resume slot
+ * instead, so that the result comes back to it (Entry._enter_guest, Entry._advance); this
+ * path makes the same writes ("pending" until the driver returns), serves the resume slot's
+ * svc with the same writes as Entry._advance, and appends a sys_record (the instruction
+ * count, the call, its result) that Python turns into the "syscall" event later, in order,
+ * stamped with the recorded count. Python takes a pending call over (Entry._adopt) before it
+ * does anything else: at every exception it handles and whenever the CPU stops.
  */
 typedef void (*intr_fn)(void *uc, uint32_t intno, void *user_data);
 typedef int (*reg_batch_fn)(void *uc, int *regs, void **vals, int count);
@@ -141,6 +153,15 @@ struct fast_call {
     uint32_t pad;
 };
 
+#define SYS_RECORDS 512
+/* One traced system call served here, as Python reads it (cpu.py _RECORD). */
+struct sys_record {
+    uint64_t bytes;         /* block_state.bytes when it returned (the instruction count * 4) */
+    uint32_t nr;            /* r7 */
+    uint32_t args[6];       /* r0-r5 at the svc */
+    uint32_t result;        /* r0 at the return */
+};
+
 struct svc_fast {
     reg_batch_fn reg_read_batch;
     reg_batch_fn reg_write_batch;
@@ -158,12 +179,41 @@ struct svc_fast {
     int write_ids[9];       /* cpsr, sp, lr, spsr, r0, r1, r2, r3, pc */
     uint32_t frame[F_N];    /* the user registers of the last syscall served here */
     struct fast_call table[FAST_SLOTS];
+    /* tracing (issue 15 (e)) */
+    uint32_t traced;        /* 1: enter through the resume slot and record each return */
+    uint32_t pending;       /* 1: a call entered here has not returned (its registers: frame) */
+    uint32_t resume;        /* the resume slot (its svc reports pc = resume + 4) */
+    uint32_t nrec;          /* records in rec[] not yet taken by Python */
+    const uint64_t *bytes;  /* &block_state.bytes: the instruction count */
+    int enter_ids[8];       /* cpsr, sp, lr, r0, r1, r2, r3, pc (Entry._enter) */
+    int leave_ids[7];       /* cpsr, r0, r1, r2, r3, r12, pc (Entry._leave) */
+    struct sys_record rec[SYS_RECORDS];
 };
 
 static inline unsigned fast_slot(uint32_t nr, uint32_t fd, uint32_t cmd)
 {
     uint32_t h = (fd * 0x9E3779B1u) ^ (cmd * 0x85EBCA77u) ^ nr;
     return (h ^ (h >> 16)) & (FAST_SLOTS - 1);
+}
+
+/* The traced call entered here returned to the resume slot: back to user space as
+ * Entry._advance returns there, and its record for the trace. */
+static void traced_return(void *uc, struct svc_fast *s, uint32_t result)
+{
+    const uint32_t *v = s->frame;
+    uint32_t w[7] = {v[F_CPSR], result, v[F_R1], v[F_R2], v[F_R3], v[F_R12],
+                     v[F_PC] | (v[F_CPSR] & CPSR_T ? 1u : 0u)};
+    void *wp[7];
+    for (int i = 0; i < 7; i++)
+        wp[i] = &w[i];
+    s->reg_write_batch(uc, s->leave_ids, wp, 7);
+    struct sys_record *r = &s->rec[s->nrec++];
+    r->bytes = *s->bytes;
+    r->nr = v[F_R7];
+    for (int i = 0; i < 6; i++)
+        r->args[i] = v[i];
+    r->result = result;
+    s->pending = 0;
 }
 
 static void svc_fast(void *uc, uint32_t intno, void *user_data)
@@ -176,10 +226,32 @@ static void svc_fast(void *uc, uint32_t intno, void *user_data)
         for (int i = 0; i < F_N; i++)
             ptrs[i] = &f[i];
         s->reg_read_batch(uc, s->read_ids, ptrs, F_N);
-        if ((f[F_CPSR] & MODE_MASK) == USR_MODE) {
+        if (s->pending) {
+            /* Nothing reached Python since the call was entered (Python would have taken it
+             * over): an svc at the resume slot is its return. */
+            if (f[F_PC] == s->resume + 4 && (f[F_CPSR] & MODE_MASK) != USR_MODE) {
+                traced_return(uc, s, f[F_R0]);
+                return;
+            }
+        } else if ((f[F_CPSR] & MODE_MASK) == USR_MODE) {
             uint32_t nr = f[F_R7], fd = f[F_R0], cmd = nr == 54 ? f[F_R1] : 0;
             const struct fast_call *c = &s->table[fast_slot(nr, fd, cmd)];
-            if (c->gen == s->gen && c->nr == nr && c->fd == fd && c->cmd == cmd && c->fn) {
+            int hit = c->gen == s->gen && c->nr == nr && c->fd == fd && c->cmd == cmd && c->fn;
+            if (hit && s->traced && s->nrec < SYS_RECORDS) {   /* full: Python drains it */
+                uint32_t w[8] = {s->kernel_cpsr, s->kstack, s->resume, c->a0, f[F_R1], f[F_R2],
+                                 c->a3, c->fn};
+                void *wp[8];
+                for (int i = 0; i < 8; i++)
+                    wp[i] = &w[i];
+                s->reg_write_batch(uc, s->enter_ids, wp, 8);
+                for (int i = 0; i < F_N; i++)
+                    v[i] = f[i];
+                s->count += 1;
+                s->last_fast = 1;
+                s->pending = 1;
+                return;
+            }
+            if (hit && !s->traced) {
                 uint32_t saved[5] = {f[F_R1], f[F_R2], f[F_R3], f[F_R12], f[F_PC]};
                 uint32_t w[9] = {s->kernel_cpsr, s->kstack - 20, s->tail_return, f[F_CPSR],
                                  c->a0, f[F_R1], f[F_R2], c->a3, c->fn};
@@ -205,6 +277,14 @@ static PyObject *svc_fast_address(PyObject *self, PyObject *unused)
     (void)self;
     (void)unused;
     return PyLong_FromVoidPtr((void *)svc_fast);
+}
+
+static PyObject *svc_fast_layout(PyObject *self, PyObject *unused)
+{
+    (void)self;
+    (void)unused;
+    return Py_BuildValue("(nn)", (Py_ssize_t)sizeof(struct svc_fast),
+                         (Py_ssize_t)offsetof(struct svc_fast, rec));
 }
 
 static PyObject *kasan_filter_address(PyObject *self, PyObject *unused)
@@ -237,6 +317,8 @@ static PyMethodDef methods[] = {
      "Address of the C KASAN shadow pre-check (UC_HOOK_MEM_READ|WRITE)."},
     {"svc_fast_address", svc_fast_address, METH_NOARGS,
      "Address of the C system-call fast path (UC_HOOK_INTR)."},
+    {"svc_fast_layout", svc_fast_layout, METH_NOARGS,
+     "(sizeof, offset of rec) of struct svc_fast, checked against cpu.py's mirror."},
     {NULL, NULL, 0, NULL},
 };
 

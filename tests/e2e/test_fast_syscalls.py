@@ -58,18 +58,66 @@ def test_fast_path_gives_what_the_python_path_gives(fast_rootfs):
         assert line + " (value" in out
 
 
-def test_traced_syscalls_all_reach_the_trace(rootfs):
+TRACED = """insmod leddrv.ko
+mknod /dev/leddev c 11 0
+./ioctl_loop /dev/leddev 25
+insmod adc.ko
+mknod /dev/adc c 251 0
+./fastpath /dev/leddev /dev/adc
+./testled_app /dev/leddev 1 2
+rmmod leddrv
+"""
+
+
+def _traced(rootfs, fast, groups):
     from emulator.debug.tracefile import TraceRecorder, parse_only
-    m = Machine("fs4412", str(rootfs), timeout_s=10.0, console=io.StringIO().write)
+    out = io.StringIO()
+    m = Machine("fs4412", str(rootfs), timeout_s=10.0, console=out.write)
+    m.entry.use_fast_path(fast)
     sink = io.StringIO()
-    recorder = TraceRecorder(m, parse_only("syscall"), jsonl=sink)
+    recorder = TraceRecorder(m, parse_only(groups), jsonl=sink)
+    assert Console(m, out).run_lines(TRACED.splitlines()) == 0, out.getvalue()
+    recorder.close()
+    return sink.getvalue(), out.getvalue(), m
+
+
+@pytest.mark.parametrize("groups", ["syscall", "mmio,pin,led,syscall,kernel,printk,fault"])
+def test_traced_syscalls_all_reach_the_trace(fast_rootfs, groups):
+    """Traced, the native path serves the repeated calls too (issue 15 (e)), and the trace
+    is byte for byte the Python path's: every call, in order, with its time stamps."""
+    trace, out, m = _traced(fast_rootfs, True, groups)
+    slow_trace, slow_out, slow = _traced(fast_rootfs, False, groups)
+    assert trace == slow_trace and out == slow_out
+    assert (m.cpu.instructions, m.clock.now_ns()) == (slow.cpu.instructions, slow.clock.now_ns())
+    records = [json.loads(line) for line in trace.splitlines()]
+    ioctls = [r for r in records if r["kind"] == "syscall" and r["name"] == "ioctl"
+              and r["args"][:2] in (["0x00000003", "0x00006701"], ["0x00000003", "0x00006700"])]
+    assert len(ioctls) >= 25
+    assert slow.entry.fast_syscalls == 0 and m.entry.fast_syscalls >= 25
+    assert m.entry.syscalls == slow.entry.syscalls
+
+
+def test_traced_calls_served_natively_reach_every_subscriber_in_order(rootfs):
+    """Subscribers other than the trace file (a test's, the runner's last events) get the
+    natively served calls before any later event, and before the run returns."""
+    seen = []
+    m = Machine("fs4412", str(rootfs), timeout_s=10.0, console=io.StringIO().write)
+    for kind in ("syscall", "led", "mmio_write"):
+        m.tracer.subscribe(kind, lambda kind, fields: seen.append(
+            (kind, fields.get("name"), m.cpu.instructions)))
+    m.trace_calls()
     m.insmod("leddrv.ko")
     m.mknod("/dev/leddev", "c", 11, 0)
-    assert m.run("./ioctl_loop", ["/dev/leddev", "25"]) == 0
-    recorder.close()
-    records = [json.loads(line) for line in sink.getvalue().splitlines()]
-    assert sum(1 for r in records if r["name"] == "ioctl" and r["args"][0] == "0x00000003") == 25
-    assert m.entry.fast_syscalls == 0
+    assert m.run("./ioctl_loop", ["/dev/leddev", "30"]) == 0
+    assert m.entry.fast_syscalls >= 25
+    leds = [i for i, event in enumerate(seen) if event[0] == "led"]
+    assert len(leds) == 30
+    for a, b in zip(leds, leds[1:]):             # each LED change, then its ioctl's return
+        assert [kind for kind, _, _ in seen[a:b]] == ["led", "syscall", "mmio_write"]
+        assert seen[a + 1][1] == "ioctl"
+    counts = [count for _, _, count in seen]
+    assert counts == sorted(counts)              # stamped when they happened
+    assert seen[-1][1] == "exit_group"
 
 
 def test_syscall_regs_name_the_natively_served_call(rootfs):
