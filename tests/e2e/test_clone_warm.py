@@ -3,7 +3,6 @@ the code the first script's clone ran, and later clones - running the same progr
 program whose pages land in the same frames, or memory that reuses those frames - give what
 fresh boards give, trace event for trace event."""
 
-import dataclasses
 import shutil
 
 import pytest
@@ -12,7 +11,7 @@ from emulator.runner import clone
 from emulator.runner.script import Options, run_script
 from emulator.runner.warm import FrameGuard
 from tests.e2e.helpers import ROOT
-from tests.e2e.test_clone import _events
+from tests.e2e.test_clone import _comparable, _events
 
 pytestmark = pytest.mark.skipif(not clone.CAN_FORK, reason="needs os.fork")
 
@@ -36,12 +35,6 @@ def _folder(tmp_path, **texts):
     for name, text in texts.items():
         (folder / f"{name}.board").write_text(text)
     return folder
-
-
-def _comparable(result):
-    fields = dataclasses.asdict(result)
-    fields.pop("duration")
-    return fields
 
 
 @pytest.fixture
