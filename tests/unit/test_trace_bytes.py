@@ -43,3 +43,24 @@ def test_traced_run_writes_the_pinned_bytes(fast, text_too):
     assert trace == EXPECTED.read_text()
     kinds = {line.split('"kind":"')[1].split('"')[0] for line in trace.splitlines()}
     assert {"mmio_read", "mmio_write", "pin", "led", "syscall", "hypercall", "printk"} <= kinds
+
+
+def test_direct_route_only_while_its_subscriber_is_alone():
+    """The tracer routes a kind directly only to its one subscriber that offers it; a
+    second subscriber gets the event through publish, and both see it."""
+    from emulator.trace import Tracer
+    tracer, seen = Tracer(), []
+    first = lambda kind, fields: seen.append(("first", fields))        # noqa: E731
+    tracer.subscribe("pin", first, direct=lambda pin, level: seen.append(("direct", pin, level)))
+    assert "pin" in tracer.direct
+    tracer.direct["pin"]("gpx2-7", 1)
+    second = lambda kind, fields: seen.append(("second", fields))      # noqa: E731
+    tracer.subscribe("pin", second)
+    assert "pin" not in tracer.direct
+    tracer.publish("pin", pin="gpx1-0", level=0)
+    tracer.unsubscribe("pin", second)
+    assert "pin" in tracer.direct
+    tracer.unsubscribe("pin", first)
+    assert "pin" not in tracer.direct and "pin" not in tracer.active
+    assert seen == [("direct", "gpx2-7", 1), ("first", {"pin": "gpx1-0", "level": 0}),
+                    ("second", {"pin": "gpx1-0", "level": 0})]
