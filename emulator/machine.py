@@ -426,7 +426,11 @@ class Machine:
 
         def on_syscall(nr, args, result):
             name, shown = self.syscalls.describe(nr, args)
-            tracer.publish("syscall", nr=nr, name=name, args=shown, result=result)
+            direct = tracer.direct.get("syscall")   # (issue 15 (e)) a trace file's writer
+            if direct is not None:
+                direct(nr, name, shown, result)
+            else:
+                tracer.publish("syscall", nr=nr, name=name, args=shown, result=result)
 
         self.entry.observe_syscalls(on_syscall)
         self.entry.trace_backlog(tracer)               # (issue 15 (e)) natively served calls

@@ -101,8 +101,11 @@ class TraceRecorder:
         if {"syscall", "hypercall"} & set(kinds):
             machine.trace_calls()
         for kind in kinds:
-            fast = self._fast and kind in LINE_KEYS
-            machine.tracer.subscribe(kind, self._line_writer(kind) if fast else self._event)
+            if self._fast and kind in LINE_KEYS:
+                machine.tracer.subscribe(kind, self._line_writer(kind),
+                                         direct=self._direct_writer(kind))
+            else:
+                machine.tracer.subscribe(kind, self._event)
 
     @property
     def count(self):
@@ -141,6 +144,55 @@ class TraceRecorder:
             if len(pending) >= BATCH:
                 self._write_pending()
         return write
+
+    def _direct_writer(self, kind):
+        """_line_writer's work for the fields given positionally, in CATALOGUE order (the
+        tracer's direct route, speed: no keyword dict, no publish frame, and the fields'
+        tuple is the look-up key). Delivers the tracer's backlog first, as publish does."""
+        names, tracer = CATALOGUE[kind], self.m.tracer
+        lines, pending, clock = self._lines[kind], self._pending, self._clock
+        stamp, counters = self._stamp, self._cpu.counters
+
+        def direct(*values):
+            if tracer.waiting.nrec:
+                tracer.deliver()
+            try:
+                rest = lines[values]
+            except KeyError:
+                rest = self._remember(kind, dict(zip(names, values)))
+            except TypeError:                      # an unhashable field value
+                self._record(kind, dict(zip(names, values)), self._cpu.instructions)
+                return
+            count, slept = counters.bytes, clock.slept_ns
+            if count != stamp[0] or slept != stamp[1]:
+                icount = count // 4
+                t_ns = icount * 1_000_000_000 // CPU_HZ + slept
+                stamp[:] = count, slept, f'{{"t_ns":{t_ns},"icount":{icount},'
+            pending.append(stamp[2] + rest)
+            if len(pending) >= BATCH:
+                self._write_pending()
+
+        def direct_syscall(nr, name, args, result):    # the key has the arguments' tuple
+            if tracer.waiting.nrec:
+                tracer.deliver()
+            try:
+                rest = lines[nr, name, tuple(args), result]
+            except KeyError:
+                rest = self._remember(kind, {"nr": nr, "name": name, "args": args,
+                                             "result": result})
+            except TypeError:                      # an unhashable field value
+                self._record(kind, {"nr": nr, "name": name, "args": args, "result": result},
+                             self._cpu.instructions)
+                return
+            count, slept = counters.bytes, clock.slept_ns
+            if count != stamp[0] or slept != stamp[1]:
+                icount = count // 4
+                t_ns = icount * 1_000_000_000 // CPU_HZ + slept
+                stamp[:] = count, slept, f'{{"t_ns":{t_ns},"icount":{icount},'
+            pending.append(stamp[2] + rest)
+            if len(pending) >= BATCH:
+                self._write_pending()
+        return direct_syscall if kind == "syscall" else direct
 
     def _remember(self, kind, fields):
         """Encode the record after its time stamps and remember it for its fields."""

@@ -165,7 +165,11 @@ class Pin:
     def _driven_changed(self, level):
         tracer = self.bank.tracer
         if "pin" in tracer.active:              # (speed) no event built when nobody listens
-            tracer.publish("pin", pin=self.name, level=level)
+            direct = tracer.direct.get("pin")   # (speed) a trace file's line writer
+            if direct is not None:
+                direct(self.name, level)
+            else:
+                tracer.publish("pin", pin=self.name, level=level)
         for listener in self._listeners:
             listener(self, level)
 

@@ -24,8 +24,13 @@ class Led:
         on = level == self._active
         if on != self._on:
             self._on = on
-            if "led" in self._tracer.active:    # (speed) no event built when nobody listens
-                self._tracer.publish("led", led=self.name, on=on)
+            tracer = self._tracer
+            if "led" in tracer.active:          # (speed) no event built when nobody listens
+                direct = tracer.direct.get("led")   # (speed) a trace file's line writer
+                if direct is not None:
+                    direct(self.name, on)
+                else:
+                    tracer.publish("led", led=self.name, on=on)
 
     def __repr__(self):
         return f"<Led {self.name} {'on' if self._on else 'off'} ({self.pin.name})>"

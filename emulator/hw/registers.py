@@ -117,7 +117,7 @@ class RegisterBlock:
         #: Stored contents, offset -> value. Behaviour callbacks keep their state here.
         self.values = {}
         self._slots = {}
-        self._active, self._publish = tracer.active, tracer.publish
+        self._active, self._publish, self._direct = tracer.active, tracer.publish, tracer.direct
 
     # -- building ---------------------------------------------------------------------------
 
@@ -181,8 +181,13 @@ class RegisterBlock:
             value = slot.read(value)
         if "mmio_read" in self._active:
             pc = self.pc_provider                 # (speed: no _pc() frame on the hot path)
-            self._publish("mmio_read", pc=pc() if pc is not None else None,
-                          addr=self.base + offset, reg=slot.reg.name, size=4, value=value)
+            pc = pc() if pc is not None else None
+            direct = self._direct.get("mmio_read")    # (speed) a trace file's line writer
+            if direct is not None:
+                direct(pc, self.base + offset, slot.reg.name, 4, value)
+            else:
+                self._publish("mmio_read", pc=pc, addr=self.base + offset, reg=slot.reg.name,
+                              size=4, value=value)
         if slot.unimp:
             self._report_unimp(slot, "read")
         return value
@@ -196,9 +201,13 @@ class RegisterBlock:
         new = self.values[offset] = value & slot.mask
         if "mmio_write" in self._active:
             pc = self.pc_provider
-            self._publish("mmio_write", pc=pc() if pc is not None else None,
-                          addr=self.base + offset, reg=slot.reg.name, size=4, value=value & WORD,
-                          old=old)
+            pc = pc() if pc is not None else None
+            direct = self._direct.get("mmio_write")
+            if direct is not None:
+                direct(pc, self.base + offset, slot.reg.name, 4, value & WORD, old)
+            else:
+                self._publish("mmio_write", pc=pc, addr=self.base + offset, reg=slot.reg.name,
+                              size=4, value=value & WORD, old=old)
         if slot.unimp:
             self._report_unimp(slot, "write")
         if slot.write is not None:
