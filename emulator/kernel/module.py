@@ -100,6 +100,10 @@ class Modules:
         self._cpu, self._resolve, self._guest = cpu, resolve, guest
         self._symbolizer, self._ledger, self._printk = symbolizer, ledger, kernel_printk
         self.timeout_us = timeout_us
+        #: keep_code(base, pfn, image) -> True when it dropped the stale translated code of
+        #: the frames just filled itself (runner/warm.py keeps the code a booted board
+        #: translated for the same bytes at the same address); None: all of it is dropped.
+        self.keep_code = None
         self._exported = lambda name: None if name in NOT_EXPORTED else resolve(name)
         self.vermagic, self.force_vermagic = board_vermagic(release), force_vermagic
         self.area = VmArea(MODULES_VADDR + MODULES_STUBS_SIZE, MODULES_FASTPATH)  # after stubs
@@ -255,7 +259,8 @@ class Modules:
         for i in range(npages):
             self._tables.map_page(base + i * PAGE_SIZE, (pfn + i) << 12, KERNEL_RWX)
         self._ram.write(pfn << 12, image)
-        self._cpu.forget_code(base, base + len(image))
+        if self.keep_code is None or not self.keep_code(base, pfn, image):
+            self._cpu.forget_code(base, base + len(image))
         pages.append((pfn, npages))
         return pages
 

@@ -15,12 +15,19 @@ A kept translation is only valid for its page's bytes at its virtual address, so
 holding kept code are watched in every clone (FrameGuard): a frame the page cache fills
 with that same page keeps its code; a frame filled with anything else, or allocated for any
 other use, has its translations dropped first (before anything can run from it).
+
+A module's code is kept the same way: the recording clone keeps each module image as the
+loader mapped it (linked at its address, in its frames), the booted board translates the
+blocks run in it, and a clone's module loader keeps a frame's code only when it maps the
+same page bytes at the same address there (Modules.keep_code; the first image mapped in
+given frames only, so one frame never has code of two contents).
 """
 
 from ..cpu import REG
 from ..memory.codecache import forget_frame_code
-from ..memory.layout import PAGE_SIZE, TASK_SIZE
-from ..memory.mmu import small_page_descriptor
+from ..memory.layout import MODULES_FASTPATH, MODULES_STUBS_SIZE, MODULES_VADDR, PAGE_SIZE, \
+    TASK_SIZE
+from ..memory.mmu import KERNEL_RWX, small_page_descriptor
 
 CPSR = REG["cpsr"]
 #: CPSR bits that select how code is translated: mode, Thumb, endianness, IT state (not the
@@ -51,11 +58,39 @@ class Scout:
                 self.blocks[key] = (page_of(address), page_of(address + max(size, 1) - 1))
             self.runs += 1
             if self.runs == SCOUT_RUNS:            # a long script: record its start only
-                cpu.unhook(hook)
+                for h in hooks:
+                    cpu.unhook(h)
+
+        def on_module_block(address, size):
+            key = (address, cpu.reg(CPSR) & CODE_STATE)
+            if key in self.kernel:
+                return
+            for index in range(len(self.maps) - 1, -1, -1):
+                base, _, image = self.maps[index]
+                if base <= address and address + max(size, 1) <= base + len(image):
+                    self.kernel[key] = index if self.live[index] else None
+                    return
 
         self.runs = 0
-        hook = cpu.hook_blocks(on_block, 0, TASK_SIZE - 1)
+        self.kernel = {}          # (pc, code state) -> index in maps (None: not keepable)
+        self.maps, self.live = [], []      # modules as mapped: (base, pfn, image)
+        hooks = [cpu.hook_blocks(on_block, 0, TASK_SIZE - 1),
+                 cpu.hook_blocks(on_module_block, MODULES_VADDR + MODULES_STUBS_SIZE,
+                                 MODULES_FASTPATH - 1)]
+        machine.modules.keep_code = self._module_mapped
         cpu.flush_translations()
+
+    def _module_mapped(self, base, pfn, image):
+        """A module mapped (Modules.keep_code): kept as mapped, unless its frames overlap
+        those of one mapped before (that image's code is the one kept for them)."""
+        npages = len(image) // PAGE_SIZE
+        clash = any(p < pfn + npages and pfn < p + len(i) // PAGE_SIZE for _, p, i in self.maps)
+        for index, (b, _, i) in enumerate(self.maps):      # (an image unmapped since)
+            if b < base + len(image) and base < b + len(i):
+                self.live[index] = False
+        self.maps.append((base, pfn, bytes(image)))
+        self.live.append(not clash)
+        return False                       # (the loader drops stale code as usual)
 
     def report(self):
         """{"code": [(blocks, {va: (pfn, prot, bytes)})] one entry per program image,
@@ -78,6 +113,15 @@ class Scout:
             code.append((sorted(blocks), {va: (pfn, prot, machine.ram.read(pfn << 12, PAGE_SIZE))
                                           for va, pfn, prot in
                                           ((va, *m) for va, m in mapped.items())}))
+        modules = {}
+        for key, index in self.kernel.items():
+            if index is not None:
+                modules.setdefault(index, []).append(key)
+        for index, blocks in sorted(modules.items()):
+            base, pfn, image = self.maps[index]
+            code.append((sorted(blocks), {base + off: (pfn + (off >> 12), KERNEL_RWX,
+                                                      image[off:off + PAGE_SIZE])
+                                          for off in range(0, len(image), PAGE_SIZE)}))
         indices = {va >> 20 for _, mapped in code for va in mapped}
         scratch = [machine.mm.frames("anon").alloc(1) for _ in indices]
         return {"code": code, "scratch": scratch if None not in scratch else []}
@@ -92,9 +136,10 @@ class FrameGuard:
         self.armed = {}
         machine.mm.pages.on_alloc.append(self.on_alloc)
         machine.page_cache.on_fill = self.on_fill
+        machine.modules.keep_code = self.on_module
 
     def on_alloc(self, pfn, order, kind, _area):
-        if kind == "file" or not self.armed:      # (the page cache: on_fill decides)
+        if kind in ("file", "module") or not self.armed:   # (on_fill, on_module decide)
             return
         for p in range(pfn, pfn + (1 << order)):
             if self.armed.pop(p, None) is not None:
@@ -104,6 +149,16 @@ class FrameGuard:
         kept = self.armed.pop(pfn, None)          # (a page-cache frame is never freed)
         if kept is not None and kept != (va, data):
             self.forget(pfn)
+
+    def on_module(self, base, pfn, image):
+        """Modules.keep_code: each frame the loader filled keeps its code when it holds
+        the kept page at the same address; the others' code is dropped."""
+        for i in range(len(image) // PAGE_SIZE):
+            kept = self.armed.pop(pfn + i, None)
+            va = base + i * PAGE_SIZE
+            if kept is None or kept[0] != va or kept[1] != image[va - base:va - base + PAGE_SIZE]:
+                self._cpu.forget_code(va, va + PAGE_SIZE)
+        return True
 
     def forget(self, pfn):
         forget_frame_code(self._cpu, self._ram, self._l1, pfn)

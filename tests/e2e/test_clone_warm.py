@@ -106,3 +106,41 @@ def test_a_long_first_script_is_recorded_at_its_start_only(tmp_path, warm_templa
                                    lambda s, r: r))
     assert [_comparable(r) for r in warmed] == [_comparable(r) for r in fresh]
     assert 0 < len(warm_template._guard.armed) < 10
+
+
+
+#: leddrv's myled_open (ldr r3, [r0, #380]; mov r0, #0; str r3, [r1, #184]; bx lr) and the
+#: same function returning -1 (mvn r0, #0): same size, same layout, another open.
+OPEN = bytes.fromhex("7c3190e5" "0000a0e3" "b83081e5" "1eff2fe1")
+OPEN_FAILS = bytes.fromhex("7c3190e5" "0000e0e3" "b83081e5" "1eff2fe1")
+
+
+def test_kept_module_code_is_dropped_for_other_bytes_in_its_frames(tmp_path, warm_template):
+    """The seed module's code is kept (translated in the booted board); a clone that loads
+    a module with other code at the same address, in the same frames, runs that code:
+    without the loader's check (Modules.keep_code) it would run the kept code (the test can
+    fail: the changed open's error would not show)."""
+    from emulator.memory.layout import MODULES_VADDR, TASK_SIZE
+    folder = _folder(tmp_path, seed=SEED)
+    other = tmp_path / "other"
+    shutil.copytree(folder, other)
+    image = (PREBUILT / "leddrv.ko").read_bytes()
+    assert image.count(OPEN) == 1
+    (other / "leddrv.ko").write_bytes(image.replace(OPEN, OPEN_FAILS))
+    seed, changed = str(folder / "seed.board"), str(other / "seed.board")
+    fresh = run_script(changed, Options())
+    clone.warm_images([seed], lambda s: str(folder))
+    clone.warm_images([changed], lambda s: str(other))
+    work = lambda s: run_script(s, Options(), warm_template)  # noqa: E731
+    list(clone.run_warmed(warm_template, [seed], 1, work, lambda s: 60, lambda s, r: r))
+    assert any(va >= MODULES_VADDR for va, _ in warm_template._guard.armed.values())
+    assert any(va < TASK_SIZE for va, _ in warm_template._guard.armed.values())
+
+    def unguarded(script):
+        warm_template.machine.modules.keep_code = lambda base, pfn, image: True
+        return run_script(script, Options(), warm_template)
+
+    broken = next(clone.run_forked([changed], 1, unguarded, lambda s: 60, lambda s, r: r))
+    guarded = next(clone.run_forked([changed], 1, work, lambda s: 60, lambda s, r: r))
+    assert not fresh.passed and _comparable(guarded) == _comparable(fresh)
+    assert broken.passed
