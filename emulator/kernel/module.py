@@ -83,7 +83,9 @@ class Module:
     init: int = 0               # struct module's init and exit (0: none)
     exit: int = 0
     refcount: int = 0
-    holders: list = field(default_factory=list)
+    holders: list = field(default_factory=list)     # modules using our exports (source_list)
+    uses: list = field(default_factory=list)        # modules whose exports we use (target_list)
+    exports: dict = field(default_factory=dict)     # name -> address (__ksymtab, __ksymtab_gpl)
     forced: bool = False             # loaded with --force-vermagic (taint F)
 
 
@@ -100,7 +102,7 @@ class Modules:
         self._cpu, self._resolve, self._guest = cpu, resolve, guest
         self._symbolizer, self._ledger, self._printk = symbolizer, ledger, kernel_printk
         self.timeout_us = timeout_us
-        self._exported = lambda name: None if name in NOT_EXPORTED else resolve(name)
+        self._kernel_export = lambda name: None if name in NOT_EXPORTED else resolve(name)
         self.vermagic, self.force_vermagic = board_vermagic(release), force_vermagic
         self.area = VmArea(MODULES_VADDR + MODULES_STUBS_SIZE, MODULES_FASTPATH)  # after stubs
         self.loaded = {}            # name -> Module, in load order
@@ -151,7 +153,9 @@ class Modules:
     def proc_modules(self):
         lines = []
         for m in reversed(list(self.loaded.values())):
-            deps = "[permanent]," if m.init and not m.exit else "-"
+            deps = "".join(f"{h}," for h in m.holders)
+            deps += "[permanent]," if m.init and not m.exit else ""
+            deps = deps or "-"
             taint = "OF" if m.forced else "O"
             lines.append(f"{m.name} {m.size} {m.refcount} {deps} Live {m.base:#010x} ({taint})")
         return "\n".join(lines) + ("\n" if lines else "")
@@ -205,8 +209,20 @@ class Modules:
         base = self.area.alloc(size)
         if base is None:
             raise _failed(f"insmod: can't insert '{label}': Cannot allocate memory", ENOMEM)
+        providers = set()
+
+        def exported(sym):
+            """resolve_symbol: the kernel's export table, then the loaded modules'."""
+            addr = self._kernel_export(sym)
+            if addr is not None:
+                return addr
+            owner = next((m for m in self.loaded.values() if sym in m.exports), None)
+            if owner is None:
+                return None
+            providers.add(owner.name)
+            return owner.exports[sym]
         try:
-            linked = linker.link(base, offsets, size, self._exported)
+            linked = linker.link(base, offsets, size, exported)
         except UnresolvedSymbols as e:
             self.area.free(base)
             for sym in e.names:
@@ -223,12 +239,29 @@ class Modules:
         except Exception:
             self.area.free(base)
             raise
+        try:
+            exports = ksymtab(linked)
+        except LoaderError:
+            self.area.free(base)
+            raise
+        duplicate = self._duplicate_export(exports)
+        if duplicate:
+            self.area.free(base)
+            self._printk(3, f"{name}: exports duplicate symbol {duplicate[0]} "
+                            f"(owned by {duplicate[1]})")
+            raise _failed(f"insmod: can't insert '{label}': {strerror(ENOEXEC)}", ENOEXEC)
         pages = self._map(base, linked.image)
         if self.global_bounds is not None:            # issue 16: KASAN's global bounds
             self.global_bounds.watch(name, base, size, pages[0][0], linked.sections,
                                      [(s.addr, s.size, s.name, s.kind) for s in linked.symbols])
         _, init, exit_ = module_struct(linked)
-        module = Module(name, base, size, linked, pages, init, exit_, forced=forced)
+        module = Module(name, base, size, linked, pages, init, exit_, forced=forced,
+                        exports=exports)
+        for provider in sorted(providers):           # ref_module: a strong reference
+            target = self.loaded[provider]
+            target.refcount += 1
+            target.holders.append(name)
+            module.uses.append(provider)
         self.loaded[name] = module
         self.tainted |= TAINT_OOT_MODULE
         exidx = [v for k, v in linked.sections.items() if k.startswith(".ARM.exidx")]
@@ -259,7 +292,27 @@ class Modules:
         pages.append((pfn, npages))
         return pages
 
+    def _duplicate_export(self, exports):
+        """verify_export_symbols: (symbol, owner) of the first export the kernel or a loaded
+        module already has, else None."""
+        for sym in exports:
+            if self._kernel_export(sym) is not None:
+                return sym, "kernel"
+            owner = next((m.name for m in self.loaded.values() if sym in m.exports), None)
+            if owner is not None:
+                return sym, owner
+        return None
+
     def _unload(self, module):
+        for provider in module.uses:                 # module_unload_free
+            target = self.loaded.get(provider)
+            if target is not None:
+                target.refcount -= 1
+                target.holders.remove(module.name)
+        if self.global_bounds is not None:
+            self.global_bounds.forget(module.name)
+        self._symbolizer.remove(module.name)
+        del self.loaded[module.name]
         for off in range(0, module.size, PAGE_SIZE):
             self._tables.unmap_page(module.base + off)
         for pfn, n in module.pages:
@@ -267,10 +320,6 @@ class Modules:
         self._cpu.flush_tlb()
         self._cpu.forget_code(module.base, module.base + module.size)
         self.area.free(module.base)
-        if self.global_bounds is not None:
-            self.global_bounds.forget(module.name)
-        self._symbolizer.remove(module.name)
-        del self.loaded[module.name]
 
     # -- rmmod ----------------------------------------------------------------------------
     def rmmod(self, name):
@@ -290,7 +339,7 @@ class Modules:
         if module is None:
             raise _failed(f"rmmod: can't unload module '{name}': No such file or directory",
                           ENOENT)
-        if module.refcount:
+        if module.holders or module.refcount:
             raise _failed(f"rmmod: can't unload module '{name}': {strerror(EAGAIN)}", EAGAIN)
         if module.init and not module.exit:
             raise _failed(f"rmmod: can't unload module '{name}': {strerror(EBUSY)}", EBUSY)
@@ -302,6 +351,27 @@ class Modules:
         self.leak_reports.append((module.name, leaks))
         self._unload(module)
         return leaks
+
+
+#: struct kernel_symbol (include/linux/export.h): value, name; 8 bytes on ARM.
+KSYMTAB_SECTIONS = ("__ksymtab", "__ksymtab_gpl")
+
+
+def ksymtab(linked):
+    """EXPORT_SYMBOL/_GPL of a linked module: {name: address} from its relocated
+    __ksymtab and __ksymtab_gpl (each entry's name points into __ksymtab_strings)."""
+    image, base, exports = linked.image, linked.base, {}
+    for section in KSYMTAB_SECTIONS:
+        start, size = linked.sections.get(section, (0, 0))
+        for off in range(start - base, start - base + size - 7, 8):
+            value = int.from_bytes(image[off:off + 4], "little")
+            name_at = int.from_bytes(image[off + 4:off + 8], "little") - base
+            if not 0 <= name_at < len(image):
+                raise LoaderError(f"{name_hint(linked)}: {section} entry names "
+                                  f"{name_at + base:#x} outside the module")
+            end = image.find(b"\0", name_at)
+            exports[image[name_at:end].decode("ascii", "replace")] = value
+    return exports
 
 
 def _failed(message, errno):
