@@ -194,7 +194,8 @@ class Modules:
         Errors raise CommandFailed with the errno init_module(2) returns as `.errno`.
         """
         linker = ModuleLinker.parse(data, label)
-        name = linker.modinfo.get("name") or label.rsplit("/", 1)[-1].removesuffix(".ko")
+        name = linker.modinfo.get("name") or this_module_name(linker) or \
+            label.rsplit("/", 1)[-1].removesuffix(".ko")
         forced = self.check_vermagic(linker, name, label)
         mismatch = abi_mismatches(linker)
         if mismatch:
@@ -335,7 +336,7 @@ class Modules:
     def check_unload(self, name):
         """delete_module's checks: the module, or CommandFailed with `.errno`."""
         name = name.removesuffix(".ko").rsplit("/", 1)[-1]
-        module = self.loaded.get(name)
+        module = self.loaded.get(name) or self.loaded.get(name.replace("-", "_"))  # busybox
         if module is None:
             raise _failed(f"rmmod: can't unload module '{name}': No such file or directory",
                           ENOENT)
@@ -351,6 +352,16 @@ class Modules:
         self.leak_reports.append((module.name, leaks))
         self._unload(module)
         return leaks
+
+
+def this_module_name(linker):
+    """struct module's name in the unrelocated .gnu.linkonce.this_module (KBUILD_MODNAME:
+    ts-gt818.ko is "ts_gt818"), as setup_load_info reads it; None without one."""
+    sec = next((s for s in linker.alloc if s.name == ".gnu.linkonce.this_module"), None)
+    if sec is None or len(sec.data) < MODULE["name"] + 1:
+        return None
+    raw = bytes(sec.data[MODULE["name"]:MODULE["name"] + 60]).split(b"\0")[0]
+    return raw.decode("ascii", "replace") or None
 
 
 #: struct kernel_symbol (include/linux/export.h): value, name; 8 bytes on ARM.
