@@ -5,10 +5,11 @@ and keeps it on the module list; init failing unloads it again. rmmod runs the e
 then reports whatever the module still holds (memory, mappings, device numbers) as leaks.
 """
 
+import time
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 
-from ..errors import CommandFailed, LoaderError, UnresolvedSymbols
+from ..errors import CommandFailed, GuestTimeout, LoaderError, UnresolvedSymbols
 from ..loader.module import GOT_SYMBOL, ModuleLinker, UnknownRelocation
 from ..memory.layout import MODULES_FASTPATH, MODULES_STUBS_SIZE, MODULES_VADDR, PAGE_SIZE
 from ..memory.mmu import KERNEL_RWX
@@ -180,10 +181,12 @@ class Modules:
         """Load, link and initialise a module (the console's insmod); CommandFailed on error."""
         module = self.load(data, label)
         if module.init:
+            start = time.monotonic()
             with self.sleepable("insmod"):      # (issue 12) init may sleep
                 ret = self._guest.call(module.init, (), self.timeout_us,
                                        what=f"{module.name} init")
-            if ret is None:          # the init crashed; the machine reports the oops
+            if ret is None:          # the init crashed (the machine reports the oops) ...
+                self._check_time(start, f"{module.name} init")
                 return module
             self.finish_init(module, signed(ret), label)
         return module
@@ -271,6 +274,14 @@ class Modules:
                                          kallsyms=True))
         return module
 
+    def _check_time(self, start, what):
+        """... or its time ran out inside a call it made (a probe run from
+        platform_driver_register, a callback): the outer run was stopped without a fault."""
+        if self.timeout_us and time.monotonic() - start >= self.timeout_us / 1e6:
+            raise GuestTimeout(f"timeout: {what} did not finish within "
+                               f"{self.timeout_us / 1e6:g} s (stopped inside a call it made, "
+                               f"e.g. a driver's probe)")
+
     def finish_init(self, module, ret, label):
         """do_init_module after the init function returned ret (CommandFailed if it failed)."""
         name = module.name
@@ -326,10 +337,12 @@ class Modules:
     def rmmod(self, name):
         module = self.check_unload(name)
         if module.exit:
+            start = time.monotonic()
             with self.sleepable("rmmod"):       # (issue 12) exit may sleep
                 ret = self._guest.call(module.exit, (), self.timeout_us,
                                        what=f"{module.name} exit")
             if ret is None:
+                self._check_time(start, f"{module.name} exit")
                 return None
         return self.finish_unload(module)
 
