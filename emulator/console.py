@@ -229,7 +229,7 @@ class Console:
         """Newest module first, as /proc/modules and busybox list them; `expect stdout`
         can judge it (issue 11)."""
         text = "Module                  Size  Used by\n" + "".join(
-            f"{m.name:<20}{m.size:>8}  {m.refcount}\n"
+            f"{m.name:<20}{m.size:>8}  {m.refcount} {','.join(m.holders)}".rstrip() + "\n"
             for m in reversed(list(self.machine.modules.loaded.values())))
         self.out.write(text)
         self._capture(text)

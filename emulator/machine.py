@@ -25,6 +25,7 @@ from .kernel.entry import Entry, GuestCalls
 from .kernel.hypercall import Hypercalls
 from .kernel.kuser import SIGRETURN_CODE, vectors_page
 from .kernel.signal_arm import SignalDelivery        # issue 12: signals
+from .kernel.fs.d_path import DPath                  # course drivers: d_path
 from .kernel.fs.fasync import Fasync                 # issue 12: fasync
 from .kernel.lib import StringLib, lib_providers
 from .kernel.lib_idr import Idr
@@ -260,7 +261,8 @@ class Machine:
                          self.ioports, self.mmap, *mm.providers, *self.irq.providers,
                          *self.sched.providers, self.timers, self.poller, self.tasklets,
                          self.workqueues,
-                         Fasync(vm, self.kmalloc, self.sched, kprint)):     # issue 12: fasync
+                         Fasync(vm, self.kmalloc, self.sched, kprint),      # issue 12: fasync
+                         DPath(vm, self.chrdev)):                           # course drivers
             hc.register(provider)
         boot = self._boot
         # -- driver model and device tree (issue 11): dt is a .dtb/.dts path or None (board's)

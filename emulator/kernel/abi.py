@@ -134,11 +134,15 @@ I2C_ALGORITHM = _s("i2c_algorithm", 12, "linux/i2c.h", master_xfer=0, smbus_xfer
 I2C_MSG = _s("i2c_msg", 12, "linux/i2c.h", addr=0, flags=2, len=4, buf=8)
 I2C_BOARD_INFO = _s("i2c_board_info", 40, "linux/i2c.h", type=0, flags=20, addr=22,
                     platform_data=24, archdata=28, of_node=32, irq=36)
+#: Multi-touch slots (linux/input/mt.h): input_mt_init_slots' object, slots after the head.
+INPUT_MT = _s("input_mt", 24, "linux/input/mt.h", trkid=0, num_slots=4, slot=8, flags=12,
+              frame=16, red=20, slots=24)
+INPUT_MT_SLOT = _s("input_mt_slot", 64, "linux/input/mt.h", abs=0, frame=56, key=60)
 I2C_DEVICE_ID = _s("i2c_device_id", 24, "linux/mod_devicetable.h", name=0, driver_data=20)
 INPUT_DEV = _s("input_dev", 768, "linux/input.h", name=0, phys=4, uniq=8, id=12, propbit=20,
                evbit=24, keybit=28, relbit=124, absbit=128, mscbit=136, ledbit=140,
                sndbit=144, ffbit=148, swbit=164, hint_events_per_packet=168, keycodemax=172,
-               keycode=180, rep=228,
+               keycode=180, rep=228, mt=236,
                absinfo=240, key=244, led=340, snd=344, sw=348, open=352, close=356,
                event=364, event_lock=372, mutex=388, users=428, going_away=432, dev=440,
                h_list=736, node=744, num_vals=752, max_vals=756, vals=760,
@@ -165,7 +169,7 @@ STRUCTS = {s.name: s for s in (
     VM_FAULT, OUTER_CACHE_FNS, ARM_DELAY_OPS, THREAD_INFO, CPUMASK, TIMER_LIST, TASKLET_STRUCT,
     WORK_STRUCT, DELAYED_WORK, I2C_CLIENT, I2C_DRIVER, INPUT_DEV, RW_SEMAPHORE, HRTIMER,
     TIMERQUEUE_NODE, HRTIMER_CLOCK_BASE, INPUT_EVENT, INPUT_ID, INPUT_ABSINFO, I2C_ADAPTER,
-    I2C_ALGORITHM, I2C_MSG, I2C_BOARD_INFO, I2C_DEVICE_ID)}
+    I2C_ALGORITHM, I2C_MSG, I2C_BOARD_INFO, I2C_DEVICE_ID, INPUT_MT, INPUT_MT_SLOT)}
 # + the driver model's, below
 
 #: The structs whose layout insmod's ABI guard compares with a module's DWARF: those the

@@ -44,6 +44,7 @@ class Chrdev:
         self.regions = [Region(*r) for r in BOOT_CHRDEV_REGIONS]
         self._cdev_map = []          # (first dev, count, cdev va)
         self.open_private = {}       # cdev va -> file->private_data at open (misc_open, issue 11)
+        self.open_paths = {}         # struct file va -> the node's path, for d_path (fs/d_path.py)
 
     # -- regions --------------------------------------------------------------------------
     def _register_region(self, major, baseminor, count, name):

@@ -175,6 +175,11 @@ def chrdev_open(node, flags, vm, chrdev, kmalloc, module_get):
     fops = vm.read_u32(cdev + CDEV["ops"])
     put_module = module_get(vm.read_u32(fops + FILE_OPERATIONS["owner"]) if fops else 0)
     file_va = kmalloc.alloc(FILE.size, zero=True)
+    chrdev.open_paths[file_va] = node.path                  # f_path, for d_path
+
+    def free(va):
+        chrdev.open_paths.pop(va, None)
+        kmalloc.free(va)
     acc = flags & O_ACCMODE
     mode = {O_RDONLY: FMODE_READ, O_WRONLY: FMODE_WRITE, O_RDWR: FMODE_READ | FMODE_WRITE}.get(acc, 0)
     for name, value in (("f_inode", inode), ("f_op", fops), ("f_count", 1), ("f_flags", flags),
@@ -184,9 +189,8 @@ def chrdev_open(node, flags, vm, chrdev, kmalloc, module_get):
     if open_fn:
         ret = signed((yield GuestCall(open_fn, (inode, file_va))))
         if ret < 0:
-            kmalloc.free(file_va)
+            free(file_va)
             put_module()
             return ret
     # The driver may replace file->f_op in its open (as misc devices do): use what it left.
-    return ChrdevFile(file_va, inode, vm.read_u32(file_va + FILE["f_op"]), vm, kmalloc.free,
-                      put_module)
+    return ChrdevFile(file_va, inode, vm.read_u32(file_va + FILE["f_op"]), vm, free, put_module)

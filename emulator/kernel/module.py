@@ -5,10 +5,11 @@ and keeps it on the module list; init failing unloads it again. rmmod runs the e
 then reports whatever the module still holds (memory, mappings, device numbers) as leaks.
 """
 
+import time
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 
-from ..errors import CommandFailed, LoaderError, UnresolvedSymbols
+from ..errors import CommandFailed, GuestTimeout, LoaderError, UnresolvedSymbols
 from ..loader.module import GOT_SYMBOL, ModuleLinker, UnknownRelocation
 from ..memory.layout import MODULES_FASTPATH, MODULES_STUBS_SIZE, MODULES_VADDR, PAGE_SIZE
 from ..memory.mmu import KERNEL_RWX
@@ -83,7 +84,9 @@ class Module:
     init: int = 0               # struct module's init and exit (0: none)
     exit: int = 0
     refcount: int = 0
-    holders: list = field(default_factory=list)
+    holders: list = field(default_factory=list)     # modules using our exports (source_list)
+    uses: list = field(default_factory=list)        # modules whose exports we use (target_list)
+    exports: dict = field(default_factory=dict)     # name -> address (__ksymtab, __ksymtab_gpl)
     forced: bool = False             # loaded with --force-vermagic (taint F)
 
 
@@ -104,7 +107,7 @@ class Modules:
         #: the frames just filled itself (runner/warm.py keeps the code a booted board
         #: translated for the same bytes at the same address); None: all of it is dropped.
         self.keep_code = None
-        self._exported = lambda name: None if name in NOT_EXPORTED else resolve(name)
+        self._kernel_export = lambda name: None if name in NOT_EXPORTED else resolve(name)
         self.vermagic, self.force_vermagic = board_vermagic(release), force_vermagic
         self.area = VmArea(MODULES_VADDR + MODULES_STUBS_SIZE, MODULES_FASTPATH)  # after stubs
         self.loaded = {}            # name -> Module, in load order
@@ -155,7 +158,9 @@ class Modules:
     def proc_modules(self):
         lines = []
         for m in reversed(list(self.loaded.values())):
-            deps = "[permanent]," if m.init and not m.exit else "-"
+            deps = "".join(f"{h}," for h in m.holders)
+            deps += "[permanent]," if m.init and not m.exit else ""
+            deps = deps or "-"
             taint = "OF" if m.forced else "O"
             lines.append(f"{m.name} {m.size} {m.refcount} {deps} Live {m.base:#010x} ({taint})")
         return "\n".join(lines) + ("\n" if lines else "")
@@ -180,10 +185,12 @@ class Modules:
         """Load, link and initialise a module (the console's insmod); CommandFailed on error."""
         module = self.load(data, label)
         if module.init:
+            start = time.monotonic()
             with self.sleepable("insmod"):      # (issue 12) init may sleep
                 ret = self._guest.call(module.init, (), self.timeout_us,
                                        what=f"{module.name} init")
-            if ret is None:          # the init crashed; the machine reports the oops
+            if ret is None:          # the init crashed (the machine reports the oops) ...
+                self._check_time(start, f"{module.name} init")
                 return module
             self.finish_init(module, signed(ret), label)
         return module
@@ -194,7 +201,8 @@ class Modules:
         Errors raise CommandFailed with the errno init_module(2) returns as `.errno`.
         """
         linker = ModuleLinker.parse(data, label)
-        name = linker.modinfo.get("name") or label.rsplit("/", 1)[-1].removesuffix(".ko")
+        name = linker.modinfo.get("name") or this_module_name(linker) or \
+            label.rsplit("/", 1)[-1].removesuffix(".ko")
         forced = self.check_vermagic(linker, name, label)
         mismatch = abi_mismatches(linker)
         if mismatch:
@@ -209,8 +217,20 @@ class Modules:
         base = self.area.alloc(size)
         if base is None:
             raise _failed(f"insmod: can't insert '{label}': Cannot allocate memory", ENOMEM)
+        providers = set()
+
+        def exported(sym):
+            """resolve_symbol: the kernel's export table, then the loaded modules'."""
+            addr = self._kernel_export(sym)
+            if addr is not None:
+                return addr
+            owner = next((m for m in self.loaded.values() if sym in m.exports), None)
+            if owner is None:
+                return None
+            providers.add(owner.name)
+            return owner.exports[sym]
         try:
-            linked = linker.link(base, offsets, size, self._exported)
+            linked = linker.link(base, offsets, size, exported)
         except UnresolvedSymbols as e:
             self.area.free(base)
             for sym in e.names:
@@ -227,12 +247,29 @@ class Modules:
         except Exception:
             self.area.free(base)
             raise
+        try:
+            exports = ksymtab(linked)
+        except LoaderError:
+            self.area.free(base)
+            raise
+        duplicate = self._duplicate_export(exports)
+        if duplicate:
+            self.area.free(base)
+            self._printk(3, f"{name}: exports duplicate symbol {duplicate[0]} "
+                            f"(owned by {duplicate[1]})")
+            raise _failed(f"insmod: can't insert '{label}': {strerror(ENOEXEC)}", ENOEXEC)
         pages = self._map(base, linked.image)
         if self.global_bounds is not None:            # issue 16: KASAN's global bounds
             self.global_bounds.watch(name, base, size, pages[0][0], linked.sections,
                                      [(s.addr, s.size, s.name, s.kind) for s in linked.symbols])
         _, init, exit_ = module_struct(linked)
-        module = Module(name, base, size, linked, pages, init, exit_, forced=forced)
+        module = Module(name, base, size, linked, pages, init, exit_, forced=forced,
+                        exports=exports)
+        for provider in sorted(providers):           # ref_module: a strong reference
+            target = self.loaded[provider]
+            target.refcount += 1
+            target.holders.append(name)
+            module.uses.append(provider)
         self.loaded[name] = module
         self.tainted |= TAINT_OOT_MODULE
         exidx = [v for k, v in linked.sections.items() if k.startswith(".ARM.exidx")]
@@ -240,6 +277,14 @@ class Modules:
                                          base, base + size, linked.mapping_symbols, exidx,
                                          kallsyms=True))
         return module
+
+    def _check_time(self, start, what):
+        """... or its time ran out inside a call it made (a probe run from
+        platform_driver_register, a callback): the outer run was stopped without a fault."""
+        if self.timeout_us and time.monotonic() - start >= self.timeout_us / 1e6:
+            raise GuestTimeout(f"timeout: {what} did not finish within "
+                               f"{self.timeout_us / 1e6:g} s (stopped inside a call it made, "
+                               f"e.g. a driver's probe)")
 
     def finish_init(self, module, ret, label):
         """do_init_module after the init function returned ret (CommandFailed if it failed)."""
@@ -264,7 +309,27 @@ class Modules:
         pages.append((pfn, npages))
         return pages
 
+    def _duplicate_export(self, exports):
+        """verify_export_symbols: (symbol, owner) of the first export the kernel or a loaded
+        module already has, else None."""
+        for sym in exports:
+            if self._kernel_export(sym) is not None:
+                return sym, "kernel"
+            owner = next((m.name for m in self.loaded.values() if sym in m.exports), None)
+            if owner is not None:
+                return sym, owner
+        return None
+
     def _unload(self, module):
+        for provider in module.uses:                 # module_unload_free
+            target = self.loaded.get(provider)
+            if target is not None:
+                target.refcount -= 1
+                target.holders.remove(module.name)
+        if self.global_bounds is not None:
+            self.global_bounds.forget(module.name)
+        self._symbolizer.remove(module.name)
+        del self.loaded[module.name]
         for off in range(0, module.size, PAGE_SIZE):
             self._tables.unmap_page(module.base + off)
         for pfn, n in module.pages:
@@ -272,30 +337,28 @@ class Modules:
         self._cpu.flush_tlb()
         self._cpu.forget_code(module.base, module.base + module.size)
         self.area.free(module.base)
-        if self.global_bounds is not None:
-            self.global_bounds.forget(module.name)
-        self._symbolizer.remove(module.name)
-        del self.loaded[module.name]
 
     # -- rmmod ----------------------------------------------------------------------------
     def rmmod(self, name):
         module = self.check_unload(name)
         if module.exit:
+            start = time.monotonic()
             with self.sleepable("rmmod"):       # (issue 12) exit may sleep
                 ret = self._guest.call(module.exit, (), self.timeout_us,
                                        what=f"{module.name} exit")
             if ret is None:
+                self._check_time(start, f"{module.name} exit")
                 return None
         return self.finish_unload(module)
 
     def check_unload(self, name):
         """delete_module's checks: the module, or CommandFailed with `.errno`."""
         name = name.removesuffix(".ko").rsplit("/", 1)[-1]
-        module = self.loaded.get(name)
+        module = self.loaded.get(name) or self.loaded.get(name.replace("-", "_"))  # busybox
         if module is None:
             raise _failed(f"rmmod: can't unload module '{name}': No such file or directory",
                           ENOENT)
-        if module.refcount:
+        if module.holders or module.refcount:
             raise _failed(f"rmmod: can't unload module '{name}': {strerror(EAGAIN)}", EAGAIN)
         if module.init and not module.exit:
             raise _failed(f"rmmod: can't unload module '{name}': {strerror(EBUSY)}", EBUSY)
@@ -307,6 +370,37 @@ class Modules:
         self.leak_reports.append((module.name, leaks))
         self._unload(module)
         return leaks
+
+
+def this_module_name(linker):
+    """struct module's name in the unrelocated .gnu.linkonce.this_module (KBUILD_MODNAME:
+    ts-gt818.ko is "ts_gt818"), as setup_load_info reads it; None without one."""
+    sec = next((s for s in linker.alloc if s.name == ".gnu.linkonce.this_module"), None)
+    if sec is None or len(sec.data) < MODULE["name"] + 1:
+        return None
+    raw = bytes(sec.data[MODULE["name"]:MODULE["name"] + 60]).split(b"\0")[0]
+    return raw.decode("ascii", "replace") or None
+
+
+#: struct kernel_symbol (include/linux/export.h): value, name; 8 bytes on ARM.
+KSYMTAB_SECTIONS = ("__ksymtab", "__ksymtab_gpl")
+
+
+def ksymtab(linked):
+    """EXPORT_SYMBOL/_GPL of a linked module: {name: address} from its relocated
+    __ksymtab and __ksymtab_gpl (each entry's name points into __ksymtab_strings)."""
+    image, base, exports = linked.image, linked.base, {}
+    for section in KSYMTAB_SECTIONS:
+        start, size = linked.sections.get(section, (0, 0))
+        for off in range(start - base, start - base + size - 7, 8):
+            value = int.from_bytes(image[off:off + 4], "little")
+            name_at = int.from_bytes(image[off + 4:off + 8], "little") - base
+            if not 0 <= name_at < len(image):
+                raise LoaderError(f"{name_hint(linked)}: {section} entry names "
+                                  f"{name_at + base:#x} outside the module")
+            end = image.find(b"\0", name_at)
+            exports[image[name_at:end].decode("ascii", "replace")] = value
+    return exports
 
 
 def _failed(message, errno):

@@ -82,7 +82,7 @@ def test_register_makes_the_node_and_prints_the_path():
     assert vfs.nodes["/sys/class/input/event0/uevent"]() == \
         "MAJOR=13\nMINOR=64\nDEVNAME=input/event0\n"
     assert lines == ["input: test-keys as /input/input0"]
-    assert idev.max_vals == 9                        # no axes: 7 + 2
+    assert idev.max_vals == 10                       # no axes: SYN_REPORT + 7, + 2
 
 
 def test_key_events_pass_only_on_change_and_packets_end_at_sync():
@@ -113,9 +113,9 @@ def test_relative_zero_dropped_absolute_only_on_change():
 
 def test_full_packet_gets_an_injected_sync():
     core, _, idev, client, _, _ = make((EV_REL, 0))
-    for v in range(1, 12):                           # max_vals 10: 8 events, then a sync
+    for v in range(1, 12):                           # max_vals 11: 9 events, then a sync
         core.event(idev, EV_REL, 0, v)
-    assert queued(client)[-1] == (EV_SYN, 0, 0) and len(queued(client)) == 9
+    assert queued(client)[-1] == (EV_SYN, 0, 0) and len(queued(client)) == 10
 
 
 def test_client_overflow_keeps_syn_dropped_and_the_newest():

@@ -10,14 +10,17 @@ event only when non-zero, an absolute one only when its (defuzzed) value changes
 events collect in the device's packet until SYN_REPORT, which hands the packet to the
 handlers (an empty packet is not passed); a packet reaching max_vals - 2 events is closed
 with an injected SYN_REPORT. The kernel's own drivers (gpio-keys) use the same core through
-a Python InputDev without guest memory. Not modelled: autorepeat (EV_REP timers),
-multi-touch slots, force feedback, input handlers other than evdev, dev->open/close.
+a Python InputDev without guest memory. Multi-touch slots as
+input-mt.c and input_handle_abs_event have them (input_mt_init_slots; ABS_MT_SLOT staged, each
+slot's values filtered apart, the slot event passed before the first value of another slot).
+Not modelled: autorepeat (EV_REP timers), in-kernel contact tracking (INPUT_MT_TRACK and
+input_mt_report_* helpers), force feedback, input handlers other than evdev, dev->open/close.
 """
 
 import struct
 
 from ...errors import Unimplemented
-from ..abi import INPUT_ABSINFO, INPUT_DEV, spinlock_bytes
+from ..abi import INPUT_ABSINFO, INPUT_DEV, INPUT_MT, INPUT_MT_SLOT, spinlock_bytes
 from ..errno import EINVAL, ENOMEM
 from ..hypercall import export
 
@@ -36,7 +39,16 @@ CAPABILITY = {EV_KEY: ("keybit", KEY_CNT), EV_REL: ("relbit", REL_CNT),
 STATE = {EV_KEY: "key", EV_SW: "sw", EV_LED: "led", EV_SND: "snd"}
 #: input_estimate_events_per_packet: room for KEY and MSC events.
 PACKET_SLACK = 7
-ABS_MT_FIRST, ABS_MT_LAST = 0x2F, 0x3D
+#: input_is_mt_value: ABS_MT_TOUCH_MAJOR .. ABS_MT_TOOL_Y (ABS_MT_SLOT is an MT axis too).
+ABS_MT_SLOT, ABS_MT_FIRST, ABS_MT_LAST = 0x2F, 0x30, 0x3D
+ABS_X, ABS_Y, ABS_PRESSURE = 0x00, 0x01, 0x18
+ABS_MT_POSITION_X, ABS_MT_POSITION_Y, ABS_MT_TRACKING_ID, ABS_MT_PRESSURE = 0x35, 0x36, 0x39, 0x3A
+TRKID_MAX = 0xFFFF
+INPUT_MT_POINTER, INPUT_MT_DIRECT, INPUT_MT_SEMI_MT, INPUT_MT_TRACK = 0x1, 0x2, 0x10, 0x8
+INPUT_PROP_POINTER, INPUT_PROP_DIRECT, INPUT_PROP_SEMI_MT = 0x0, 0x1, 0x3
+BTN_TOOL_FINGER, BTN_TOUCH = 0x145, 0x14A
+#: input_mt_init_slots' BTN_TOOL_* bits of a pointer, by the slots it needs.
+BTN_TOOL_TAPS = ((2, 0x14D), (3, 0x14E), (4, 0x14F), (5, 0x148))
 
 
 class GuestBits:
@@ -153,6 +165,7 @@ class InputCore:
 
     def _free(self, va):
         idev = self.devices.pop(va, None)
+        self.input_mt_destroy_slots(va)                  # input_dev_release
         absinfo = self._vm.read_u32(va + INPUT_DEV["absinfo"])
         if absinfo:
             self._kmalloc.free(absinfo)
@@ -227,7 +240,7 @@ class InputCore:
         bits = idev.bits
         bits.assign("evbit", EV_SYN, True)               # every device sends EV_SYN
         bits.assign("keybit", 0, False)                  # KEY_RESERVED is never reported
-        events = bits.count("absbit", ABS_CNT) + bits.count("relbit", REL_CNT) + PACKET_SLACK
+        events = self._estimate_events(idev)
         hint = self._vm.read_u32(idev.va + INPUT_DEV["hint_events_per_packet"]) \
             if isinstance(bits, GuestBits) else 0
         idev.hint = hint
@@ -243,6 +256,104 @@ class InputCore:
         if self.evdev is not None:
             self.evdev.connect(idev)
         return 0
+
+    def _estimate_events(self, idev):
+        """input_estimate_events_per_packet: each MT axis once per slot, one more for each
+        SYN_MT_REPORT and the SYN_REPORT, and room for key and MSC events."""
+        bits = idev.bits
+        mt = self._mt(idev)
+        if mt:
+            slots = self._vm.read_u32(mt + INPUT_MT["num_slots"])
+        elif bits.test("absbit", ABS_MT_TRACKING_ID):
+            lo, hi = self._absinfo(idev, ABS_MT_TRACKING_ID)[1:3]
+            slots = min(max(hi - lo + 1, 2), 32)
+        elif bits.test("absbit", ABS_MT_POSITION_X):
+            slots = 2
+        else:
+            slots = 0
+        axes = [code for code in range(ABS_CNT) if bits.test("absbit", code)]
+        mt_axes = sum(1 for code in axes if ABS_MT_SLOT <= code <= ABS_MT_LAST)
+        return (slots + 1 + mt_axes * slots + len(axes) - mt_axes
+                + bits.count("relbit", REL_CNT) + PACKET_SLACK)
+
+    def _absinfo(self, idev, code):
+        """(value, minimum, maximum, fuzz) of an axis."""
+        info = self._vm.read_u32(idev.va + INPUT_DEV["absinfo"]) \
+            if isinstance(idev.bits, GuestBits) else 0
+        if not info:
+            return tuple(idev.absinfo.get(code, [0, 0, 0, 0])[:4])
+        return struct.unpack("<iiii", self._vm.read(info + code * INPUT_ABSINFO.size, 16))
+
+    def _mt(self, idev):
+        """dev->mt (0: none; the kernel's own devices have none)."""
+        return self._vm.read_u32(idev.va + INPUT_DEV["mt"]) \
+            if isinstance(idev.bits, GuestBits) else 0
+
+    # -- multi-touch slots (drivers/input/input-mt.c) -------------------------------------------
+    @export()
+    def input_mt_init_slots(self, va, num_slots, flags):
+        """Give the device num_slots contacts (each slot's tracking id -1: unused); the MT
+        slot and tracking-id axes, and for a pointer or direct device BTN_TOUCH and the
+        single-touch axes copied from the MT ones. 0, -EINVAL (other count), -ENOMEM."""
+        vm = self._vm
+        if not num_slots:
+            return 0
+        mt = vm.read_u32(va + INPUT_DEV["mt"])
+        if mt:
+            return 0 if vm.read_u32(mt + INPUT_MT["num_slots"]) == num_slots \
+                else -EINVAL & 0xFFFFFFFF
+        mt = self._kmalloc.alloc(INPUT_MT.size + num_slots * INPUT_MT_SLOT.size, zero=True,
+                                 caller=self._caller())
+        if not mt:
+            return -ENOMEM & 0xFFFFFFFF
+        vm.write_u32(mt + INPUT_MT["num_slots"], num_slots)
+        vm.write_u32(mt + INPUT_MT["flags"], flags)
+        self.input_set_abs_params(va, ABS_MT_SLOT, 0, num_slots - 1, 0, 0)
+        self.input_set_abs_params(va, ABS_MT_TRACKING_ID, 0, TRKID_MAX, 0, 0)
+        bits = self.devices[va].bits if va in self.devices else GuestBits(vm, va)
+        if flags & (INPUT_MT_POINTER | INPUT_MT_DIRECT):
+            bits.assign("evbit", EV_KEY, True)
+            bits.assign("keybit", BTN_TOUCH, True)
+            for single, multi in ((ABS_X, ABS_MT_POSITION_X), (ABS_Y, ABS_MT_POSITION_Y),
+                                  (ABS_PRESSURE, ABS_MT_PRESSURE)):
+                self._copy_abs(va, bits, single, multi)
+        if flags & INPUT_MT_POINTER:
+            bits.assign("keybit", BTN_TOOL_FINGER, True)
+            for needed, key in BTN_TOOL_TAPS:
+                if num_slots >= needed:
+                    bits.assign("keybit", key, True)
+            bits.assign("propbit", INPUT_PROP_POINTER, True)
+        if flags & INPUT_MT_DIRECT:
+            bits.assign("propbit", INPUT_PROP_DIRECT, True)
+        if flags & INPUT_MT_SEMI_MT:
+            bits.assign("propbit", INPUT_PROP_SEMI_MT, True)
+        if flags & INPUT_MT_TRACK:
+            self._kmalloc.free(mt)
+            raise Unimplemented("input_mt_init_slots: INPUT_MT_TRACK (in-kernel contact "
+                                "tracking) is not modelled")
+        for i in range(num_slots):
+            vm.write(mt + INPUT_MT.size + i * INPUT_MT_SLOT.size
+                     + 4 * (ABS_MT_TRACKING_ID - ABS_MT_FIRST), struct.pack("<i", -1))
+        vm.write_u32(va + INPUT_DEV["mt"], mt)
+        return 0
+
+    def _copy_abs(self, va, bits, dst, src):
+        """input-mt.c's copy_abs: the single-touch axis takes the MT axis' range."""
+        info = self._vm.read_u32(va + INPUT_DEV["absinfo"])
+        if info and bits.test("absbit", src):
+            entry = self._vm.read(info + src * INPUT_ABSINFO.size, INPUT_ABSINFO.size)
+            self._vm.write(info + dst * INPUT_ABSINFO.size, entry)
+            bits.assign("absbit", dst, True)
+
+    @export()
+    def input_mt_destroy_slots(self, va):
+        mt = self._vm.read_u32(va + INPUT_DEV["mt"])
+        if mt:
+            red = self._vm.read_u32(mt + INPUT_MT["red"])
+            if red:
+                self._kmalloc.free(red)
+            self._kmalloc.free(mt)
+            self._vm.write_u32(va + INPUT_DEV["mt"], 0)
 
     @export()
     def input_unregister_device(self, va):
@@ -273,6 +384,9 @@ class InputCore:
         if type_ >= EV_CNT or not bits.test("evbit", type_):
             return
         passes, flush = self._disposition(idev, type_, code, value)
+        if passes == SLOT:                     # INPUT_SLOT: the staged slot goes first
+            idev.vals.append((EV_ABS, ABS_MT_SLOT,
+                              self._vm.read_u32(self._mt(idev) + INPUT_MT["slot"])))
         if passes:
             idev.vals.append((type_, code, value))
         if flush:
@@ -307,22 +421,43 @@ class InputCore:
         return True, False                                 # EV_MSC
 
     def _abs(self, idev, code, value):
-        if ABS_MT_FIRST <= code <= ABS_MT_LAST:
-            raise Unimplemented("input_event: multi-touch axes are not modelled")
-        info = self._vm.read_u32(idev.va + INPUT_DEV["absinfo"]) \
-            if isinstance(idev.bits, GuestBits) else 0
-        if info:
-            addr = info + code * INPUT_ABSINFO.size
-            old, _, _, fuzz = struct.unpack("<iiii", self._vm.read(addr, 16))
-        else:
-            old, fuzz = idev.absinfo.get(code, [0, 0, 0, 0])[0], 0
-        value = defuzz(value, old, fuzz)
-        if value == old:
+        """input_handle_abs_event: False (ignore), True (pass) or SLOT (pass after the
+        staged ABS_MT_SLOT event)."""
+        vm, mt = self._vm, self._mt(idev)
+        if code == ABS_MT_SLOT:                # staged until a value of that slot changes
+            if mt and 0 <= value < vm.read_u32(mt + INPUT_MT["num_slots"]):
+                vm.write_u32(mt + INPUT_MT["slot"], value)
             return False
-        if info:
-            self._vm.write(addr, struct.pack("<i", value))
+        is_mt = ABS_MT_FIRST <= code <= ABS_MT_LAST
+        info = vm.read_u32(idev.va + INPUT_DEV["absinfo"]) \
+            if isinstance(idev.bits, GuestBits) else 0
+        fuzz = struct.unpack("<i", vm.read(info + code * INPUT_ABSINFO.size + 12, 4))[0] \
+            if info else 0
+        if not is_mt:
+            addr = info + code * INPUT_ABSINFO.size if info else None
+        elif mt:
+            slot = signed32(vm.read_u32(mt + INPUT_MT["slot"]))
+            addr = mt + INPUT_MT.size + slot * INPUT_MT_SLOT.size + 4 * (code - ABS_MT_FIRST)
         else:
+            addr = 0                           # MT without slots: not filtered
+        if addr is None:                       # a kernel device's axis
+            old = idev.absinfo.get(code, [0, 0, 0, 0])[0]
+            value = defuzz(value, old, 0)
+            if value == old:
+                return False
             idev.absinfo.setdefault(code, [0, 0, 0, 0])[0] = value
+        elif addr:
+            old = struct.unpack("<i", vm.read(addr, 4))[0]
+            value = defuzz(value, old, fuzz)
+            if value == old:
+                return False
+            vm.write(addr, struct.pack("<i", value))
+        if is_mt and mt and info:
+            slot_value = info + ABS_MT_SLOT * INPUT_ABSINFO.size
+            staged = vm.read_u32(mt + INPUT_MT["slot"])
+            if staged != vm.read_u32(slot_value):
+                vm.write_u32(slot_value, staged)
+                return SLOT
         return True
 
     def _pass(self, idev, vals):
@@ -331,6 +466,14 @@ class InputCore:
 
     def _str(self, va):
         return self._vm.read_cstr(va).decode("latin-1") if va else ""
+
+
+#: input_handle_abs_event's INPUT_PASS_TO_HANDLERS | INPUT_SLOT (truthy: the event passes).
+SLOT = 2
+
+
+def signed32(value):
+    return value - (1 << 32) if value & 0x80000000 else value
 
 
 def defuzz(value, old, fuzz):

@@ -18,6 +18,8 @@
 #include <linux/stat.h>
 #include <linux/types.h>
 #include <linux/path.h>
+#include <linux/dcache.h>
+#include <linux/limits.h>
 #include <linux/uidgid.h>
 #include <linux/fcntl.h>
 #include <linux/signal.h>	/* SIGIO, POLL_IN for kill_fasync (issue 12) */

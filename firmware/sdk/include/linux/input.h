@@ -142,7 +142,12 @@ struct input_absinfo {
 #define BTN_LEFT		0x110
 #define BTN_RIGHT		0x111
 #define BTN_MIDDLE		0x112
+#define BTN_TOOL_FINGER		0x145
+#define BTN_TOOL_QUINTTAP	0x148
 #define BTN_TOUCH		0x14a
+#define BTN_TOOL_DOUBLETAP	0x14d
+#define BTN_TOOL_TRIPLETAP	0x14e
+#define BTN_TOOL_QUADTAP	0x14f
 #define KEY_MAX			0x2ff
 #define KEY_CNT			(KEY_MAX + 1)
 
@@ -159,6 +164,21 @@ struct input_absinfo {
 #define ABS_Y			0x01
 #define ABS_Z			0x02
 #define ABS_PRESSURE		0x18
+#define ABS_MT_SLOT		0x2f	/* which slot the following MT events are for */
+#define ABS_MT_TOUCH_MAJOR	0x30
+#define ABS_MT_TOUCH_MINOR	0x31
+#define ABS_MT_WIDTH_MAJOR	0x32
+#define ABS_MT_WIDTH_MINOR	0x33
+#define ABS_MT_ORIENTATION	0x34
+#define ABS_MT_POSITION_X	0x35
+#define ABS_MT_POSITION_Y	0x36
+#define ABS_MT_TOOL_TYPE	0x37
+#define ABS_MT_BLOB_ID		0x38
+#define ABS_MT_TRACKING_ID	0x39
+#define ABS_MT_PRESSURE		0x3a
+#define ABS_MT_DISTANCE		0x3b
+#define ABS_MT_TOOL_X		0x3c
+#define ABS_MT_TOOL_Y		0x3d
 #define ABS_MAX			0x3f
 #define ABS_CNT			(ABS_MAX + 1)
 
@@ -176,6 +196,9 @@ struct input_absinfo {
 #define SND_CNT			(SND_MAX + 1)
 #define FF_MAX			0x7f
 #define FF_CNT			(FF_MAX + 1)
+#define INPUT_PROP_POINTER	0x00
+#define INPUT_PROP_DIRECT	0x01
+#define INPUT_PROP_SEMI_MT	0x03
 #define INPUT_PROP_MAX		0x1f
 #define INPUT_PROP_CNT		(INPUT_PROP_MAX + 1)
 
