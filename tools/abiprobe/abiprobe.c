@@ -27,6 +27,7 @@
 #include <linux/miscdevice.h>
 #include <linux/i2c.h>
 #include <linux/input.h>
+#include <linux/input/mt.h>
 #include <linux/rwsem.h>
 #include <linux/hrtimer.h>
 #include <linux/cpumask.h>
@@ -81,6 +82,8 @@ struct hrtimer_clock_base abi_hrtimer_clock_base;
 struct input_event abi_input_event;
 struct input_id abi_input_id;
 struct input_absinfo abi_input_absinfo;
+struct input_mt abi_input_mt;
+struct input_mt_slot abi_input_mt_slot;
 struct list_head abi_list_head;
 struct outer_cache_fns abi_outer_cache_fns;
 struct arm_delay_ops abi_arm_delay_ops;
