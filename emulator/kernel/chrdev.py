@@ -2,7 +2,8 @@
 
 The region registry starts with the majors a stock FS4412 kernel holds, so a static major
 that is taken on the board is taken here too; dynamic majors are handed out from 254 down
-(3.14's `for (i = ARRAY_SIZE(chrdevs)-1; i > 0; i--)`). cdev_add maps a device-number range
+(3.14's `for (i = ARRAY_SIZE(chrdevs)-1; i > 0; i--)`), and as the board's rtc-dev holds 254,
+a module's first is 253. cdev_add maps a device-number range
 to a guest `struct cdev`; opening a device node looks the number up here (kobj_lookup).
 """
 
@@ -14,14 +15,23 @@ from .hypercall import export
 
 CHRDEV_MAJOR_HASH_SIZE = 255
 
-#: (major, baseminor, count, name) held at boot by the FS4412 BSP kernel.
+#: (major, baseminor, count, name) held at boot by the FS4412 kernel (3.14, the board's .config),
+#: in /proc/devices order. What decides each: mem (drivers/char/mem.c); pty/ttyp (LEGACY_PTYS,
+#: LEGACY_PTY_COUNT=256); /dev/vc/0, tty (VT); ttyS (SERIAL_8250, NR_UARTS=4); /dev/tty,
+#: /dev/console (tty_io.c); /dev/ptmx, ptm, pts (UNIX98_PTYS); vcs (VT); misc (misc.c);
+#: input (INPUT); sg (CHR_DEV_SG); fb (FB); usb, usb_device (USB); ttySAC (SERIAL_SAMSUNG,
+#: UARTS=4); rtc (RTC_INTF_DEV: alloc_chrdev_region from rtc_init, a subsys_initcall, the only
+#: dynamic major taken at boot, so 254 and a module's first dynamic major is 253).
+#: 89 "i2c" is the emulator's addition: the board lacks I2C_CHARDEV, the emulator offers
+#: /dev/i2c-N anyway (README, "Differences from the board").
 BOOT_CHRDEV_REGIONS = (
-    (1, 1, 255, "mem"), (4, 0, 1, "/dev/vc/0"), (4, 1, 63, "tty"), (4, 64, 4, "ttyS"),
+    (1, 0, 256, "mem"), (2, 0, 256, "pty"), (3, 0, 256, "ttyp"),
+    (4, 0, 1, "/dev/vc/0"), (4, 1, 63, "tty"), (4, 64, 4, "ttyS"),
     (5, 0, 1, "/dev/tty"), (5, 1, 1, "/dev/console"), (5, 2, 1, "/dev/ptmx"),
-    (7, 0, 256, "vcs"), (10, 0, 256, "misc"), (13, 0, 1024, "input"), (29, 0, 32, "fb"),
-    (81, 0, 256, "video4linux"), (89, 0, 256, "i2c"), (108, 0, 1, "ppp"), (116, 0, 256, "alsa"),
+    (7, 0, 256, "vcs"), (10, 0, 256, "misc"), (13, 0, 1024, "input"), (21, 0, 32768, "sg"),
+    (29, 0, 256, "fb"), (89, 0, 256, "i2c"),
     (128, 0, 1048576, "ptm"), (136, 0, 1048576, "pts"), (180, 0, 256, "usb"),
-    (189, 0, 512, "usb_device"), (204, 64, 4, "ttySAC"),
+    (189, 0, 8192, "usb_device"), (204, 64, 4, "ttySAC"), (254, 0, 16, "rtc"),
 )
 BOOT_BLOCK_DEVICES = ((1, "ramdisk"), (259, "blkext"), (7, "loop"), (8, "sd"), (179, "mmc"))
 

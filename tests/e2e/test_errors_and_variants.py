@@ -105,14 +105,14 @@ mknod /dev/leddev c 11 0
     assert any("gpx2-7" in e for e in m.guest_errors)
 
 
-def test_alloc_chrdev_region_gets_254(variant_drivers, rootfs):
+def test_alloc_chrdev_region_gets_253(variant_drivers, rootfs):
     shutil.copy(variant_drivers["allocled"], rootfs)
     status, out, m = run_script("""
 insmod allocled.ko
-expect dmesg "allocled: major=254"
+expect dmesg "allocled: major=253"
 cat /proc/devices
-expect stdout "254 allocled"
-mknod /dev/leddev c 254 0
+expect stdout "253 allocled"
+mknod /dev/leddev c 253 0
 ./testled_app /dev/leddev 1 3
 expect led LED3 on
 """, rootfs)
@@ -120,7 +120,7 @@ expect led LED3 on
 
 
 def test_static_major_taken_on_the_board_fails_like_linux(rootfs):
-    # A second copy of the seed driver cannot take major 11 and falls back to 254.
+    # A second copy of the seed driver cannot take major 11 and falls back to a dynamic major (253).
     status, out, m = run_script("insmod leddrv.ko\ncat /proc/devices\n", rootfs)
     assert status == 0
     assert m.chrdev._register_region(10, 0, 1, "x") < 0        # misc holds major 10

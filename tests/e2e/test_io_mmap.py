@@ -42,7 +42,7 @@ def run(script, rootfs, board="fs4412"):
 def test_gpio_mmap_lights_led_from_user_space(rootfs):
     status, out, m = run("""
 insmod gpiommap.ko
-mknod /dev/gpiommap c 254 0
+mknod /dev/gpiommap c 253 0
 ./gpiommap_app /dev/gpiommap on
 expect led LED2 on
 """, rootfs)
@@ -57,7 +57,7 @@ expect led LED2 on
 def test_gpio_mmap_bad_range_is_einval(rootfs):
     status, out, m = run("""
 insmod gpiommap.ko
-mknod /dev/gpiommap c 254 0
+mknod /dev/gpiommap c 253 0
 ./gpiommap_app /dev/gpiommap big
 expect exit 2
 """, rootfs)
@@ -82,7 +82,7 @@ def test_iomem_shows_board_regions_and_requests(rootfs):
 def test_fault_handler_maps_pages_on_first_access(rootfs):
     status, out, m = run("""
 insmod faultmmap.ko
-mknod /dev/faultmmap c 254 0
+mknod /dev/faultmmap c 253 0
 ./faultmmap_app /dev/faultmmap
 """, rootfs)
     assert status == 0, out
@@ -99,7 +99,7 @@ mknod /dev/faultmmap c 254 0
 def test_fault_beyond_the_buffer_is_sigbus(rootfs):
     status, out, m = run("""
 insmod faultmmap.ko
-mknod /dev/faultmmap c 254 0
+mknod /dev/faultmmap c 253 0
 ./faultmmap_app /dev/faultmmap beyond
 expect exit 135
 """, rootfs)
@@ -110,7 +110,7 @@ expect exit 135
 def test_kmalloc_buffer_shared_through_remap_pfn_range(rootfs):
     status, out, m = run("""
 insmod kbufmmap.ko
-mknod /dev/kbufmmap c 254 0
+mknod /dev/kbufmmap c 253 0
 ./kbufmmap_app /dev/kbufmmap
 ./kbufmmap_app /dev/kbufmmap ro
 expect exit 2
@@ -176,7 +176,7 @@ expect exit 2
 def test_legacy_nopage_handler(rootfs):
     status, out, m = run("""
 insmod faultmmap.ko
-mknod /dev/faultnopage c 254 1
+mknod /dev/faultnopage c 253 1
 ./faultmmap_app /dev/faultnopage
 ./faultmmap_app /dev/faultnopage beyond
 expect exit 135
