@@ -33,7 +33,13 @@ BOOT_CHRDEV_REGIONS = (
     (128, 0, 1048576, "ptm"), (136, 0, 1048576, "pts"), (180, 0, 256, "usb"),
     (189, 0, 8192, "usb_device"), (204, 64, 4, "ttySAC"), (254, 0, 16, "rtc"),
 )
-BOOT_BLOCK_DEVICES = ((1, "ramdisk"), (259, "blkext"), (7, "loop"), (8, "sd"), (179, "mmc"))
+#: The block majors, as /proc/devices prints them (3.14's blkdev_show walks the 255 hash
+#: slots, so blkext's 259 shows in slot 4): ramdisk (BLK_DEV_RAM), blkext (genhd.c), loop
+#: (BLK_DEV_LOOP), sd's sixteen majors (BLK_DEV_SD: 8, 65-71, 128-135), mmc (MMC_BLOCK) and
+#: device-mapper (BLK_DEV_DM: register_blkdev(0, ...), the first dynamic block major, 254).
+BOOT_BLOCK_DEVICES = ((1, "ramdisk"), (259, "blkext"), (7, "loop"), (8, "sd"),
+                      *((m, "sd") for m in (*range(65, 72), *range(128, 136))),
+                      (179, "mmc"), (254, "device-mapper"))
 
 
 @dataclass

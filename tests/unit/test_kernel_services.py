@@ -61,6 +61,10 @@ def test_boot_majors_are_the_boards(m):
                      "  4 ttyS\n  5 /dev/tty\n  5 /dev/console\n  5 /dev/ptmx\n  7 vcs\n"
                      " 10 misc\n 13 input\n 21 sg\n 29 fb\n 89 i2c\n128 ptm\n136 pts\n"
                      "180 usb\n189 usb_device\n204 ttySAC\n254 rtc")
+    blocks = m.chrdev.proc_devices().split("\n\n")[1]
+    assert blocks == ("Block devices:\n  1 ramdisk\n259 blkext\n  7 loop\n  8 sd\n"
+                      + "".join(f"{n:3d} sd\n" for n in (*range(65, 72), *range(128, 136)))
+                      + "179 mmc\n254 device-mapper\n")
 
 
 def test_kmalloc_size_classes_and_poison(m):
