@@ -33,8 +33,9 @@ class HwEvents:
         if not self._irq.handler.pending:
             return False
         if deadline_wall is not None and time.perf_counter() >= deadline_wall:
-            raise GuestTimeout("timeout: an interrupt kept the idle CPU busy (a handler that "
-                               "does not clear its device's interrupt?)")
+            raise GuestTimeout("timeout: the time limit ran out while the idle CPU served "
+                               "device interrupts (a busy device, or a handler that does not "
+                               "clear its device's interrupt)")
         to_idle()
         self._irq.take_idle()
         return True
