@@ -23,7 +23,7 @@ Guest calls made that way run inside the same emu_start (the hook switches the C
 mode and back), so an ioctl round trip costs one or two hook entries and no emu_start restart.
 Top-level runs (module init/exit, a program) go through `GuestCalls`.
 
-The native fast path (issue 15 (b); cpu.FastSyscalls, emulator/native/hooks.c svc_fast):
+The native fast path (issue 15 (b); fast_syscalls.FastSyscalls, emulator/native/hooks.c svc_fast):
 when a read, write or ioctl returns a *stable* TailCall (ChrdevFile: the same call on the
 same fd, and ioctl cmd, always enters the same driver function), Entry records it in the C
 table; the same call next time is served in C before this hook runs, with the very register

@@ -154,7 +154,7 @@ struct fast_call {
 };
 
 #define SYS_RECORDS 512
-/* One traced system call served here, as Python reads it (cpu.py _RECORD). */
+/* One traced system call served here, as Python reads it (fast_syscalls.py _RECORD). */
 struct sys_record {
     uint64_t bytes;         /* block_state.bytes when it returned (the instruction count * 4) */
     uint32_t nr;            /* r7 */
@@ -318,7 +318,7 @@ static PyMethodDef methods[] = {
     {"svc_fast_address", svc_fast_address, METH_NOARGS,
      "Address of the C system-call fast path (UC_HOOK_INTR)."},
     {"svc_fast_layout", svc_fast_layout, METH_NOARGS,
-     "(sizeof, offset of rec) of struct svc_fast, checked against cpu.py's mirror."},
+     "(sizeof, offset of rec) of struct svc_fast, checked against fast_syscalls.py's mirror."},
     {NULL, NULL, 0, NULL},
 };
 
