@@ -7,6 +7,7 @@ faulting instruction's memory operand (decoded with capstone) and the registers.
 import functools
 
 from ..memory.mmu import GuestFaultAccess
+from .panic import cpu_line, modules_linked_in
 
 _MODES = {0x10: "USER_32", 0x13: "SVC_32", 0x17: "ABT_32", 0x1B: "UND_32", 0x12: "IRQ_32"}
 
@@ -78,8 +79,8 @@ def oops_report(fault, vm, symbolize, modules, comm, pid):
         lines.append("Internal error: Oops: 80000005 [#1] PREEMPT SMP ARM")
     else:
         lines.append(f"Internal error: Oops - {fault.kind}: 0 [#1] PREEMPT SMP ARM")
-    lines.append("Modules linked in: " + " ".join(f"{m}(O)" for m in reversed(modules)))
-    lines.append(f"CPU: 0 PID: {pid} Comm: {comm} Tainted: G           O 3.14.0 #1")
+    lines.append(modules_linked_in(modules))
+    lines.append(cpu_line(comm, pid))
     lines.append(f"PC is at {fault.where}" if fault.where else f"PC is at {symbolize(pc)}")
     lines.append(f"LR is at {symbolize(regs['lr'])}")
     lines.append(f"pc : [<{pc:08x}>]    lr : [<{regs['lr']:08x}>]    psr: {regs['cpsr']:08x}")

@@ -10,6 +10,7 @@ from .printf import format_printk
 #: print_tainted's letters, by taint bit (include/linux/kernel.h TAINT_*): P is G when clear.
 TAINT_LETTERS = "PFSRMBUDAWCIO"
 TAINT_WARN = 9
+TAINT_OOT_MODULE = 12
 
 
 def print_tainted(mask):
@@ -19,6 +20,16 @@ def print_tainted(mask):
     flags = ["P" if mask & 1 else "G"]
     flags += [c if mask >> bit & 1 else " " for bit, c in enumerate(TAINT_LETTERS) if bit]
     return "Tainted: " + "".join(flags)
+
+
+def modules_linked_in(names):
+    """print_modules' line: the loaded modules, newest first, each out of tree (O)."""
+    return "Modules linked in: " + " ".join(f"{m}(O)" for m in reversed(list(names)))
+
+
+def cpu_line(comm, pid, mask=1 << TAINT_OOT_MODULE):
+    """dump_stack's first line (an oops, a BUG, a WARN)."""
+    return f"CPU: 0 PID: {pid} Comm: {comm} {print_tainted(mask)} 3.14.0 #1"
 
 
 class Warn:
@@ -43,10 +54,8 @@ class Warn:
         if message is not None:
             level, cont, text = message
             self._log.emit(level, cont or level is None, text)
-        self._printk(4, "Modules linked in: " +
-                     " ".join(f"{m}(O)" for m in reversed(list(modules.loaded))))
-        self._printk(4, f"CPU: 0 PID: {pid} Comm: {comm} "
-                        f"{print_tainted(modules.tainted)} 3.14.0 #1")
+        self._printk(4, modules_linked_in(modules.loaded))
+        self._printk(4, cpu_line(comm, pid, modules.tainted))
         self._printk(4, f"[<{caller:08x}>] ({self._symbolize(caller)})")
         self._traces += 1
         self._printk(4, f"---[ end trace {self._traces:016x} ]---")

@@ -20,6 +20,7 @@ from ..delay import Delay
 from ..abi import (SPINLOCK_CPU_INIT, SPINLOCK_MAGIC, SPINLOCK_OWNER_INIT,
                    THREAD_INFO as THREAD_INFO_LAYOUT, spinlock_bytes)
 from ..hypercall import export
+from ..panic import cpu_line
 
 PREEMPT_OFFSET = THREAD_INFO_LAYOUT["preempt_count"]
 THREAD_INFO_TASK = THREAD_INFO_LAYOUT["task"]
@@ -115,7 +116,7 @@ class AtomicContext:
     def _emit(self, lines, caller):
         comm, pid = self._current()
         self.reports.append(lines[0])
-        for line in lines + [f"CPU: 0 PID: {pid} Comm: {comm} Tainted: G           O 3.14.0 #1",
+        for line in lines + [cpu_line(comm, pid),
                              f"[<{caller:08x}>] ({self._symbolize(caller)})"]:
             self._printk(3, line)
 

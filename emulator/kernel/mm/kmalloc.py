@@ -11,6 +11,7 @@ fast path (fastpath.py) which calls these only when it cannot serve a request it
 
 from ...memory.layout import PAGE_SHIFT, PAGE_SIZE, phys_to_virt, virt_to_phys
 from ..hypercall import export
+from ..panic import TAINT_OOT_MODULE, print_tainted
 from . import gfp
 from .gfp import GFP_KERNEL, GFP_SLAB_BUG_MASK, describe
 from .kasan import KASAN_FREE_PAGE, KASAN_KMALLOC_REDZONE, KASAN_PAGE_REDZONE, redzone
@@ -166,7 +167,7 @@ class Kmalloc:
             self._kasan.report_free(kind, va, caller, info)
             return
         if status == "double":
-            self._printk(3, f"BUG {cache.name} (Tainted: G           O): Object already free")
+            self._printk(3, f"BUG {cache.name} ({print_tainted(1 << TAINT_OOT_MODULE)}): Object already free")
             self._printk(3, f"INFO: Object {obj:#010x} freed again by "
                             f"{self._symbolize(caller)}")
         else:

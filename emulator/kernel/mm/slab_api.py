@@ -8,6 +8,7 @@ refuses it: a "BUG <cache>: Objects remaining" report naming each object, then
 """
 
 from ..hypercall import export
+from ..panic import TAINT_OOT_MODULE, print_tainted
 from .fastpath import MAX_CACHES
 from . import gfp
 from .kasan import redzone
@@ -99,7 +100,7 @@ class SlabCaches:
     def _refuse(self, cache, live):
         slab_of = {obj: self._slab.find(obj)[1] for obj in live}
         self._printk(3, RULE)
-        self._printk(3, f"BUG {cache.name} (Tainted: G           O): Objects remaining in "
+        self._printk(3, f"BUG {cache.name} ({print_tainted(1 << TAINT_OOT_MODULE)}): Objects remaining in "
                         f"{cache.name} on kmem_cache_close()")
         self._printk(3, THIN)
         self._printk(3, "")
